@@ -1,0 +1,127 @@
+package org.phocap.auth;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.phocap.platform.PhoneNumbers;
+import org.phocap.platform.ProblemException;
+import org.phocap.staff.StaffAccount;
+
+/**
+ * Sign-in for both kinds of people: staff by username and password, learners by phone and PIN
+ * (after activating with their one-time code). Failures are throttled per account and address.
+ */
+@ApplicationScoped
+public class AuthService {
+    private static final String BAD_CREDENTIALS = "Wrong username or password.";
+
+    private final Pool pool;
+    private final PasswordHasher hasher;
+    private final TokenService tokens;
+    private final LoginThrottle throttle;
+
+    public AuthService(Pool pool, PasswordHasher hasher, TokenService tokens, LoginThrottle throttle) {
+        this.pool = pool;
+        this.hasher = hasher;
+        this.tokens = tokens;
+        this.throttle = throttle;
+    }
+
+    public Uni<TokenPair> login(AuthRequests.Login request, String address) {
+        Optional<String> phone = PhoneNumbers.normalize(request.username());
+        String account = phone.orElse(request.username());
+        throttle.check(account, address);
+        Uni<Optional<Candidate>> candidate = phone.isPresent()
+                ? learnerByPhone(phone.get()).map(row -> row.map(r -> new Candidate(learnerSubject(r), r.getString("pin_hash"))))
+                : Panache.withSession(() -> StaffAccount.findByUsername(request.username()))
+                        .map(staff -> Optional.ofNullable(staff).map(s -> new Candidate(staffSubject(s), s.passwordHash)));
+        return candidate.flatMap(found -> hasher.verify(request.password(), found.map(Candidate::hash).orElse(null))
+                .flatMap(ok -> {
+                    if (!ok) {
+                        throttle.failed(account, address);
+                        return Uni.createFrom().failure(ProblemException.unauthorized(BAD_CREDENTIALS));
+                    }
+                    throttle.succeeded(account);
+                    return Panache.withTransaction(() -> tokens.issue(found.get().subject()));
+                }));
+    }
+
+    public Uni<TokenPair> activate(AuthRequests.Activate request, String address) {
+        String phone = PhoneNumbers.normalize(request.phone())
+                .orElseThrow(() -> ProblemException.invalid("phone", "not a Vietnamese mobile number"));
+        throttle.check(phone, address);
+        String code = request.code().strip().toUpperCase();
+        return learnerByPhone(phone).flatMap(found -> {
+            String expected = found.map(r -> r.getString("activation_code")).orElse(null);
+            if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                    code.getBytes(StandardCharsets.UTF_8))) {
+                throttle.failed(phone, address);
+                return Uni.createFrom().failure(ProblemException.invalid("code",
+                        "the activation code is wrong or has already been used"));
+            }
+            Row learner = found.get();
+            return hasher.hash(request.pin()).flatMap(hash -> pool.preparedQuery("""
+                            UPDATE learner SET pin_hash = $1, activated_at = now(), activation_code = NULL, updated_at = now()
+                            WHERE id = $2 AND activation_code = $3""")
+                    .execute(Tuple.of(hash, learner.getLong("id"), code))
+                    .flatMap(result -> {
+                        if (result.rowCount() == 0) {
+                            // Someone used the same code a moment earlier.
+                            return Uni.createFrom().failure(ProblemException.invalid("code",
+                                    "the activation code is wrong or has already been used"));
+                        }
+                        throttle.succeeded(phone);
+                        return Panache.withTransaction(() -> tokens.issue(learnerSubject(learner)));
+                    }));
+        });
+    }
+
+    public Uni<TokenPair> refresh(AuthRequests.Refresh request) {
+        return tokens.refresh(request.refreshToken(), token -> "STAFF".equals(token.subjectKind)
+                ? StaffAccount.<StaffAccount>findById(token.subjectId).map(s -> {
+                    if (s == null) {
+                        throw ProblemException.unauthorized("The account no longer exists.");
+                    }
+                    return staffSubject(s);
+                })
+                : pool.preparedQuery("SELECT id, phone, pin_hash, activation_code FROM learner WHERE id = $1")
+                        .execute(Tuple.of(token.subjectId))
+                        .map(rows -> {
+                            if (rows.size() == 0) {
+                                throw ProblemException.unauthorized("The account no longer exists.");
+                            }
+                            return learnerSubject(rows.iterator().next());
+                        }));
+    }
+
+    public Uni<Void> logout(String family) {
+        if (family == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> tokens.revokeFamily(UUID.fromString(family))).replaceWithVoid();
+    }
+
+    private Uni<Optional<Row>> learnerByPhone(String phone) {
+        return pool.preparedQuery("SELECT id, phone, pin_hash, activation_code FROM learner WHERE phone = $1")
+                .execute(Tuple.of(phone))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+    }
+
+    private static Subject staffSubject(StaffAccount staff) {
+        return new Subject(Subject.Kind.STAFF, staff.id, staff.username, staff.role, List.of(staff.scope));
+    }
+
+    private static Subject learnerSubject(Row learner) {
+        return new Subject(Subject.Kind.LEARNER, learner.getLong("id"), learner.getString("phone"), Role.LEARNER, List.of());
+    }
+
+    private record Candidate(Subject subject, String hash) {}
+}

@@ -1,0 +1,51 @@
+package org.phocap.auth;
+
+import jakarta.enterprise.context.RequestScoped;
+import java.util.List;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.phocap.platform.ProblemException;
+
+/** The verified caller of this request, read from its access token. */
+@RequestScoped
+public class CurrentUser {
+    private final JsonWebToken jwt;
+
+    public CurrentUser(JsonWebToken jwt) {
+        this.jwt = jwt;
+    }
+
+    public Subject subject() {
+        String sub = jwt.getSubject();
+        if (sub == null) {
+            throw ProblemException.unauthorized("A valid bearer token is required.");
+        }
+        int colon = sub.indexOf(':');
+        Subject.Kind kind = Subject.Kind.valueOf(sub.substring(0, colon).toUpperCase());
+        String role = jwt.getGroups().stream().findFirst().orElse("");
+        return new Subject(kind, Long.parseLong(sub.substring(colon + 1)), jwt.getName(), role, scope());
+    }
+
+    public long staffId() {
+        Subject subject = subject();
+        if (subject.kind() != Subject.Kind.STAFF) {
+            throw new ProblemException(403, "forbidden", "Forbidden", "Staff only.");
+        }
+        return subject.id();
+    }
+
+    /** Locality codes whose subtrees the caller may see ("*" = all). */
+    public List<String> scope() {
+        Object claim = jwt.getClaim(TokenService.SCOPE_CLAIM);
+        if (claim instanceof jakarta.json.JsonArray array) {
+            return array.getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList();
+        }
+        if (claim instanceof java.util.Collection<?> values) {
+            return values.stream().map(String::valueOf).toList();
+        }
+        return List.of();
+    }
+
+    public String family() {
+        return jwt.getClaim(TokenService.FAMILY_CLAIM);
+    }
+}

@@ -1,0 +1,104 @@
+package org.phocap.auth;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.phocap.platform.ProblemException;
+
+/**
+ * Issues short-lived RS256 access tokens and rotating refresh tokens. A refresh token works once;
+ * presenting a used one again means it leaked, so its whole family is revoked.
+ */
+@ApplicationScoped
+public class TokenService {
+    public static final String FAMILY_CLAIM = "fam";
+    public static final String SCOPE_CLAIM = "scope";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Duration accessTtl;
+    private final Duration refreshTtl;
+
+    public TokenService(@ConfigProperty(name = "phocap.auth.access-token-ttl") Duration accessTtl,
+                        @ConfigProperty(name = "phocap.auth.refresh-token-ttl") Duration refreshTtl) {
+        this.accessTtl = accessTtl;
+        this.refreshTtl = refreshTtl;
+    }
+
+    /** Starts a new family (a login or an activation). Must run inside a transaction. */
+    public Uni<TokenPair> issue(Subject subject) {
+        return issue(subject, UUID.randomUUID());
+    }
+
+    /** Trades a refresh token for a new pair; the loader re-reads the subject so roles and scope stay current. */
+    public Uni<TokenPair> refresh(String presented, Function<RefreshToken, Uni<Subject>> loader) {
+        String hash = sha256(presented);
+        return Panache.withSession(() -> RefreshToken.<RefreshToken>find("tokenHash", hash).firstResult())
+                .flatMap(token -> {
+                    if (token == null) {
+                        return Uni.createFrom().failure(ProblemException.unauthorized("Unknown refresh token."));
+                    }
+                    if (token.usedAt != null || token.revokedAt != null) {
+                        // Revocation commits on its own before the refusal goes out.
+                        return Panache.withTransaction(() -> revokeFamily(token.family))
+                                .flatMap(n -> Uni.createFrom().failure(ProblemException.unauthorized(
+                                        "This refresh token was already used or revoked; sign in again.")));
+                    }
+                    if (token.expiresAt.isBefore(Instant.now())) {
+                        return Uni.createFrom().failure(ProblemException.unauthorized("The refresh token has expired."));
+                    }
+                    // Conditional update: of two racing refreshes with one token only one wins.
+                    return Panache.withTransaction(() -> RefreshToken
+                            .update("usedAt = ?1 where id = ?2 and usedAt is null", Instant.now(), token.id)
+                            .flatMap(updated -> updated == 0
+                                    ? Uni.createFrom().failure(ProblemException.unauthorized("This refresh token was already used."))
+                                    : loader.apply(token).flatMap(subject -> issue(subject, token.family))));
+                });
+    }
+
+    public Uni<Integer> revokeFamily(UUID family) {
+        return RefreshToken.update("revokedAt = ?1 where family = ?2 and revokedAt is null", Instant.now(), family);
+    }
+
+    private Uni<TokenPair> issue(Subject subject, UUID family) {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String refresh = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        RefreshToken row = new RefreshToken();
+        row.tokenHash = sha256(refresh);
+        row.family = family;
+        row.subjectKind = subject.kind().name();
+        row.subjectId = subject.id();
+        row.expiresAt = Instant.now().plus(refreshTtl);
+        String access = Jwt.subject(subject.jwtSubject())
+                .upn(subject.username())
+                .groups(Set.of(subject.role()))
+                .claim(SCOPE_CLAIM, subject.scope())
+                .claim(FAMILY_CLAIM, family.toString())
+                .expiresIn(accessTtl)
+                .sign();
+        return row.persist().replaceWith(new TokenPair(access, refresh, accessTtl.toSeconds(), subject.role()));
+    }
+
+    static String sha256(String value) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.phocap.campaign;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.ResponseStatus;
+import org.phocap.auth.CurrentUser;
+import org.phocap.auth.Role;
+import org.phocap.campaign.CampaignDtos.AssignLearners;
+import org.phocap.campaign.CampaignDtos.AssignResult;
+import org.phocap.campaign.CampaignDtos.CampaignView;
+import org.phocap.campaign.CampaignDtos.CreateCampaign;
+import org.phocap.campaign.CampaignDtos.CreateWave;
+import org.phocap.campaign.CampaignDtos.WaveView;
+import org.phocap.locality.LocalityService;
+import org.phocap.platform.Page;
+import org.phocap.platform.PageRequest;
+
+@Path("/api/v1/campaigns")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class CampaignResource {
+    private final CampaignService campaigns;
+    private final WaveService waves;
+    private final LocalityService localities;
+    private final CurrentUser user;
+    private final int maxPageSize;
+
+    public CampaignResource(CampaignService campaigns, WaveService waves, LocalityService localities, CurrentUser user,
+                            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+        this.campaigns = campaigns;
+        this.waves = waves;
+        this.localities = localities;
+        this.user = user;
+        this.maxPageSize = maxPageSize;
+    }
+
+    @POST
+    @RolesAllowed(Role.ADMIN)
+    @ResponseStatus(201)
+    @Operation(summary = "Create a campaign over a locality")
+    public Uni<CampaignView> create(@Valid @NotNull CreateCampaign request) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> campaigns.create(request, scope));
+    }
+
+    @GET
+    @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+    @Operation(summary = "Campaigns visible in the caller's scope, newest first")
+    public Uni<Page<CampaignView>> list(@QueryParam("page") @DefaultValue("0") int page,
+                                        @QueryParam("size") @DefaultValue("50") int size) {
+        PageRequest.check(page, size, maxPageSize);
+        return localities.scopeOf(user.scope()).flatMap(scope -> campaigns.list(scope, page, size));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+    @Operation(summary = "One campaign with its enrolment count")
+    public Uni<CampaignView> get(@PathParam("id") long id) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> campaigns.get(id, scope));
+    }
+
+    @POST
+    @Path("/{id}/waves")
+    @RolesAllowed(Role.ADMIN)
+    @ResponseStatus(201)
+    @Operation(summary = "Add a wave (a study window) to a campaign")
+    public Uni<WaveView> createWave(@PathParam("id") long id, @Valid @NotNull CreateWave request) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> waves.create(id, request, scope));
+    }
+
+    @GET
+    @Path("/{id}/waves")
+    @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+    @Operation(summary = "The campaign's waves with how many learners each holds")
+    public Uni<List<WaveView>> listWaves(@PathParam("id") long id) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> waves.list(id, scope));
+    }
+
+    @POST
+    @Path("/{id}/waves/{waveId}/learners")
+    @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+    @Operation(summary = "Assign enrolled learners to a wave by locality, nominating body or id (all filters combine)")
+    public Uni<AssignResult> assign(@PathParam("id") long id, @PathParam("waveId") long waveId,
+                                    @Valid @NotNull AssignLearners request) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> waves.assign(id, waveId, request, scope));
+    }
+}

@@ -1,0 +1,3 @@
+package org.phocap.locality;
+
+public record LocalityImportResult(int created, int updated) {}

@@ -1,0 +1,74 @@
+package org.phocap.locality;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.phocap.auth.CurrentUser;
+import org.phocap.auth.Role;
+import org.phocap.platform.Page;
+import org.phocap.platform.PageRequest;
+import org.phocap.platform.ProblemException;
+
+@Path("/api/v1/localities")
+@Produces(MediaType.APPLICATION_JSON)
+public class LocalityResource {
+    private final LocalityService localities;
+    private final CurrentUser user;
+    private final long maxBytes;
+    private final int maxPageSize;
+
+    public LocalityResource(LocalityService localities, CurrentUser user,
+                            @ConfigProperty(name = "phocap.localities.max-bytes") long maxBytes,
+                            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+        this.localities = localities;
+        this.user = user;
+        this.maxBytes = maxBytes;
+        this.maxPageSize = maxPageSize;
+    }
+
+    @PUT
+    @RolesAllowed(Role.ADMIN)
+    @Consumes({"text/csv", MediaType.TEXT_PLAIN})
+    @Operation(summary = "Upsert the administrative tree from CSV (code,name,level,parent_code); all or nothing")
+    @RequestBody(content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING,
+            example = "code,name,level,parent_code\n26,Tỉnh Vĩnh Phúc,1,\n243,Thành phố Vĩnh Yên,2,26")))
+    public Uni<LocalityImportResult> importTree(String csv) {
+        if (csv.length() > maxBytes) {
+            throw ProblemException.tooLarge("Locality files are limited to " + maxBytes + " bytes.");
+        }
+        return localities.importCsv(csv);
+    }
+
+    @GET
+    @Path("/{code}")
+    @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+    @Operation(summary = "One locality (404 outside the caller's scope)")
+    public Uni<LocalityDto> get(@PathParam("code") String code) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> localities.get(code, scope));
+    }
+
+    @GET
+    @Path("/{code}/children")
+    @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+    @Operation(summary = "The children of a locality, by code, paginated")
+    public Uni<Page<LocalityDto>> children(@PathParam("code") String code,
+                                           @QueryParam("page") @DefaultValue("0") int page,
+                                           @QueryParam("size") @DefaultValue("100") int size) {
+        PageRequest.check(page, size, maxPageSize);
+        return localities.scopeOf(user.scope()).flatMap(scope -> localities.children(code, scope, page, size));
+    }
+}

@@ -1,0 +1,59 @@
+package org.phocap.platform;
+
+import java.util.List;
+
+/**
+ * A failure the client caused or must know about; the error mapper turns it into problem+json.
+ * The slug becomes the last segment of the problem type, which clients may match on.
+ */
+public class ProblemException extends RuntimeException {
+    private final int status;
+    private final String slug;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+
+    public ProblemException(int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+        this.errors = errors;
+    }
+
+    public ProblemException(int status, String slug, String title, String detail) {
+        this(status, slug, title, detail, null);
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "bad-request", "Bad request", detail);
+    }
+
+    public static ProblemException invalid(String field, String message) {
+        return new ProblemException(400, "validation", "Invalid input", message,
+                List.of(new Problem.FieldError(field, message)));
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "not-found", "Not found", detail);
+    }
+
+    public static ProblemException conflict(String slug, String detail) {
+        return new ProblemException(409, slug, "Conflict", detail);
+    }
+
+    public static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "unauthorized", "Unauthorized", detail);
+    }
+
+    public static ProblemException tooLarge(String detail) {
+        return new ProblemException(413, "payload-too-large", "Payload too large", detail);
+    }
+
+    public Problem toProblem() {
+        return new Problem(Problem.TYPE_BASE + slug, title, status, getMessage(), errors);
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,156 @@
+package org.phocap.platform;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one place where failures become HTTP answers: every error leaves as problem+json,
+ * never as a stack trace or an HTML page.
+ */
+public class ProblemMapper {
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    // Quarkus ships its own mappers for these security exceptions (empty bodies); the specific
+    // types here take precedence over them, so every 401 and 403 carries a problem too.
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException failure) {
+        return map(failure);
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException failure) {
+        return map(failure);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException failure) {
+        return map(failure);
+    }
+
+    @ServerExceptionMapper
+    public Response map(Throwable failure) {
+        Problem problem = toProblem(unwrap(failure));
+        Response.ResponseBuilder builder = Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(problem);
+        if (problem.status() == 401) {
+            builder.header("WWW-Authenticate", "Bearer");
+        }
+        return builder.build();
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable current = failure;
+        while ((current instanceof java.util.concurrent.CompletionException
+                || current instanceof io.smallrye.mutiny.CompositeException && current.getCause() != null)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    static Problem toProblem(Throwable failure) {
+        if (failure instanceof ProblemException pe) {
+            return pe.toProblem();
+        }
+        if (failure instanceof ConstraintViolationException cve) {
+            List<Problem.FieldError> errors = cve.getConstraintViolations().stream()
+                    .map(v -> new Problem.FieldError(fieldName(v.getPropertyPath().toString()), v.getMessage()))
+                    .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
+                    .collect(Collectors.toList());
+            return problem(400, "validation", "Invalid input", "The request has invalid fields.", errors);
+        }
+        if (failure instanceof UnrecognizedPropertyException upe) {
+            return problem(400, "validation", "Invalid input", "Unknown field '" + upe.getPropertyName() + "'.",
+                    List.of(new Problem.FieldError(upe.getPropertyName(), "unknown field")));
+        }
+        if (failure instanceof InvalidFormatException || failure instanceof MismatchedInputException) {
+            MismatchedInputException mie = (MismatchedInputException) failure;
+            String field = mie.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                    .collect(Collectors.joining("."));
+            return problem(400, "validation", "Invalid input", "A field has the wrong type or shape.",
+                    field.isEmpty() ? null : List.of(new Problem.FieldError(field, "wrong type or shape")));
+        }
+        if (failure instanceof JsonProcessingException) {
+            return problem(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.", null);
+        }
+        if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
+            return problem(401, "unauthorized", "Unauthorized", "A valid bearer token is required.", null);
+        }
+        if (failure instanceof ForbiddenException) {
+            return problem(403, "forbidden", "Forbidden", "Your role does not allow this call.", null);
+        }
+        if (failure instanceof WebApplicationException wae) {
+            int status = wae.getResponse().getStatus();
+            if (wae.getCause() instanceof JsonProcessingException jpe) {
+                return toProblem(jpe);
+            }
+            return problem(status, slugFor(status), titleFor(status), detailFor(status, wae), null);
+        }
+        if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+            return problem(409, "conflict", "Conflict", "A record with the same identity already exists.", null);
+        }
+        LOG.error("Unexpected failure", failure);
+        return problem(500, "internal", "Internal error", "Something went wrong on our side; it has been logged.", null);
+    }
+
+    private static String fieldName(String path) {
+        // Validation paths look like "create.body.name": keep only what the client sent.
+        int bodyAt = path.indexOf(".body.");
+        if (bodyAt >= 0) {
+            return path.substring(bodyAt + 6);
+        }
+        String[] parts = path.split("\\.");
+        return parts[parts.length - 1];
+    }
+
+    private static Problem problem(int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
+        return new Problem(Problem.TYPE_BASE + slug, title, status, detail, errors);
+    }
+
+    private static String slugFor(int status) {
+        return switch (status) {
+            case 400 -> "bad-request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 409 -> "conflict";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            case 429 -> "too-many-requests";
+            default -> status >= 500 ? "internal" : "error";
+        };
+    }
+
+    private static String titleFor(int status) {
+        Response.Status known = Response.Status.fromStatusCode(status);
+        return known != null ? known.getReasonPhrase() : "Error";
+    }
+
+    private static String detailFor(int status, WebApplicationException wae) {
+        return switch (status) {
+            case 404 -> "No such resource.";
+            case 405 -> "This method is not allowed here.";
+            case 406 -> "No acceptable representation.";
+            case 415 -> "This content type is not accepted here.";
+            case 413 -> "The request body is too large.";
+            default -> wae.getMessage() != null && status < 500 ? wae.getMessage() : titleFor(status);
+        };
+    }
+}

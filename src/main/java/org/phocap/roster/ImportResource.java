@@ -1,0 +1,90 @@
+package org.phocap.roster;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.phocap.auth.CurrentUser;
+import org.phocap.auth.Role;
+import org.phocap.locality.LocalityService;
+
+@Path("/api/v1/imports/{id}")
+@RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+public class ImportResource {
+    private static final Duration TICK = Duration.ofMillis(500);
+
+    private final RosterService roster;
+    private final LocalityService localities;
+    private final CurrentUser user;
+
+    public ImportResource(RosterService roster, LocalityService localities, CurrentUser user) {
+        this.roster = roster;
+        this.localities = localities;
+        this.user = user;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Status and counts of a roster import, with the first 100 errors")
+    public Uni<ImportStatus> status(@PathParam("id") long id) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> roster.status(id, scope));
+    }
+
+    @GET
+    @Path("/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(summary = "SSE: 'progress' events twice a second while the import runs, then one 'done'")
+    public Multi<OutboundSseEvent> events(@PathParam("id") long id, @Context Sse sse) {
+        AtomicBoolean sentDone = new AtomicBoolean();
+        return localities.scopeOf(user.scope())
+                .flatMap(scope -> roster.status(id, scope))
+                .onItem().transformToMulti(first -> Multi.createFrom().ticks().every(TICK)
+                        .onItem().transformToUniAndConcatenate(tick -> roster.currentStatus(id))
+                        .onItem().transformToMultiAndConcatenate(status -> status.finished()
+                                ? Multi.createFrom().items(event(sse, "progress", status), event(sse, "done", status))
+                                : Multi.createFrom().item(event(sse, "progress", status))))
+                // Keep everything up to and including 'done'; the next item ends the stream.
+                .select().first(event -> {
+                    boolean keep = !sentDone.get();
+                    if ("done".equals(event.getName())) {
+                        sentDone.set(true);
+                    }
+                    return keep;
+                });
+    }
+
+    @GET
+    @Path("/rejected.csv")
+    @Produces("text/csv")
+    @Operation(summary = "Every rejected row with its line number and reason")
+    public Uni<String> rejected(@PathParam("id") long id) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> roster.rejectedCsv(id, scope));
+    }
+
+    @GET
+    @Path("/activation-codes.csv")
+    @Produces("text/csv")
+    @Operation(summary = "Activation codes of this import's learners who have not activated yet (in the caller's scope)")
+    public Uni<String> activationCodes(@PathParam("id") long id) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> roster.activationCodesCsv(id, scope));
+    }
+
+    private static OutboundSseEvent event(Sse sse, String name, ImportStatus status) {
+        return sse.newEventBuilder()
+                .name(name)
+                .id(name + "-" + status.total())
+                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(ImportStatus.class, status)
+                .build();
+    }
+}

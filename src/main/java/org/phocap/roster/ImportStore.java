@@ -1,0 +1,141 @@
+package org.phocap.roster;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.phocap.campaign.CampaignAccess;
+import org.phocap.locality.Scope;
+import org.phocap.platform.ProblemException;
+
+/** The roster_import and roster_reject tables. */
+@ApplicationScoped
+public class ImportStore {
+    private final Pool pool;
+    private final CampaignAccess access;
+
+    public ImportStore(Pool pool, CampaignAccess access) {
+        this.pool = pool;
+        this.access = access;
+    }
+
+    Uni<Long> create(long campaignId, long staffId, String fileName, String format) {
+        return pool.preparedQuery("""
+                        INSERT INTO roster_import (campaign_id, created_by, file_name, format, status)
+                        VALUES ($1, $2, $3, $4, 'RUNNING') RETURNING id""")
+                .execute(Tuple.of(campaignId, staffId, fileName, format))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    static Uni<Void> finish(SqlClient client, long id, int total, int created, int updated, int rejected) {
+        return client.preparedQuery("""
+                        UPDATE roster_import SET status = 'DONE', total = $2, created = $3, updated = $4, rejected = $5,
+                               finished_at = now() WHERE id = $1""")
+                .execute(Tuple.of(id, total, created, updated, rejected))
+                .replaceWithVoid();
+    }
+
+    Uni<Void> fail(long id, String message) {
+        return pool.preparedQuery("UPDATE roster_import SET status = 'FAILED', message = $2, finished_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, message))
+                .replaceWithVoid();
+    }
+
+    /** Imports left RUNNING by a stopped instance will never finish: say so. */
+    Uni<Integer> failInterrupted() {
+        return pool.query("""
+                        UPDATE roster_import SET status = 'FAILED', finished_at = now(),
+                               message = 'Interrupted by a restart; nothing from this import was kept. Upload the file again.'
+                        WHERE status = 'RUNNING'""")
+                .execute()
+                .map(result -> result.rowCount());
+    }
+
+    static Uni<Void> saveRejects(SqlClient client, long importId, List<Rejection> rejects) {
+        if (rejects.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery("""
+                        INSERT INTO roster_reject (import_id, line, field, message, raw)
+                        SELECT $1, * FROM unnest($2::int[], $3::varchar[], $4::text[], $5::text[])
+                        ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(importId,
+                        rejects.stream().map(Rejection::line).toArray(Integer[]::new),
+                        rejects.stream().map(Rejection::field).toArray(String[]::new),
+                        rejects.stream().map(Rejection::message).toArray(String[]::new),
+                        rejects.stream().map(Rejection::raw).toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    /** The import's campaign, after checking the caller may see it (404 otherwise). */
+    Uni<Long> requireVisible(long importId, Scope scope) {
+        return pool.preparedQuery("SELECT campaign_id FROM roster_import WHERE id = $1")
+                .execute(Tuple.of(importId))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(ProblemException.notFound("No import " + importId + "."));
+                    }
+                    long campaignId = rows.iterator().next().getLong(0);
+                    return access.require(campaignId, scope)
+                            .onFailure().transform(e -> ProblemException.notFound("No import " + importId + "."))
+                            .replaceWith(campaignId);
+                });
+    }
+
+    Uni<ImportStatus> load(long importId) {
+        return pool.preparedQuery("SELECT * FROM roster_import WHERE id = $1").execute(Tuple.of(importId))
+                .flatMap(rows -> {
+                    Row row = rows.iterator().next();
+                    return pool.preparedQuery("SELECT line, field, message FROM roster_reject WHERE import_id = $1 ORDER BY line LIMIT "
+                                    + ImportProgress.ERROR_LIMIT)
+                            .execute(Tuple.of(importId))
+                            .map(rejects -> {
+                                List<ImportStatus.ImportError> errors = new ArrayList<>();
+                                rejects.forEach(r -> errors.add(new ImportStatus.ImportError(r.getInteger(0), r.getString(1),
+                                        r.getString(2))));
+                                OffsetDateTime finished = row.getOffsetDateTime("finished_at");
+                                return new ImportStatus(row.getLong("id"), row.getLong("campaign_id"), row.getString("status"),
+                                        row.getInteger("total"), row.getInteger("created"), row.getInteger("updated"),
+                                        row.getInteger("rejected"), errors, row.getString("message"),
+                                        row.getOffsetDateTime("started_at").toInstant(),
+                                        finished == null ? null : finished.toInstant());
+                            });
+                });
+    }
+
+    /** Rejected rows in line order, a page at a time after the given line. */
+    Uni<List<Rejection>> rejects(long importId, int afterLine, int limit) {
+        return pool.preparedQuery("""
+                        SELECT line, field, message, raw FROM roster_reject WHERE import_id = $1 AND line > $2
+                        ORDER BY line LIMIT $3""")
+                .execute(Tuple.of(importId, afterLine, limit))
+                .map(rows -> {
+                    List<Rejection> page = new ArrayList<>();
+                    rows.forEach(r -> page.add(new Rejection(r.getInteger(0), r.getString(1), r.getString(2), r.getString(3))));
+                    return page;
+                });
+    }
+
+    record CodeLine(long learnerId, String name, String phone, String locality, String code) {}
+
+    /** Learners this import enrolled who have not activated yet, inside the scope, by learner id. */
+    Uni<List<CodeLine>> activationCodes(long importId, Scope scope, long afterLearner, int limit) {
+        return pool.preparedQuery("""
+                        SELECT le.id, le.full_name, le.phone, l.name AS locality, le.activation_code
+                        FROM enrolment e JOIN learner le ON le.id = e.learner_id JOIN locality l ON l.code = le.locality_code
+                        WHERE e.import_id = $1 AND le.activation_code IS NOT NULL AND l.path LIKE ANY($2) AND le.id > $3
+                        ORDER BY le.id LIMIT $4""")
+                .execute(Tuple.of(importId, scope.patterns(), afterLearner, limit))
+                .map(rows -> {
+                    List<CodeLine> page = new ArrayList<>();
+                    rows.forEach(r -> page.add(new CodeLine(r.getLong(0), r.getString(1), r.getString(2), r.getString(3),
+                            r.getString(4))));
+                    return page;
+                });
+    }
+}

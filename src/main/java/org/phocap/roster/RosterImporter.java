@@ -1,0 +1,232 @@
+package org.phocap.roster;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.phocap.locality.Scope;
+
+/**
+ * Runs roster imports off the request and off the event loop: parses the uploaded file row by
+ * row and upserts in batches, all inside one transaction, so an import that fails half-way
+ * leaves nothing behind. Progress is kept in memory for the status call and the SSE stream.
+ */
+@ApplicationScoped
+public class RosterImporter {
+    private static final Logger LOG = Logger.getLogger(RosterImporter.class);
+
+    enum Format { CSV, XLSX }
+
+    record Job(long importId, long campaignId, Path file, Format format, Charset charset, Scope scope) {}
+
+    private final Pool pool;
+    private final ImportStore store;
+    private final int batchSize;
+    private final int maxRows;
+    private final ExecutorService workers;
+    private final Map<Long, ImportProgress> running = new ConcurrentHashMap<>();
+    private final MeterRegistry metrics;
+
+    public RosterImporter(Pool pool, ImportStore store, MeterRegistry metrics,
+                          @ConfigProperty(name = "phocap.roster.batch-size") int batchSize,
+                          @ConfigProperty(name = "phocap.roster.max-rows") int maxRows,
+                          @ConfigProperty(name = "phocap.roster.concurrent-imports", defaultValue = "2") int concurrent) {
+        this.pool = pool;
+        this.store = store;
+        this.metrics = metrics;
+        this.batchSize = batchSize;
+        this.maxRows = maxRows;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(concurrent, r -> {
+            Thread thread = new Thread(r, "roster-import-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        store.failInterrupted().await().indefinitely();
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.shutdownNow();
+    }
+
+    void submit(Job job) {
+        running.put(job.importId(), new ImportProgress(job.importId(), job.campaignId()));
+        workers.submit(() -> run(job));
+    }
+
+    /** Runs the job in the calling (non event-loop) thread, for start-up work such as demo data. */
+    void runHere(Job job) {
+        running.put(job.importId(), new ImportProgress(job.importId(), job.campaignId()));
+        run(job);
+    }
+
+    Optional<ImportProgress> progress(long importId) {
+        return Optional.ofNullable(running.get(importId));
+    }
+
+    private void run(Job job) {
+        ImportProgress progress = running.get(job.importId());
+        long started = System.nanoTime();
+        SqlConnection conn = null;
+        try {
+            conn = pool.getConnection().await().indefinitely();
+            Transaction tx = conn.begin().await().indefinitely();
+            try {
+                importRows(conn, job, progress);
+                ImportStatus done = progress.snapshot();
+                ImportStore.finish(conn, job.importId(), done.total(), done.created(), done.updated(), done.rejected())
+                        .await().indefinitely();
+                tx.commit().await().indefinitely();
+                metrics.counter("phocap.roster.rows", "outcome", "imported").increment(done.created() + done.updated());
+                metrics.counter("phocap.roster.rows", "outcome", "rejected").increment(done.rejected());
+                LOG.infof("Import %d done: %d rows (%d created, %d updated, %d rejected) in %d ms", job.importId(),
+                        done.total(), done.created(), done.updated(), done.rejected(), (System.nanoTime() - started) / 1_000_000);
+            } catch (Throwable failure) {
+                tx.rollback().onFailure().recoverWithNull().await().indefinitely();
+                throw failure;
+            }
+        } catch (RosterFileException e) {
+            fail(job, e.getMessage());
+        } catch (Throwable e) {
+            LOG.errorf(e, "Import %d failed", job.importId());
+            fail(job, "The import failed on the server; nothing from it was kept. Try again, or ask an operator.");
+        } finally {
+            if (conn != null) {
+                conn.close().await().indefinitely();
+            }
+            running.remove(job.importId());
+            try {
+                Files.deleteIfExists(job.file());
+            } catch (IOException ignored) {
+                // A temp file left behind is cleaned with the temp folder.
+            }
+        }
+    }
+
+    private void fail(Job job, String message) {
+        store.fail(job.importId(), message).await().indefinitely();
+        metrics.counter("phocap.roster.imports.failed").increment();
+    }
+
+    private void importRows(SqlConnection conn, Job job, ImportProgress progress) throws IOException {
+        Map<String, String> paths = new HashMap<>();
+        for (Row row : conn.query("SELECT code, path FROM locality").execute().await().indefinitely()) {
+            paths.put(row.getString(0), row.getString(1));
+        }
+        RosterValidator validator = new RosterValidator(paths, job.scope());
+        List<RosterRow> valid = new ArrayList<>(batchSize);
+        List<Rejection> rejects = new ArrayList<>(batchSize);
+        int rows = 0;
+        try (RowSource source = open(job)) {
+            RawRow raw;
+            while ((raw = source.next()) != null) {
+                if (++rows > maxRows) {
+                    throw new RosterFileException("The file has more than " + maxRows + " data rows; split it and import the parts.");
+                }
+                RosterValidator.Outcome outcome = validator.check(raw);
+                if (outcome instanceof RosterValidator.Valid v) {
+                    valid.add(v.row());
+                } else if (outcome instanceof RosterValidator.Invalid i) {
+                    rejects.add(i.rejection());
+                    progress.rejected(i.rejection());
+                }
+                if (valid.size() >= batchSize) {
+                    write(conn, job, valid, progress);
+                    valid.clear();
+                }
+                if (rejects.size() >= batchSize) {
+                    ImportStore.saveRejects(conn, job.importId(), rejects).await().indefinitely();
+                    rejects.clear();
+                }
+            }
+        }
+        write(conn, job, valid, progress);
+        ImportStore.saveRejects(conn, job.importId(), rejects).await().indefinitely();
+    }
+
+    private RowSource open(Job job) throws IOException {
+        if (job.format() == Format.XLSX) {
+            return new XlsxRowSource(Files.newInputStream(job.file()));
+        }
+        Charset charset = job.charset() != null ? job.charset() : TextDecoding.detect(job.file());
+        return new CsvRowSource(TextDecoding.open(job.file(), charset));
+    }
+
+    /** Upserts learners by phone, then their enrolment in the campaign; counts by enrolment. */
+    private void write(SqlConnection conn, Job job, List<RosterRow> batch, ImportProgress progress) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        var learners = conn.preparedQuery("""
+                        INSERT INTO learner (phone, full_name, birth_year, gender, ethnicity, locality_code, national_id,
+                                             activation_code)
+                        SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::varchar[], $5::varchar[],
+                                             $6::varchar[], $7::varchar[], $8::varchar[])
+                        ON CONFLICT (phone) DO UPDATE SET
+                            full_name = excluded.full_name,
+                            birth_year = coalesce(excluded.birth_year, learner.birth_year),
+                            gender = coalesce(excluded.gender, learner.gender),
+                            ethnicity = coalesce(excluded.ethnicity, learner.ethnicity),
+                            locality_code = excluded.locality_code,
+                            national_id = coalesce(excluded.national_id, learner.national_id),
+                            updated_at = now()
+                        RETURNING id, phone""")
+                .execute(Tuple.from(new Object[] {
+                        batch.stream().map(RosterRow::phone).toArray(String[]::new),
+                        batch.stream().map(RosterRow::fullName).toArray(String[]::new),
+                        batch.stream().map(RosterRow::birthYear).toArray(Integer[]::new),
+                        batch.stream().map(RosterRow::gender).toArray(String[]::new),
+                        batch.stream().map(RosterRow::ethnicity).toArray(String[]::new),
+                        batch.stream().map(RosterRow::localityCode).toArray(String[]::new),
+                        batch.stream().map(RosterRow::nationalId).toArray(String[]::new),
+                        batch.stream().map(r -> ActivationCodes.next()).toArray(String[]::new)}))
+                .await().indefinitely();
+        Map<String, Long> ids = new HashMap<>(batch.size() * 2);
+        learners.forEach(row -> ids.put(row.getString(1), row.getLong(0)));
+        var enrolled = conn.preparedQuery("""
+                        INSERT INTO enrolment (campaign_id, learner_id, nominated_by, target_group, import_id)
+                        SELECT $1, l, n, t, $2 FROM unnest($3::bigint[], $4::varchar[], $5::varchar[]) AS u(l, n, t)
+                        ON CONFLICT (campaign_id, learner_id) DO UPDATE SET
+                            nominated_by = excluded.nominated_by,
+                            target_group = coalesce(excluded.target_group, enrolment.target_group),
+                            import_id = excluded.import_id
+                        RETURNING (xmax = 0) AS inserted""")
+                .execute(Tuple.of(job.campaignId(), job.importId(),
+                        batch.stream().map(r -> ids.get(r.phone())).toArray(Long[]::new),
+                        batch.stream().map(RosterRow::nominatedBy).toArray(String[]::new),
+                        batch.stream().map(RosterRow::targetGroup).toArray(String[]::new)))
+                .await().indefinitely();
+        int created = 0;
+        for (Row row : enrolled) {
+            if (row.getBoolean(0)) {
+                created++;
+            }
+        }
+        progress.written(created, batch.size() - created);
+    }
+}

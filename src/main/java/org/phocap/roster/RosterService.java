@@ -1,0 +1,91 @@
+package org.phocap.roster;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.phocap.campaign.CampaignAccess;
+import org.phocap.locality.Scope;
+
+/** Starts imports and answers what they did. */
+@ApplicationScoped
+public class RosterService {
+    private static final int CSV_PAGE = 2000;
+
+    private final ImportStore store;
+    private final RosterImporter importer;
+    private final CampaignAccess access;
+
+    public RosterService(ImportStore store, RosterImporter importer, CampaignAccess access) {
+        this.store = store;
+        this.importer = importer;
+        this.access = access;
+    }
+
+    /** Blocking: called from a worker thread once the upload sits on disk. */
+    long start(long campaignId, long staffId, Scope scope, Path file, String fileName, String contentType,
+               String charsetParameter) {
+        try {
+            access.require(campaignId, scope).await().indefinitely();
+            var charset = RosterUploads.charset(charsetParameter, contentType);
+            var format = RosterUploads.format(file, contentType, fileName);
+            long importId = store.create(campaignId, staffId, fileName, format.name()).await().indefinitely();
+            importer.submit(new RosterImporter.Job(importId, campaignId, file, format, charset, scope));
+            return importId;
+        } catch (RuntimeException e) {
+            RosterUploads.discard(file);
+            throw e;
+        }
+    }
+
+    /** Blocking: imports a CSV file already on disk, for start-up work (the demo roster). */
+    public ImportStatus importNow(long campaignId, long staffId, Path csv) {
+        long importId = store.create(campaignId, staffId, csv.getFileName().toString(), "CSV").await().indefinitely();
+        importer.runHere(new RosterImporter.Job(importId, campaignId, csv, RosterImporter.Format.CSV,
+                java.nio.charset.StandardCharsets.UTF_8, Scope.everything()));
+        return store.load(importId).await().indefinitely();
+    }
+
+    public Uni<ImportStatus> status(long importId, Scope scope) {
+        return store.requireVisible(importId, scope).flatMap(campaign -> currentStatus(importId));
+    }
+
+    Uni<ImportStatus> currentStatus(long importId) {
+        return store.load(importId).map(stored -> importer.progress(importId)
+                .filter(p -> !stored.finished())
+                .map(ImportProgress::snapshot)
+                .orElse(stored));
+    }
+
+    public Uni<String> rejectedCsv(long importId, Scope scope) {
+        return store.requireVisible(importId, scope).flatMap(c -> collect("line,field,message,row\n",
+                (after, limit) -> store.rejects(importId, after.intValue(), limit), r -> (long) r.line(),
+                r -> CsvLines.line(String.valueOf(r.line()), r.field(), r.message(), r.raw())));
+    }
+
+    public Uni<String> activationCodesCsv(long importId, Scope scope) {
+        return store.requireVisible(importId, scope).flatMap(c -> collect("name,phone,locality,code\n",
+                (after, limit) -> store.activationCodes(importId, scope, after, limit), ImportStore.CodeLine::learnerId,
+                l -> CsvLines.line(l.name(), l.phone(), l.locality(), l.code())));
+    }
+
+    /** Reads a keyed table page by page (never all rows in one query) into one CSV text. */
+    private static <T> Uni<String> collect(String header, BiFunction<Long, Integer, Uni<List<T>>> page,
+                                           Function<T, Long> key, Function<T, String> line) {
+        StringBuilder csv = new StringBuilder(header);
+        long[] after = {0};
+        return Multi.createBy().repeating().uni(() -> page.apply(after[0], CSV_PAGE))
+                .whilst(items -> items.size() == CSV_PAGE)
+                .onItem().invoke(items -> {
+                    for (T item : items) {
+                        csv.append(line.apply(item));
+                        after[0] = key.apply(item);
+                    }
+                })
+                .collect().last()
+                .map(x -> csv.toString());
+    }
+}

@@ -1,0 +1,139 @@
+package org.phocap.roster;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.phocap.platform.ProblemException;
+
+/**
+ * Receives an uploaded roster: streams it to a temporary file under the size limit (413 past it,
+ * before anything is recorded) and works out its format and charset.
+ */
+@ApplicationScoped
+public class RosterUploads {
+    static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    private final long maxBytes;
+
+    public RosterUploads(@ConfigProperty(name = "phocap.roster.max-bytes") long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Refuses at once when the client announced a size over the limit. */
+    void checkAnnounced(Long contentLength) {
+        if (contentLength != null && contentLength > maxBytes) {
+            throw tooLarge();
+        }
+    }
+
+    Path receive(InputStream body) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("phocap-roster-", ".upload");
+            long written = 0;
+            byte[] buffer = new byte[64 * 1024];
+            try (OutputStream out = Files.newOutputStream(file)) {
+                int read;
+                while ((read = body.read(buffer)) > 0) {
+                    written += read;
+                    if (written > maxBytes) {
+                        throw tooLarge();
+                    }
+                    out.write(buffer, 0, read);
+                }
+            }
+            if (written == 0) {
+                throw ProblemException.badRequest("The upload is empty.");
+            }
+            return file;
+        } catch (IOException e) {
+            discard(file);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            discard(file);
+            throw e;
+        }
+    }
+
+    Path check(Path uploaded) {
+        try {
+            long size = Files.size(uploaded);
+            if (size > maxBytes) {
+                throw tooLarge();
+            }
+            if (size == 0) {
+                throw ProblemException.badRequest("The upload is empty.");
+            }
+            Path copy = Files.createTempFile("phocap-roster-", ".upload");
+            // The multipart temp file is deleted when the request ends; the import outlives it.
+            Files.copy(uploaded, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static RosterImporter.Format format(Path file, String contentType, String fileName) {
+        if ((contentType != null && contentType.startsWith(XLSX)) || (fileName != null && fileName.toLowerCase().endsWith(".xlsx"))) {
+            return RosterImporter.Format.XLSX;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(4);
+            // Every .xlsx is a ZIP archive: "PK\3\4".
+            if (head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
+                return RosterImporter.Format.XLSX;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return RosterImporter.Format.CSV;
+    }
+
+    /** The charset named by the query parameter or the Content-Type, or null to detect it. */
+    static Charset charset(String parameter, String contentType) {
+        String name = parameter;
+        if ((name == null || name.isBlank()) && contentType != null) {
+            for (String part : contentType.split(";")) {
+                String p = part.strip();
+                if (p.toLowerCase().startsWith("charset=")) {
+                    name = p.substring(8).replace("\"", "").strip();
+                }
+            }
+        }
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        String normalized = name.strip().toLowerCase().replace("cp1258", "windows-1258");
+        try {
+            return Charset.forName(normalized);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            throw ProblemException.invalid("charset", "unknown charset '" + name + "' (use utf-8 or windows-1258)");
+        }
+    }
+
+    static void discard(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // Left for the temp folder's own cleaning.
+            }
+        }
+    }
+
+    private ProblemException tooLarge() {
+        return ProblemException.tooLarge("Roster files are limited to " + maxBytes + " bytes; split the file.");
+    }
+}

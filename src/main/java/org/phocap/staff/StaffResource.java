@@ -1,0 +1,35 @@
+package org.phocap.staff;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.ResponseStatus;
+import org.phocap.auth.Role;
+
+@Path("/api/v1/staff")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class StaffResource {
+    private final StaffService staff;
+
+    public StaffResource(StaffService staff) {
+        this.staff = staff;
+    }
+
+    @POST
+    @RolesAllowed(Role.ADMIN)
+    @ResponseStatus(201)
+    @Operation(summary = "Create a staff account (ADMIN or SUPPORTER) with a locality scope")
+    @APIResponse(responseCode = "201", description = "Created")
+    public Uni<StaffDto> create(@Valid @NotNull CreateStaffRequest request) {
+        return staff.create(request);
+    }
+}

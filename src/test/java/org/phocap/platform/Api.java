@@ -1,0 +1,88 @@
+package org.phocap.platform;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calls the running app the way a client would. Every test class works in its own province
+ * (its own locality codes and phone range), so classes sharing one database never collide.
+ */
+public final class Api {
+    public static final String ADMIN_PASSWORD = "test-admin-password";
+    private static String adminToken;
+
+    private Api() {
+    }
+
+    public static synchronized String admin() {
+        if (adminToken == null) {
+            adminToken = login("admin", ADMIN_PASSWORD).getString("accessToken");
+        }
+        return adminToken;
+    }
+
+    public static RequestSpecification as(String token) {
+        return given().header("Authorization", "Bearer " + token);
+    }
+
+    public static JsonPath login(String username, String password) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password))
+                .post("/api/v1/auth/login")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Province P with districts P1, P2; communes P1-1, P2-1; villages P1-1-1, P1-1-2, P2-1-1. */
+    public static void tree(String p) {
+        String csv = "code,name,level,parent_code\n"
+                + p + ",Tỉnh " + p + ",1,\n"
+                + p + "1,Huyện Một " + p + ",2," + p + "\n"
+                + p + "2,Huyện Hai " + p + ",2," + p + "\n"
+                + p + "1-1,Xã Đồng Tâm,3," + p + "1\n"
+                + p + "2-1,Xã Hợp Thịnh,3," + p + "2\n"
+                + p + "1-1-1,Thôn Một,4," + p + "1-1\n"
+                + p + "1-1-2,Thôn Hai,4," + p + "1-1\n"
+                + p + "2-1-1,Thôn Ba,4," + p + "2-1\n";
+        as(admin()).contentType("text/csv").body(csv).put("/api/v1/localities").then().statusCode(200);
+    }
+
+    public static long campaign(String localityCode) {
+        return as(admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Chiến dịch " + localityCode, "year", 2026, "localityCode", localityCode,
+                        "courseIds", List.of(), "targetLearners", 100))
+                .post("/api/v1/campaigns")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    public static long upload(String token, long campaignId, byte[] body, String contentType) {
+        return as(token).contentType(contentType).body(body)
+                .post("/api/v1/campaigns/" + campaignId + "/roster")
+                .then().statusCode(202).extract().jsonPath().getLong("importId");
+    }
+
+    /** Waits for the import to end and answers its final status. */
+    public static JsonPath finished(String token, long importId) {
+        JsonPath[] last = new JsonPath[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = as(token).get("/api/v1/imports/" + importId).then().statusCode(200).extract().jsonPath();
+            return !"RUNNING".equals(last[0].getString("status"));
+        });
+        return last[0];
+    }
+
+    /** A 10-digit Vietnamese mobile written the common way: 09 and eight digits. */
+    public static String phone(int range, int n) {
+        return String.format("09%02d%06d", range, n);
+    }
+
+    public static String e164(String nationalPhone) {
+        return "+84" + nationalPhone.substring(1);
+    }
+}
