@@ -2,54 +2,33 @@ package org.phocap.roster;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.locality.LocalityService;
-import org.phocap.platform.Page;
-import org.phocap.platform.PageRequest;
 
-@Path("/api/v1")
+@Path("/api/v1/learners/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
 public class LearnerResource {
     private final LearnerService learners;
     private final LocalityService localities;
     private final CurrentUser user;
-    private final int maxPageSize;
 
-    public LearnerResource(LearnerService learners, LocalityService localities, CurrentUser user,
-                           @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public LearnerResource(LearnerService learners, LocalityService localities, CurrentUser user) {
         this.learners = learners;
         this.localities = localities;
         this.user = user;
-        this.maxPageSize = maxPageSize;
     }
 
     @GET
-    @Path("/learners/{id}")
     @Operation(summary = "One learner (404 outside the caller's scope)")
     public Uni<LearnerView> get(@PathParam("id") long id) {
         return localities.scopeOf(user.scope()).flatMap(scope -> learners.get(id, scope));
-    }
-
-    @GET
-    @Path("/campaigns/{id}/learners")
-    @Operation(summary = "The campaign's enrolled learners in the caller's scope, optionally under one locality")
-    public Uni<Page<LearnerView>> enrolled(@PathParam("id") long campaignId,
-                                           @QueryParam("localityCode") String localityCode,
-                                           @QueryParam("page") @DefaultValue("0") int page,
-                                           @QueryParam("size") @DefaultValue("100") int size) {
-        PageRequest.check(page, size, maxPageSize);
-        return localities.scopeOf(user.scope())
-                .flatMap(scope -> learners.enrolled(campaignId, scope, localityCode, page, size));
     }
 }

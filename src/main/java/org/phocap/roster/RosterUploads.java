@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -101,26 +99,34 @@ public class RosterUploads {
         return RosterImporter.Format.CSV;
     }
 
-    /** The charset named by the query parameter or the Content-Type, or null to detect it. */
+    /**
+     * The charset named by the query parameter or the Content-Type, or null to detect it. Only
+     * UTF-8 and Windows-1258 are Vietnamese rosters; HTTP clients often add a default charset
+     * (ISO-8859-1) to text types, so any other Content-Type charset is ignored and detected instead.
+     */
     static Charset charset(String parameter, String contentType) {
-        String name = parameter;
-        if ((name == null || name.isBlank()) && contentType != null) {
+        if (parameter != null && !parameter.isBlank()) {
+            return supported(parameter).orElseThrow(() -> ProblemException.invalid("charset",
+                    "unsupported charset '" + parameter + "' (use utf-8 or windows-1258)"));
+        }
+        if (contentType != null) {
             for (String part : contentType.split(";")) {
                 String p = part.strip();
                 if (p.toLowerCase().startsWith("charset=")) {
-                    name = p.substring(8).replace("\"", "").strip();
+                    return supported(p.substring(8).replace("\"", "")).orElse(null);
                 }
             }
         }
-        if (name == null || name.isBlank()) {
-            return null;
-        }
-        String normalized = name.strip().toLowerCase().replace("cp1258", "windows-1258");
-        try {
-            return Charset.forName(normalized);
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw ProblemException.invalid("charset", "unknown charset '" + name + "' (use utf-8 or windows-1258)");
-        }
+        return null;
+    }
+
+    private static java.util.Optional<Charset> supported(String name) {
+        String key = name.strip().toLowerCase().replace("_", "-");
+        return switch (key) {
+            case "utf-8", "utf8" -> java.util.Optional.of(java.nio.charset.StandardCharsets.UTF_8);
+            case "windows-1258", "cp1258", "cp-1258" -> java.util.Optional.of(TextDecoding.CP1258);
+            default -> java.util.Optional.empty();
+        };
     }
 
     static void discard(Path file) {

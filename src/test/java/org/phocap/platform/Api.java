@@ -18,6 +18,12 @@ public final class Api {
     public static final String ADMIN_PASSWORD = "test-admin-password";
     private static String adminToken;
 
+    static {
+        // Send bodies exactly as given: no ISO-8859-1 charset added to text types behind our back.
+        io.restassured.RestAssured.config = io.restassured.RestAssured.config().encoderConfig(
+                io.restassured.config.EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false));
+    }
+
     private Api() {
     }
 
@@ -37,6 +43,15 @@ public final class Api {
                 .body(Map.of("username", username, "password", password))
                 .post("/api/v1/auth/login")
                 .then().statusCode(200).extract().jsonPath();
+    }
+
+    private static final java.util.Set<String> TREES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** {@link #tree} once per test run. */
+    public static void treeOnce(String p) {
+        if (TREES.add(p)) {
+            tree(p);
+        }
     }
 
     /** Province P with districts P1, P2; communes P1-1, P2-1; villages P1-1-1, P1-1-2, P2-1-1. */
