@@ -41,6 +41,22 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
+    public Response invalid(io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException failure) {
+        return map(failure);
+    }
+
+    // Jackson failures likewise have built-in mappers answering plain JSON.
+    @ServerExceptionMapper
+    public Response badJson(MismatchedInputException failure) {
+        return map(failure);
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException failure) {
+        return map(failure);
+    }
+
+    @ServerExceptionMapper
     public Response map(Throwable failure) {
         Problem problem = toProblem(unwrap(failure));
         Response.ResponseBuilder builder = Response.status(problem.status())

@@ -10,6 +10,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.phocap.auth.Role;
@@ -28,7 +30,8 @@ public class StaffResource {
     @RolesAllowed(Role.ADMIN)
     @ResponseStatus(201)
     @Operation(summary = "Create a staff account (ADMIN or SUPPORTER) with a locality scope")
-    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(schema = @Schema(implementation = StaffDto.class)))
     public Uni<StaffDto> create(@Valid @NotNull CreateStaffRequest request) {
         return staff.create(request);
     }

@@ -65,7 +65,7 @@ public final class Api {
                 + p + "1-1-1,Thôn Một,4," + p + "1-1\n"
                 + p + "1-1-2,Thôn Hai,4," + p + "1-1\n"
                 + p + "2-1-1,Thôn Ba,4," + p + "2-1\n";
-        as(admin()).contentType("text/csv").body(csv).put("/api/v1/localities").then().statusCode(200);
+        as(admin()).contentType("text/csv; charset=UTF-8").body(csv).put("/api/v1/localities").then().statusCode(200);
     }
 
     public static long campaign(String localityCode) {

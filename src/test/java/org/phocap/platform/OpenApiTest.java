@@ -1,0 +1,67 @@
+package org.phocap.platform;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class OpenApiTest {
+    static final List<String[]> ENDPOINTS = List.of(
+            new String[] {"/api/v1/auth/login", "post"},
+            new String[] {"/api/v1/auth/activate", "post"},
+            new String[] {"/api/v1/auth/refresh", "post"},
+            new String[] {"/api/v1/auth/logout", "post"},
+            new String[] {"/api/v1/staff", "post"},
+            new String[] {"/api/v1/localities", "put"},
+            new String[] {"/api/v1/localities/{code}", "get"},
+            new String[] {"/api/v1/localities/{code}/children", "get"},
+            new String[] {"/api/v1/campaigns", "post"},
+            new String[] {"/api/v1/campaigns", "get"},
+            new String[] {"/api/v1/campaigns/{id}", "get"},
+            new String[] {"/api/v1/campaigns/{id}/waves", "post"},
+            new String[] {"/api/v1/campaigns/{id}/waves", "get"},
+            new String[] {"/api/v1/campaigns/{id}/waves/{waveId}/learners", "post"},
+            new String[] {"/api/v1/campaigns/{id}/roster", "post"},
+            new String[] {"/api/v1/campaigns/{id}/learners", "get"},
+            new String[] {"/api/v1/learners/{id}", "get"},
+            new String[] {"/api/v1/imports/{id}", "get"},
+            new String[] {"/api/v1/imports/{id}/events", "get"},
+            new String[] {"/api/v1/imports/{id}/rejected.csv", "get"},
+            new String[] {"/api/v1/imports/{id}/activation-codes.csv", "get"});
+
+    @Test
+    void everyEndpointIsDescribedWithItsSchemas() {
+        JsonPath doc = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> paths = doc.getMap("paths");
+        for (String[] endpoint : ENDPOINTS) {
+            org.junit.jupiter.api.Assertions.assertTrue(paths.containsKey(endpoint[0]), "missing path " + endpoint[0]);
+            Map<String, Object> operations = doc.getMap("paths.'" + endpoint[0] + "'");
+            org.junit.jupiter.api.Assertions.assertTrue(operations.containsKey(endpoint[1]),
+                    "missing " + endpoint[1] + " " + endpoint[0]);
+        }
+        // Request and response bodies are described by schemas, not left blank.
+        org.junit.jupiter.api.Assertions.assertNotNull(
+                doc.get("paths.'/api/v1/auth/login'.post.requestBody.content.'application/json'.schema"));
+        org.junit.jupiter.api.Assertions.assertNotNull(
+                doc.get("paths.'/api/v1/auth/login'.post.responses.'200'.content.'application/json'.schema"));
+        org.junit.jupiter.api.Assertions.assertNotNull(
+                doc.get("paths.'/api/v1/campaigns/{id}/roster'.post.requestBody.content.'text/csv'.schema"));
+        for (String schema : List.of("TokenPair", "CreateCampaign", "CampaignView", "CreateWave", "WaveView", "ImportStatus",
+                "LocalityDto", "CreateStaffRequest", "StaffDto", "Problem")) {
+            org.junit.jupiter.api.Assertions.assertNotNull(doc.get("components.schemas." + schema), "schema " + schema);
+        }
+    }
+
+    @Test
+    void swaggerUiIsServed() {
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+}
