@@ -26,11 +26,14 @@ public class ImportResource {
     private final RosterService roster;
     private final LocalityService localities;
     private final CurrentUser user;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    public ImportResource(RosterService roster, LocalityService localities, CurrentUser user) {
+    public ImportResource(RosterService roster, LocalityService localities, CurrentUser user,
+                          com.fasterxml.jackson.databind.ObjectMapper json) {
         this.roster = roster;
         this.localities = localities;
         this.user = user;
+        this.json = json;
     }
 
     @GET
@@ -79,12 +82,16 @@ public class ImportResource {
         return localities.scopeOf(user.scope()).flatMap(scope -> roster.activationCodesCsv(id, scope));
     }
 
-    private static OutboundSseEvent event(Sse sse, String name, ImportStatus status) {
-        return sse.newEventBuilder()
-                .name(name)
-                .id(name + "-" + status.total())
-                .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(ImportStatus.class, status)
-                .build();
+    private OutboundSseEvent event(Sse sse, String name, ImportStatus status) {
+        try {
+            // Serialised here so the event carries plain "data:" JSON and no content-type line.
+            return sse.newEventBuilder()
+                    .name(name)
+                    .id(name + "-" + status.total())
+                    .data(json.writeValueAsString(status))
+                    .build();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

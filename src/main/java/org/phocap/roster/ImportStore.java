@@ -35,13 +35,13 @@ public class ImportStore {
     static Uni<Void> finish(SqlClient client, long id, int total, int created, int updated, int rejected) {
         return client.preparedQuery("""
                         UPDATE roster_import SET status = 'DONE', total = $2, created = $3, updated = $4, rejected = $5,
-                               finished_at = now() WHERE id = $1""")
+                               finished_at = clock_timestamp() WHERE id = $1""")
                 .execute(Tuple.of(id, total, created, updated, rejected))
                 .replaceWithVoid();
     }
 
     Uni<Void> fail(long id, String message) {
-        return pool.preparedQuery("UPDATE roster_import SET status = 'FAILED', message = $2, finished_at = now() WHERE id = $1")
+        return pool.preparedQuery("UPDATE roster_import SET status = 'FAILED', message = $2, finished_at = clock_timestamp() WHERE id = $1")
                 .execute(Tuple.of(id, message))
                 .replaceWithVoid();
     }

@@ -39,10 +39,14 @@ public final class Api {
     }
 
     public static JsonPath login(String username, String password) {
-        return given().contentType(ContentType.JSON)
+        Secrets.remember(password);
+        JsonPath tokens = given().contentType(ContentType.JSON)
                 .body(Map.of("username", username, "password", password))
                 .post("/api/v1/auth/login")
                 .then().statusCode(200).extract().jsonPath();
+        Secrets.remember(tokens.getString("accessToken"));
+        Secrets.remember(tokens.getString("refreshToken"));
+        return tokens;
     }
 
     private static final java.util.Set<String> TREES = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -94,10 +98,13 @@ public final class Api {
 
     /** A 10-digit Vietnamese mobile written the common way: 09 and eight digits. */
     public static String phone(int range, int n) {
-        return String.format("09%02d%06d", range, n);
+        String phone = String.format("09%02d%06d", range, n);
+        Secrets.remember(phone);
+        Secrets.remember(e164(phone));
+        return phone;
     }
 
     public static String e164(String nationalPhone) {
-        return "+84" + nationalPhone.substring(1);
+        return Secrets.remember("+84" + nationalPhone.substring(1));
     }
 }

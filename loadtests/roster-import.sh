@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Benchmark: import a generated 100,000-row roster through the HTTP API and report rows/s and the
+# server's memory. The server runs as its own process (embedded PostgreSQL, capped heap); this
+# script is only the client. Usage: loadtests/roster-import.sh [ROWS]   (default 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${1:-100000}
+PORT=${PORT:-18080}
+WORK=loadtests/work
+HEAP=${HEAP:-384m}
+PASSWORD="bench-$(date +%s)"
+mkdir -p "$WORK"
+rm -rf "$WORK/data"
+
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
+echo "Generating $ROWS rows..."
+java -cp target/classes org.phocap.demo.RosterGenerator "$ROWS" "$WORK/roster.csv" 20000000
+SIZE=$(stat -c %s "$WORK/roster.csv")
+
+echo "Starting the server (heap $HEAP)..."
+PHOCAP_DATA_DIR="$WORK/data" PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT \
+  PHOCAP_ROSTER_MAX_ROWS=200000 java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "localhost:$PORT/q/health/ready" > /dev/null && break
+  sleep 1
+done
+curl -sf "localhost:$PORT/q/health/ready" > /dev/null || { echo "server did not become ready"; tail -50 "$WORK/server.log"; exit 1; }
+
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
+TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | json '["accessToken"]')
+AUTH="Authorization: Bearer $TOKEN"
+CAMPAIGN=$(curl -sf "localhost:$PORT/api/v1/campaigns" -H "$AUTH" -H 'Content-Type: application/json' \
+  -d '{"name":"Benchmark","year":2026,"localityCode":"26","courseIds":[],"targetLearners":100000}' | json '["id"]')
+
+rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SERVER/status; }
+heap_bytes() { curl -s "localhost:$PORT/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$2} END {printf "%d", s}'; }
+BASE_RSS=$(rss_kb)
+PEAK_RSS=$BASE_RSS
+PEAK_HEAP=$(heap_bytes)
+
+echo "Importing ($SIZE bytes)..."
+START=$(date +%s.%N)
+IMPORT=$(curl -sf "localhost:$PORT/api/v1/campaigns/$CAMPAIGN/roster" -H "$AUTH" -H 'Content-Type: text/csv' \
+  --data-binary "@$WORK/roster.csv" | json '["importId"]')
+STATUS=RUNNING
+while [ "$STATUS" = RUNNING ]; do
+  sleep 0.2
+  R=$(rss_kb); [ "$R" -gt "$PEAK_RSS" ] && PEAK_RSS=$R
+  H=$(heap_bytes); [ "$H" -gt "$PEAK_HEAP" ] && PEAK_HEAP=$H
+  STATUS=$(curl -sf "localhost:$PORT/api/v1/imports/$IMPORT" -H "$AUTH" | json '["status"]')
+done
+END=$(date +%s.%N)
+RESULT=$(curl -sf "localhost:$PORT/api/v1/imports/$IMPORT" -H "$AUTH")
+HWM=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
+
+python3 - "$RESULT" "$START" "$END" "$BASE_RSS" "$PEAK_RSS" "$HWM" "$PEAK_HEAP" "$SIZE" <<'PY'
+import json, sys
+from datetime import datetime
+r = json.loads(sys.argv[1]); start, end = float(sys.argv[2]), float(sys.argv[3])
+base, peak, hwm, heap, size = (int(x) for x in sys.argv[4:9])
+def ts(s): return datetime.fromisoformat(s.replace("Z", "+00:00"))
+server = (ts(r["finishedAt"]) - ts(r["startedAt"])).total_seconds()
+wall = end - start
+rows = r["total"]
+print(f"status            {r['status']} (created {r['created']}, updated {r['updated']}, rejected {r['rejected']})")
+print(f"file              {rows} rows, {size/1e6:.1f} MB")
+print(f"wall time         {wall:.2f} s upload-to-DONE  -> {rows/wall:,.0f} rows/s")
+print(f"server time       {server:.2f} s import job      -> {rows/server:,.0f} rows/s")
+print(f"server RSS        {base/1024:.0f} MB before, {peak/1024:.0f} MB peak during import, VmHWM {hwm/1024:.0f} MB")
+print(f"heap used (peak)  {heap/1e6:.0f} MB")
+PY
