@@ -205,6 +205,20 @@ class RosterImportTest {
     }
 
     @Test
+    void xlsxAsAMultipartFormUpload() {
+        long campaign = Api.campaign(P);
+        byte[] xlsx = RosterFiles.xlsx(
+                List.of("full_name", "phone", "locality_code", "nominated_by"),
+                List.of(List.of("Kim Thị Vân", Api.phone(18, 1), P + "1-1-1", "WOMENS_UNION")));
+        var response = as(admin()).multiPart("file", "danh-sach.xlsx", xlsx, RosterFiles.XLSX)
+                .post("/api/v1/campaigns/" + campaign + "/roster")
+                .then().statusCode(202).extract();
+        long importId = response.jsonPath().getLong("importId");
+        assertTrue(response.header("Location").endsWith("/api/v1/imports/" + importId), response.header("Location"));
+        assertEquals(1, Api.finished(admin(), importId).getInt("created"));
+    }
+
+    @Test
     void importsOfOtherCampaignsAreNotFound() {
         as(admin()).get("/api/v1/imports/987654321").then().statusCode(404).contentType("application/problem+json");
         as(admin()).contentType("text/csv").body(RosterFiles.utf8(HEADER))
