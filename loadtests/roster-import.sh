@@ -36,7 +36,7 @@ CAMPAIGN=$(curl -sf "localhost:$PORT/api/v1/campaigns" -H "$AUTH" -H 'Content-Ty
   -d '{"name":"Benchmark","year":2026,"localityCode":"26","courseIds":[],"targetLearners":100000}' | json '["id"]')
 
 rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SERVER/status; }
-heap_bytes() { curl -s "localhost:$PORT/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$2} END {printf "%d", s}'; }
+heap_bytes() { curl -s "localhost:$PORT/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$NF} END {printf "%d", s}'; }
 BASE_RSS=$(rss_kb)
 PEAK_RSS=$BASE_RSS
 PEAK_HEAP=$(heap_bytes)
