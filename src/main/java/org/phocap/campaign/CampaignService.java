@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
 import org.phocap.campaign.CampaignDtos.CampaignView;
 import org.phocap.campaign.CampaignDtos.CreateCampaign;
@@ -59,15 +58,7 @@ public class CampaignService {
                         WHERE """ + CampaignAccess.visibleTo("$1") + """
                          ORDER BY c.id DESC LIMIT $2 OFFSET $3""")
                 .execute(Tuple.of(scope.patterns(), size, (long) page * size))
-                .map(rows -> {
-                    List<CampaignView> items = new ArrayList<>();
-                    long total = 0;
-                    for (Row row : rows) {
-                        items.add(toView(row));
-                        total = row.getLong("total");
-                    }
-                    return new Page<>(items, page, size, total);
-                });
+                .map(rows -> Page.of(rows, CampaignService::toView, page, size));
     }
 
     private static CampaignView toView(Row row) {

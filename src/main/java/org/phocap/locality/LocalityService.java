@@ -68,15 +68,7 @@ public class LocalityService {
                         FROM locality l WHERE l.parent_code = $1 AND l.path LIKE ANY($2)
                         ORDER BY l.code LIMIT $3 OFFSET $4""")
                 .execute(Tuple.of(code, scope.patterns(), size, (long) page * size))
-                .map(rows -> {
-                    List<LocalityDto> items = new ArrayList<>();
-                    long total = 0;
-                    for (Row row : rows) {
-                        items.add(toDto(row));
-                        total = row.getLong("total");
-                    }
-                    return new Page<>(items, page, size, total);
-                }));
+                .map(rows -> Page.of(rows, LocalityService::toDto, page, size)));
     }
 
     /**

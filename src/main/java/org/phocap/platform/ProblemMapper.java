@@ -71,8 +71,7 @@ public class ProblemMapper {
     static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
         while ((current instanceof java.util.concurrent.CompletionException
-                || current instanceof io.smallrye.mutiny.CompositeException && current.getCause() != null)
-                && current.getCause() != null) {
+                || current instanceof io.smallrye.mutiny.CompositeException) && current.getCause() != null) {
             current = current.getCause();
         }
         return current;
@@ -120,7 +119,7 @@ public class ProblemMapper {
         if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             return problem(409, "conflict", "Conflict", "A record with the same identity already exists.", null);
         }
-        LOG.error("Unexpected failure", failure);
+        SafeLog.error(LOG, "Unexpected failure", failure);
         return problem(500, "internal", "Internal error", "Something went wrong on our side; it has been logged.", null);
     }
 

@@ -2,11 +2,8 @@ package org.phocap.roster;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
-import java.util.List;
 import org.phocap.campaign.CampaignAccess;
 import org.phocap.locality.Scope;
 import org.phocap.platform.Page;
@@ -46,14 +43,6 @@ public class LearnerService {
                         + "AND ($3::varchar IS NULL OR l.path LIKE (SELECT path || '%' FROM locality WHERE code = $3)) "
                         + "ORDER BY le.id LIMIT $4 OFFSET $5")
                 .execute(Tuple.from(new Object[] {campaignId, scope.patterns(), localityCode, size, (long) page * size}))
-                .map(rows -> {
-                    List<LearnerView> items = new ArrayList<>();
-                    long total = 0;
-                    for (Row row : rows) {
-                        items.add(LearnerView.of(row));
-                        total = row.getLong("total");
-                    }
-                    return new Page<>(items, page, size, total);
-                }));
+                .map(rows -> Page.of(rows, LearnerView::of, page, size)));
     }
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.locality.Scope;
+import org.phocap.platform.SafeLog;
 
 /**
  * Runs roster imports off the request and off the event loop: parses the uploaded file row by
@@ -113,7 +114,7 @@ public class RosterImporter {
         } catch (RosterFileException e) {
             fail(job, e.getMessage());
         } catch (Throwable e) {
-            LOG.errorf(e, "Import %d failed", job.importId());
+            SafeLog.error(LOG, "Import " + job.importId() + " failed", e);
             fail(job, "The import failed on the server; nothing from it was kept. Try again, or ask an operator.");
         } finally {
             if (conn != null) {

@@ -13,7 +13,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -98,8 +97,9 @@ public class RosterResource {
     }
 
     private static Response started(long importId) {
+        // A raw header: Response.location() would make it absolute, the contract gives it as a path.
         return Response.accepted(new Started(importId))
-                .location(URI.create("/api/v1/imports/" + importId))
+                .header(HttpHeaders.LOCATION, "/api/v1/imports/" + importId)
                 .build();
     }
 }

@@ -24,7 +24,7 @@ import org.phocap.platform.Secrets;
 @WithTestResource(PostgresResource.class)
 class ActivationTest {
     static final String P = "AC";
-    static final String HEADER = "full_name,phone,birth_year,gender,ethnicity,locality_code,nominated_by,target_group\n";
+    static final String HEADER = Api.ROSTER_HEADER;
 
     @BeforeEach
     void province() {

@@ -27,7 +27,7 @@ import org.phocap.platform.PostgresResource;
 @WithTestResource(PostgresResource.class)
 class CampaignTest {
     static final String P = "CP";
-    static final String HEADER = "full_name,phone,birth_year,gender,ethnicity,locality_code,nominated_by,target_group\n";
+    static final String HEADER = Api.ROSTER_HEADER;
 
     @Inject
     WaveService waves;

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public final class Api {
     public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String ROSTER_HEADER =
+            "full_name,phone,birth_year,gender,ethnicity,locality_code,nominated_by,target_group\n";
     private static String adminToken;
 
     static {
