@@ -172,7 +172,7 @@ public class RosterImporter {
 
     private RowSource open(Job job) throws IOException {
         if (job.format() == Format.XLSX) {
-            return new XlsxRowSource(Files.newInputStream(job.file()));
+            return new XlsxRowSource(job.file());
         }
         Charset charset = job.charset() != null ? job.charset() : TextDecoding.detect(job.file());
         return new CsvRowSource(TextDecoding.open(job.file(), charset));

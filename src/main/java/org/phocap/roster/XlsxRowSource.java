@@ -1,7 +1,6 @@
 package org.phocap.roster;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -20,9 +19,10 @@ final class XlsxRowSource implements RowSource {
     private final Iterator<Row> iterator;
     private final Map<Integer, RosterField> columns;
 
-    XlsxRowSource(InputStream input) throws IOException {
+    XlsxRowSource(java.nio.file.Path file) throws IOException {
         try {
-            this.workbook = new ReadableWorkbook(input);
+            // From the file, not a stream: the ZIP is then read in place instead of into memory.
+            this.workbook = new ReadableWorkbook(file.toFile());
         } catch (IOException | RuntimeException e) {
             throw new RosterFileException("The file is not a readable .xlsx workbook.");
         }

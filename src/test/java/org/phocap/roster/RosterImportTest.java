@@ -55,11 +55,15 @@ class RosterImportTest {
                         List.of("Phạm Thị Hồng Nhung", Api.phone(11, 1), 1985, "Nữ", "Kinh", P + "1-1-1", "Hội nông dân", "Nông dân"),
                         // A phone typed as a number loses its leading zero; it still reads.
                         List.of("Đặng Quốc Việt", Long.parseLong(Api.phone(11, 2)), 1979, "Nam", "Cao Lan", P + "2-1-1",
-                                "Đoàn thanh niên", "Thanh niên")));
+                                "Đoàn thanh niên", "Thanh niên"),
+                        List.of("Không Có Số", "", 1990, "Nam", "Kinh", P + "1-1-1", "Thôn", "")));
         long importId = Api.upload(admin(), campaign, xlsx, RosterFiles.XLSX);
         JsonPath done = Api.finished(admin(), importId);
         assertEquals("DONE", done.getString("status"), done.prettify());
         assertEquals(2, done.getInt("created"));
+        // Line numbers are the sheet's rows: the header is row 1, so the third person is row 4.
+        assertEquals(4, done.getInt("errors[0].line"), done.prettify());
+        assertEquals("phone", done.getString("errors[0].field"));
         List<String> names = as(admin()).get("/api/v1/campaigns/" + campaign + "/learners").then().statusCode(200)
                 .extract().jsonPath().getList("items.fullName");
         assertTrue(names.contains("Phạm Thị Hồng Nhung"), names.toString());
