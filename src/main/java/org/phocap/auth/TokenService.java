@@ -4,18 +4,15 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.phocap.platform.Hashing;
 import org.phocap.platform.ProblemException;
 
 /**
@@ -45,7 +42,7 @@ public class TokenService {
 
     /** Trades a refresh token for a new pair; the loader re-reads the subject so roles and scope stay current. */
     public Uni<TokenPair> refresh(String presented, Function<RefreshToken, Uni<Subject>> loader) {
-        String hash = sha256(presented);
+        String hash = Hashing.sha256(presented);
         return Panache.withSession(() -> RefreshToken.<RefreshToken>find("tokenHash", hash).firstResult())
                 .flatMap(token -> {
                     if (token == null) {
@@ -78,7 +75,7 @@ public class TokenService {
         RANDOM.nextBytes(secret);
         String refresh = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         RefreshToken row = new RefreshToken();
-        row.tokenHash = sha256(refresh);
+        row.tokenHash = Hashing.sha256(refresh);
         row.family = family;
         row.subjectKind = subject.kind().name();
         row.subjectId = subject.id();
@@ -91,14 +88,5 @@ public class TokenService {
                 .expiresIn(accessTtl)
                 .sign();
         return row.persist().replaceWith(new TokenPair(access, refresh, accessTtl.toSeconds(), subject.role()));
-    }
-
-    static String sha256(String value) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,6 +27,7 @@ import org.phocap.campaign.CampaignDtos.CreateCampaign;
 import org.phocap.campaign.CampaignDtos.CreateWave;
 import org.phocap.campaign.CampaignDtos.WaveView;
 import org.phocap.locality.LocalityService;
+import org.phocap.platform.Idempotency;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
 
@@ -37,14 +39,16 @@ public class CampaignResource {
     private final WaveService waves;
     private final LocalityService localities;
     private final CurrentUser user;
+    private final Idempotency idempotency;
     private final int maxPageSize;
 
     public CampaignResource(CampaignService campaigns, WaveService waves, LocalityService localities, CurrentUser user,
-                            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+                            Idempotency idempotency, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.campaigns = campaigns;
         this.waves = waves;
         this.localities = localities;
         this.user = user;
+        this.idempotency = idempotency;
         this.maxPageSize = maxPageSize;
     }
 
@@ -52,8 +56,10 @@ public class CampaignResource {
     @RolesAllowed(Role.ADMIN)
     @ResponseStatus(201)
     @Operation(summary = "Create a campaign over a locality")
-    public Uni<CampaignView> create(@Valid @NotNull CreateCampaign request) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> campaigns.create(request, scope));
+    public Uni<CampaignView> create(@Valid @NotNull CreateCampaign request,
+                                    @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /campaigns", request, CampaignView.class,
+                () -> localities.scopeOf(user.scope()).flatMap(scope -> campaigns.create(request, scope)));
     }
 
     @GET
@@ -78,8 +84,10 @@ public class CampaignResource {
     @RolesAllowed(Role.ADMIN)
     @ResponseStatus(201)
     @Operation(summary = "Add a wave (a study window) to a campaign")
-    public Uni<WaveView> createWave(@PathParam("id") long id, @Valid @NotNull CreateWave request) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> waves.create(id, request, scope));
+    public Uni<WaveView> createWave(@PathParam("id") long id, @Valid @NotNull CreateWave request,
+                                    @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /campaigns/" + id + "/waves", request,
+                WaveView.class, () -> localities.scopeOf(user.scope()).flatMap(scope -> waves.create(id, request, scope)));
     }
 
     @GET

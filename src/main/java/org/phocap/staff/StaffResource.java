@@ -5,6 +5,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -14,16 +15,22 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
+import org.phocap.platform.Idempotency;
 
 @Path("/api/v1/staff")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class StaffResource {
     private final StaffService staff;
+    private final CurrentUser user;
+    private final Idempotency idempotency;
 
-    public StaffResource(StaffService staff) {
+    public StaffResource(StaffService staff, CurrentUser user, Idempotency idempotency) {
         this.staff = staff;
+        this.user = user;
+        this.idempotency = idempotency;
     }
 
     @POST
@@ -32,7 +39,9 @@ public class StaffResource {
     @Operation(summary = "Create a staff account (ADMIN or SUPPORTER) with a locality scope")
     @APIResponse(responseCode = "201", description = "Created",
             content = @Content(schema = @Schema(implementation = StaffDto.class)))
-    public Uni<StaffDto> create(@Valid @NotNull CreateStaffRequest request) {
-        return staff.create(request);
+    public Uni<StaffDto> create(@Valid @NotNull CreateStaffRequest request,
+                                @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /staff", request, StaffDto.class,
+                () -> staff.create(request));
     }
 }

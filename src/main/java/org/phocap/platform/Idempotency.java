@@ -1,0 +1,97 @@
+package org.phocap.platform;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Supplier;
+
+/**
+ * The contract's Idempotency-Key: the first successful answer to a write is kept for a day under
+ * (caller, key); a retry with the same key and the same request gets that answer again without
+ * doing the work twice. The same key with a different request, or while the first is still
+ * running, is a 409. Failed requests keep nothing, so a retry runs again (and, since bad input
+ * changes nothing, fails the same way).
+ */
+@ApplicationScoped
+public class Idempotency {
+    public static final String HEADER = "Idempotency-Key";
+    private static final int MAX_KEY_LENGTH = 200;
+
+    private final Pool pool;
+    private final ObjectMapper json;
+
+    public Idempotency(Pool pool, ObjectMapper json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    public <T> Uni<T> once(String key, String principal, String operation, Object request, Class<T> type,
+                           Supplier<Uni<T>> action) {
+        if (key == null || key.isBlank()) {
+            return action.get();
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw ProblemException.invalid(HEADER, "at most " + MAX_KEY_LENGTH + " characters");
+        }
+        String fingerprint = Hashing.sha256(operation + "\n" + write(request));
+        return pool.preparedQuery("""
+                        INSERT INTO idempotent_request (principal, key, fingerprint) VALUES ($1, $2, $3)
+                        ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(principal, key, fingerprint))
+                .flatMap(inserted -> inserted.rowCount() == 1
+                        ? runAndKeep(key, principal, type, action)
+                        : replay(key, principal, fingerprint, type));
+    }
+
+    private <T> Uni<T> runAndKeep(String key, String principal, Class<T> type, Supplier<Uni<T>> action) {
+        return Uni.createFrom().<T>deferred(action::get)
+                .call(result -> pool.preparedQuery("UPDATE idempotent_request SET response = $3 WHERE principal = $1 AND key = $2")
+                        .execute(Tuple.of(principal, key, write(result))))
+                .onFailure().call(() -> pool.preparedQuery("DELETE FROM idempotent_request WHERE principal = $1 AND key = $2")
+                        .execute(Tuple.of(principal, key)));
+    }
+
+    private <T> Uni<T> replay(String key, String principal, String fingerprint, Class<T> type) {
+        return pool.preparedQuery("SELECT fingerprint, response FROM idempotent_request WHERE principal = $1 AND key = $2")
+                .execute(Tuple.of(principal, key))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.conflict("idempotency-in-progress",
+                                "A request with this Idempotency-Key has just failed or is finishing; retry it.");
+                    }
+                    var row = rows.iterator().next();
+                    if (!fingerprint.equals(row.getString("fingerprint"))) {
+                        throw ProblemException.conflict("idempotency-key-reused",
+                                "This Idempotency-Key was used for a different request.");
+                    }
+                    String response = row.getString("response");
+                    if (response == null) {
+                        throw ProblemException.conflict("idempotency-in-progress",
+                                "The first request with this Idempotency-Key is still being processed.");
+                    }
+                    try {
+                        return json.readValue(response, type);
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+    }
+
+    @Scheduled(every = "1h", identity = "idempotency-expiry")
+    Uni<Void> expire() {
+        return pool.query("DELETE FROM idempotent_request WHERE created_at < now() - interval '24 hours'").execute()
+                .replaceWithVoid();
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
