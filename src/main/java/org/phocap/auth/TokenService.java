@@ -28,11 +28,14 @@ public class TokenService {
 
     private final Duration accessTtl;
     private final Duration refreshTtl;
+    private final SigningKey signingKey;
 
     public TokenService(@ConfigProperty(name = "phocap.auth.access-token-ttl") Duration accessTtl,
-                        @ConfigProperty(name = "phocap.auth.refresh-token-ttl") Duration refreshTtl) {
+                        @ConfigProperty(name = "phocap.auth.refresh-token-ttl") Duration refreshTtl,
+                        SigningKey signingKey) {
         this.accessTtl = accessTtl;
         this.refreshTtl = refreshTtl;
+        this.signingKey = signingKey;
     }
 
     /** Starts a new family (a login or an activation). Must run inside a transaction. */
@@ -86,7 +89,7 @@ public class TokenService {
                 .claim(SCOPE_CLAIM, subject.scope())
                 .claim(FAMILY_CLAIM, family.toString())
                 .expiresIn(accessTtl)
-                .sign();
+                .sign(signingKey.key());
         return row.persist().replaceWith(new TokenPair(access, refresh, accessTtl.toSeconds(), subject.role()));
     }
 }

@@ -98,6 +98,14 @@ public class CampaignResource {
         return localities.scopeOf(user.scope()).flatMap(scope -> waves.list(id, scope));
     }
 
+    @GET
+    @Path("/{id}/waves/{waveId}")
+    @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+    @Operation(summary = "One wave with how many learners it holds")
+    public Uni<WaveView> getWave(@PathParam("id") long id, @PathParam("waveId") long waveId) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> waves.get(id, waveId, scope));
+    }
+
     @POST
     @Path("/{id}/waves/{waveId}/learners")
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})

@@ -46,16 +46,29 @@ public class WaveService {
                 wave.graceMinutes, 0));
     }
 
+    private static final String WAVES = """
+            SELECT w.*, (SELECT count(*) FROM enrolment e WHERE e.wave_id = w.id) AS assigned
+            FROM wave w WHERE w.campaign_id = $1 AND ($2::bigint IS NULL OR w.id = $2) ORDER BY w.opens_at, w.id""";
+
     public Uni<List<WaveView>> list(long campaignId, Scope scope) {
-        return access.require(campaignId, scope).flatMap(ok -> pool.preparedQuery("""
-                        SELECT w.*, (SELECT count(*) FROM enrolment e WHERE e.wave_id = w.id) AS assigned
-                        FROM wave w WHERE w.campaign_id = $1 ORDER BY w.opens_at, w.id""")
-                .execute(Tuple.of(campaignId))
-                .map(rows -> {
-                    List<WaveView> waves = new ArrayList<>();
-                    rows.forEach(row -> waves.add(toView(row)));
-                    return waves;
-                }));
+        return access.require(campaignId, scope).flatMap(ok -> waves(campaignId, null));
+    }
+
+    public Uni<WaveView> get(long campaignId, long waveId, Scope scope) {
+        return access.require(campaignId, scope).flatMap(ok -> waves(campaignId, waveId)).map(found -> {
+            if (found.isEmpty()) {
+                throw ProblemException.notFound("No wave " + waveId + " in campaign " + campaignId + ".");
+            }
+            return found.get(0);
+        });
+    }
+
+    private Uni<List<WaveView>> waves(long campaignId, Long waveId) {
+        return pool.preparedQuery(WAVES).execute(Tuple.of(campaignId, waveId)).map(rows -> {
+            List<WaveView> waves = new ArrayList<>();
+            rows.forEach(row -> waves.add(toView(row)));
+            return waves;
+        });
     }
 
     /**

@@ -77,8 +77,11 @@ class CampaignTest {
                 .body("opensAt", equalTo("2026-08-01T00:00:00Z"));
         wave(campaign, "Ngược", opens, opens.minus(Duration.ofDays(1)), 100).then().statusCode(400)
                 .body("errors[0].field", equalTo("closesAt"));
-        as(admin()).get("/api/v1/campaigns/" + campaign + "/waves").then().statusCode(200)
-                .body("size()", equalTo(1)).body("[0].assigned", equalTo(0));
+        JsonPath listed = as(admin()).get("/api/v1/campaigns/" + campaign + "/waves").then().statusCode(200)
+                .body("size()", equalTo(1)).body("[0].assigned", equalTo(0)).extract().jsonPath();
+        as(admin()).get("/api/v1/campaigns/" + campaign + "/waves/" + listed.getLong("[0].id")).then().statusCode(200)
+                .body("name", equalTo("Đợt 1")).body("closesAt", equalTo("2026-08-07T00:00:00Z"));
+        as(admin()).get("/api/v1/campaigns/" + campaign + "/waves/99999999").then().statusCode(404);
     }
 
     @Test

@@ -28,6 +28,7 @@ class OpenApiTest {
             new String[] {"/api/v1/campaigns/{id}", "get"},
             new String[] {"/api/v1/campaigns/{id}/waves", "post"},
             new String[] {"/api/v1/campaigns/{id}/waves", "get"},
+            new String[] {"/api/v1/campaigns/{id}/waves/{waveId}", "get"},
             new String[] {"/api/v1/campaigns/{id}/waves/{waveId}/learners", "post"},
             new String[] {"/api/v1/campaigns/{id}/roster", "post"},
             new String[] {"/api/v1/campaigns/{id}/learners", "get"},
