@@ -20,7 +20,7 @@ public class SigningKey {
     public SigningKey(@ConfigProperty(name = "phocap.jwt.private-key") Optional<String> pem,
                       @ConfigProperty(name = "smallrye.jwt.sign.key.location") String location) {
         try {
-            this.key = pem.isPresent() ? KeyUtils.decodePrivateKey(pem.get()) : KeyUtils.readPrivateKey(location);
+            this.key = KeyUtils.decodePrivateKey(pem.isPresent() ? pem.get() : read(location));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot read the JWT signing key from "
                     + (pem.isPresent() ? "PHOCAP_JWT_PRIVATE_KEY" : location) + ": " + e.getClass().getSimpleName(), e);
@@ -28,6 +28,18 @@ public class SigningKey {
         if (key == null) {
             throw new IllegalStateException("No JWT signing key at " + location);
         }
+    }
+
+    /** A file: URL in any spelling (file:/a, file:///a), or any other location smallrye can read. */
+    private static String read(String location) throws java.io.IOException {
+        if (location.startsWith("file:")) {
+            String path = location.substring("file:".length());
+            if (path.startsWith("//")) {
+                path = path.substring(2);
+            }
+            return java.nio.file.Files.readString(java.nio.file.Path.of(path));
+        }
+        return io.smallrye.jwt.util.ResourceUtils.readResource(location);
     }
 
     PrivateKey key() {
