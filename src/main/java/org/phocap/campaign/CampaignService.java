@@ -27,15 +27,24 @@ public class CampaignService {
     }
 
     public Uni<CampaignView> create(CreateCampaign request, Scope scope) {
+        Long[] courseIds = request.courseIds().stream().distinct().toArray(Long[]::new);
         return localities.get(request.localityCode(), scope)
                 .onFailure(ProblemException.class).transform(e ->
                         ProblemException.invalid("localityCode", "unknown locality, or outside your scope"))
-                .flatMap(locality -> Panache.withTransaction(() -> {
+                .flatMap(locality -> pool.preparedQuery("SELECT count(*) FROM course WHERE id = ANY($1)")
+                        .execute(Tuple.of((Object) courseIds)))
+                .map(found -> {
+                    if (found.iterator().next().getLong(0) != courseIds.length) {
+                        throw ProblemException.invalid("courseIds", "unknown course id(s)");
+                    }
+                    return found;
+                })
+                .flatMap(ok -> Panache.withTransaction(() -> {
                     Campaign campaign = new Campaign();
                     campaign.name = request.name().strip();
                     campaign.year = request.year();
                     campaign.localityCode = request.localityCode();
-                    campaign.courseIds = request.courseIds().toArray(Long[]::new);
+                    campaign.courseIds = courseIds;
                     campaign.targetLearners = request.targetLearners();
                     return campaign.<Campaign>persist();
                 }))

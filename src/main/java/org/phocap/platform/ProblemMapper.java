@@ -123,14 +123,11 @@ public class ProblemMapper {
         return problem(500, "internal", "Internal error", "Something went wrong on our side; it has been logged.", null);
     }
 
+    /** "publish.pkg.modules[1].lessons[0].kind" → "modules[1].lessons[0].kind": the path in the body. */
     private static String fieldName(String path) {
-        // Validation paths look like "create.body.name": keep only what the client sent.
-        int bodyAt = path.indexOf(".body.");
-        if (bodyAt >= 0) {
-            return path.substring(bodyAt + 6);
-        }
-        String[] parts = path.split("\\.");
-        return parts[parts.length - 1];
+        String clean = path.replace(".<list element>", "").replace("<list element>", "");
+        String[] parts = clean.split("\\.", 3);
+        return parts.length == 3 ? parts[2] : parts[parts.length - 1];
     }
 
     private static Problem problem(int status, String slug, String title, String detail, List<Problem.FieldError> errors) {

@@ -39,11 +39,13 @@ class CampaignTest {
 
     @Test
     void createGetAndListCampaigns() {
+        int c1 = (int) org.phocap.course.CoursePackages.publish("CP-COURSE-1");
+        int c2 = (int) org.phocap.course.CoursePackages.publish("CP-COURSE-2");
         JsonPath created = as(admin()).contentType(ContentType.JSON)
                 .body(Map.of("name", "Phổ cập kỹ năng số 2026", "year", 2026, "localityCode", P,
-                        "courseIds", List.of(1, 2), "targetLearners", 10000))
+                        "courseIds", List.of(c1, c2), "targetLearners", 10000))
                 .post("/api/v1/campaigns")
-                .then().statusCode(201).body("enrolled", equalTo(0)).body("courseIds", hasItems(1, 2))
+                .then().statusCode(201).body("enrolled", equalTo(0)).body("courseIds", hasItems(c1, c2))
                 .extract().jsonPath();
         long id = created.getLong("id");
         as(admin()).get("/api/v1/campaigns/" + id).then().statusCode(200).body("name", equalTo("Phổ cập kỹ năng số 2026"));

@@ -36,7 +36,10 @@ class OpenApiTest {
             new String[] {"/api/v1/imports/{id}", "get"},
             new String[] {"/api/v1/imports/{id}/events", "get"},
             new String[] {"/api/v1/imports/{id}/rejected.csv", "get"},
-            new String[] {"/api/v1/imports/{id}/activation-codes.csv", "get"});
+            new String[] {"/api/v1/imports/{id}/activation-codes.csv", "get"},
+            new String[] {"/api/v1/courses", "post"},
+            new String[] {"/api/v1/courses/{id}", "get"},
+            new String[] {"/api/v1/lessons/{id}", "get"});
 
     @Test
     void everyEndpointIsDescribedWithItsSchemas() {

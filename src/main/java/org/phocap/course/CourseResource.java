@@ -1,0 +1,60 @@
+package org.phocap.course;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.phocap.auth.CurrentUser;
+import org.phocap.auth.Role;
+
+@Path("/api/v1/courses")
+@Produces(MediaType.APPLICATION_JSON)
+public class CourseResource {
+    private final CourseService courses;
+    private final CurrentUser user;
+
+    public CourseResource(CourseService courses, CurrentUser user) {
+        this.courses = courses;
+        this.user = user;
+    }
+
+    @POST
+    @RolesAllowed(Role.ADMIN)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish a course package; the same code again adds a new, immutable version")
+    @APIResponse(responseCode = "201", description = "The new version's outline",
+            content = @Content(schema = @Schema(implementation = CourseView.class)))
+    public Uni<Response> publish(@Valid @NotNull CoursePackage pkg) {
+        return courses.publish(pkg).map(published -> Response.status(201)
+                .header(HttpHeaders.LOCATION, "/api/v1/courses/" + published.course().id())
+                .tag(published.etag())
+                .entity(published.course())
+                .build());
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Role.ADMIN, Role.SUPPORTER, Role.LEARNER})
+    @Operation(summary = "The newest version's outline, with a strong ETag (If-None-Match gives 304)")
+    @APIResponse(responseCode = "200", description = "Outline",
+            content = @Content(schema = @Schema(implementation = CourseView.class)))
+    @APIResponse(responseCode = "304", description = "Unchanged since the ETag given")
+    public Uni<Response> outline(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        return courses.outline(id, user.subject()).map(published -> Etags.respond(ifNoneMatch, published.etag(),
+                published.course()));
+    }
+}

@@ -1,0 +1,194 @@
+package org.phocap.course;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.phocap.auth.Subject;
+import org.phocap.platform.Hashing;
+import org.phocap.platform.ProblemException;
+
+/**
+ * Course packages: each POST of a code adds an immutable version. A lesson whose code and
+ * content (title, kind, duration, body, media, completion rule) are unchanged keeps its id
+ * across versions, so progress recorded against it carries over; a changed lesson gets a new id.
+ */
+@ApplicationScoped
+public class CourseService {
+    private static final double DEFAULT_COVERAGE = 0.9;
+
+    private final Pool pool;
+    private final ObjectMapper json;
+
+    public CourseService(Pool pool, ObjectMapper json) {
+        this.pool = pool;
+        this.json = json;
+    }
+
+    /** A published outline and its entity tag. */
+    public record Published(CourseView course, String etag) {}
+
+    public Uni<Published> publish(CoursePackage pkg) {
+        PackageRules.check(pkg);
+        String packageJson = write(pkg);
+        String etag = Hashing.sha256(packageJson);
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("""
+                        INSERT INTO course (code) VALUES ($1)
+                        ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id""")
+                .execute(Tuple.of(pkg.code()))
+                .map(rows -> rows.iterator().next().getLong(0))
+                .flatMap(courseId -> conn.preparedQuery("""
+                                INSERT INTO course_version (course_id, version, title, language, package, etag)
+                                SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::text::jsonb, $5
+                                FROM course_version WHERE course_id = $1
+                                RETURNING id""")
+                        .execute(Tuple.of(courseId, pkg.title().strip(), pkg.language().strip(), packageJson, etag))
+                        .map(rows -> rows.iterator().next().getLong(0))
+                        .flatMap(versionId -> saveLessons(conn, courseId, versionId, pkg))))
+                .flatMap(courseId -> latest(courseId));
+    }
+
+    private Uni<Long> saveLessons(SqlConnection conn, long courseId, long versionId, CoursePackage pkg) {
+        List<CoursePackage.Lesson> lessons = new ArrayList<>();
+        List<CoursePackage.Module> modules = new ArrayList<>();
+        for (CoursePackage.Module module : pkg.modules()) {
+            for (CoursePackage.Lesson lesson : module.lessons()) {
+                lessons.add(lesson);
+                modules.add(module);
+            }
+        }
+        return conn.preparedQuery("""
+                        INSERT INTO lesson (course_id, code, content_hash, title, kind, duration_sec, body, media, min_coverage)
+                        SELECT $1, * FROM unnest($2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::int[],
+                                                 $7::text[], $8::varchar[], $9::float8[])
+                        ON CONFLICT (course_id, code, content_hash) DO UPDATE SET title = excluded.title
+                        RETURNING id, code""")
+                .execute(Tuple.from(new Object[] {courseId,
+                        lessons.stream().map(CoursePackage.Lesson::code).toArray(String[]::new),
+                        lessons.stream().map(l -> Hashing.sha256(write(l))).toArray(String[]::new),
+                        lessons.stream().map(l -> l.title().strip()).toArray(String[]::new),
+                        lessons.stream().map(CoursePackage.Lesson::kind).toArray(String[]::new),
+                        lessons.stream().map(CoursePackage.Lesson::durationSec).toArray(Integer[]::new),
+                        lessons.stream().map(CoursePackage.Lesson::body).toArray(String[]::new),
+                        lessons.stream().map(CoursePackage.Lesson::media).toArray(String[]::new),
+                        lessons.stream().map(CourseService::coverage).toArray(Double[]::new)}))
+                .flatMap(rows -> {
+                    Map<String, Long> ids = new HashMap<>();
+                    rows.forEach(r -> ids.put(r.getString("code"), r.getLong("id")));
+                    return conn.preparedQuery("""
+                                    INSERT INTO course_version_lesson (version_id, lesson_id, module_code, module_title, position)
+                                    SELECT $1, * FROM unnest($2::bigint[], $3::varchar[], $4::varchar[], $5::int[])""")
+                            .execute(Tuple.from(new Object[] {versionId,
+                                    lessons.stream().map(l -> ids.get(l.code())).toArray(Long[]::new),
+                                    modules.stream().map(CoursePackage.Module::code).toArray(String[]::new),
+                                    modules.stream().map(m -> m.title().strip()).toArray(String[]::new),
+                                    java.util.stream.IntStream.range(0, lessons.size()).boxed().toArray(Integer[]::new)}));
+                })
+                .replaceWith(courseId);
+    }
+
+    /** The newest version's outline; learners only for courses of their campaigns (404 otherwise). */
+    public Uni<Published> outline(long courseId, Subject caller) {
+        return requireVisible(courseId, caller).flatMap(ok -> latest(courseId));
+    }
+
+    public Uni<LessonContent> lesson(long lessonId, Subject caller) {
+        return pool.preparedQuery("SELECT * FROM lesson WHERE id = $1").execute(Tuple.of(lessonId))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(ProblemException.notFound("No lesson " + lessonId + "."));
+                    }
+                    Row l = rows.iterator().next();
+                    return requireVisible(l.getLong("course_id"), caller)
+                            .onFailure().transform(e -> ProblemException.notFound("No lesson " + lessonId + "."))
+                            .replaceWith(new LessonContent(l.getLong("id"), l.getLong("course_id"), l.getString("code"),
+                                    l.getString("title"), l.getString("kind"), l.getInteger("duration_sec"), l.getString("body"),
+                                    l.getString("media") != null, l.getDouble("min_coverage")));
+                });
+    }
+
+    /** Lesson content never changes under an id, so its hash is its entity tag. */
+    public Uni<String> lessonEtag(long lessonId) {
+        return pool.preparedQuery("SELECT content_hash FROM lesson WHERE id = $1").execute(Tuple.of(lessonId))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+    }
+
+    private Uni<Void> requireVisible(long courseId, Subject caller) {
+        var query = caller.kind() == Subject.Kind.STAFF
+                ? pool.preparedQuery("SELECT 1 FROM course WHERE id = $1").execute(Tuple.of(courseId))
+                : pool.preparedQuery("""
+                        SELECT 1 FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
+                        WHERE e.learner_id = $2 AND $1 = ANY(c.course_ids) LIMIT 1""").execute(Tuple.of(courseId, caller.id()));
+        return query.map(rows -> {
+            if (rows.size() == 0) {
+                throw ProblemException.notFound("No course " + courseId + " for you.");
+            }
+            return null;
+        });
+    }
+
+    private Uni<Published> latest(long courseId) {
+        return pool.preparedQuery("""
+                        SELECT v.id, v.version, v.package::text AS package, v.etag, v.created_at, c.code
+                        FROM course_version v JOIN course c ON c.id = v.course_id
+                        WHERE v.course_id = $1 ORDER BY v.version DESC LIMIT 1""")
+                .execute(Tuple.of(courseId))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(ProblemException.notFound("No course " + courseId + "."));
+                    }
+                    Row v = rows.iterator().next();
+                    return pool.preparedQuery("""
+                                    SELECT l.id, l.code, l.media FROM course_version_lesson cvl JOIN lesson l ON l.id = cvl.lesson_id
+                                    WHERE cvl.version_id = $1""")
+                            .execute(Tuple.of(v.getLong("id")))
+                            .map(lessonRows -> {
+                                Map<String, Row> byCode = new HashMap<>();
+                                lessonRows.forEach(r -> byCode.put(r.getString("code"), r));
+                                CoursePackage pkg = read(v.getString("package"));
+                                return new Published(view(courseId, v, pkg, byCode), v.getString("etag"));
+                            });
+                });
+    }
+
+    private static CourseView view(long courseId, Row version, CoursePackage pkg, Map<String, Row> lessons) {
+        List<CourseView.ModuleView> modules = pkg.modules().stream().map(m -> new CourseView.ModuleView(m.code(), m.title(),
+                m.lessons().stream().map(l -> new CourseView.LessonView(lessons.get(l.code()).getLong("id"), l.code(), l.title(),
+                        l.kind(), l.durationSec(), lessons.get(l.code()).getString("media") != null, coverage(l))).toList())).toList();
+        List<CourseView.QuizView> quizzes = (pkg.quizzes() == null ? List.<CoursePackage.Quiz>of() : pkg.quizzes()).stream()
+                .map(q -> new CourseView.QuizView(q.code(), q.title(), q.questionsPerAttempt(), q.timeLimitSec(), q.maxAttempts(),
+                        q.passScore(), q.questions().size())).toList();
+        return new CourseView(courseId, version.getString("code"), version.getInteger("version"), pkg.title(), pkg.language(),
+                modules, quizzes, version.getOffsetDateTime("created_at").toInstant());
+    }
+
+    private static double coverage(CoursePackage.Lesson lesson) {
+        return lesson.completion() == null || lesson.completion().minCoverage() == null
+                ? DEFAULT_COVERAGE : lesson.completion().minCoverage();
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private CoursePackage read(String text) {
+        try {
+            return json.readValue(text, CoursePackage.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored course package does not read back", e);
+        }
+    }
+}
