@@ -3,13 +3,13 @@ package org.phocap.roster;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.ProblemException;
+import org.phocap.platform.Uploads;
 
 /**
  * Receives an uploaded roster: streams it to a temporary file under the size limit (413 past it,
@@ -37,32 +37,7 @@ public class RosterUploads {
     }
 
     Path receive(InputStream body) {
-        Path file = null;
-        try {
-            file = Files.createTempFile("phocap-roster-", ".upload");
-            long written = 0;
-            byte[] buffer = new byte[64 * 1024];
-            try (OutputStream out = Files.newOutputStream(file)) {
-                int read;
-                while ((read = body.read(buffer)) > 0) {
-                    written += read;
-                    if (written > maxBytes) {
-                        throw tooLarge();
-                    }
-                    out.write(buffer, 0, read);
-                }
-            }
-            if (written == 0) {
-                throw ProblemException.badRequest("The upload is empty.");
-            }
-            return file;
-        } catch (IOException e) {
-            discard(file);
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            discard(file);
-            throw e;
-        }
+        return Uploads.receive(body, maxBytes, "Roster files").file();
     }
 
     Path check(Path uploaded) {
@@ -130,16 +105,10 @@ public class RosterUploads {
     }
 
     static void discard(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // Left for the temp folder's own cleaning.
-            }
-        }
+        Uploads.discard(file);
     }
 
     private ProblemException tooLarge() {
-        return ProblemException.tooLarge("Roster files are limited to " + maxBytes + " bytes; split the file.");
+        return Uploads.tooLarge("Roster files", maxBytes);
     }
 }

@@ -39,7 +39,10 @@ class OpenApiTest {
             new String[] {"/api/v1/imports/{id}/activation-codes.csv", "get"},
             new String[] {"/api/v1/courses", "post"},
             new String[] {"/api/v1/courses/{id}", "get"},
-            new String[] {"/api/v1/lessons/{id}", "get"});
+            new String[] {"/api/v1/lessons/{id}", "get"},
+            new String[] {"/api/v1/lessons/{id}/media", "get"},
+            new String[] {"/api/v1/lessons/{id}/media", "head"},
+            new String[] {"/api/v1/lessons/{id}/media", "put"});
 
     @Test
     void everyEndpointIsDescribedWithItsSchemas() {
