@@ -1,5 +1,6 @@
 package org.phocap.course;
 
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -14,6 +15,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.phocap.platform.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -25,10 +30,12 @@ import org.phocap.auth.Role;
 @Produces(MediaType.APPLICATION_JSON)
 public class CourseResource {
     private final CourseService courses;
+    private final CoursePackageZip zips;
     private final CurrentUser user;
 
-    public CourseResource(CourseService courses, CurrentUser user) {
+    public CourseResource(CourseService courses, CoursePackageZip zips, CurrentUser user) {
         this.courses = courses;
+        this.zips = zips;
         this.user = user;
     }
 
@@ -39,11 +46,30 @@ public class CourseResource {
     @APIResponse(responseCode = "201", description = "The new version's outline",
             content = @Content(schema = @Schema(implementation = CourseView.class)))
     public Uni<Response> publish(@Valid @NotNull CoursePackage pkg) {
-        return courses.publish(pkg).map(published -> Response.status(201)
+        return courses.publish(pkg).map(CourseResource::created);
+    }
+
+    private static Response created(CourseService.Published published) {
+        return Response.status(201)
                 .header(HttpHeaders.LOCATION, "/api/v1/courses/" + published.course().id())
                 .tag(published.etag())
                 .entity(published.course())
-                .build());
+                .build();
+    }
+
+    @POST
+    @Blocking
+    @RolesAllowed(Role.ADMIN)
+    @Consumes({"application/zip", "application/x-zip-compressed"})
+    @Operation(summary = "Publish a course package as a .zip holding course.json and the media files it names")
+    @RequestBody(content = @Content(mediaType = "application/zip", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(responseCode = "201", description = "The new version's outline",
+            content = @Content(schema = @Schema(implementation = CourseView.class)))
+    public Response publishZip(@HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) {
+        if (contentLength != null && contentLength > zips.maxBytes()) {
+            throw ProblemException.tooLarge("Course packages are limited to " + zips.maxBytes() + " bytes.");
+        }
+        return created(zips.publish(body));
     }
 
     @GET

@@ -36,7 +36,14 @@ public class CourseService {
     /** A published outline and its entity tag. */
     public record Published(CourseView course, String etag) {}
 
+    /** Media that arrived with a package (zip), already in the store, by lesson code. */
+    public record AttachedMedia(String sha256, String contentType, long size) {}
+
     public Uni<Published> publish(CoursePackage pkg) {
+        return publish(pkg, Map.of());
+    }
+
+    public Uni<Published> publish(CoursePackage pkg, Map<String, AttachedMedia> media) {
         PackageRules.check(pkg);
         String packageJson = write(pkg);
         String etag = Hashing.sha256(packageJson);
@@ -53,11 +60,12 @@ public class CourseService {
                                 RETURNING id""")
                         .execute(Tuple.of(courseId, pkg.title().strip(), pkg.language().strip(), packageJson, etag))
                         .map(rows -> rows.iterator().next().getLong(0))
-                        .flatMap(versionId -> saveLessons(conn, courseId, versionId, pkg))))
+                        .flatMap(versionId -> saveLessons(conn, courseId, versionId, pkg, media))))
                 .flatMap(courseId -> latest(courseId));
     }
 
-    private Uni<Long> saveLessons(SqlConnection conn, long courseId, long versionId, CoursePackage pkg) {
+    private Uni<Long> saveLessons(SqlConnection conn, long courseId, long versionId, CoursePackage pkg,
+                                  Map<String, AttachedMedia> media) {
         List<CoursePackage.Lesson> lessons = new ArrayList<>();
         List<CoursePackage.Module> modules = new ArrayList<>();
         for (CoursePackage.Module module : pkg.modules()) {
@@ -91,9 +99,28 @@ public class CourseService {
                                     lessons.stream().map(l -> ids.get(l.code())).toArray(Long[]::new),
                                     modules.stream().map(CoursePackage.Module::code).toArray(String[]::new),
                                     modules.stream().map(m -> m.title().strip()).toArray(String[]::new),
-                                    java.util.stream.IntStream.range(0, lessons.size()).boxed().toArray(Integer[]::new)}));
+                                    java.util.stream.IntStream.range(0, lessons.size()).boxed().toArray(Integer[]::new)}))
+                            .flatMap(x -> attach(conn, ids, media));
                 })
                 .replaceWith(courseId);
+    }
+
+    private static Uni<Void> attach(SqlConnection conn, Map<String, Long> lessonIds, Map<String, AttachedMedia> media) {
+        if (media.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> codes = new ArrayList<>(media.keySet());
+        return conn.preparedQuery("""
+                        INSERT INTO lesson_media (lesson_id, blob_key, content_type, size)
+                        SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::bigint[])
+                        ON CONFLICT (lesson_id) DO UPDATE SET blob_key = excluded.blob_key,
+                            content_type = excluded.content_type, size = excluded.size, updated_at = now()""")
+                .execute(Tuple.of(
+                        codes.stream().map(lessonIds::get).toArray(Long[]::new),
+                        codes.stream().map(c -> media.get(c).sha256()).toArray(String[]::new),
+                        codes.stream().map(c -> media.get(c).contentType()).toArray(String[]::new),
+                        codes.stream().map(c -> media.get(c).size()).toArray(Long[]::new)))
+                .replaceWithVoid();
     }
 
     /** The newest version's outline; learners only for courses of their campaigns (404 otherwise). */
