@@ -17,6 +17,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.phocap.course.CoursePackage;
+import org.phocap.course.CoursePackageZip;
 import org.phocap.locality.LocalityService;
 import org.phocap.roster.ImportStatus;
 import org.phocap.roster.RosterService;
@@ -30,19 +32,25 @@ import org.phocap.roster.RosterService;
 public class DemoData {
     private static final Logger LOG = Logger.getLogger(DemoData.class);
     static final String CAMPAIGN_NAME = "Phổ cập kỹ năng số - Vĩnh Phúc (demo)";
+    static final String SAMPLE_COURSE = "demo/kns-co-ban/";
 
     private final Pool pool;
     private final LocalityService localities;
     private final RosterService roster;
+    private final CoursePackageZip zips;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final boolean enabled;
     private final int learners;
 
-    public DemoData(Pool pool, LocalityService localities, RosterService roster,
+    public DemoData(Pool pool, LocalityService localities, RosterService roster, CoursePackageZip zips,
+                    com.fasterxml.jackson.databind.ObjectMapper json,
                     @ConfigProperty(name = "phocap.demo.enabled") boolean enabled,
                     @ConfigProperty(name = "phocap.demo.learners") int learners) {
         this.pool = pool;
         this.localities = localities;
         this.roster = roster;
+        this.zips = zips;
+        this.json = json;
         this.enabled = enabled;
         this.learners = learners;
     }
@@ -56,15 +64,17 @@ public class DemoData {
         if (campaigns > 0) {
             return;
         }
-        LOG.info("Demo mode: loading the sample province, campaign, waves and roster");
+        LOG.info("Demo mode: loading the sample province, course, campaign, waves and roster");
         localities.importCsv(DemoProvince.csv()).await().indefinitely();
+        long courseId = zips.publish(new java.io.ByteArrayInputStream(sampleCourseZip())).course().id();
         long adminId = pool.query("SELECT min(id) FROM staff_account WHERE role = 'ADMIN'").execute().await().indefinitely()
                 .iterator().next().getLong(0);
         Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
         long campaignId = pool.preparedQuery("""
                         INSERT INTO campaign (name, year, locality_code, course_ids, target_learners)
-                        VALUES ($1, $2, $3, '{}', $4) RETURNING id""")
-                .execute(Tuple.of(CAMPAIGN_NAME, today.atZone(java.time.ZoneOffset.UTC).getYear(), DemoProvince.PROVINCE, learners))
+                        VALUES ($1, $2, $3, ARRAY[$5::bigint], $4) RETURNING id""")
+                .execute(Tuple.of(CAMPAIGN_NAME, today.atZone(java.time.ZoneOffset.UTC).getYear(), DemoProvince.PROVINCE, learners,
+                        courseId))
                 .await().indefinitely().iterator().next().getLong(0);
         long wave1 = wave(campaignId, "Đợt 1", today.minus(1, ChronoUnit.DAYS), today.plus(6, ChronoUnit.DAYS));
         long wave2 = wave(campaignId, "Đợt 2", today.plus(7, ChronoUnit.DAYS), today.plus(14, ChronoUnit.DAYS));
@@ -92,6 +102,38 @@ public class DemoData {
                         WHERE e.learner_id = le.id AND e.campaign_id = $2 AND split_part(le.locality_code, '-', 1) LIKE ANY($3)""")
                 .execute(Tuple.of(waveId, campaignId, districts.stream().map(d -> d + "%").toArray(String[]::new)))
                 .await().indefinitely();
+    }
+
+    /** The sample course folder on the classpath, zipped as an admin would upload it. */
+    private byte[] sampleCourseZip() {
+        try {
+            byte[] manifest = resource(SAMPLE_COURSE + "course.json");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+                zip.putNextEntry(new java.util.zip.ZipEntry("course.json"));
+                zip.write(manifest);
+                for (var module : json.readValue(manifest, CoursePackage.class).modules()) {
+                    for (var lesson : module.lessons()) {
+                        if (lesson.media() != null) {
+                            zip.putNextEntry(new java.util.zip.ZipEntry(lesson.media()));
+                            zip.write(resource(SAMPLE_COURSE + lesson.media()));
+                        }
+                    }
+                }
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (var in = Thread.currentThread().getContextClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        }
     }
 
     private Path generatedRoster() {
