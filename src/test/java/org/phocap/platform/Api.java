@@ -98,6 +98,19 @@ public final class Api {
         return last[0];
     }
 
+    /** Enrols one person (village P1-1-1) in the campaign, activates them and answers their access token. */
+    public static String enrolledLearner(String p, long campaign, String phone) {
+        String csv = ROSTER_HEADER + "Học Viên " + phone + "," + phone + ",1990,Nữ,Kinh," + p + "1-1-1,VILLAGE,\n";
+        long importId = upload(admin(), campaign, csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv");
+        finished(admin(), importId);
+        String codes = as(admin()).get("/api/v1/imports/" + importId + "/activation-codes.csv").then().extract().asString();
+        String code = Secrets.remember(codes.lines().filter(l -> l.contains(e164(phone))).findFirst().orElseThrow()
+                .replaceAll(".*,", ""));
+        return Secrets.remember(given().contentType(ContentType.JSON)
+                .body(Map.of("phone", phone, "code", code, "pin", Secrets.remember("314159")))
+                .post("/api/v1/auth/activate").then().statusCode(200).extract().path("accessToken"));
+    }
+
     /** A 10-digit Vietnamese mobile written the common way: 09 and eight digits. */
     public static String phone(int range, int n) {
         String phone = String.format("09%02d%06d", range, n);

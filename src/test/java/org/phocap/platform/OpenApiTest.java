@@ -42,7 +42,9 @@ class OpenApiTest {
             new String[] {"/api/v1/lessons/{id}", "get"},
             new String[] {"/api/v1/lessons/{id}/media", "get"},
             new String[] {"/api/v1/lessons/{id}/media", "head"},
-            new String[] {"/api/v1/lessons/{id}/media", "put"});
+            new String[] {"/api/v1/lessons/{id}/media", "put"},
+            new String[] {"/api/v1/me/courses/{courseId}/stream", "get"},
+            new String[] {"/api/v1/courses/{id}/broadcast", "post"});
 
     @Test
     void everyEndpointIsDescribedWithItsSchemas() {

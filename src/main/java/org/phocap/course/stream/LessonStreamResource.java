@@ -1,0 +1,114 @@
+package org.phocap.course.stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.phocap.auth.CurrentUser;
+import org.phocap.auth.Role;
+import org.phocap.auth.Subject;
+import org.phocap.campaign.WaveService;
+import org.phocap.course.CourseService;
+import org.phocap.course.CourseView;
+
+/**
+ * The learner's lesson stream: one `lesson` event per lesson in order, `ready`, then live events.
+ * A reconnect with Last-Event-ID gets exactly the events it missed instead of the snapshot.
+ */
+@Path("/api/v1/me/courses/{courseId}/stream")
+public class LessonStreamResource {
+    private final CourseService courses;
+    private final WaveService waves;
+    private final StreamEvents events;
+    private final StreamHub hub;
+    private final CurrentUser user;
+    private final ObjectMapper json;
+
+    public LessonStreamResource(CourseService courses, WaveService waves, StreamEvents events, StreamHub hub,
+                                CurrentUser user, ObjectMapper json) {
+        this.courses = courses;
+        this.waves = waves;
+        this.events = events;
+        this.hub = hub;
+        this.user = user;
+        this.json = json;
+    }
+
+    /** A lesson as the snapshot shows it; progress and completion come from the progress records. */
+    public record LessonState(long lessonId, String code, String title, String kind, int position, double progress,
+                              boolean completed, boolean locked) {}
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RolesAllowed(Role.LEARNER)
+    @Operation(summary = "SSE: lesson snapshot, ready, then live events; Last-Event-ID replays what was missed")
+    public Multi<OutboundSseEvent> stream(@PathParam("courseId") long courseId,
+                                          @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        Subject learner = user.subject();
+        Long resumeAfter = parse(lastEventId);
+        return courses.outline(courseId, learner).onItem().transformToMulti(published -> {
+            java.util.function.Supplier<Uni<StreamHub.Start>> opening = resumeAfter != null
+                    ? () -> events.after(courseId, learner.id(), resumeAfter).map(missed -> new StreamHub.Start(missed,
+                            missed.isEmpty() ? resumeAfter : missed.get(missed.size() - 1).id()))
+                    : () -> snapshot(published.course(), learner.id(), courseId);
+            return hub.open(courseId, learner.id(), opening).map(e -> toSse(sse, e));
+        });
+    }
+
+    private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId) {
+        return events.head(courseId).flatMap(head -> waves.isOpenFor(learnerId, Instant.now()).map(open -> {
+            List<StreamEvent> first = new ArrayList<>();
+            int position = 0;
+            for (CourseView.ModuleView module : course.modules()) {
+                for (CourseView.LessonView lesson : module.lessons()) {
+                    // Progress is recorded by the heartbeat feature; until a learner has any, it is zero.
+                    first.add(new StreamEvent(head, courseId, learnerId, "lesson", write(new LessonState(lesson.id(),
+                            lesson.code(), lesson.title(), lesson.kind(), position++, 0.0, false, !open))));
+                }
+            }
+            first.add(new StreamEvent(head, courseId, learnerId, "ready",
+                    write(java.util.Map.of("courseId", courseId, "version", course.version(), "lessons", position))));
+            return new StreamHub.Start(first, head);
+        }));
+    }
+
+    private static OutboundSseEvent toSse(Sse sse, StreamEvent event) {
+        if (event == StreamHub.PING) {
+            return sse.newEventBuilder().comment("keep-alive").build();
+        }
+        return sse.newEventBuilder().id(Long.toString(event.id())).name(event.kind()).data(event.data()).build();
+    }
+
+    private static Long parse(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(lastEventId.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

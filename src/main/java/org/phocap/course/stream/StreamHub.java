@@ -1,0 +1,167 @@
+package org.phocap.course.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * In-process fan-out of stream events to the open lesson streams of this instance.
+ *
+ * <p>Back-pressure: the SSE writer asks for the next event only when the previous one is
+ * written, so events for a client that stops reading wait in its stream's own bounded backlog
+ * ({@code phocap.stream.buffer-events}); past that the stream fails and the connection is
+ * closed, so a stalled phone cannot grow the server's memory. Keep-alive pings travel the
+ * same path, so an idle stalled client is eventually cut too.
+ *
+ * <p>Events arrive through {@link #deliver}: today from this instance's publisher, later also
+ * from a PostgreSQL LISTEN/NOTIFY bridge carrying other instances' events.
+ */
+@ApplicationScoped
+public class StreamHub {
+    /** A comment line that keeps proxies from closing an idle stream; never stored, never replayed. */
+    static final StreamEvent PING = new StreamEvent(-1, -1, null, null, "");
+
+    private final Map<Long, Set<Stream>> byCourse = new ConcurrentHashMap<>();
+    private final int bufferSize;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Counter dropped;
+
+    public StreamHub(@ConfigProperty(name = "phocap.stream.buffer-events") int bufferSize, MeterRegistry metrics) {
+        this.bufferSize = bufferSize;
+        metrics.gauge("phocap.stream.open", open);
+        this.dropped = metrics.counter("phocap.stream.dropped", "reason", "slow-client");
+    }
+
+    /** What a new stream sends before live events, and the event id that leaves it at. */
+    public record Start(List<StreamEvent> events, long lastId) {}
+
+    /** Opens a stream; {@code opening} runs once the stream is registered, so nothing live is missed. */
+    public Multi<StreamEvent> open(long courseId, long learnerId, java.util.function.Supplier<Uni<Start>> opening) {
+        return Multi.createFrom().<StreamEvent>emitter(emitter -> {
+            Stream stream = new Stream(courseId, learnerId, emitter, bufferSize, dropped);
+            byCourse.computeIfAbsent(courseId, k -> ConcurrentHashMap.newKeySet()).add(stream);
+            open.incrementAndGet();
+            emitter.onTermination(() -> close(stream));
+            emitter.onRequest(n -> stream.drain());
+            opening.get().subscribe().with(stream::start, emitter::fail);
+        }, BackPressureStrategy.ERROR);
+    }
+
+    public void deliver(StreamEvent event) {
+        Set<Stream> streams = byCourse.get(event.courseId());
+        if (streams == null) {
+            return;
+        }
+        for (Stream stream : streams) {
+            if (event.isFor(stream.learnerId)) {
+                stream.offer(event);
+            }
+        }
+    }
+
+    @Scheduled(every = "${phocap.stream.keep-alive}", identity = "stream-keep-alive")
+    void keepAlive() {
+        byCourse.values().forEach(streams -> streams.forEach(Stream::ping));
+    }
+
+    public int openStreams() {
+        return open.get();
+    }
+
+    private void close(Stream stream) {
+        Set<Stream> streams = byCourse.get(stream.courseId);
+        if (streams != null && streams.remove(stream)) {
+            open.decrementAndGet();
+        }
+    }
+
+    /** The reason the server closed a stream. */
+    static final class SlowClientException extends RuntimeException {
+        SlowClientException() {
+            super("the client stopped reading; stream closed", null, false, false);
+        }
+    }
+
+    /**
+     * One open stream. Live events wait in {@code pending} until the opening events are out; after
+     * that, events go out as the writer asks for them and wait in {@code backlog} meanwhile.
+     */
+    private static final class Stream {
+        final long courseId;
+        final long learnerId;
+        final MultiEmitter<? super StreamEvent> emitter;
+        final int capacity;
+        final Counter dropped;
+        private final ArrayDeque<StreamEvent> backlog = new ArrayDeque<>();
+        private List<StreamEvent> pending = new ArrayList<>();
+        private long lastId = -1;
+        private boolean cut;
+
+        Stream(long courseId, long learnerId, MultiEmitter<? super StreamEvent> emitter, int capacity, Counter dropped) {
+            this.courseId = courseId;
+            this.learnerId = learnerId;
+            this.emitter = emitter;
+            this.capacity = capacity;
+            this.dropped = dropped;
+        }
+
+        synchronized void offer(StreamEvent event) {
+            if (pending != null) {
+                pending.add(event);
+            } else if (event.id() > lastId) {
+                lastId = event.id();
+                send(event);
+            }
+        }
+
+        synchronized void ping() {
+            if (pending == null) {
+                send(PING);
+            }
+        }
+
+        synchronized void start(Start start) {
+            start.events().forEach(this::send);
+            lastId = start.lastId();
+            List<StreamEvent> live = pending;
+            pending = null;
+            live.sort(Comparator.comparingLong(StreamEvent::id));
+            live.forEach(this::offer);
+        }
+
+        synchronized void drain() {
+            while (!backlog.isEmpty() && emitter.requested() > 0 && !cut) {
+                emitter.emit(backlog.poll());
+            }
+        }
+
+        private void send(StreamEvent event) {
+            if (cut || emitter.isCancelled()) {
+                return;
+            }
+            backlog.add(event);
+            if (backlog.size() > capacity) {
+                cut = true;
+                backlog.clear();
+                dropped.increment();
+                emitter.fail(new SlowClientException());
+                return;
+            }
+            drain();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package org.phocap.course.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.phocap.platform.Api.admin;
+import static org.phocap.platform.Api.as;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.phocap.course.CoursePackages;
+import org.phocap.platform.Api;
+import org.phocap.platform.PostgresResource;
+
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class LessonStreamTest {
+    static final String P = "LS";
+    static long course;
+    static long campaign;
+    static String learner;
+
+    @TestHTTPResource("/")
+    URL base;
+    @Inject
+    StreamEvents events;
+    @Inject
+    StreamHub hub;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
+    double dropped() {
+        return metrics.counter("phocap.stream.dropped", "reason", "slow-client").count();
+    }
+
+    @BeforeEach
+    void setUp() {
+        if (learner != null) {
+            return;
+        }
+        Api.treeOnce(P);
+        course = CoursePackages.publish("STREAM-COURSE");
+        campaign = as(admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Luồng bài học", "year", 2026, "localityCode", P, "courseIds", List.of(course),
+                        "targetLearners", 10))
+                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        learner = Api.enrolledLearner(P, campaign, Api.phone(60, 1));
+    }
+
+    /** A parsed SSE event. */
+    record Event(String id, String name, String data) {}
+
+    /** Reads SSE events from an open response, one at a time. */
+    static final class Reader implements AutoCloseable {
+        final Stream<String> lines;
+        final Iterator<String> it;
+
+        Reader(HttpResponse<Stream<String>> response) {
+            this.lines = response.body();
+            this.it = lines.iterator();
+        }
+
+        Event next() {
+            String id = null;
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            while (it.hasNext()) {
+                String line = it.next();
+                if (line.isEmpty()) {
+                    if (name != null || data.length() > 0) {
+                        return new Event(id, name, data.toString());
+                    }
+                    continue;
+                }
+                if (line.startsWith(":")) {
+                    continue;
+                }
+                int colon = line.indexOf(':');
+                String field = colon < 0 ? line : line.substring(0, colon);
+                String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
+                switch (field) {
+                    case "id" -> id = value;
+                    case "event" -> name = value;
+                    case "data" -> data.append(value);
+                    default -> { }
+                }
+            }
+            throw new IllegalStateException("stream ended");
+        }
+
+        @Override
+        public void close() {
+            lines.close();
+        }
+    }
+
+    Reader open(String lastEventId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/v1/me/courses/" + course + "/stream"))
+                .header("Authorization", "Bearer " + learner).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(30));
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
+                .sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode());
+        return new Reader(response);
+    }
+
+    static String broadcast(String text) {
+        return String.valueOf(as(admin()).contentType(ContentType.JSON).body(Map.of("text", text))
+                .post("/api/v1/courses/" + course + "/broadcast").then().statusCode(202).extract().jsonPath().getLong("eventId"));
+    }
+
+    @Test
+    void snapshotReadyLiveThenExactReplayAfterReconnect() throws Exception {
+        String lastSeen;
+        try (Reader reader = open(null)) {
+            List<String> lessons = new ArrayList<>();
+            Event event;
+            while (!"ready".equals((event = reader.next()).name())) {
+                assertEquals("lesson", event.name());
+                assertTrue(event.id() != null);
+                lessons.add(event.data().replaceAll(".*\"code\":\"([^\"]+)\".*", "$1"));
+            }
+            assertEquals(List.of("L1", "L2", "L3"), lessons);
+            String id = broadcast("Chào mừng các bạn đến với khóa học");
+            Event live = reader.next();
+            assertEquals("announcement", live.name());
+            assertEquals(id, live.id());
+            assertTrue(live.data().contains("Chào mừng"), live.data());
+            lastSeen = live.id();
+        }
+        // Missed while away: exactly these two, in order, and no snapshot again.
+        String missed1 = broadcast("Lịch học đợt 2");
+        String missed2 = broadcast("Nhắc nhở làm bài kiểm tra");
+        try (Reader reader = open(lastSeen)) {
+            Event first = reader.next();
+            Event second = reader.next();
+            assertEquals(List.of(missed1, missed2), List.of(first.id(), second.id()));
+            assertEquals("announcement", first.name());
+            String after = broadcast("Sau khi kết nối lại");
+            Event third = reader.next();
+            assertEquals(after, third.id(), "the next event is the live one, without duplicates");
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCutOffInsteadOfBuffered() throws Exception {
+        double droppedBefore = dropped();
+        int before = hub.openStreams();
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /api/v1/me/courses/" + course + "/stream HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Accept: text/event-stream\r\nAuthorization: Bearer " + learner + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hub.openStreams() > before);
+            // Never read; publish far more than the socket buffers and the stream's buffer can hold.
+            String text = "x".repeat(4000);
+            int sent = 0;
+            while (sent < 2500 && dropped() == droppedBefore) {
+                events.publish(course, null, "announcement", Map.of("text", text)).await().indefinitely();
+                sent++;
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> dropped() > droppedBefore);
+            // The stream was cut after a bounded number of events, far fewer than were offered.
+            assertTrue(sent < 2500, "cut after " + sent + " events");
+        }
+    }
+}
