@@ -27,6 +27,7 @@ public class CourseService {
 
     private final Pool pool;
     private final ObjectMapper json;
+    private final Map<Long, Published> outlines = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CourseService(Pool pool, ObjectMapper json) {
         this.pool = pool;
@@ -163,16 +164,41 @@ public class CourseService {
         });
     }
 
+    /**
+     * The newest version's outline. Versions never change, so outlines are cached by version id:
+     * thousands of streams opening on one course share one outline instead of each re-reading
+     * and re-parsing the package.
+     */
     private Uni<Published> latest(long courseId) {
-        return pool.preparedQuery("""
-                        SELECT v.id, v.version, v.package::text AS package, v.etag, v.created_at, c.code
-                        FROM course_version v JOIN course c ON c.id = v.course_id
-                        WHERE v.course_id = $1 ORDER BY v.version DESC LIMIT 1""")
+        return pool.preparedQuery("SELECT id FROM course_version WHERE course_id = $1 ORDER BY version DESC LIMIT 1")
                 .execute(Tuple.of(courseId))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().failure(ProblemException.notFound("No course " + courseId + "."));
                     }
+                    long versionId = rows.iterator().next().getLong(0);
+                    Published cached = outlines.get(versionId);
+                    return cached != null ? Uni.createFrom().item(cached) : load(courseId, versionId)
+                            .invoke(published -> {
+                                if (outlines.size() > 1000) {
+                                    outlines.clear();
+                                }
+                                outlines.put(versionId, published);
+                            });
+                });
+    }
+
+    /** Media changed under a lesson: outlines show whether a lesson has media, so forget them. */
+    void mediaChanged() {
+        outlines.clear();
+    }
+
+    private Uni<Published> load(long courseId, long versionId) {
+        return pool.preparedQuery("""
+                        SELECT v.id, v.version, v.package::text AS package, v.etag, v.created_at, c.code
+                        FROM course_version v JOIN course c ON c.id = v.course_id WHERE v.id = $1""")
+                .execute(Tuple.of(versionId))
+                .flatMap(rows -> {
                     Row v = rows.iterator().next();
                     return pool.preparedQuery("""
                                     SELECT l.id, l.code, l.media FROM course_version_lesson cvl JOIN lesson l ON l.id = cvl.lesson_id

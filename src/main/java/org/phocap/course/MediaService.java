@@ -65,6 +65,7 @@ public class MediaService {
                             content_type = excluded.content_type, size = excluded.size, updated_at = now()""")
                 .execute(Tuple.of(lessonId, received.sha256(), type, received.size()))
                 .await().indefinitely();
+        courses.mediaChanged();
         return new Stored(lessonId, type, received.size(), received.sha256());
     }
 

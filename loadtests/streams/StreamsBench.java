@@ -1,0 +1,133 @@
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Load generator for lesson streams (run as its own process by streams.sh): opens N SSE streams
+ * as N learners, waits until every stream is 'ready', asks the server to broadcast one
+ * announcement, and measures how long until every stream has received it.
+ *
+ * Tokens are prepared beforehand: signed here with the server's private key (the embedded
+ * setup keeps it in its data folder), as a load-test rig would be given them.
+ */
+public class StreamsBench {
+    public static void main(String[] args) throws Exception {
+        String host = "127.0.0.1";
+        int port = Integer.parseInt(args[0]);
+        PrivateKey key = readKey(Path.of(args[1]));
+        long course = Long.parseLong(args[2]);
+        int count = Integer.parseInt(args[3]);
+        String adminToken = args[4];
+        String issuer = args.length > 5 ? args[5] : "https://phocap.org";
+
+        Vertx vertx = Vertx.vertx();
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(count + 10)
+                .setKeepAlive(true).setIdleTimeout(0));
+        long[] arrival = new long[count];
+        CountDownLatch ready = new CountDownLatch(count);
+        CountDownLatch received = new CountDownLatch(count);
+        AtomicInteger failed = new AtomicInteger();
+        long openStart = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            String token = token(key, issuer, i + 1);
+            // Open in steps so the server accepts connections at a steady pace.
+            if (i % 500 == 0 && i > 0) {
+                Thread.sleep(100);
+            }
+            client.request(HttpMethod.GET, port, host, "/api/v1/me/courses/" + course + "/stream")
+                    .compose(req -> req.putHeader("Authorization", "Bearer " + token)
+                            .putHeader("Accept", "text/event-stream").send())
+                    .onSuccess(resp -> {
+                        if (resp.statusCode() != 200) {
+                            failed.incrementAndGet();
+                            return;
+                        }
+                        StringBuilder tail = new StringBuilder();
+                        boolean[] seen = new boolean[2];
+                        resp.handler((Buffer chunk) -> {
+                            tail.append(chunk.toString(StandardCharsets.UTF_8));
+                            String text = tail.toString();
+                            if (!seen[0] && text.contains("event:ready")) {
+                                seen[0] = true;
+                                ready.countDown();
+                            }
+                            if (!seen[1] && text.contains("event:announcement")) {
+                                seen[1] = true;
+                                arrival[index] = System.nanoTime();
+                                received.countDown();
+                            }
+                            if (tail.length() > 256) {
+                                tail.delete(0, tail.length() - 64);
+                            }
+                        });
+                    })
+                    .onFailure(e -> failed.incrementAndGet());
+        }
+        if (!ready.await(300, TimeUnit.SECONDS)) {
+            System.out.println("not all streams ready: " + (count - ready.getCount()) + " of " + count + ", failed " + failed.get());
+            System.exit(1);
+        }
+        double openSeconds = (System.nanoTime() - openStart) / 1e9;
+        System.out.printf("streams open and ready: %d in %.1f s (failed %d)%n", count, openSeconds, failed.get());
+        System.out.println("READY");
+        // The script samples the server's RSS now; give it a moment.
+        Thread.sleep(3000);
+
+        long sent = System.nanoTime();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + ":" + port + "/api/v1/courses/" + course + "/broadcast"))
+                        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"Thông báo: lịch học đợt 2\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 202) {
+            System.out.println("broadcast failed: " + response.statusCode() + " " + response.body());
+            System.exit(1);
+        }
+        boolean all = received.await(60, TimeUnit.SECONDS);
+        long[] latencies = Arrays.stream(arrival).filter(t -> t > 0).map(t -> t - sent).sorted().toArray();
+        System.out.printf("broadcast delivered to %d of %d streams%n", latencies.length, count);
+        if (latencies.length > 0) {
+            System.out.printf("latency: p50 %.0f ms, p99 %.0f ms, all (max) %.0f ms%n",
+                    latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6,
+                    latencies[latencies.length - 1] / 1e6);
+        }
+        client.close();
+        vertx.close();
+        System.exit(all ? 0 : 2);
+    }
+
+    static String token(PrivateKey key, String issuer, long learnerId) throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
+        String payload = b64("{\"sub\":\"learner:" + learnerId + "\",\"upn\":\"bench-" + learnerId + "\",\"groups\":[\"LEARNER\"],"
+                + "\"scope\":[],\"iss\":\"" + issuer + "\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}");
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(key);
+        rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
+    }
+
+    static String b64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static PrivateKey readKey(Path pem) throws Exception {
+        String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+    }
+}
