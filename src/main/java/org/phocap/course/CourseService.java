@@ -1,7 +1,5 @@
 package org.phocap.course;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.phocap.auth.Subject;
 import org.phocap.platform.Hashing;
+import org.phocap.platform.Json;
 import org.phocap.platform.ProblemException;
 
 /**
@@ -26,10 +25,10 @@ public class CourseService {
     private static final double DEFAULT_COVERAGE = 0.9;
 
     private final Pool pool;
-    private final ObjectMapper json;
+    private final Json json;
     private final Map<Long, Published> outlines = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public CourseService(Pool pool, ObjectMapper json) {
+    public CourseService(Pool pool, Json json) {
         this.pool = pool;
         this.json = json;
     }
@@ -46,7 +45,7 @@ public class CourseService {
 
     public Uni<Published> publish(CoursePackage pkg, Map<String, AttachedMedia> media) {
         PackageRules.check(pkg);
-        String packageJson = write(pkg);
+        String packageJson = json.write(pkg);
         String etag = Hashing.sha256(packageJson);
         return pool.withTransaction(conn -> conn
                 .preparedQuery("""
@@ -83,7 +82,7 @@ public class CourseService {
                         RETURNING id, code""")
                 .execute(Tuple.from(new Object[] {courseId,
                         lessons.stream().map(CoursePackage.Lesson::code).toArray(String[]::new),
-                        lessons.stream().map(l -> Hashing.sha256(write(l))).toArray(String[]::new),
+                        lessons.stream().map(l -> Hashing.sha256(json.write(l))).toArray(String[]::new),
                         lessons.stream().map(l -> l.title().strip()).toArray(String[]::new),
                         lessons.stream().map(CoursePackage.Lesson::kind).toArray(String[]::new),
                         lessons.stream().map(CoursePackage.Lesson::durationSec).toArray(Integer[]::new),
@@ -207,7 +206,7 @@ public class CourseService {
                             .map(lessonRows -> {
                                 Map<String, Row> byCode = new HashMap<>();
                                 lessonRows.forEach(r -> byCode.put(r.getString("code"), r));
-                                CoursePackage pkg = read(v.getString("package"));
+                                CoursePackage pkg = json.read(v.getString("package"), CoursePackage.class);
                                 return new Published(view(courseId, v, pkg, byCode), v.getString("etag"));
                             });
                 });
@@ -229,19 +228,5 @@ public class CourseService {
                 ? DEFAULT_COVERAGE : lesson.completion().minCoverage();
     }
 
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
-    private CoursePackage read(String text) {
-        try {
-            return json.readValue(text, CoursePackage.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored course package does not read back", e);
-        }
-    }
 }

@@ -1,7 +1,5 @@
 package org.phocap.platform;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -22,9 +20,9 @@ public class Idempotency {
     private static final int MAX_KEY_LENGTH = 200;
 
     private final Pool pool;
-    private final ObjectMapper json;
+    private final Json json;
 
-    public Idempotency(Pool pool, ObjectMapper json) {
+    public Idempotency(Pool pool, Json json) {
         this.pool = pool;
         this.json = json;
     }
@@ -37,7 +35,7 @@ public class Idempotency {
         if (key.length() > MAX_KEY_LENGTH) {
             throw ProblemException.invalid(HEADER, "at most " + MAX_KEY_LENGTH + " characters");
         }
-        String fingerprint = Hashing.sha256(operation + "\n" + write(request));
+        String fingerprint = Hashing.sha256(operation + "\n" + json.write(request));
         return pool.preparedQuery("""
                         INSERT INTO idempotent_request (principal, key, fingerprint) VALUES ($1, $2, $3)
                         ON CONFLICT DO NOTHING""")
@@ -50,7 +48,7 @@ public class Idempotency {
     private <T> Uni<T> runAndKeep(String key, String principal, Class<T> type, Supplier<Uni<T>> action) {
         return Uni.createFrom().<T>deferred(action::get)
                 .call(result -> pool.preparedQuery("UPDATE idempotent_request SET response = $3 WHERE principal = $1 AND key = $2")
-                        .execute(Tuple.of(principal, key, write(result))))
+                        .execute(Tuple.of(principal, key, json.write(result))))
                 .onFailure().call(() -> pool.preparedQuery("DELETE FROM idempotent_request WHERE principal = $1 AND key = $2")
                         .execute(Tuple.of(principal, key)));
     }
@@ -73,11 +71,7 @@ public class Idempotency {
                         throw ProblemException.conflict("idempotency-in-progress",
                                 "The first request with this Idempotency-Key is still being processed.");
                     }
-                    try {
-                        return json.readValue(response, type);
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException(e);
-                    }
+                    return json.read(response, type);
                 });
     }
 
@@ -87,11 +81,4 @@ public class Idempotency {
                 .replaceWithVoid();
     }
 
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

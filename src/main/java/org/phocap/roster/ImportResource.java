@@ -26,10 +26,10 @@ public class ImportResource {
     private final RosterService roster;
     private final LocalityService localities;
     private final CurrentUser user;
-    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final org.phocap.platform.Json json;
 
     public ImportResource(RosterService roster, LocalityService localities, CurrentUser user,
-                          com.fasterxml.jackson.databind.ObjectMapper json) {
+                          org.phocap.platform.Json json) {
         this.roster = roster;
         this.localities = localities;
         this.user = user;
@@ -83,15 +83,7 @@ public class ImportResource {
     }
 
     private OutboundSseEvent event(Sse sse, String name, ImportStatus status) {
-        try {
-            // Serialised here so the event carries plain "data:" JSON and no content-type line.
-            return sse.newEventBuilder()
-                    .name(name)
-                    .id(name + "-" + status.total())
-                    .data(json.writeValueAsString(status))
-                    .build();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        // Serialised here so the event carries plain "data:" JSON and no content-type line.
+        return sse.newEventBuilder().name(name).id(name + "-" + status.total()).data(json.write(status)).build();
     }
 }

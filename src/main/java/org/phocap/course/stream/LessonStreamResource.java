@@ -1,7 +1,5 @@
 package org.phocap.course.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -24,6 +22,7 @@ import org.phocap.auth.Subject;
 import org.phocap.campaign.WaveService;
 import org.phocap.course.CourseService;
 import org.phocap.course.CourseView;
+import org.phocap.platform.Json;
 
 /**
  * The learner's lesson stream: one `lesson` event per lesson in order, `ready`, then live events.
@@ -36,10 +35,10 @@ public class LessonStreamResource {
     private final StreamEvents events;
     private final StreamHub hub;
     private final CurrentUser user;
-    private final ObjectMapper json;
+    private final Json json;
 
     public LessonStreamResource(CourseService courses, WaveService waves, StreamEvents events, StreamHub hub,
-                                CurrentUser user, ObjectMapper json) {
+                                CurrentUser user, Json json) {
         this.courses = courses;
         this.waves = waves;
         this.events = events;
@@ -76,12 +75,12 @@ public class LessonStreamResource {
             for (CourseView.ModuleView module : course.modules()) {
                 for (CourseView.LessonView lesson : module.lessons()) {
                     // Progress is recorded by the heartbeat feature; until a learner has any, it is zero.
-                    first.add(new StreamEvent(head, courseId, learnerId, "lesson", write(new LessonState(lesson.id(),
+                    first.add(new StreamEvent(head, courseId, learnerId, "lesson", json.write(new LessonState(lesson.id(),
                             lesson.code(), lesson.title(), lesson.kind(), position++, 0.0, false, !open))));
                 }
             }
             first.add(new StreamEvent(head, courseId, learnerId, "ready",
-                    write(java.util.Map.of("courseId", courseId, "version", course.version(), "lessons", position))));
+                    json.write(java.util.Map.of("courseId", courseId, "version", course.version(), "lessons", position))));
             return new StreamHub.Start(first, head);
         }));
     }
@@ -104,11 +103,4 @@ public class LessonStreamResource {
         }
     }
 
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

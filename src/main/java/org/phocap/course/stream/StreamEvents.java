@@ -1,7 +1,5 @@
 package org.phocap.course.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -12,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.phocap.platform.Json;
 
 /**
  * Publishing and replaying lesson-stream events. An event is stored first (so a reconnect can
@@ -24,10 +23,10 @@ public class StreamEvents {
 
     private final Pool pool;
     private final StreamHub hub;
-    private final ObjectMapper json;
+    private final Json json;
     private final Duration retention;
 
-    public StreamEvents(Pool pool, StreamHub hub, ObjectMapper json,
+    public StreamEvents(Pool pool, StreamHub hub, Json json,
                         @ConfigProperty(name = "phocap.stream.retention") Duration retention) {
         this.pool = pool;
         this.hub = hub;
@@ -37,7 +36,7 @@ public class StreamEvents {
 
     /** Stores and delivers an event; learnerId null sends it to every stream of the course. */
     public Uni<StreamEvent> publish(long courseId, Long learnerId, String kind, Object payload) {
-        String data = write(payload);
+        String data = json.write(payload);
         return pool.preparedQuery("INSERT INTO stream_event (course_id, learner_id, kind, data) VALUES ($1, $2, $3, $4) RETURNING id")
                 .execute(Tuple.of(courseId, learnerId, kind, data))
                 .map(rows -> new StreamEvent(rows.iterator().next().getLong(0), courseId, learnerId, kind, data))
@@ -75,11 +74,4 @@ public class StreamEvents {
                 .replaceWithVoid();
     }
 
-    private String write(Object payload) {
-        try {
-            return json.writeValueAsString(payload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
