@@ -78,12 +78,13 @@ public class StreamsBench {
                     })
                     .onFailure(e -> failed.incrementAndGet());
         }
-        if (!ready.await(300, TimeUnit.SECONDS)) {
-            System.out.println("not all streams ready: " + (count - ready.getCount()) + " of " + count + ", failed " + failed.get());
+        boolean allReady = ready.await(180, TimeUnit.SECONDS);
+        long readyCount = count - ready.getCount();
+        double openSeconds = (System.nanoTime() - openStart) / 1e9;
+        System.out.printf("streams ready: %d of %d in %.1f s (connection failures %d)%n", readyCount, count, openSeconds, failed.get());
+        if (!allReady && readyCount < count * 0.99) {
             System.exit(1);
         }
-        double openSeconds = (System.nanoTime() - openStart) / 1e9;
-        System.out.printf("streams open and ready: %d in %.1f s (failed %d)%n", count, openSeconds, failed.get());
         System.out.println("READY");
         // The script samples the server's RSS now; give it a moment.
         Thread.sleep(3000);
@@ -98,7 +99,8 @@ public class StreamsBench {
             System.out.println("broadcast failed: " + response.statusCode() + " " + response.body());
             System.exit(1);
         }
-        boolean all = received.await(60, TimeUnit.SECONDS);
+        // Streams that never became ready are not waited for; they are reported above.
+        boolean all = awaitCount(received, ready.getCount(), 60);
         long[] latencies = Arrays.stream(arrival).filter(t -> t > 0).map(t -> t - sent).sorted().toArray();
         System.out.printf("broadcast delivered to %d of %d streams%n", latencies.length, count);
         if (latencies.length > 0) {
@@ -109,6 +111,14 @@ public class StreamsBench {
         client.close();
         vertx.close();
         System.exit(all ? 0 : 2);
+    }
+
+    static boolean awaitCount(CountDownLatch latch, long allowedMissing, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (latch.getCount() > allowedMissing && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return latch.getCount() == 0;
     }
 
     static String token(PrivateKey key, String issuer, long learnerId) throws Exception {
