@@ -28,9 +28,4 @@ public final class PhoneNumbers {
         }
         return NATIONAL_MOBILE.matcher(digits).matches() ? Optional.of("+84" + digits) : Optional.empty();
     }
-
-    /** For answers staff see in lists where the full number is not needed. */
-    public static String masked(String e164) {
-        return e164.length() < 7 ? "***" : e164.substring(0, 5) + "****" + e164.substring(e164.length() - 3);
-    }
 }

@@ -25,10 +25,6 @@ public class RosterUploads {
         this.maxBytes = maxBytes;
     }
 
-    long maxBytes() {
-        return maxBytes;
-    }
-
     /** Refuses at once when the client announced a size over the limit. */
     void checkAnnounced(Long contentLength) {
         if (contentLength != null && contentLength > maxBytes) {
