@@ -128,7 +128,10 @@ public class CourseService {
         return requireVisible(courseId, caller).flatMap(ok -> latest(courseId));
     }
 
-    public Uni<LessonContent> lesson(long lessonId, Subject caller) {
+    /** A lesson's content and its entity tag: content never changes under an id, so its hash is the tag. */
+    public record TaggedLesson(LessonContent content, String etag) {}
+
+    public Uni<TaggedLesson> lesson(long lessonId, Subject caller) {
         return pool.preparedQuery("SELECT * FROM lesson WHERE id = $1").execute(Tuple.of(lessonId))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
@@ -137,16 +140,11 @@ public class CourseService {
                     Row l = rows.iterator().next();
                     return requireVisible(l.getLong("course_id"), caller)
                             .onFailure().transform(e -> ProblemException.notFound("No lesson " + lessonId + "."))
-                            .replaceWith(new LessonContent(l.getLong("id"), l.getLong("course_id"), l.getString("code"),
-                                    l.getString("title"), l.getString("kind"), l.getInteger("duration_sec"), l.getString("body"),
-                                    l.getString("media") != null, l.getDouble("min_coverage")));
+                            .replaceWith(new TaggedLesson(new LessonContent(l.getLong("id"), l.getLong("course_id"),
+                                    l.getString("code"), l.getString("title"), l.getString("kind"), l.getInteger("duration_sec"),
+                                    l.getString("body"), l.getString("media") != null, l.getDouble("min_coverage")),
+                                    l.getString("content_hash")));
                 });
-    }
-
-    /** Lesson content never changes under an id, so its hash is its entity tag. */
-    public Uni<String> lessonEtag(long lessonId) {
-        return pool.preparedQuery("SELECT content_hash FROM lesson WHERE id = $1").execute(Tuple.of(lessonId))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
     }
 
     private Uni<Void> requireVisible(long courseId, Subject caller) {

@@ -35,6 +35,6 @@ public class LessonResource {
     @APIResponse(responseCode = "304", description = "Unchanged since the ETag given")
     public Uni<Response> get(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return courses.lesson(id, user.subject())
-                .flatMap(content -> courses.lessonEtag(id).map(etag -> Etags.respond(ifNoneMatch, etag, content)));
+                .map(lesson -> Etags.respond(ifNoneMatch, lesson.etag(), lesson.content()));
     }
 }

@@ -40,8 +40,4 @@ final class ImportProgress {
         return new ImportStatus(id, campaignId, ImportStatus.RUNNING, total, created, updated, rejected,
                 List.copyOf(errors), null, startedAt, null);
     }
-
-    synchronized List<ImportStatus.ImportError> errors() {
-        return List.copyOf(errors);
-    }
 }
