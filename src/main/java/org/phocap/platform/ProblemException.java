@@ -11,6 +11,7 @@ public class ProblemException extends RuntimeException {
     private final String slug;
     private final String title;
     private final List<Problem.FieldError> errors;
+    private Integer retryAfterSec;
 
     public ProblemException(int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
         super(detail, null, false, false);
@@ -49,8 +50,23 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(413, "payload-too-large", "Payload too large", detail);
     }
 
+    /** A temporary failure: the client should retry after this many seconds (sent as Retry-After). */
+    public static ProblemException unavailable(String detail, int retryAfterSec) {
+        ProblemException e = new ProblemException(503, "unavailable", "Service unavailable", detail);
+        e.retryAfterSec = retryAfterSec;
+        return e;
+    }
+
+    public Integer retryAfterSec() {
+        return retryAfterSec;
+    }
+
     public Problem toProblem() {
         return new Problem(Problem.TYPE_BASE + slug, title, status, getMessage(), errors);
+    }
+
+    public String slug() {
+        return slug;
     }
 
     public int status() {

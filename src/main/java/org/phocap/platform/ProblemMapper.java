@@ -58,12 +58,16 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response map(Throwable failure) {
-        Problem problem = toProblem(unwrap(failure));
+        Throwable cause = unwrap(failure);
+        Problem problem = toProblem(cause);
         Response.ResponseBuilder builder = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(problem);
         if (problem.status() == 401) {
             builder.header("WWW-Authenticate", "Bearer");
+        }
+        if (cause instanceof ProblemException pe && pe.retryAfterSec() != null) {
+            builder.header("Retry-After", pe.retryAfterSec());
         }
         return builder.build();
     }

@@ -14,6 +14,8 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.phocap.auth.CurrentUser;
@@ -23,6 +25,8 @@ import org.phocap.campaign.WaveService;
 import org.phocap.course.CourseService;
 import org.phocap.course.CourseView;
 import org.phocap.platform.Json;
+import org.phocap.progress.CourseProgress;
+import org.phocap.progress.ProgressService;
 
 /**
  * The learner's lesson stream: one `lesson` event per lesson in order, `ready`, then live events.
@@ -36,9 +40,11 @@ public class LessonStreamResource {
     private final StreamHub hub;
     private final CurrentUser user;
     private final Json json;
+    private final ProgressService progress;
 
     public LessonStreamResource(CourseService courses, WaveService waves, StreamEvents events, StreamHub hub,
-                                CurrentUser user, Json json) {
+                                CurrentUser user, Json json, ProgressService progress) {
+        this.progress = progress;
         this.courses = courses;
         this.waves = waves;
         this.events = events;
@@ -47,7 +53,7 @@ public class LessonStreamResource {
         this.json = json;
     }
 
-    /** A lesson as the snapshot shows it; progress and completion come from the progress records. */
+    /** A lesson as the snapshot shows it: progress is its covered share (1 once completed). */
     public record LessonState(long lessonId, String code, String title, String kind, int position, double progress,
                               boolean completed, boolean locked) {}
 
@@ -69,14 +75,21 @@ public class LessonStreamResource {
     }
 
     private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId) {
-        return events.head(courseId).flatMap(head -> waves.isOpenFor(learnerId, Instant.now()).map(open -> {
+        // The head is read first: an event committed after it is delivered live or replayed, never lost.
+        return events.head(courseId).flatMap(head -> Uni.combine().all()
+                .unis(waves.isOpenFor(learnerId, Instant.now()), progress.courseProgress(learnerId, courseId)).asTuple()
+                .map(loaded -> {
+            boolean open = loaded.getItem1();
+            Map<Long, CourseProgress.LessonProgress> states = new HashMap<>();
+            loaded.getItem2().lessons().forEach(l -> states.put(l.lessonId(), l));
             List<StreamEvent> first = new ArrayList<>();
             int position = 0;
             for (CourseView.ModuleView module : course.modules()) {
                 for (CourseView.LessonView lesson : module.lessons()) {
-                    // Progress is recorded by the heartbeat feature; until a learner has any, it is zero.
+                    CourseProgress.LessonProgress state = states.get(lesson.id());
                     first.add(new StreamEvent(head, courseId, learnerId, "lesson", json.write(new LessonState(lesson.id(),
-                            lesson.code(), lesson.title(), lesson.kind(), position++, 0.0, false, !open))));
+                            lesson.code(), lesson.title(), lesson.kind(), position++, state == null ? 0.0 : state.progress(),
+                            state != null && state.completed(), !open))));
                 }
             }
             first.add(new StreamEvent(head, courseId, learnerId, "ready",

@@ -43,6 +43,31 @@ public class StreamEvents {
                 .invoke(hub::deliver);
     }
 
+    /** An event to publish to one learner's stream of a course. */
+    public record Outgoing(long courseId, long learnerId, String kind, Object payload) {}
+
+    /** Stores several events with one statement and delivers each once it is committed. */
+    public Uni<Void> publishAll(List<Outgoing> outgoing) {
+        if (outgoing.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return pool.preparedQuery("""
+                        INSERT INTO stream_event (course_id, learner_id, kind, data)
+                        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
+                        RETURNING id, course_id, learner_id, kind, data""")
+                .execute(Tuple.of(outgoing.stream().map(Outgoing::courseId).toArray(Long[]::new),
+                        outgoing.stream().map(Outgoing::learnerId).toArray(Long[]::new),
+                        outgoing.stream().map(Outgoing::kind).toArray(String[]::new),
+                        outgoing.stream().map(o -> json.write(o.payload())).toArray(String[]::new)))
+                .invoke(rows -> rows.forEach(row -> hub.deliver(event(row))))
+                .replaceWithVoid();
+    }
+
+    private static StreamEvent event(Row row) {
+        return new StreamEvent(row.getLong("id"), row.getLong("course_id"), row.getLong("learner_id"),
+                row.getString("kind"), row.getString("data"));
+    }
+
     /** Events of the course for this learner after the given id, oldest first. */
     Uni<List<StreamEvent>> after(long courseId, long learnerId, long afterId) {
         return pool.preparedQuery("""
@@ -53,8 +78,7 @@ public class StreamEvents {
                 .map(rows -> {
                     List<StreamEvent> events = new ArrayList<>();
                     for (Row row : rows) {
-                        events.add(new StreamEvent(row.getLong("id"), row.getLong("course_id"), row.getLong("learner_id"),
-                                row.getString("kind"), row.getString("data")));
+                        events.add(event(row));
                     }
                     return events;
                 });

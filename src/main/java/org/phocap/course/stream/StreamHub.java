@@ -36,6 +36,8 @@ public class StreamHub {
     static final StreamEvent PING = new StreamEvent(-1, -1, null, null, "");
 
     private final Map<Long, Set<Stream>> byCourse = new ConcurrentHashMap<>();
+    /** Open streams per (course, learner), so publishers can skip events nobody here would see. */
+    private final Map<Watcher, AtomicInteger> watchers = new ConcurrentHashMap<>();
     private final int bufferSize;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
@@ -55,6 +57,7 @@ public class StreamHub {
             Stream stream = new Stream(courseId, learnerId, emitter, bufferSize, dropped);
             byCourse.computeIfAbsent(courseId, k -> ConcurrentHashMap.newKeySet()).add(stream);
             open.incrementAndGet();
+            watchers.computeIfAbsent(new Watcher(courseId, learnerId), k -> new AtomicInteger()).incrementAndGet();
             emitter.onTermination(() -> close(stream));
             emitter.onRequest(n -> stream.drain());
             opening.get().subscribe().with(stream::start, emitter::fail);
@@ -82,10 +85,20 @@ public class StreamHub {
         return open.get();
     }
 
+    /** Whether this learner has a stream of the course open on this instance. */
+    public boolean isWatching(long courseId, long learnerId) {
+        AtomicInteger count = watchers.get(new Watcher(courseId, learnerId));
+        return count != null && count.get() > 0;
+    }
+
+    private record Watcher(long courseId, long learnerId) {}
+
     private void close(Stream stream) {
         Set<Stream> streams = byCourse.get(stream.courseId);
         if (streams != null && streams.remove(stream)) {
             open.decrementAndGet();
+            watchers.computeIfPresent(new Watcher(stream.courseId, stream.learnerId),
+                    (k, count) -> count.decrementAndGet() <= 0 ? null : count);
         }
     }
 

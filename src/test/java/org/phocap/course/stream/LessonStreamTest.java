@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.phocap.course.CoursePackages;
 import org.phocap.platform.Api;
 import org.phocap.platform.PostgresResource;
+import org.phocap.platform.SseReader;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
@@ -67,64 +68,8 @@ class LessonStreamTest {
         learner = Api.enrolledLearner(P, campaign, Api.phone(60, 1));
     }
 
-    /** A parsed SSE event. */
-    record Event(String id, String name, String data) {}
-
-    /** Reads SSE events from an open response, one at a time. */
-    static final class Reader implements AutoCloseable {
-        final Stream<String> lines;
-        final Iterator<String> it;
-
-        Reader(HttpResponse<Stream<String>> response) {
-            this.lines = response.body();
-            this.it = lines.iterator();
-        }
-
-        Event next() {
-            String id = null;
-            String name = null;
-            StringBuilder data = new StringBuilder();
-            while (it.hasNext()) {
-                String line = it.next();
-                if (line.isEmpty()) {
-                    if (name != null || data.length() > 0) {
-                        return new Event(id, name, data.toString());
-                    }
-                    continue;
-                }
-                if (line.startsWith(":")) {
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                String field = colon < 0 ? line : line.substring(0, colon);
-                String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
-                switch (field) {
-                    case "id" -> id = value;
-                    case "event" -> name = value;
-                    case "data" -> data.append(value);
-                    default -> { }
-                }
-            }
-            throw new IllegalStateException("stream ended");
-        }
-
-        @Override
-        public void close() {
-            lines.close();
-        }
-    }
-
-    Reader open(String lastEventId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/v1/me/courses/" + course + "/stream"))
-                .header("Authorization", "Bearer " + learner).header("Accept", "text/event-stream")
-                .timeout(Duration.ofSeconds(30));
-        if (lastEventId != null) {
-            request.header("Last-Event-ID", lastEventId);
-        }
-        HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
-                .sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
-        assertEquals(200, response.statusCode());
-        return new Reader(response);
+    SseReader open(String lastEventId) throws Exception {
+        return SseReader.open(base, "api/v1/me/courses/" + course + "/stream", learner, lastEventId);
     }
 
     static String broadcast(String text) {
@@ -135,9 +80,9 @@ class LessonStreamTest {
     @Test
     void snapshotReadyLiveThenExactReplayAfterReconnect() throws Exception {
         String lastSeen;
-        try (Reader reader = open(null)) {
+        try (SseReader reader = open(null)) {
             List<String> lessons = new ArrayList<>();
-            Event event;
+            SseReader.Event event;
             while (!"ready".equals((event = reader.next()).name())) {
                 assertEquals("lesson", event.name());
                 assertTrue(event.id() != null);
@@ -145,7 +90,7 @@ class LessonStreamTest {
             }
             assertEquals(List.of("L1", "L2", "L3"), lessons);
             String id = broadcast("Chào mừng các bạn đến với khóa học");
-            Event live = reader.next();
+            SseReader.Event live = reader.next();
             assertEquals("announcement", live.name());
             assertEquals(id, live.id());
             assertTrue(live.data().contains("Chào mừng"), live.data());
@@ -154,13 +99,13 @@ class LessonStreamTest {
         // Missed while away: exactly these two, in order, and no snapshot again.
         String missed1 = broadcast("Lịch học đợt 2");
         String missed2 = broadcast("Nhắc nhở làm bài kiểm tra");
-        try (Reader reader = open(lastSeen)) {
-            Event first = reader.next();
-            Event second = reader.next();
+        try (SseReader reader = open(lastSeen)) {
+            SseReader.Event first = reader.next();
+            SseReader.Event second = reader.next();
             assertEquals(List.of(missed1, missed2), List.of(first.id(), second.id()));
             assertEquals("announcement", first.name());
             String after = broadcast("Sau khi kết nối lại");
-            Event third = reader.next();
+            SseReader.Event third = reader.next();
             assertEquals(after, third.id(), "the next event is the live one, without duplicates");
         }
     }

@@ -1,0 +1,27 @@
+package org.phocap.platform;
+
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Custom-method paths such as {@code /me/heartbeats:batch} arrive from some HTTP clients with the
+ * colon percent-encoded ({@code %3A}); both spellings mean the same resource, but REST routing
+ * matches the raw path, so the encoded one is rerouted to the plain one.
+ */
+@ApplicationScoped
+public class EncodedColonPaths {
+    void install(@Observes Router router) {
+        router.route().order(-1000).handler(ctx -> {
+            String path = ctx.request().path();
+            int encoded = path.indexOf("%3");
+            if (encoded >= 0 && (path.contains("%3A") || path.contains("%3a"))) {
+                String query = ctx.request().query();
+                String plain = path.replace("%3A", ":").replace("%3a", ":");
+                ctx.reroute(query == null ? plain : plain + "?" + query);
+            } else {
+                ctx.next();
+            }
+        });
+    }
+}

@@ -1,0 +1,141 @@
+package org.phocap.progress;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.phocap.platform.ProblemException;
+import org.phocap.platform.SafeLog;
+
+/**
+ * Group commit for heartbeats. Submissions queue up while a batch is being written; when it
+ * commits, everything that queued meanwhile goes out as the next batch (up to {@code max-size}
+ * submissions), so under load one round trip carries many heartbeats, and when idle a
+ * submission waits at most {@code max-wait} for company. Every submission is answered only after
+ * its batch has committed; a failed batch fails all of its submissions with 503 + Retry-After,
+ * which is safe because a retried heartbeat is recognised by its (sessionId, seq).
+ *
+ * <p>{@code max-size=1} turns this into one transaction per request (with {@code max-in-flight}
+ * of them at once), the baseline the benchmark compares against.
+ */
+@ApplicationScoped
+public class HeartbeatCommitter {
+    private static final Logger LOG = Logger.getLogger(HeartbeatCommitter.class);
+
+    /** A queued submission and where its answer goes. */
+    private record Pending(HeartbeatBatch.Submission submission, UniEmitter<? super List<HeartbeatBatch.Outcome>> emitter) {}
+
+
+    private final ProgressStore store;
+    private final ProgressEvents events;
+    private final Vertx vertx;
+    private final int maxSize;
+    private final long maxWaitMs;
+    private final int maxInFlight;
+    private final DistributionSummary batchSize;
+    private final Timer commitTime;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private int inFlight;
+    private boolean timerSet;
+
+    public HeartbeatCommitter(ProgressStore store, ProgressEvents events, Vertx vertx, MeterRegistry metrics,
+                              @ConfigProperty(name = "phocap.heartbeat.batch.max-size") int maxSize,
+                              @ConfigProperty(name = "phocap.heartbeat.batch.max-wait") Duration maxWait,
+                              @ConfigProperty(name = "phocap.heartbeat.batch.max-in-flight") int maxInFlight) {
+        this.store = store;
+        this.events = events;
+        this.vertx = vertx;
+        this.maxSize = Math.max(1, maxSize);
+        this.maxWaitMs = maxWait.toMillis();
+        this.maxInFlight = Math.max(1, maxInFlight);
+        this.batchSize = DistributionSummary.builder("phocap.heartbeat.batch.size")
+                .description("Submissions per group commit").publishPercentileHistogram().register(metrics);
+        this.commitTime = Timer.builder("phocap.heartbeat.commit")
+                .description("Time to apply and commit one batch of heartbeats").publishPercentileHistogram()
+                .register(metrics);
+    }
+
+    Uni<List<HeartbeatBatch.Outcome>> submit(HeartbeatBatch.Submission submission) {
+        return Uni.createFrom().emitter(emitter -> {
+            List<Pending> batch;
+            synchronized (this) {
+                queue.add(new Pending(submission, emitter));
+                batch = takeIfDue();
+            }
+            write(batch);
+        });
+    }
+
+    /** Takes the next batch if one may go now, else arms the wait timer; called under the lock. */
+    private List<Pending> takeIfDue() {
+        if (queue.isEmpty() || inFlight >= maxInFlight) {
+            return null;
+        }
+        if (queue.size() >= maxSize || maxWaitMs <= 0) {
+            return take();
+        }
+        if (!timerSet) {
+            timerSet = true;
+            vertx.setTimer(maxWaitMs, id -> {
+                List<Pending> batch;
+                synchronized (this) {
+                    timerSet = false;
+                    batch = queue.isEmpty() || inFlight >= maxInFlight ? null : take();
+                }
+                write(batch);
+            });
+        }
+        return null;
+    }
+
+    private List<Pending> take() {
+        int n = Math.min(maxSize, queue.size());
+        List<Pending> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batch.add(queue.poll());
+        }
+        inFlight++;
+        return batch;
+    }
+
+    private void write(List<Pending> batch) {
+        if (batch == null) {
+            return;
+        }
+        batchSize.record(batch.size());
+        long started = System.nanoTime();
+        store.commit(batch.stream().map(Pending::submission).toList()).subscribe().with(committed -> {
+            commitTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            finished();
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).emitter().complete(committed.outcomes().get(i));
+            }
+            events.committed(committed.changed());
+        }, failure -> {
+            SafeLog.error(LOG, "A heartbeat batch failed; its " + batch.size() + " requests are answered 503", failure);
+            finished();
+            ProblemException unavailable = ProblemException.unavailable(
+                    "Progress could not be saved just now; nothing was credited. Retry the same heartbeat.", 2);
+            batch.forEach(p -> p.emitter().fail(unavailable));
+        });
+    }
+
+    /** A batch ended: what queued meanwhile goes out at once instead of waiting. */
+    private void finished() {
+        List<Pending> next;
+        synchronized (this) {
+            inFlight--;
+            next = queue.isEmpty() || inFlight >= maxInFlight ? null : take();
+        }
+        write(next);
+    }
+}

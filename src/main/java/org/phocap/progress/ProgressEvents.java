@@ -1,0 +1,81 @@
+package org.phocap.progress;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.phocap.course.stream.StreamEvents;
+import org.phocap.course.stream.StreamHub;
+import org.phocap.platform.SafeLog;
+
+/**
+ * What a committed batch of heartbeats tells the learners' lesson streams: {@code lesson-completed}
+ * always (it is stored for replay), {@code progress} at most once per lesson per
+ * {@code progress-interval} and only while the learner has the course's stream open here, so the
+ * event log does not grow with every heartbeat of learners who are not watching. These are sent
+ * after the heartbeats are answered; a failure here loses an event, never a credit.
+ */
+@ApplicationScoped
+public class ProgressEvents {
+    private static final Logger LOG = Logger.getLogger(ProgressEvents.class);
+    private static final int MAX_THROTTLE_ENTRIES = 200_000;
+
+    private final StreamEvents events;
+    private final StreamHub hub;
+    private final CourseCompletion completion;
+    private final long intervalNanos;
+    private final Map<HeartbeatBatch.LearnerLesson, Long> lastProgress = new ConcurrentHashMap<>();
+
+    public ProgressEvents(StreamEvents events, StreamHub hub, CourseCompletion completion,
+                          @ConfigProperty(name = "phocap.progress.event-interval") Duration interval) {
+        this.events = events;
+        this.hub = hub;
+        this.completion = completion;
+        this.intervalNanos = interval.toNanos();
+    }
+
+    void committed(List<ProgressState> changed) {
+        List<StreamEvents.Outgoing> outgoing = new ArrayList<>();
+        Map<String, ProgressState> completedCourses = new LinkedHashMap<>();
+        long now = System.nanoTime();
+        for (ProgressState s : changed) {
+            long course = s.lesson.courseId();
+            var key = new HeartbeatBatch.LearnerLesson(s.learnerId, s.lesson.lessonId());
+            if (s.completedNow) {
+                outgoing.add(new StreamEvents.Outgoing(course, s.learnerId, "lesson-completed", payload(s)));
+                completedCourses.put(s.learnerId + ":" + course, s);
+                lastProgress.put(key, now);
+            } else if (s.added > 0 && hub.isWatching(course, s.learnerId)) {
+                Long last = lastProgress.get(key);
+                if (last == null || now - last >= intervalNanos) {
+                    if (lastProgress.size() >= MAX_THROTTLE_ENTRIES) {
+                        lastProgress.clear();
+                    }
+                    lastProgress.put(key, now);
+                    outgoing.add(new StreamEvents.Outgoing(course, s.learnerId, "progress", payload(s)));
+                }
+            }
+        }
+        if (outgoing.isEmpty()) {
+            return;
+        }
+        List<Uni<Boolean>> checks = completedCourses.values().stream()
+                .map(s -> completion.check(s.learnerId, s.lesson.courseId(), false, s.completedAt)).toList();
+        events.publishAll(outgoing)
+                .chain(() -> checks.isEmpty() ? Uni.createFrom().voidItem()
+                        : Uni.join().all(checks).andCollectFailures().replaceWithVoid())
+                .subscribe().with(done -> {}, failure -> SafeLog.error(LOG, "Progress events were not published", failure));
+    }
+
+    private static Map<String, Object> payload(ProgressState s) {
+        HeartbeatResult r = s.result(0, false);
+        return Map.of("lessonId", r.lessonId(), "progress", r.coverage(), "creditedSec", r.creditedSec(),
+                "coveredSec", r.coveredSec(), "completed", r.completed());
+    }
+}

@@ -1,0 +1,45 @@
+package org.phocap.progress;
+
+import java.time.Instant;
+import java.util.BitSet;
+
+/** One learner's aggregated state on one lesson, as stored in lesson_progress; changed in place by the rules. */
+final class ProgressState {
+    final long learnerId;
+    final LessonMeta lesson;
+    final boolean stored;
+    double creditedSec;
+    BitSet coverage = new BitSet();
+    Instant completedAt;
+    String sessionId;
+    long lastSeq;
+    String deviceId;
+    Instant lastServerAt;
+    Instant lastSentAt;
+    double lastPosition;
+    boolean lastPlaying;
+    int heartbeats;
+    /** Credit added by the heartbeats of the batch being written (for events and metrics). */
+    double added;
+    boolean completedNow;
+
+    ProgressState(long learnerId, LessonMeta lesson, boolean stored) {
+        this.learnerId = learnerId;
+        this.lesson = lesson;
+        this.stored = stored;
+    }
+
+    int coveredSec() {
+        return lesson.isVideo() ? Coverage.coveredSec(coverage, lesson.durationSec())
+                : (int) Math.min(creditedSec, lesson.durationSec());
+    }
+
+    double coverageRatio() {
+        return lesson.durationSec() == 0 ? 1.0 : Math.min(1.0, (double) coveredSec() / lesson.durationSec());
+    }
+
+    HeartbeatResult result(double addedSec, boolean duplicate) {
+        return new HeartbeatResult(lesson.lessonId(), Math.round(creditedSec * 10) / 10.0, coveredSec(),
+                Math.round(coverageRatio() * 1000) / 1000.0, completedAt != null, Math.round(addedSec * 10) / 10.0, duplicate);
+    }
+}
