@@ -14,8 +14,7 @@ public class EncodedColonPaths {
     void install(@Observes Router router) {
         router.route().order(-1000).handler(ctx -> {
             String path = ctx.request().path();
-            int encoded = path.indexOf("%3");
-            if (encoded >= 0 && (path.contains("%3A") || path.contains("%3a"))) {
+            if (path.contains("%3A") || path.contains("%3a")) {
                 String query = ctx.request().query();
                 String plain = path.replace("%3A", ":").replace("%3a", ":");
                 ctx.reroute(query == null ? plain : plain + "?" + query);
