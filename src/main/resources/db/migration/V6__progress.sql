@@ -19,6 +19,8 @@ CREATE TABLE lesson_progress (
     last_playing   boolean          NOT NULL,
     -- Accepted (not duplicate) heartbeats: lets the crash test compare stored state with 2xx answers.
     heartbeats     integer          NOT NULL DEFAULT 0,
+    -- Bumped by every write; a writer states the version it read, so a stale write changes nothing.
+    version        bigint           NOT NULL DEFAULT 1,
     PRIMARY KEY (learner_id, lesson_id)
 );
 
@@ -27,7 +29,8 @@ CREATE TABLE learner_presence (
     learner_id bigint       PRIMARY KEY REFERENCES learner (id),
     device_id  varchar(100) NOT NULL,
     session_id varchar(64)  NOT NULL,
-    seen_at    timestamptz  NOT NULL
+    seen_at    timestamptz  NOT NULL,
+    version    bigint       NOT NULL DEFAULT 1
 );
 
 -- A learner met a course's completion rule; written once, read by certificates and reports.

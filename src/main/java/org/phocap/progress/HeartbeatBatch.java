@@ -26,7 +26,8 @@ final class HeartbeatBatch {
     /** A heartbeat's answer: a result, or the problem that refused it. */
     record Outcome(HeartbeatResult result, ProblemException problem) {}
 
-    record Presence(long learnerId, String deviceId, String sessionId, Instant seenAt) {}
+    /** Where a learner last studied; {@code version} is the stored one it was read at (0: no row yet). */
+    record Presence(long learnerId, String deviceId, String sessionId, Instant seenAt, long version) {}
 
     final Map<LearnerLesson, ProgressState> states;
     final Map<Long, Presence> presences;
@@ -101,7 +102,8 @@ final class HeartbeatBatch {
         }
         // Even a repeat shows the device is still here, so it keeps the place for this device.
         Presence seen = new Presence(submission.learnerId(), submission.deviceId(),
-                lastSession != null ? lastSession : submission.items().get(0).heartbeat().sessionId(), now);
+                lastSession != null ? lastSession : submission.items().get(0).heartbeat().sessionId(), now,
+                presence == null ? 0 : presence.version());
         presences.put(submission.learnerId(), seen);
         changedPresences.put(submission.learnerId(), seen);
         return List.of(outcomes);

@@ -19,6 +19,8 @@ final class ProgressState {
     double lastPosition;
     boolean lastPlaying;
     int heartbeats;
+    /** The stored version this state was read at (0: no row yet); the write expects it unchanged. */
+    long version;
     /** Credit added by the heartbeats of the batch being written (for events and metrics). */
     double added;
     boolean completedNow;
@@ -27,6 +29,24 @@ final class ProgressState {
         this.learnerId = learnerId;
         this.lesson = lesson;
         this.stored = stored;
+    }
+
+    /** A working copy for a batch: the cached state stays as committed until the batch is. */
+    ProgressState copy() {
+        ProgressState c = new ProgressState(learnerId, lesson, stored);
+        c.creditedSec = creditedSec;
+        c.coverage = (java.util.BitSet) coverage.clone();
+        c.completedAt = completedAt;
+        c.sessionId = sessionId;
+        c.lastSeq = lastSeq;
+        c.deviceId = deviceId;
+        c.lastServerAt = lastServerAt;
+        c.lastSentAt = lastSentAt;
+        c.lastPosition = lastPosition;
+        c.lastPlaying = lastPlaying;
+        c.heartbeats = heartbeats;
+        c.version = version;
+        return c;
     }
 
     int coveredSec() {

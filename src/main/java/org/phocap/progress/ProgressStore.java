@@ -3,8 +3,7 @@ package org.phocap.progress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -12,6 +11,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -20,13 +22,24 @@ import org.phocap.progress.HeartbeatBatch.Presence;
 import org.phocap.progress.HeartbeatBatch.Submission;
 
 /**
- * The hot-path SQL: one transaction per group of heartbeats. It locks the learners' presence and
- * progress rows (in key order, so concurrent batches cannot deadlock), applies the rules in Java,
- * and writes every changed row back with one multi-row upsert per table.
+ * The hot-path SQL, and the learners' states cached between heartbeats.
+ *
+ * <p>Fast path (almost every batch): states come from the cache (misses are read in one query),
+ * the rules run on copies, and every changed row goes back in one statement that writes a row only
+ * if its stored version is still the one read. One round trip per batch, no locks held.
+ *
+ * <p>Locked path: a submission whose rows another writer changed meanwhile (another instance, an
+ * overlapping batch), or whose answer is not a plain credit (a repeat, a refusal), is done again in
+ * a transaction that locks its rows in key order first, so those answers always come from the
+ * stored state. Re-applying is safe: a heartbeat already stored is recognised by its seq.
  */
 @ApplicationScoped
 public class ProgressStore {
+    private static final int MAX_CACHED = 400_000;
+
     private final Pool pool;
+    private final Map<LearnerLesson, ProgressState> cache = new ConcurrentHashMap<>();
+    private final Map<Long, Presence> presenceCache = new ConcurrentHashMap<>();
 
     public ProgressStore(Pool pool) {
         this.pool = pool;
@@ -35,52 +48,188 @@ public class ProgressStore {
     /** What a committed batch produced: each submission's outcomes, and the states it changed. */
     record Committed(List<List<HeartbeatBatch.Outcome>> outcomes, List<ProgressState> changed) {}
 
+    /** The rows a batch touches, sorted so that locks are always taken in the same order. */
+    private record Keys(TreeSet<Long> learners, TreeSet<LearnerLesson> lessons, Map<Long, LessonMeta> meta) {
+        static Keys of(List<Submission> submissions) {
+            Map<Long, LessonMeta> meta = new HashMap<>();
+            TreeSet<Long> learners = new TreeSet<>();
+            TreeSet<LearnerLesson> keys = new TreeSet<>(java.util.Comparator.comparingLong(LearnerLesson::learnerId)
+                    .thenComparingLong(LearnerLesson::lessonId));
+            for (Submission s : submissions) {
+                learners.add(s.learnerId());
+                for (HeartbeatBatch.Item item : s.items()) {
+                    meta.put(item.lesson().lessonId(), item.lesson());
+                    keys.add(new LearnerLesson(s.learnerId(), item.lesson().lessonId()));
+                }
+            }
+            return new Keys(learners, keys, meta);
+        }
+    }
+
     Uni<Committed> commit(List<Submission> submissions) {
-        Map<Long, LessonMeta> lessons = new HashMap<>();
-        TreeSet<Long> learners = new TreeSet<>();
-        TreeSet<LearnerLesson> keys = new TreeSet<>(java.util.Comparator.comparingLong(LearnerLesson::learnerId)
-                .thenComparingLong(LearnerLesson::lessonId));
-        for (Submission s : submissions) {
-            learners.add(s.learnerId());
-            for (HeartbeatBatch.Item item : s.items()) {
-                lessons.put(item.lesson().lessonId(), item.lesson());
-                keys.add(new LearnerLesson(s.learnerId(), item.lesson().lessonId()));
+        Keys keys = Keys.of(submissions);
+        return cacheMisses(keys).flatMap(ignored -> {
+            Map<LearnerLesson, ProgressState> states = new HashMap<>();
+            keys.lessons().forEach(k -> {
+                ProgressState cached = cache.get(k);
+                if (cached != null) {
+                    states.put(k, cached.copy());
+                }
+            });
+            Map<Long, Presence> presences = new HashMap<>();
+            keys.learners().forEach(l -> {
+                Presence cached = presenceCache.get(l);
+                if (cached != null) {
+                    presences.put(l, cached);
+                }
+            });
+            HeartbeatBatch batch = new HeartbeatBatch(states, presences);
+            List<List<HeartbeatBatch.Outcome>> outcomes = new ArrayList<>(batch.apply(submissions));
+            return write(pool, batch.changed.values(), batch.changedPresences.values()).flatMap(written -> {
+                List<ProgressState> changed = new ArrayList<>();
+                for (ProgressState s : batch.changed.values()) {
+                    LearnerLesson key = new LearnerLesson(s.learnerId, s.lesson.lessonId());
+                    if (written.lessons().contains(key)) {
+                        s.version++;
+                        changed.add(s);
+                        remember(key, s);
+                    } else {
+                        cache.remove(key);
+                    }
+                }
+                for (Presence p : batch.changedPresences.values()) {
+                    if (written.learners().contains(p.learnerId())) {
+                        presenceCache.put(p.learnerId(), new Presence(p.learnerId(), p.deviceId(), p.sessionId(), p.seenAt(),
+                                p.version() + 1));
+                    } else {
+                        presenceCache.remove(p.learnerId());
+                    }
+                }
+                List<Integer> redo = new ArrayList<>();
+                for (int i = 0; i < submissions.size(); i++) {
+                    if (!plainCredit(submissions.get(i), outcomes.get(i), written)) {
+                        redo.add(i);
+                        forget(submissions.get(i));
+                    }
+                }
+                if (redo.isEmpty()) {
+                    return Uni.createFrom().item(new Committed(outcomes, changed));
+                }
+                List<Submission> again = redo.stream().map(submissions::get).toList();
+                return commitLocked(again).map(locked -> {
+                    for (int k = 0; k < redo.size(); k++) {
+                        outcomes.set(redo.get(k), locked.outcomes().get(k));
+                    }
+                    again.forEach(this::forget);
+                    changed.addAll(locked.changed());
+                    return new Committed(outcomes, changed);
+                });
+            });
+        });
+    }
+
+    /** Whether the fast path may answer this submission: every item credited and every row of it written. */
+    private static boolean plainCredit(Submission s, List<HeartbeatBatch.Outcome> outcomes, Written written) {
+        for (HeartbeatBatch.Outcome o : outcomes) {
+            if (o.problem() != null || o.result().duplicate()) {
+                return false;
             }
         }
-        return pool.withTransaction(conn -> Uni.combine().all()
-                .unis(loadPresences(conn, learners), loadStates(conn, keys, lessons)).asTuple()
-                .flatMap(loaded -> {
-                    HeartbeatBatch batch = new HeartbeatBatch(loaded.getItem2(), loaded.getItem1());
+        if (!written.learners().contains(s.learnerId())) {
+            return false;
+        }
+        for (HeartbeatBatch.Item item : s.items()) {
+            if (!written.lessons().contains(new LearnerLesson(s.learnerId(), item.lesson().lessonId()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void forget(Submission s) {
+        presenceCache.remove(s.learnerId());
+        s.items().forEach(i -> cache.remove(new LearnerLesson(s.learnerId(), i.lesson().lessonId())));
+    }
+
+    private void remember(LearnerLesson key, ProgressState s) {
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(key, s.copy());
+    }
+
+    /** Reads the rows the cache lacks (without locks) and caches them; absent rows stay absent. */
+    private Uni<Void> cacheMisses(Keys keys) {
+        TreeSet<Long> learners = new TreeSet<>();
+        keys.learners().forEach(l -> {
+            if (!presenceCache.containsKey(l)) {
+                learners.add(l);
+            }
+        });
+        TreeSet<LearnerLesson> lessons = new TreeSet<>(keys.lessons().comparator());
+        keys.lessons().forEach(k -> {
+            if (!cache.containsKey(k)) {
+                lessons.add(k);
+            }
+        });
+        if (learners.isEmpty() && lessons.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        if (presenceCache.size() >= MAX_CACHED) {
+            presenceCache.clear();
+        }
+        return Uni.combine().all()
+                .unis(learners.isEmpty() ? Uni.createFrom().item(Map.<Long, Presence>of()) : loadPresences(pool, learners, false),
+                        lessons.isEmpty() ? Uni.createFrom().item(Map.<LearnerLesson, ProgressState>of())
+                                : loadStates(pool, lessons, keys.meta(), false))
+                .asTuple()
+                .invoke(loaded -> {
+                    loaded.getItem1().forEach(presenceCache::putIfAbsent);
+                    loaded.getItem2().forEach(cache::putIfAbsent);
+                })
+                .replaceWithVoid();
+    }
+
+    /** The locked path: rows locked in key order, rules applied to what is stored, written back. */
+    private Uni<Committed> commitLocked(List<Submission> submissions) {
+        Keys keys = Keys.of(submissions);
+        return pool.withTransaction(conn -> loadPresences(conn, keys.learners(), true)
+                .flatMap(presences -> loadStates(conn, keys.lessons(), keys.meta(), true)
+                        .map(states -> new HeartbeatBatch(states, presences)))
+                .flatMap(batch -> {
                     List<List<HeartbeatBatch.Outcome>> outcomes = batch.apply(submissions);
                     List<ProgressState> changed = new ArrayList<>(batch.changed.values());
-                    return Uni.combine().all()
-                            .unis(writeStates(conn, changed), writePresences(conn, batch.changedPresences.values()))
-                            .discardItems()
-                            .replaceWith(new Committed(outcomes, changed));
+                    return write(conn, changed, batch.changedPresences.values()).map(written -> {
+                        if (written.lessons().size() != changed.size()
+                                || written.learners().size() != batch.changedPresences.size()) {
+                            // A row that did not exist when locked was inserted meanwhile: roll back, answer 503.
+                            throw new IllegalStateException("progress rows changed under a locked batch");
+                        }
+                        return new Committed(outcomes, changed);
+                    });
                 }));
     }
 
-    private static Uni<Map<Long, Presence>> loadPresences(SqlConnection conn, TreeSet<Long> learners) {
-        return conn.preparedQuery("""
-                        SELECT learner_id, device_id, session_id, seen_at FROM learner_presence
-                        WHERE learner_id = ANY($1) ORDER BY learner_id FOR UPDATE""")
+    private static Uni<Map<Long, Presence>> loadPresences(SqlClient client, TreeSet<Long> learners, boolean lock) {
+        return client.preparedQuery("SELECT learner_id, device_id, session_id, seen_at, version FROM learner_presence "
+                        + "WHERE learner_id = ANY($1) ORDER BY learner_id" + (lock ? " FOR UPDATE" : ""))
                 .execute(Tuple.of(learners.toArray(Long[]::new)))
                 .map(rows -> {
                     Map<Long, Presence> found = new HashMap<>();
                     for (Row r : rows) {
                         found.put(r.getLong(0), new Presence(r.getLong(0), r.getString(1), r.getString(2),
-                                r.getOffsetDateTime(3).toInstant()));
+                                r.getOffsetDateTime(3).toInstant(), r.getLong(4)));
                     }
                     return found;
                 });
     }
 
-    private static Uni<Map<LearnerLesson, ProgressState>> loadStates(SqlConnection conn, TreeSet<LearnerLesson> keys,
-                                                                     Map<Long, LessonMeta> lessons) {
-        return conn.preparedQuery("""
+    private static Uni<Map<LearnerLesson, ProgressState>> loadStates(SqlClient client, TreeSet<LearnerLesson> keys,
+                                                                     Map<Long, LessonMeta> lessons, boolean lock) {
+        return client.preparedQuery("""
                         SELECT lp.*, lp.coverage::text AS bits FROM lesson_progress lp
                         JOIN unnest($1::bigint[], $2::bigint[]) AS k(learner_id, lesson_id) USING (learner_id, lesson_id)
-                        ORDER BY learner_id, lesson_id FOR UPDATE OF lp""")
+                        ORDER BY learner_id, lesson_id""" + (lock ? " FOR UPDATE OF lp" : ""))
                 .execute(Tuple.of(keys.stream().map(LearnerLesson::learnerId).toArray(Long[]::new),
                         keys.stream().map(LearnerLesson::lessonId).toArray(Long[]::new)))
                 .map(rows -> {
@@ -107,14 +256,23 @@ public class ProgressStore {
         s.lastPosition = r.getDouble("last_position");
         s.lastPlaying = r.getBoolean("last_playing");
         s.heartbeats = r.getInteger("heartbeats");
+        s.version = r.getLong("version");
         return s;
     }
 
-    private static Uni<RowSet<Row>> writeStates(SqlConnection conn, List<ProgressState> changed) {
-        if (changed.isEmpty()) {
-            return Uni.createFrom().nullItem();
+    /** The rows a write changed; a row left out had a newer version than the one read. */
+    record Written(Set<Long> learners, Set<LearnerLesson> lessons) {}
+
+    /**
+     * Writes changed states and presences in one statement (one round trip, one transaction), each
+     * row only if its stored version is still the one read; answers which rows were written.
+     */
+    private static Uni<Written> write(SqlClient client, java.util.Collection<ProgressState> states,
+                                      java.util.Collection<Presence> presences) {
+        if (states.isEmpty() && presences.isEmpty()) {
+            return Uni.createFrom().item(new Written(Set.of(), Set.of()));
         }
-        int n = changed.size();
+        int n = states.size();
         Long[] learner = new Long[n];
         Long[] lesson = new Long[n];
         Long[] course = new Long[n];
@@ -130,8 +288,9 @@ public class ProgressStore {
         Double[] position = new Double[n];
         Boolean[] playing = new Boolean[n];
         Integer[] heartbeats = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            ProgressState s = changed.get(i);
+        Long[] version = new Long[n];
+        int i = 0;
+        for (ProgressState s : states) {
             learner[i] = s.learnerId;
             lesson[i] = s.lesson.lessonId();
             course[i] = s.lesson.courseId();
@@ -147,44 +306,61 @@ public class ProgressStore {
             position[i] = s.lastPosition;
             playing[i] = s.lastPlaying;
             heartbeats[i] = s.heartbeats;
+            version[i] = s.version + 1;
+            i++;
         }
-        return conn.preparedQuery("""
-                        INSERT INTO lesson_progress (learner_id, lesson_id, course_id, credited_sec, coverage, covered_sec,
-                               completed_at, session_id, last_seq, device_id, last_server_at, last_sent_at, last_position,
-                               last_playing, heartbeats)
-                        SELECT l, le, c, cr, b::varbit, cs, ca, si, sq, d, sa, se, p, pl, h
-                        FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::text[], $6::int[],
-                                    $7::timestamptz[], $8::text[], $9::bigint[], $10::text[], $11::timestamptz[],
-                                    $12::timestamptz[], $13::float8[], $14::bool[], $15::int[])
-                             AS t(l, le, c, cr, b, cs, ca, si, sq, d, sa, se, p, pl, h)
-                        ON CONFLICT (learner_id, lesson_id) DO UPDATE SET
-                            credited_sec = EXCLUDED.credited_sec,
-                            coverage = CASE WHEN length(lesson_progress.coverage) = length(EXCLUDED.coverage)
-                                            THEN lesson_progress.coverage | EXCLUDED.coverage ELSE EXCLUDED.coverage END,
-                            covered_sec = EXCLUDED.covered_sec,
-                            completed_at = coalesce(lesson_progress.completed_at, EXCLUDED.completed_at),
-                            session_id = EXCLUDED.session_id, last_seq = EXCLUDED.last_seq, device_id = EXCLUDED.device_id,
-                            last_server_at = EXCLUDED.last_server_at, last_sent_at = EXCLUDED.last_sent_at,
-                            last_position = EXCLUDED.last_position, last_playing = EXCLUDED.last_playing,
-                            heartbeats = EXCLUDED.heartbeats""")
+        List<Presence> ps = new ArrayList<>(presences);
+        return client.preparedQuery("""
+                        WITH p AS (
+                            INSERT INTO learner_presence (learner_id, device_id, session_id, seen_at, version)
+                            SELECT * FROM unnest($17::bigint[], $18::text[], $19::text[], $20::timestamptz[], $21::bigint[])
+                            ON CONFLICT (learner_id) DO UPDATE SET device_id = EXCLUDED.device_id,
+                                session_id = EXCLUDED.session_id, seen_at = EXCLUDED.seen_at, version = EXCLUDED.version
+                            WHERE learner_presence.version = EXCLUDED.version - 1
+                            RETURNING learner_id),
+                        s AS (
+                            INSERT INTO lesson_progress (learner_id, lesson_id, course_id, credited_sec, coverage, covered_sec,
+                                   completed_at, session_id, last_seq, device_id, last_server_at, last_sent_at, last_position,
+                                   last_playing, heartbeats, version)
+                            SELECT l, le, c, cr, b::varbit, cs, ca, si, sq, d, sa, se, p, pl, h, v
+                            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::text[], $6::int[],
+                                        $7::timestamptz[], $8::text[], $9::bigint[], $10::text[], $11::timestamptz[],
+                                        $12::timestamptz[], $13::float8[], $14::bool[], $15::int[], $16::bigint[])
+                                 AS t(l, le, c, cr, b, cs, ca, si, sq, d, sa, se, p, pl, h, v)
+                            ON CONFLICT (learner_id, lesson_id) DO UPDATE SET
+                                credited_sec = EXCLUDED.credited_sec,
+                                coverage = CASE WHEN length(lesson_progress.coverage) = length(EXCLUDED.coverage)
+                                                THEN lesson_progress.coverage | EXCLUDED.coverage ELSE EXCLUDED.coverage END,
+                                covered_sec = EXCLUDED.covered_sec,
+                                completed_at = coalesce(lesson_progress.completed_at, EXCLUDED.completed_at),
+                                session_id = EXCLUDED.session_id, last_seq = EXCLUDED.last_seq, device_id = EXCLUDED.device_id,
+                                last_server_at = EXCLUDED.last_server_at, last_sent_at = EXCLUDED.last_sent_at,
+                                last_position = EXCLUDED.last_position, last_playing = EXCLUDED.last_playing,
+                                heartbeats = EXCLUDED.heartbeats, version = EXCLUDED.version
+                            WHERE lesson_progress.version = EXCLUDED.version - 1
+                            RETURNING learner_id, lesson_id)
+                        SELECT learner_id, NULL::bigint AS lesson_id FROM p
+                        UNION ALL SELECT learner_id, lesson_id FROM s""")
                 .execute(Tuple.from(new Object[] {learner, lesson, course, credited, bits, covered, completed, session, seq,
-                        device, serverAt, sentAt, position, playing, heartbeats}));
-    }
-
-    private static Uni<RowSet<Row>> writePresences(SqlConnection conn, java.util.Collection<Presence> changed) {
-        if (changed.isEmpty()) {
-            return Uni.createFrom().nullItem();
-        }
-        List<Presence> list = new ArrayList<>(changed);
-        return conn.preparedQuery("""
-                        INSERT INTO learner_presence (learner_id, device_id, session_id, seen_at)
-                        SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[])
-                        ON CONFLICT (learner_id) DO UPDATE SET device_id = EXCLUDED.device_id,
-                            session_id = EXCLUDED.session_id, seen_at = EXCLUDED.seen_at""")
-                .execute(Tuple.of(list.stream().map(Presence::learnerId).toArray(Long[]::new),
-                        list.stream().map(Presence::deviceId).toArray(String[]::new),
-                        list.stream().map(Presence::sessionId).toArray(String[]::new),
-                        list.stream().map(p -> utc(p.seenAt())).toArray(OffsetDateTime[]::new)));
+                        device, serverAt, sentAt, position, playing, heartbeats, version,
+                        ps.stream().map(Presence::learnerId).toArray(Long[]::new),
+                        ps.stream().map(Presence::deviceId).toArray(String[]::new),
+                        ps.stream().map(Presence::sessionId).toArray(String[]::new),
+                        ps.stream().map(p -> utc(p.seenAt())).toArray(OffsetDateTime[]::new),
+                        ps.stream().map(p -> p.version() + 1).toArray(Long[]::new)}))
+                .map(rows -> {
+                    Set<Long> learners = new HashSet<>();
+                    Set<LearnerLesson> lessons = new HashSet<>();
+                    for (Row r : rows) {
+                        Long lessonId = r.getLong(1);
+                        if (lessonId == null) {
+                            learners.add(r.getLong(0));
+                        } else {
+                            lessons.add(new LearnerLesson(r.getLong(0), lessonId));
+                        }
+                    }
+                    return new Written(learners, lessons);
+                });
     }
 
     /** The learner's stored state on every lesson of the given ids that they have touched. */

@@ -44,6 +44,11 @@ class OpenApiTest {
             new String[] {"/api/v1/lessons/{id}/media", "head"},
             new String[] {"/api/v1/lessons/{id}/media", "put"},
             new String[] {"/api/v1/me/courses/{courseId}/stream", "get"},
+            new String[] {"/api/v1/me", "get"},
+            new String[] {"/api/v1/me/courses", "get"},
+            new String[] {"/api/v1/me/heartbeats", "post"},
+            new String[] {"/api/v1/me/heartbeats:batch", "post"},
+            new String[] {"/api/v1/me/progress", "get"},
             new String[] {"/api/v1/courses/{id}/broadcast", "post"});
 
     @Test

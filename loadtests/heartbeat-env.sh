@@ -1,0 +1,78 @@
+# Shared by heartbeats.sh and heartbeat-crash.sh: a fresh database on the machine's PostgreSQL,
+# signing keys, and functions to start/stop the server with demo data.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PORT=${PORT:-18082}
+HEAP=${HEAP:-384m}
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+PGUSER=${PGUSER:-postgres}
+DB=${DB:-phocap_bench}
+WORK=loadtests/work
+PASSWORD="bench-$(date +%s)"
+export PGHOST PGPORT PGUSER
+mkdir -p "$WORK/keys"
+ulimit -n 20000 || true
+
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
+[ -f "$WORK/bench.classpath" ] || ./mvnw -q dependency:build-classpath -Dmdep.outputFile="$WORK/bench.classpath" -Dmdep.includeScope=runtime
+if [ ! -f "$WORK/keys/jwt-private.pem" ]; then
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/keys/jwt-private.pem" 2>/dev/null
+  openssl pkey -in "$WORK/keys/jwt-private.pem" -pubout -out "$WORK/keys/jwt-public.pem"
+fi
+
+psql_q() { psql -d "$DB" -qtAX -c "$1"; }
+
+fresh_database() {
+  psql -d postgres -qX -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" > /dev/null
+}
+
+# start_server LOGFILE [extra env assignments...]
+start_server() {
+  local log=$1; shift
+  env PHOCAP_DB_URL="postgresql://$PGHOST:$PGPORT/$DB" PHOCAP_DB_USER="$PGUSER" PHOCAP_DEMO_ENABLED=true \
+    PHOCAP_JWT_PUBLIC_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-public.pem" \
+    PHOCAP_JWT_PRIVATE_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-private.pem" \
+    PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT "$@" \
+    java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 180); do
+    if curl -sf "localhost:$PORT/q/health/ready" > /dev/null && \
+       [ "$(psql_q "SELECT count(*) FROM enrolment" 2>/dev/null || echo 0)" -ge 10000 ]; then
+      return 0
+    fi
+    kill -0 $SERVER 2>/dev/null || { echo "server died; see $log"; exit 1; }
+    sleep 1
+  done
+  echo "server not ready; see $log"; exit 1
+}
+
+stop_server() {
+  kill $SERVER 2>/dev/null || true
+  wait $SERVER 2>/dev/null || true
+}
+
+bench() {
+  java -Xmx1g -cp "$(cat "$WORK/bench.classpath")" loadtests/heartbeats/HeartbeatBench.java "$@"
+}
+
+# Learners whose wave is open now, and a video lesson of the demo course.
+prepare_fleet() {
+  psql_q "SELECT e.learner_id FROM enrolment e JOIN wave w ON w.id = e.wave_id
+          WHERE now() BETWEEN w.opens_at AND w.closes_at ORDER BY 1" > "$WORK/learners.txt"
+  LESSON=$(psql_q "SELECT id FROM lesson WHERE kind = 'VIDEO' ORDER BY id LIMIT 1")
+}
+
+# compare ACKS_TABLE: learners whose stored heartbeat count is below what was acknowledged.
+load_acks() {
+  psql_q "CREATE TABLE IF NOT EXISTS bench_ack (learner_id bigint, acked bigint)"
+  psql -d "$DB" -qX -c "\\copy bench_ack FROM '$1' WITH (DELIMITER ' ')"
+}
+
+lost_report() {
+  psql_q "SELECT count(*) FILTER (WHERE coalesce(lp.heartbeats, 0) < a.acked) || ' lost, '
+                 || count(*) FILTER (WHERE coalesce(lp.heartbeats, 0) > a.acked) || ' stored beyond acknowledged, '
+                 || coalesce(sum(a.acked), 0) || ' acknowledged, ' || coalesce(sum(lp.heartbeats), 0) || ' stored'
+          FROM (SELECT learner_id, sum(acked) AS acked FROM bench_ack GROUP BY 1) a
+          LEFT JOIN lesson_progress lp ON lp.learner_id = a.learner_id AND lp.lesson_id = $LESSON"
+}

@@ -1,0 +1,281 @@
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Load generator for heartbeats (run as its own process by heartbeats.sh and heartbeat-crash.sh).
+ *
+ * Modes:
+ *   closed  PORT KEY LESSON LEARNERS_FILE CONNECTIONS SECONDS [acks-file]
+ *       CONNECTIONS connections each send back to back; learners are split between connections so
+ *       one learner never has two heartbeats in flight (their seq order is kept).
+ *   open    PORT KEY LESSON LEARNERS_FILE RATE SECONDS
+ *       RATE heartbeats/s on a fixed schedule whatever the answers (open model); latency counts
+ *       from the scheduled time, so a stall shows up in the percentiles instead of slowing the load.
+ *   health  PORT CONNECTIONS SECONDS
+ *       GET /q/health/live back to back: the ceiling of this server and this tool.
+ *
+ * Tokens are prepared beforehand, signed with the server's private key. Every 2xx is counted per
+ * learner, and repeats (duplicate=true) separately, so the stored state can be compared with what
+ * was acknowledged: acks-file gets "learnerId acked" lines.
+ */
+public class HeartbeatBench {
+    static final String HOST = "127.0.0.1";
+    static Vertx vertx;
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        int port = Integer.parseInt(args[1]);
+        vertx = Vertx.vertx();
+        if (mode.equals("health")) {
+            health(vertx, port, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            System.exit(0);
+        }
+        PrivateKey key = readKey(Path.of(args[2]));
+        long lesson = Long.parseLong(args[3]);
+        long[] learners = Files.readAllLines(Path.of(args[4])).stream().filter(l -> !l.isBlank())
+                .mapToLong(l -> Long.parseLong(l.trim())).toArray();
+        Fleet fleet = new Fleet(key, lesson, learners);
+        int load = Integer.parseInt(args[5]);
+        int seconds = Integer.parseInt(args[6]);
+        Stats stats = mode.equals("closed") ? closed(vertx, port, fleet, load, seconds) : open(vertx, port, fleet, load, seconds);
+        stats.print(mode.equals("closed") ? "closed, " + load + " connections" : "open, " + load + "/s scheduled");
+        if (args.length > 7) {
+            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[7])))) {
+                for (int i = 0; i < learners.length; i++) {
+                    out.println(learners[i] + " " + fleet.acked.get(i));
+                }
+            }
+        }
+        System.exit(0);
+    }
+
+    /** The learners: their tokens, and each one's player session (seq, position). */
+    static final class Fleet {
+        final long lesson;
+        final long[] ids;
+        final String[] tokens;
+        final long[] seq;
+        final double[] position;
+        final long[] lastSentMs;
+        final AtomicLongArray acked;
+        final String session = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+
+        Fleet(PrivateKey key, long lesson, long[] ids) throws Exception {
+            this.lesson = lesson;
+            this.ids = ids;
+            this.tokens = new String[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                tokens[i] = token(key, ids[i]);
+            }
+            this.seq = new long[ids.length];
+            this.position = new double[ids.length];
+            this.lastSentMs = new long[ids.length];
+            this.acked = new AtomicLongArray(ids.length);
+        }
+
+        /** The next heartbeat of learner i: the player has played for as long as really passed. */
+        synchronized Buffer next(int i) {
+            long now = System.currentTimeMillis();
+            if (lastSentMs[i] > 0) {
+                position[i] = (position[i] + (now - lastSentMs[i]) / 1000.0) % 280;
+            }
+            lastSentMs[i] = now;
+            seq[i]++;
+            return Buffer.buffer("{\"lessonId\":" + lesson + ",\"sessionId\":\"" + session + "\",\"seq\":" + seq[i]
+                    + ",\"positionSec\":" + String.format("%.3f", position[i]) + ",\"playing\":true,\"sentAt\":\""
+                    + Instant.ofEpochMilli(now) + "\"}");
+        }
+
+        RequestOptions request(int port, int i) {
+            return new RequestOptions().setMethod(HttpMethod.POST).setHost(HOST).setPort(port).setURI("/api/v1/me/heartbeats")
+                    .putHeader("Authorization", "Bearer " + tokens[i]).putHeader("X-Device-Id", "bench-device-" + ids[i])
+                    .putHeader("Content-Type", "application/json");
+        }
+    }
+
+    static final class Stats {
+        final AtomicLong ok = new AtomicLong();
+        final AtomicLong repeats = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final java.util.Map<Integer, AtomicLong> byStatus = new java.util.concurrent.ConcurrentHashMap<>();
+        final long[] latencies = new long[4_000_000];
+        final AtomicLong recorded = new AtomicLong();
+        long started;
+        long ended;
+
+        void record(long nanos) {
+            long n = recorded.getAndIncrement();
+            if (n < latencies.length) {
+                latencies[(int) n] = nanos;
+            }
+        }
+
+        void print(String what) {
+            double secs = (ended - started) / 1e9;
+            long n = Math.min(recorded.get(), latencies.length);
+            long[] sorted = Arrays.copyOf(latencies, (int) n);
+            Arrays.sort(sorted);
+            System.out.printf("%s: %d answered 2xx in %.1f s = %.0f/s; repeats %d; non-2xx %s; transport errors %d%n",
+                    what, ok.get(), secs, ok.get() / secs, repeats.get(), byStatus, failed.get());
+            if (n > 0) {
+                System.out.printf("latency ms: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f%n", sorted[(int) (n / 2)] / 1e6,
+                        sorted[(int) (n * 0.9)] / 1e6, sorted[(int) (n * 0.99)] / 1e6, sorted[(int) n - 1] / 1e6);
+            }
+        }
+    }
+
+    static Stats closed(Vertx vertx, int port, Fleet fleet, int connections, int seconds) throws Exception {
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(connections).setKeepAlive(true));
+        Stats stats = new Stats();
+        stats.started = System.nanoTime();
+        long deadline = stats.started + seconds * 1_000_000_000L;
+        CountDownLatch done = new CountDownLatch(connections);
+        for (int c = 0; c < connections; c++) {
+            int conn = c;
+            vertx.runOnContext(v -> loop(client, port, fleet, stats, conn, connections, conn, deadline, done));
+        }
+        done.await();
+        stats.ended = System.nanoTime();
+        return stats;
+    }
+
+    /** One connection's loop: its own learners (i ≡ conn mod connections) in turn, one request at a time. */
+    static void loop(HttpClient client, int port, Fleet fleet, Stats stats, int conn, int connections, int i,
+                     long deadline, CountDownLatch done) {
+        if (System.nanoTime() >= deadline) {
+            done.countDown();
+            return;
+        }
+        int next = i + connections < fleet.ids.length ? i + connections : conn;
+        long start = System.nanoTime();
+        send(client, port, fleet, stats, i, start, () -> loop(client, port, fleet, stats, conn, connections, next, deadline, done));
+    }
+
+    static void send(HttpClient client, int port, Fleet fleet, Stats stats, int i, long start, Runnable after) {
+        client.request(fleet.request(port, i))
+                .compose(req -> req.send(fleet.next(i)).compose(resp -> resp.body().map(body -> {
+                    if (resp.statusCode() / 100 == 2) {
+                        stats.ok.incrementAndGet();
+                        if (body.toString().contains("\"duplicate\":true")) {
+                            stats.repeats.incrementAndGet();
+                        } else {
+                            fleet.acked.incrementAndGet(i);
+                        }
+                    } else {
+                        stats.byStatus.computeIfAbsent(resp.statusCode(), s -> new AtomicLong()).incrementAndGet();
+                    }
+                    stats.record(System.nanoTime() - start);
+                    return body;
+                })))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        // The server is down (the crash test kills it): back off instead of spinning.
+                        stats.failed.incrementAndGet();
+                        vertx.setTimer(20, t -> after.run());
+                    } else {
+                        after.run();
+                    }
+                });
+    }
+
+    static Stats open(Vertx vertx, int port, Fleet fleet, int rate, int seconds) throws Exception {
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(512).setKeepAlive(true)
+                .setMaxWaitQueueSize(-1));
+        // The first WARMUP_SECONDS (default 10) run at the same rate but are not measured: a fresh
+        // load-generator JVM and its new connections would otherwise show up as server latency.
+        int warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "10"));
+        Stats warm = new Stats();
+        Stats stats = new Stats();
+        long warmTotal = (long) rate * warmup;
+        long total = warmTotal + (long) rate * seconds;
+        CountDownLatch done = new CountDownLatch((int) total);
+        long t0 = System.nanoTime();
+        long intervalNanos = 1_000_000_000L / rate;
+        stats.started = t0 + warmTotal * intervalNanos;
+        // A 1 ms tick sends every request whose scheduled time has come; latency counts from that time.
+        long[] sent = {0};
+        vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            while (sent[0] < total && t0 + sent[0] * intervalNanos <= now) {
+                long scheduled = t0 + sent[0] * intervalNanos;
+                int i = (int) (sent[0] % fleet.ids.length);
+                send(client, port, fleet, sent[0] < warmTotal ? warm : stats, i, scheduled, done::countDown);
+                sent[0]++;
+            }
+            if (sent[0] >= total) {
+                vertx.cancelTimer(id);
+            }
+        });
+        done.await();
+        stats.ended = System.nanoTime();
+        return stats;
+    }
+
+    static void health(Vertx vertx, int port, int connections, int seconds) throws Exception {
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(connections).setKeepAlive(true));
+        Stats stats = new Stats();
+        stats.started = System.nanoTime();
+        long deadline = stats.started + seconds * 1_000_000_000L;
+        CountDownLatch done = new CountDownLatch(connections);
+        for (int c = 0; c < connections; c++) {
+            vertx.runOnContext(v -> healthLoop(client, port, stats, deadline, done));
+        }
+        done.await();
+        stats.ended = System.nanoTime();
+        stats.print("health, " + connections + " connections");
+    }
+
+    static void healthLoop(HttpClient client, int port, Stats stats, long deadline, CountDownLatch done) {
+        if (System.nanoTime() >= deadline) {
+            done.countDown();
+            return;
+        }
+        long start = System.nanoTime();
+        client.request(HttpMethod.GET, port, HOST, "/q/health/live").compose(req -> req.send().compose(resp -> resp.body()
+                .map(body -> {
+                    if (resp.statusCode() == 200) {
+                        stats.ok.incrementAndGet();
+                    }
+                    stats.record(System.nanoTime() - start);
+                    return body;
+                }))).onComplete(ar -> healthLoop(client, port, stats, deadline, done));
+    }
+
+    static String token(PrivateKey key, long learnerId) throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
+        String payload = b64("{\"sub\":\"learner:" + learnerId + "\",\"upn\":\"bench-" + learnerId + "\",\"groups\":[\"LEARNER\"],"
+                + "\"scope\":[],\"iss\":\"https://phocap.org\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}");
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(key);
+        rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
+    }
+
+    static String b64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static PrivateKey readKey(Path pem) throws Exception {
+        String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+    }
+}
