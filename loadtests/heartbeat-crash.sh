@@ -6,20 +6,23 @@
 # count of accepted heartbeats. "lost" must be 0. "stored beyond acknowledged" may be above 0:
 # those were committed but their answer died with the server (the client retries them; a retry
 # is recognised by its seq and credits nothing twice).
-# Usage: loadtests/heartbeat-crash.sh [SECONDS] [KILL_AFTER]
+# Usage: loadtests/heartbeat-crash.sh [SECONDS] [KILL_AT_STORED]
 source "$(dirname "$0")/heartbeat-env.sh"
-SECONDS_RUN=${1:-40}
-KILL_AFTER=${2:-15}
+SECONDS_RUN=${1:-60}
+KILL_AT=${2:-40000}
 trap 'stop_server' EXIT
 
 fresh_database
 start_server "$WORK/crash-server.log"
 prepare_fleet
-echo "learners: $(wc -l < "$WORK/learners.txt"), lesson $LESSON; load for $SECONDS_RUN s, SIGKILL after $KILL_AFTER s"
+echo "learners: $(wc -l < "$WORK/learners.txt"), lesson $LESSON; load for $SECONDS_RUN s, SIGKILL once $KILL_AT heartbeats are stored"
 bench closed $PORT "$WORK/keys/jwt-private.pem" "$LESSON" "$WORK/learners.txt" 256 "$SECONDS_RUN" "$WORK/acks-crash.txt" \
   > "$WORK/crash-bench.out" 2>&1 &
 BENCH=$!
-sleep "$KILL_AFTER"
+until [ "$(psql_q "SELECT coalesce(sum(heartbeats), 0) FROM lesson_progress")" -ge "$KILL_AT" ]; do
+  kill -0 $BENCH 2>/dev/null || { echo "load ended before the kill"; exit 1; }
+  sleep 0.2
+done
 BEFORE=$(psql_q "SELECT coalesce(sum(heartbeats), 0) FROM lesson_progress")
 kill -9 $SERVER
 wait $SERVER 2>/dev/null || true
