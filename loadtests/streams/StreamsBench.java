@@ -41,6 +41,8 @@ public class StreamsBench {
         CountDownLatch ready = new CountDownLatch(count);
         CountDownLatch received = new CountDownLatch(count);
         AtomicInteger failed = new AtomicInteger();
+        boolean[][] flags = new boolean[count][];
+        io.vertx.core.Context context = vertx.getOrCreateContext();
         long openStart = System.nanoTime();
         for (int i = 0; i < count; i++) {
             int index = i;
@@ -49,34 +51,43 @@ public class StreamsBench {
             if (i % 500 == 0 && i > 0) {
                 Thread.sleep(100);
             }
-            client.request(HttpMethod.GET, port, host, "/api/v1/me/courses/" + course + "/stream")
-                    .compose(req -> req.putHeader("Authorization", "Bearer " + token)
-                            .putHeader("Accept", "text/event-stream").send())
-                    .onSuccess(resp -> {
-                        if (resp.statusCode() != 200) {
-                            failed.incrementAndGet();
-                            return;
-                        }
-                        StringBuilder tail = new StringBuilder();
-                        boolean[] seen = new boolean[2];
-                        resp.handler((Buffer chunk) -> {
-                            tail.append(chunk.toString(StandardCharsets.UTF_8));
-                            String text = tail.toString();
-                            if (!seen[0] && text.contains("event:ready")) {
-                                seen[0] = true;
-                                ready.countDown();
+            // Requests are issued on the client's event loop: registered from another thread, the
+            // response handler can come after the first chunk, which Vert.x then drops
+            // (eclipse-vertx/vert.x#5825). That race was the "never ready" streams of earlier runs.
+            context.runOnContext(v -> {
+                client.request(HttpMethod.GET, port, host, "/api/v1/me/courses/" + course + "/stream")
+                        .compose(req -> req.putHeader("Authorization", "Bearer " + token)
+                                .putHeader("Accept", "text/event-stream").send())
+                        .onSuccess(resp -> {
+                            if (resp.statusCode() != 200) {
+                                failed.incrementAndGet();
+                                return;
                             }
-                            if (!seen[1] && text.contains("event:announcement")) {
-                                seen[1] = true;
-                                arrival[index] = System.nanoTime();
-                                received.countDown();
-                            }
-                            if (tail.length() > 256) {
-                                tail.delete(0, tail.length() - 64);
-                            }
-                        });
-                    })
-                    .onFailure(e -> failed.incrementAndGet());
+                            StringBuilder tail = new StringBuilder();
+                            boolean[] seen = new boolean[3];
+                            flags[index] = seen;
+                            resp.handler((Buffer chunk) -> {
+                                tail.append(chunk.toString(StandardCharsets.UTF_8));
+                                String text = tail.toString();
+                                if (!seen[2] && text.contains("event:lesson")) {
+                                    seen[2] = true;
+                                }
+                                if (!seen[0] && text.contains("event:ready")) {
+                                    seen[0] = true;
+                                    ready.countDown();
+                                }
+                                if (!seen[1] && text.contains("event:announcement")) {
+                                    seen[1] = true;
+                                    arrival[index] = System.nanoTime();
+                                    received.countDown();
+                                }
+                                if (tail.length() > 256) {
+                                    tail.delete(0, tail.length() - 64);
+                                }
+                            });
+                        })
+                        .onFailure(e -> failed.incrementAndGet());
+            });
         }
         boolean allReady = ready.await(180, TimeUnit.SECONDS);
         long readyCount = count - ready.getCount();
@@ -103,6 +114,21 @@ public class StreamsBench {
         boolean all = awaitCount(received, ready.getCount(), 60);
         long[] latencies = Arrays.stream(arrival).filter(t -> t > 0).map(t -> t - sent).sorted().toArray();
         System.out.printf("broadcast delivered to %d of %d streams%n", latencies.length, count);
+        int notReady = 0;
+        int noLesson = 0;
+        StringBuilder which = new StringBuilder();
+        for (int k = 0; k < count; k++) {
+            boolean[] f = flags[k];
+            if (f != null && f[1] && !f[0]) {
+                notReady++;
+                which.append(' ').append(k + 1);
+                if (!f[2]) {
+                    noLesson++;
+                }
+            }
+        }
+        System.out.printf("streams with the broadcast but no 'ready' seen by this client: %d (of those, %d saw no 'lesson' either)%s%n",
+                notReady, noLesson, notReady == 0 ? "" : "; learners:" + which);
         if (latencies.length > 0) {
             System.out.printf("latency: p50 %.0f ms, p99 %.0f ms, all (max) %.0f ms%n",
                     latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6,

@@ -471,6 +471,28 @@ class ProgressTest {
     }
 
     @Test
+    void aFailedBatchAnswers503AndTheRetryCreditsOnce() {
+        Learner l = learner(true);
+        at(l, "d1", 0, "LR", "f1", 1, 0, true);
+        clock.set(t0.plusSeconds(10));
+        Map<String, Object> second = beat(lessons.get("LR"), "f1", 2, 0, true, t0.plusSeconds(10));
+        // Take a table away from the running database so the batch's write fails for real.
+        sql("ALTER TABLE learner_presence RENAME TO learner_presence_away");
+        try {
+            send(l, "d1", second).then().statusCode(503).contentType("application/problem+json")
+                    .header("Retry-After", "2").body("type", endsWith("/unavailable"));
+        } finally {
+            sql("ALTER TABLE learner_presence_away RENAME TO learner_presence");
+        }
+        send(l, "d1", second).then().statusCode(200).body("addedSec", equalTo(10.0f)).body("creditedSec", equalTo(10.0f));
+        send(l, "d1", second).then().statusCode(200).body("duplicate", equalTo(true)).body("creditedSec", equalTo(10.0f));
+    }
+
+    void sql(String statement) {
+        pool.query(statement).execute().await().indefinitely();
+    }
+
+    @Test
     void metricsCountHeartbeatsAndBatches() {
         Learner l = learner(true);
         at(l, "d1", 0, "LR", "m1", 1, 0, true);
