@@ -60,7 +60,8 @@ public class CourseService {
                                 RETURNING id""")
                         .execute(Tuple.of(courseId, pkg.title().strip(), pkg.language().strip(), packageJson, etag))
                         .map(rows -> rows.iterator().next().getLong(0))
-                        .flatMap(versionId -> saveLessons(conn, courseId, versionId, pkg, media))))
+                        .flatMap(versionId -> saveLessons(conn, courseId, versionId, pkg, media)
+                                .call(() -> saveQuizzes(conn, courseId, versionId, pkg)))))
                 .flatMap(courseId -> latest(courseId));
     }
 
@@ -103,6 +104,40 @@ public class CourseService {
                             .flatMap(x -> attach(conn, ids, media));
                 })
                 .replaceWith(courseId);
+    }
+
+    /** Quizzes with their banks, content-addressed like lessons so attempts carry over unchanged quizzes. */
+    private Uni<Void> saveQuizzes(SqlConnection conn, long courseId, long versionId, CoursePackage pkg) {
+        List<CoursePackage.Quiz> quizzes = pkg.quizzes() == null ? List.of() : pkg.quizzes();
+        if (quizzes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery("""
+                        INSERT INTO quiz (course_id, code, content_hash, title, questions_per_attempt, time_limit_sec,
+                                          max_attempts, pass_score, bank)
+                        SELECT $1, c, h, t, q, l, m, p, b::jsonb FROM unnest($2::varchar[], $3::varchar[], $4::varchar[],
+                               $5::int[], $6::int[], $7::int[], $8::int[], $9::text[]) AS x(c, h, t, q, l, m, p, b)
+                        ON CONFLICT (course_id, code, content_hash) DO UPDATE SET title = excluded.title
+                        RETURNING id, code""")
+                .execute(Tuple.from(new Object[] {courseId,
+                        quizzes.stream().map(CoursePackage.Quiz::code).toArray(String[]::new),
+                        quizzes.stream().map(q -> Hashing.sha256(json.write(q))).toArray(String[]::new),
+                        quizzes.stream().map(q -> q.title().strip()).toArray(String[]::new),
+                        quizzes.stream().map(CoursePackage.Quiz::questionsPerAttempt).toArray(Integer[]::new),
+                        quizzes.stream().map(CoursePackage.Quiz::timeLimitSec).toArray(Integer[]::new),
+                        quizzes.stream().map(CoursePackage.Quiz::maxAttempts).toArray(Integer[]::new),
+                        quizzes.stream().map(CoursePackage.Quiz::passScore).toArray(Integer[]::new),
+                        quizzes.stream().map(q -> json.write(q.questions())).toArray(String[]::new)}))
+                .flatMap(rows -> {
+                    Map<String, Long> ids = new HashMap<>();
+                    rows.forEach(r -> ids.put(r.getString("code"), r.getLong("id")));
+                    return conn.preparedQuery("""
+                                    INSERT INTO course_version_quiz (version_id, quiz_id, position)
+                                    SELECT $1, * FROM unnest($2::bigint[], $3::int[])""")
+                            .execute(Tuple.of(versionId, quizzes.stream().map(q -> ids.get(q.code())).toArray(Long[]::new),
+                                    java.util.stream.IntStream.range(0, quizzes.size()).boxed().toArray(Integer[]::new)));
+                })
+                .replaceWithVoid();
     }
 
     private static Uni<Void> attach(SqlConnection conn, Map<String, Long> lessonIds, Map<String, AttachedMedia> media) {
@@ -201,21 +236,28 @@ public class CourseService {
                                     SELECT l.id, l.code, l.media FROM course_version_lesson cvl JOIN lesson l ON l.id = cvl.lesson_id
                                     WHERE cvl.version_id = $1""")
                             .execute(Tuple.of(v.getLong("id")))
-                            .map(lessonRows -> {
-                                Map<String, Row> byCode = new HashMap<>();
-                                lessonRows.forEach(r -> byCode.put(r.getString("code"), r));
-                                CoursePackage pkg = json.read(v.getString("package"), CoursePackage.class);
-                                return new Published(view(courseId, v, pkg, byCode), v.getString("etag"));
-                            });
+                            .flatMap(lessonRows -> pool.preparedQuery("""
+                                            SELECT q.id, q.code FROM course_version_quiz cvq JOIN quiz q ON q.id = cvq.quiz_id
+                                            WHERE cvq.version_id = $1""")
+                                    .execute(Tuple.of(v.getLong("id")))
+                                    .map(quizRows -> {
+                                        Map<String, Row> byCode = new HashMap<>();
+                                        lessonRows.forEach(r -> byCode.put(r.getString("code"), r));
+                                        Map<String, Long> quizIds = new HashMap<>();
+                                        quizRows.forEach(r -> quizIds.put(r.getString("code"), r.getLong("id")));
+                                        CoursePackage pkg = json.read(v.getString("package"), CoursePackage.class);
+                                        return new Published(view(courseId, v, pkg, byCode, quizIds), v.getString("etag"));
+                                    }));
                 });
     }
 
-    private static CourseView view(long courseId, Row version, CoursePackage pkg, Map<String, Row> lessons) {
+    private static CourseView view(long courseId, Row version, CoursePackage pkg, Map<String, Row> lessons,
+                                   Map<String, Long> quizIds) {
         List<CourseView.ModuleView> modules = pkg.modules().stream().map(m -> new CourseView.ModuleView(m.code(), m.title(),
                 m.lessons().stream().map(l -> new CourseView.LessonView(lessons.get(l.code()).getLong("id"), l.code(), l.title(),
                         l.kind(), l.durationSec(), lessons.get(l.code()).getString("media") != null, coverage(l))).toList())).toList();
         List<CourseView.QuizView> quizzes = (pkg.quizzes() == null ? List.<CoursePackage.Quiz>of() : pkg.quizzes()).stream()
-                .map(q -> new CourseView.QuizView(q.code(), q.title(), q.questionsPerAttempt(), q.timeLimitSec(), q.maxAttempts(),
+                .map(q -> new CourseView.QuizView(quizIds.getOrDefault(q.code(), 0L), q.code(), q.title(), q.questionsPerAttempt(), q.timeLimitSec(), q.maxAttempts(),
                         q.passScore(), q.questions().size())).toList();
         return new CourseView(courseId, version.getString("code"), version.getInteger("version"), pkg.title(), pkg.language(),
                 modules, quizzes, version.getOffsetDateTime("created_at").toInstant());

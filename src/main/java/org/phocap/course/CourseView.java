@@ -12,6 +12,6 @@ public record CourseView(long id, String code, int version, String title, String
     public record LessonView(long id, String code, String title, String kind, int durationSec, boolean hasMedia,
                              double minCoverage) {}
 
-    public record QuizView(String code, String title, int questionsPerAttempt, int timeLimitSec, int maxAttempts,
+    public record QuizView(long id, String code, String title, int questionsPerAttempt, int timeLimitSec, int maxAttempts,
                            int passScore, int questionCount) {}
 }

@@ -12,8 +12,8 @@ import org.phocap.course.stream.StreamEvents;
 
 /**
  * Decides when a learner has completed a course: every lesson of the newest version completed,
- * plus the quizzes the package names (checked by the quiz feature, which calls {@link #check}
- * after grading). The completion is recorded once; the first time, the learner's stream gets
+ * plus a pass in each quiz the package names. Lesson completion and quiz grading both call
+ * {@link #check}. The completion is recorded once; the first time, the learner's stream gets
  * {@code course-completed} and {@link CourseCompleted} is fired for certificates.
  */
 @ApplicationScoped
@@ -29,22 +29,27 @@ public class CourseCompletion {
     }
 
     /**
-     * Records the completion when the lessons are done and no quiz is required; answers whether the
-     * course counts as completed now. {@code quizzesPassed} is true when the caller has checked them.
+     * Records the completion when every lesson of the newest version is completed and every quiz the
+     * package requires has a passed attempt (any attempt: best-score policy); answers whether the
+     * course counts as completed now.
      */
-    public Uni<Boolean> check(long learnerId, long courseId, boolean quizzesPassed, Instant at) {
+    public Uni<Boolean> check(long learnerId, long courseId, Instant at) {
         return pool.preparedQuery("""
-                        WITH v AS (SELECT id, package FROM course_version WHERE course_id = $1 ORDER BY version DESC LIMIT 1)
+                        WITH v AS (SELECT id, package FROM course_version WHERE course_id = $1 ORDER BY version DESC LIMIT 1),
+                        required AS (SELECT jsonb_array_elements_text(CASE jsonb_typeof(v.package -> 'completion' -> 'quizzes')
+                                            WHEN 'array' THEN v.package -> 'completion' -> 'quizzes' ELSE '[]'::jsonb END) AS code
+                                     FROM v)
                         SELECT (SELECT count(*) FROM course_version_lesson cvl
                                 LEFT JOIN lesson_progress lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
                                 WHERE cvl.version_id = v.id AND lp.completed_at IS NULL) AS remaining,
-                               CASE jsonb_typeof(v.package -> 'completion' -> 'quizzes')
-                                    WHEN 'array' THEN jsonb_array_length(v.package -> 'completion' -> 'quizzes') ELSE 0 END AS quizzes
+                               (SELECT count(*) FROM required r WHERE NOT EXISTS (
+                                    SELECT 1 FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
+                                    WHERE q.course_id = $1 AND q.code = r.code AND a.learner_id = $2 AND a.passed)) AS quizzes
                         FROM v""")
                 .execute(Tuple.of(courseId, learnerId))
                 .flatMap(rows -> {
                     var row = rows.iterator().next();
-                    boolean done = row.getLong("remaining") == 0 && (quizzesPassed || row.getInteger("quizzes") == 0);
+                    boolean done = row.getLong("remaining") == 0 && row.getLong("quizzes") == 0;
                     return done ? record(learnerId, courseId, at) : Uni.createFrom().item(false);
                 });
     }

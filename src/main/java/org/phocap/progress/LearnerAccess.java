@@ -44,6 +44,11 @@ public class LearnerAccess {
 
     /** Passes when the learner may study the course at this instant: 404 when not enrolled, 409 when no wave is open. */
     Uni<Void> check(long learnerId, long courseId, long lessonId, Instant at) {
+        return require(learnerId, courseId, at, "No lesson " + lessonId + " for you.");
+    }
+
+    /** The same for any course item; {@code notFound} is the detail of the 404. */
+    public Uni<Void> require(long learnerId, long courseId, Instant at, String notFound) {
         return enrolments(learnerId).map(enrolments -> {
             boolean enrolled = false;
             for (Enrolment e : enrolments) {
@@ -55,9 +60,9 @@ public class LearnerAccess {
                 }
             }
             if (!enrolled) {
-                throw ProblemException.notFound("No lesson " + lessonId + " for you.");
+                throw ProblemException.notFound(notFound);
             }
-            throw ProblemException.conflict("wave-closed", "Your training wave is not open now, so study is not credited.");
+            throw ProblemException.conflict("wave-closed", "Your training wave is not open now.");
         });
     }
 

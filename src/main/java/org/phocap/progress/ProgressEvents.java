@@ -66,7 +66,7 @@ public class ProgressEvents {
             return;
         }
         List<Uni<Boolean>> checks = completedCourses.values().stream()
-                .map(s -> completion.check(s.learnerId, s.lesson.courseId(), false, s.completedAt)).toList();
+                .map(s -> completion.check(s.learnerId, s.lesson.courseId(), s.completedAt)).toList();
         events.publishAll(outgoing)
                 .chain(() -> checks.isEmpty() ? Uni.createFrom().voidItem()
                         : Uni.join().all(checks).andCollectFailures().replaceWithVoid())

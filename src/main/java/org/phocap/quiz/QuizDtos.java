@@ -1,0 +1,27 @@
+package org.phocap.quiz;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What the quiz endpoints take and give. No type here carries an answer key before grading. */
+public final class QuizDtos {
+    private QuizDtos() {}
+
+    /** The learner's answers: question id → chosen option keys. */
+    public record AnswerSheet(Map<String, List<String>> answers) {}
+
+    public record Result(long attemptId, int score, int maxScore, boolean passed, int correct, int total,
+                         Integer timeUsedSec, String gradedBy) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttemptView(long attemptId, long quizId, String quizTitle, int number, int maxAttempts, int passScore,
+                              Instant startedAt, Instant expiresAt, List<Paper.Question> questions,
+                              Map<String, List<String>> answers, Result result) {}
+
+    /** How the paper and key are kept in the attempt row. */
+    record StoredPaper(List<Paper.Question> questions) {}
+
+    record StoredKey(Map<String, List<String>> key) {}
+}

@@ -1,0 +1,277 @@
+package org.phocap.quiz;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.phocap.course.CoursePackage;
+import org.phocap.course.stream.StreamEvents;
+import org.phocap.platform.Json;
+import org.phocap.platform.Problem;
+import org.phocap.platform.ProblemException;
+import org.phocap.platform.SafeLog;
+import org.phocap.progress.CourseCompletion;
+import org.phocap.progress.LearnerAccess;
+
+/**
+ * Quiz attempts: drawing a paper, autosave, grading on submit or at expiry. A pass counts for
+ * course completion whichever attempt it was (best-score policy: a later failed attempt does not
+ * undo an earlier pass).
+ */
+@ApplicationScoped
+public class QuizService {
+    private static final Logger LOG = Logger.getLogger(QuizService.class);
+    private static final SecureRandom SEEDS = new SecureRandom();
+    private static final String ATTEMPT_COLUMNS = """
+            a.id, a.quiz_id, a.learner_id, a.number, a.paper::text AS paper, a.answer_key::text AS answer_key,
+            a.answers::text AS answers, a.started_at, a.expires_at, a.submitted_at, a.graded_by, a.score, a.correct,
+            a.total, a.passed, a.time_used_sec, q.course_id, q.title, q.max_attempts, q.pass_score
+            """;
+
+    private final Pool pool;
+    private final Json json;
+    private final LearnerAccess access;
+    private final StreamEvents events;
+    private final CourseCompletion completion;
+    private final Clock clock;
+    private final Duration grace;
+    private final boolean partialCredit;
+
+    public QuizService(Pool pool, Json json, LearnerAccess access, StreamEvents events, CourseCompletion completion,
+                       Clock clock, @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
+                       @ConfigProperty(name = "phocap.quiz.partial-credit") boolean partialCredit) {
+        this.pool = pool;
+        this.json = json;
+        this.access = access;
+        this.events = events;
+        this.completion = completion;
+        this.clock = clock;
+        this.grace = grace;
+        this.partialCredit = partialCredit;
+    }
+
+    /** A new attempt (201), or the learner's attempt still in progress (200: the same paper again). */
+    public record Started(QuizDtos.AttemptView attempt, boolean created) {}
+
+    public Uni<Started> start(long learnerId, long quizId) {
+        Instant now = clock.instant();
+        return pool.preparedQuery("SELECT * FROM quiz WHERE id = $1").execute(Tuple.of(quizId)).flatMap(rows -> {
+            if (rows.size() == 0) {
+                throw ProblemException.notFound("No quiz " + quizId + " for you.");
+            }
+            Row quiz = rows.iterator().next();
+            return access.require(learnerId, quiz.getLong("course_id"), now, "No quiz " + quizId + " for you.")
+                    .flatMap(ok -> pool.withTransaction(conn -> openOrNew(conn, learnerId, quiz, now)));
+        });
+    }
+
+    private Uni<Started> openOrNew(SqlConnection conn, long learnerId, Row quiz, Instant now) {
+        long quizId = quiz.getLong("id");
+        return conn.preparedQuery("SELECT " + ATTEMPT_COLUMNS + """
+                         FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
+                        WHERE a.quiz_id = $1 AND a.learner_id = $2 ORDER BY a.number DESC""")
+                .execute(Tuple.of(quizId, learnerId))
+                .flatMap(rows -> {
+                    Row latest = rows.size() == 0 ? null : rows.iterator().next();
+                    if (latest != null && latest.getOffsetDateTime("submitted_at") == null && !closed(latest, now)) {
+                        return Uni.createFrom().item(new Started(view(latest, null), false));
+                    }
+                    int used = rows.size();
+                    if (used >= quiz.getInteger("max_attempts")) {
+                        throw ProblemException.conflict("max-attempts",
+                                "All " + quiz.getInteger("max_attempts") + " attempts of this quiz are used.");
+                    }
+                    List<CoursePackage.Question> bank = List.of(json.read(quiz.getJsonArray("bank").encode(),
+                            CoursePackage.Question[].class));
+                    Paper paper = Paper.draw(bank, quiz.getInteger("questions_per_attempt"), SEEDS.nextLong());
+                    Instant expires = now.plusSeconds(quiz.getInteger("time_limit_sec"));
+                    return conn.preparedQuery("""
+                                    INSERT INTO quiz_attempt (quiz_id, learner_id, number, paper, answer_key, started_at,
+                                                              expires_at, total)
+                                    VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb, $6, $7, $8) RETURNING id""")
+                            .execute(Tuple.from(new Object[] {quizId, learnerId, used + 1,
+                                    json.write(new QuizDtos.StoredPaper(paper.questions())),
+                                    json.write(new QuizDtos.StoredKey(paper.key())), now.atOffset(ZoneOffset.UTC),
+                                    expires.atOffset(ZoneOffset.UTC), paper.questions().size()}))
+                            .map(inserted -> new Started(new QuizDtos.AttemptView(inserted.iterator().next().getLong(0), quizId,
+                                    quiz.getString("title"), used + 1, quiz.getInteger("max_attempts"),
+                                    quiz.getInteger("pass_score"), now, expires, paper.questions(), Map.of(), null), true));
+                });
+    }
+
+    /** The attempt's paper again, with the saved answers, and the result once graded (expired ones are graded now). */
+    public Uni<QuizDtos.AttemptView> get(long learnerId, long attemptId) {
+        Instant now = clock.instant();
+        return attempt(learnerId, attemptId).flatMap(row -> {
+            if (row.getOffsetDateTime("submitted_at") == null && closed(row, now)) {
+                return grade(row, answersOf(row), "EXPIRY", now).flatMap(r -> attempt(learnerId, attemptId))
+                        .map(graded -> view(graded, result(graded)));
+            }
+            return Uni.createFrom().item(view(row, row.getOffsetDateTime("submitted_at") == null ? null : result(row)));
+        });
+    }
+
+    public Uni<Void> save(long learnerId, long attemptId, QuizDtos.AnswerSheet sheet) {
+        Instant now = clock.instant();
+        return attempt(learnerId, attemptId).flatMap(row -> {
+            if (row.getOffsetDateTime("submitted_at") != null || closed(row, now)) {
+                throw ProblemException.conflict("attempt-closed", "This attempt is submitted or its time is up.");
+            }
+            Map<String, List<String>> answers = checked(row, sheet);
+            return pool.preparedQuery("""
+                            UPDATE quiz_attempt SET answers = $2::text::jsonb WHERE id = $1 AND submitted_at IS NULL""")
+                    .execute(Tuple.of(attemptId, json.write(new QuizDtos.AnswerSheet(answers))))
+                    .replaceWithVoid();
+        });
+    }
+
+    /** Grades once: a second submit (or one after the time is up) answers the first result. */
+    public Uni<QuizDtos.Result> submit(long learnerId, long attemptId, QuizDtos.AnswerSheet sheet) {
+        Instant now = clock.instant();
+        return attempt(learnerId, attemptId).flatMap(row -> {
+            if (row.getOffsetDateTime("submitted_at") != null) {
+                return Uni.createFrom().item(result(row));
+            }
+            if (closed(row, now)) {
+                return grade(row, answersOf(row), "EXPIRY", now);
+            }
+            Map<String, List<String>> answers = sheet == null || sheet.answers() == null ? answersOf(row) : checked(row, sheet);
+            return grade(row, answers, "LEARNER", now);
+        });
+    }
+
+    /** Attempts whose time (plus grace) is up are graded with their saved answers, a page at a time. */
+    @Scheduled(every = "${phocap.quiz.sweep-every}", identity = "quiz-expiry-sweep")
+    Uni<Void> sweep() {
+        Instant now = clock.instant();
+        return pool.preparedQuery("SELECT " + ATTEMPT_COLUMNS + """
+                         FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
+                        WHERE a.submitted_at IS NULL AND a.expires_at < $1 ORDER BY a.expires_at LIMIT 500""")
+                .execute(Tuple.of(now.minus(grace).atOffset(ZoneOffset.UTC)))
+                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
+                .onItem().transformToUniAndConcatenate(row -> grade(row, answersOf(row), "EXPIRY", now)
+                        .onFailure().recoverWithItem(e -> {
+                            SafeLog.error(LOG, "An expired quiz attempt could not be graded", e);
+                            return null;
+                        }))
+                .collect().asList().replaceWithVoid();
+    }
+
+    private Uni<QuizDtos.Result> grade(Row row, Map<String, List<String>> answers, String by, Instant now) {
+        List<Paper.Question> paper = json.read(row.getString("paper"), QuizDtos.StoredPaper.class).questions();
+        Map<String, List<String>> key = json.read(row.getString("answer_key"), QuizDtos.StoredKey.class).key();
+        Grader.Grade grade = Grader.grade(paper, key, answers, row.getInteger("pass_score"), partialCredit);
+        Instant started = row.getOffsetDateTime("started_at").toInstant();
+        Instant expires = row.getOffsetDateTime("expires_at").toInstant();
+        Instant end = now.isAfter(expires) ? expires : now;
+        int used = (int) Math.max(0, Duration.between(started, end).toSeconds());
+        long attemptId = row.getLong("id");
+        return pool.preparedQuery("""
+                        UPDATE quiz_attempt SET answers = $2::text::jsonb, submitted_at = $3, graded_by = $4, score = $5,
+                               correct = $6, passed = $7, time_used_sec = $8
+                        WHERE id = $1 AND submitted_at IS NULL RETURNING id""")
+                .execute(Tuple.from(new Object[] {attemptId, json.write(new QuizDtos.AnswerSheet(answers)),
+                        now.atOffset(ZoneOffset.UTC), by, grade.score(), grade.correct(), grade.passed(), used}))
+                .flatMap(updated -> {
+                    if (updated.size() == 0) {
+                        // Graded meanwhile by another call: that first result stands.
+                        return attempt(row.getLong("learner_id"), attemptId).map(QuizService::result);
+                    }
+                    QuizDtos.Result result = new QuizDtos.Result(attemptId, grade.score(), 100, grade.passed(),
+                            grade.correct(), grade.total(), used, by);
+                    return graded(row, result, now).replaceWith(result);
+                });
+    }
+
+    /** Tells the learner's stream, and on a pass re-evaluates course completion; a failure here loses no grade. */
+    private Uni<Void> graded(Row row, QuizDtos.Result result, Instant now) {
+        long courseId = row.getLong("course_id");
+        long learnerId = row.getLong("learner_id");
+        return events.publishAll(List.of(new StreamEvents.Outgoing(courseId, learnerId, "quiz-graded", Map.of(
+                        "attemptId", result.attemptId(), "quizId", row.getLong("quiz_id"), "score", result.score(),
+                        "passed", result.passed(), "correct", result.correct(), "total", result.total()))))
+                .chain(() -> result.passed() ? completion.check(learnerId, courseId, now).replaceWithVoid()
+                        : Uni.createFrom().voidItem())
+                .onFailure().recoverWithItem(e -> {
+                    SafeLog.error(LOG, "Quiz grade events were not published", e);
+                    return null;
+                });
+    }
+
+    private Uni<Row> attempt(long learnerId, long attemptId) {
+        return pool.preparedQuery("SELECT " + ATTEMPT_COLUMNS
+                        + " FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id WHERE a.id = $1 AND a.learner_id = $2")
+                .execute(Tuple.of(attemptId, learnerId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.notFound("No attempt " + attemptId + " for you.");
+                    }
+                    return rows.iterator().next();
+                });
+    }
+
+    private boolean closed(Row row, Instant now) {
+        return now.isAfter(row.getOffsetDateTime("expires_at").toInstant().plus(grace));
+    }
+
+    private Map<String, List<String>> answersOf(Row row) {
+        Map<String, List<String>> saved = json.read(row.getString("answers"), QuizDtos.AnswerSheet.class).answers();
+        return saved == null ? Map.of() : saved;
+    }
+
+    /** Answers must name questions of this paper and their options; SINGLE and TRUE_FALSE take one key. */
+    private Map<String, List<String>> checked(Row row, QuizDtos.AnswerSheet sheet) {
+        if (sheet == null || sheet.answers() == null) {
+            throw ProblemException.invalid("answers", "required: question id → chosen option keys");
+        }
+        List<Paper.Question> paper = json.read(row.getString("paper"), QuizDtos.StoredPaper.class).questions();
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (var entry : sheet.answers().entrySet()) {
+            Paper.Question question = paper.stream().filter(q -> q.id().equals(entry.getKey())).findFirst().orElse(null);
+            String field = "answers." + entry.getKey();
+            if (question == null) {
+                errors.add(new Problem.FieldError(field, "not a question of this attempt"));
+                continue;
+            }
+            List<String> keys = entry.getValue() == null ? List.of() : entry.getValue();
+            Set<String> known = new HashSet<>(question.options().stream().map(Paper.Option::key).toList());
+            if (!known.containsAll(keys) || new HashSet<>(keys).size() != keys.size()) {
+                errors.add(new Problem.FieldError(field, "unknown or repeated option key"));
+            } else if (!"MULTIPLE".equals(question.kind()) && keys.size() > 1) {
+                errors.add(new Problem.FieldError(field, "one option only"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(400, "validation", "Invalid input", "Some answers do not fit the paper.", errors);
+        }
+        return sheet.answers();
+    }
+
+    private QuizDtos.AttemptView view(Row row, QuizDtos.Result result) {
+        return new QuizDtos.AttemptView(row.getLong("id"), row.getLong("quiz_id"), row.getString("title"),
+                row.getInteger("number"), row.getInteger("max_attempts"), row.getInteger("pass_score"),
+                row.getOffsetDateTime("started_at").toInstant(), row.getOffsetDateTime("expires_at").toInstant(),
+                json.read(row.getString("paper"), QuizDtos.StoredPaper.class).questions(), answersOf(row), result);
+    }
+
+    private static QuizDtos.Result result(Row row) {
+        return new QuizDtos.Result(row.getLong("id"), row.getInteger("score"), 100, row.getBoolean("passed"),
+                row.getInteger("correct"), row.getInteger("total"), row.getInteger("time_used_sec"), row.getString("graded_by"));
+    }
+}
