@@ -10,6 +10,9 @@ CREATE TABLE quiz (
     time_limit_sec        integer      NOT NULL,
     max_attempts          integer      NOT NULL,
     pass_score            integer      NOT NULL,
+    -- After submission the learner may see the right answers and explanations.
+    review                boolean      NOT NULL DEFAULT false,
+    cooldown_sec          integer      NOT NULL DEFAULT 0,
     -- The questions with their answers: never sent to a learner.
     bank                  jsonb        NOT NULL,
     created_at            timestamptz  NOT NULL DEFAULT now(),

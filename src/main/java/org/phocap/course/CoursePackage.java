@@ -44,12 +44,15 @@ public record CoursePackage(
                        @NotNull @Min(30) @Max(14_400) Integer timeLimitSec,
                        @NotNull @Min(1) @Max(100) Integer maxAttempts,
                        @NotNull @Min(0) @Max(100) Integer passScore,
-                       @NotEmpty @Size(max = 1000) List<@Valid @NotNull Question> questions) {}
+                       @NotEmpty @Size(max = 1000) List<@Valid @NotNull Question> questions,
+                       Boolean review,
+                       @Min(0) @Max(604_800) Integer cooldownSec) {}
 
     public record Question(@NotBlank @Pattern(regexp = CODE, message = CODE_MESSAGE) String code,
                            @NotBlank @Size(max = 2000) String text,
                            @NotNull @Pattern(regexp = "SINGLE|MULTIPLE|TRUE_FALSE", message = "must be SINGLE, MULTIPLE or TRUE_FALSE") String kind,
-                           @NotEmpty @Size(min = 2, max = 10) List<@Valid @NotNull Option> options) {}
+                           @NotEmpty @Size(min = 2, max = 10) List<@Valid @NotNull Option> options,
+                           @Size(max = 2000) String explanation) {}
 
     public record Option(@NotBlank @Size(max = 8) String key, @NotBlank @Size(max = 1000) String text,
                          @NotNull Boolean correct) {}

@@ -52,9 +52,13 @@ public class ProblemException extends RuntimeException {
 
     /** A temporary failure: the client should retry after this many seconds (sent as Retry-After). */
     public static ProblemException unavailable(String detail, int retryAfterSec) {
-        ProblemException e = new ProblemException(503, "unavailable", "Service unavailable", detail);
-        e.retryAfterSec = retryAfterSec;
-        return e;
+        return new ProblemException(503, "unavailable", "Service unavailable", detail).retryAfter(retryAfterSec);
+    }
+
+    /** The same problem, telling the client when to try again (sent as Retry-After). */
+    public ProblemException retryAfter(int seconds) {
+        this.retryAfterSec = seconds;
+        return this;
     }
 
     public Integer retryAfterSec() {

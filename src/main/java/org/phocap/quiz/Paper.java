@@ -14,7 +14,7 @@ import org.phocap.course.CoursePackage;
  * (question id → correct option keys) are stored with the attempt, so a reload shows the same
  * paper and grading never reads the bank.
  */
-record Paper(List<Question> questions, Map<String, List<String>> key) {
+record Paper(List<Question> questions, Map<String, List<String>> key, Map<String, String> explanations) {
 
     /** A question as the learner sees it: never which option is correct. */
     record Question(String id, String text, String kind, List<Option> options) {}
@@ -27,6 +27,7 @@ record Paper(List<Question> questions, Map<String, List<String>> key) {
         Collections.shuffle(pool, random);
         List<Question> questions = new ArrayList<>();
         Map<String, List<String>> key = new TreeMap<>();
+        Map<String, String> explanations = new TreeMap<>();
         for (CoursePackage.Question q : pool.subList(0, Math.min(count, pool.size()))) {
             List<CoursePackage.Option> options = new ArrayList<>(q.options());
             if (!"TRUE_FALSE".equals(q.kind())) {
@@ -36,7 +37,10 @@ record Paper(List<Question> questions, Map<String, List<String>> key) {
                     options.stream().map(o -> new Option(o.key(), o.text())).toList()));
             key.put(q.code(), q.options().stream().filter(CoursePackage.Option::correct).map(CoursePackage.Option::key)
                     .sorted().toList());
+            if (q.explanation() != null) {
+                explanations.put(q.code(), q.explanation());
+            }
         }
-        return new Paper(questions, key);
+        return new Paper(questions, key, explanations);
     }
 }

@@ -18,10 +18,15 @@ public final class QuizDtos {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AttemptView(long attemptId, long quizId, String quizTitle, int number, int maxAttempts, int passScore,
                               Instant startedAt, Instant expiresAt, List<Paper.Question> questions,
-                              Map<String, List<String>> answers, Result result) {}
+                              Map<String, List<String>> answers, Result result, List<Review> review) {}
+
+    /** After submission, when the quiz allows review: what was right, and why. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Review(String questionId, List<String> correctKeys, List<String> chosen, boolean right,
+                         String explanation) {}
 
     /** How the paper and key are kept in the attempt row. */
     record StoredPaper(List<Paper.Question> questions) {}
 
-    record StoredKey(Map<String, List<String>> key) {}
+    record StoredKey(Map<String, List<String>> key, Map<String, String> explanations) {}
 }

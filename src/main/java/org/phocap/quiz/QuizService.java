@@ -41,7 +41,7 @@ public class QuizService {
     private static final String ATTEMPT_COLUMNS = """
             a.id, a.quiz_id, a.learner_id, a.number, a.paper::text AS paper, a.answer_key::text AS answer_key,
             a.answers::text AS answers, a.started_at, a.expires_at, a.submitted_at, a.graded_by, a.score, a.correct,
-            a.total, a.passed, a.time_used_sec, q.course_id, q.title, q.max_attempts, q.pass_score
+            a.total, a.passed, a.time_used_sec, q.course_id, q.title, q.max_attempts, q.pass_score, q.review
             """;
 
     private final Pool pool;
@@ -97,6 +97,18 @@ public class QuizService {
                         throw ProblemException.conflict("max-attempts",
                                 "All " + quiz.getInteger("max_attempts") + " attempts of this quiz are used.");
                     }
+                    int cooldown = quiz.getInteger("cooldown_sec");
+                    if (latest != null && cooldown > 0) {
+                        Instant ended = latest.getOffsetDateTime("submitted_at") != null
+                                ? latest.getOffsetDateTime("submitted_at").toInstant()
+                                : latest.getOffsetDateTime("expires_at").toInstant();
+                        long wait = Duration.between(now, ended.plusSeconds(cooldown)).toSeconds();
+                        if (wait > 0) {
+                            ProblemException early = ProblemException.conflict("cooldown",
+                                    "The next attempt opens " + cooldown + " s after the last one ended.");
+                            throw early.retryAfter((int) wait);
+                        }
+                    }
                     List<CoursePackage.Question> bank = List.of(json.read(quiz.getJsonArray("bank").encode(),
                             CoursePackage.Question[].class));
                     Paper paper = Paper.draw(bank, quiz.getInteger("questions_per_attempt"), SEEDS.nextLong());
@@ -107,11 +119,12 @@ public class QuizService {
                                     VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb, $6, $7, $8) RETURNING id""")
                             .execute(Tuple.from(new Object[] {quizId, learnerId, used + 1,
                                     json.write(new QuizDtos.StoredPaper(paper.questions())),
-                                    json.write(new QuizDtos.StoredKey(paper.key())), now.atOffset(ZoneOffset.UTC),
+                                    json.write(new QuizDtos.StoredKey(paper.key(), paper.explanations())),
+                                    now.atOffset(ZoneOffset.UTC),
                                     expires.atOffset(ZoneOffset.UTC), paper.questions().size()}))
                             .map(inserted -> new Started(new QuizDtos.AttemptView(inserted.iterator().next().getLong(0), quizId,
                                     quiz.getString("title"), used + 1, quiz.getInteger("max_attempts"),
-                                    quiz.getInteger("pass_score"), now, expires, paper.questions(), Map.of(), null), true));
+                                    quiz.getInteger("pass_score"), now, expires, paper.questions(), Map.of(), null, null), true));
                 });
     }
 
@@ -264,10 +277,24 @@ public class QuizService {
     }
 
     private QuizDtos.AttemptView view(Row row, QuizDtos.Result result) {
+        List<Paper.Question> paper = json.read(row.getString("paper"), QuizDtos.StoredPaper.class).questions();
+        Map<String, List<String>> answers = answersOf(row);
         return new QuizDtos.AttemptView(row.getLong("id"), row.getLong("quiz_id"), row.getString("title"),
                 row.getInteger("number"), row.getInteger("max_attempts"), row.getInteger("pass_score"),
                 row.getOffsetDateTime("started_at").toInstant(), row.getOffsetDateTime("expires_at").toInstant(),
-                json.read(row.getString("paper"), QuizDtos.StoredPaper.class).questions(), answersOf(row), result);
+                paper, answers, result, result != null && row.getBoolean("review") ? review(row, paper, answers) : null);
+    }
+
+    /** Only ever built for a graded attempt of a quiz that allows review. */
+    private List<QuizDtos.Review> review(Row row, List<Paper.Question> paper, Map<String, List<String>> answers) {
+        QuizDtos.StoredKey stored = json.read(row.getString("answer_key"), QuizDtos.StoredKey.class);
+        Map<String, String> explanations = stored.explanations() == null ? Map.of() : stored.explanations();
+        return paper.stream().map(q -> {
+            List<String> right = stored.key().getOrDefault(q.id(), List.of());
+            List<String> chosen = answers.getOrDefault(q.id(), List.of());
+            return new QuizDtos.Review(q.id(), right, chosen, new HashSet<>(right).equals(new HashSet<>(chosen)),
+                    explanations.get(q.id()));
+        }).toList();
     }
 
     private static QuizDtos.Result result(Row row) {

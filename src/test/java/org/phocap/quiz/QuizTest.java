@@ -40,6 +40,7 @@ class QuizTest {
     static final Map<String, String> KIND = new HashMap<>();
     static long course;
     static long quizId;
+    static long practiceId;
     static long lessonId;
     static long campaign;
     static long wave;
@@ -82,15 +83,26 @@ class QuizTest {
         }
         Map<String, Object> quiz = Map.of("code", "FINAL", "title", "Bài kiểm tra cuối khóa", "questionsPerAttempt", 5,
                 "timeLimitSec", 60, "maxAttempts", 3, "passScore", 60, "questions", questions);
+        Map<String, Object> practice = Map.of("code", "PRACTICE", "title", "Luyện tập", "questionsPerAttempt", 2,
+                "timeLimitSec", 60, "maxAttempts", 5, "passScore", 50, "review", true, "cooldownSec", 120,
+                "questions", List.of(
+                        Map.of("code", "P1", "text", "Có nên chia sẻ mã OTP?", "kind", "TRUE_FALSE",
+                                "explanation", "Không ai được biết mã OTP của bạn, kể cả nhân viên ngân hàng.",
+                                "options", List.of(Map.of("key", "T", "text", "Có", "correct", false),
+                                        Map.of("key", "F", "text", "Không", "correct", true))),
+                        Map.of("code", "P2", "text", "Mật khẩu nào mạnh hơn?", "kind", "SINGLE",
+                                "options", List.of(Map.of("key", "A", "text", "123456", "correct", false),
+                                        Map.of("key", "B", "text", "T@m-Dao!2026", "correct", true)))));
         Map<String, Object> lesson = Map.of("code", "R1", "title", "Đọc trước", "kind", "READING", "durationSec", 60,
                 "body", "Nội dung", "completion", Map.of("minCoverage", 0.5));
         Map<String, Object> pkg = Map.of("code", "QUIZ-COURSE", "title", "Khóa có bài kiểm tra", "language", "vi",
                 "modules", List.of(Map.of("code", "M1", "title", "Mô-đun", "lessons", List.of(lesson))),
-                "quizzes", List.of(quiz), "completion", Map.of("lessons", "ALL", "quizzes", List.of("FINAL")));
+                "quizzes", List.of(quiz, practice), "completion", Map.of("lessons", "ALL", "quizzes", List.of("FINAL")));
         course = as(admin()).contentType(ContentType.JSON).body(pkg).post("/api/v1/courses")
                 .then().statusCode(201).extract().jsonPath().getLong("id");
         JsonPath outline = as(admin()).get("/api/v1/courses/" + course).then().statusCode(200).extract().jsonPath();
         quizId = outline.getLong("quizzes[0].id");
+        practiceId = outline.getLong("quizzes[1].id");
         lessonId = outline.getLong("modules[0].lessons[0].id");
         campaign = as(admin()).contentType(ContentType.JSON)
                 .body(Map.of("name", "Kiểm tra", "year", 2026, "localityCode", P, "courseIds", List.of(course),
@@ -280,6 +292,29 @@ class QuizTest {
     }
 
     @Test
+    void reviewAfterSubmissionOnlyAndACooldownBetweenAttempts() {
+        Learner l = learner();
+        Response started = as(l.token()).post("/api/v1/me/quizzes/" + practiceId + "/attempts");
+        started.then().statusCode(201);
+        assertFalse(started.asString().contains("explanation") || started.asString().contains("OTP của bạn"));
+        long id = started.jsonPath().getLong("attemptId");
+        assertFalse(as(l.token()).get("/api/v1/me/attempts/" + id).asString().contains("review"));
+        submit(l, id, Map.of("P1", List.of("T")), null).then().statusCode(200).body("correct", equalTo(0));
+        as(l.token()).get("/api/v1/me/attempts/" + id).then().statusCode(200)
+                .body("review.find { it.questionId == 'P1' }.correctKeys", equalTo(List.of("F")))
+                .body("review.find { it.questionId == 'P1' }.right", equalTo(false))
+                .body("review.find { it.questionId == 'P1' }.explanation", org.hamcrest.Matchers.containsString("OTP"));
+        as(l.token()).post("/api/v1/me/quizzes/" + practiceId + "/attempts").then().statusCode(409)
+                .body("type", endsWith("/cooldown")).header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        clock.set(Instant.now().plusSeconds(121));
+        as(l.token()).post("/api/v1/me/quizzes/" + practiceId + "/attempts").then().statusCode(201).body("number", equalTo(2));
+        // The final quiz allows no review: its graded attempts never show the key.
+        JsonPath attempt = start(l).then().statusCode(201).extract().jsonPath();
+        submit(l, attempt.getLong("attemptId"), Map.of(), null).then().statusCode(200);
+        assertFalse(as(l.token()).get("/api/v1/me/attempts/" + attempt.getLong("attemptId")).asString().contains("review"));
+    }
+
+    @Test
     void gradingByKind() {
         List<Paper.Question> paper = List.of(
                 new Paper.Question("S", "?", "SINGLE", List.of(new Paper.Option("A", "a"), new Paper.Option("B", "b"))),
@@ -308,7 +343,7 @@ class QuizTest {
             bank.add(new org.phocap.course.CoursePackage.Question("Q" + i, "?", "SINGLE", List.of(
                     new org.phocap.course.CoursePackage.Option("A", "a", true),
                     new org.phocap.course.CoursePackage.Option("B", "b", false),
-                    new org.phocap.course.CoursePackage.Option("C", "c", false))));
+                    new org.phocap.course.CoursePackage.Option("C", "c", false)), null));
         }
         assertEquals(Paper.draw(bank, 20, 42), Paper.draw(bank, 20, 42));
         java.util.Set<List<Paper.Question>> seen = new java.util.HashSet<>();
