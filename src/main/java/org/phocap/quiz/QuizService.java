@@ -52,6 +52,8 @@ public class QuizService {
     private final Clock clock;
     private final Duration grace;
     private final boolean partialCredit;
+    /** Parsed question banks by quiz id: a quiz row never changes, so this never goes stale. */
+    private final Map<Long, List<CoursePackage.Question>> banks = new java.util.concurrent.ConcurrentHashMap<>();
 
     public QuizService(Pool pool, Json json, LearnerAccess access, StreamEvents events, CourseCompletion completion,
                        Clock clock, @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
@@ -109,8 +111,8 @@ public class QuizService {
                             throw early.retryAfter((int) wait);
                         }
                     }
-                    List<CoursePackage.Question> bank = List.of(json.read(quiz.getJsonArray("bank").encode(),
-                            CoursePackage.Question[].class));
+                    List<CoursePackage.Question> bank = banks.computeIfAbsent(quizId, id -> List.of(json.read(
+                            quiz.getJsonArray("bank").encode(), CoursePackage.Question[].class)));
                     Paper paper = Paper.draw(bank, quiz.getInteger("questions_per_attempt"), SEEDS.nextLong());
                     Instant expires = now.plusSeconds(quiz.getInteger("time_limit_sec"));
                     return conn.preparedQuery("""
@@ -208,7 +210,9 @@ public class QuizService {
                     }
                     QuizDtos.Result result = new QuizDtos.Result(attemptId, grade.score(), 100, grade.passed(),
                             grade.correct(), grade.total(), used, by);
-                    return graded(row, result, now).replaceWith(result);
+                    // The grade is stored; the stream event and the completion check need not hold the answer.
+                    graded(row, result, now).subscribe().with(done -> {}, e -> {});
+                    return Uni.createFrom().item(result);
                 });
     }
 

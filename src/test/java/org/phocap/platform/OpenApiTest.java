@@ -49,6 +49,10 @@ class OpenApiTest {
             new String[] {"/api/v1/me/heartbeats", "post"},
             new String[] {"/api/v1/me/heartbeats:batch", "post"},
             new String[] {"/api/v1/me/progress", "get"},
+            new String[] {"/api/v1/me/quizzes/{quizId}/attempts", "post"},
+            new String[] {"/api/v1/me/attempts/{attemptId}", "get"},
+            new String[] {"/api/v1/me/attempts/{attemptId}/answers", "put"},
+            new String[] {"/api/v1/me/attempts/{attemptId}/submit", "post"},
             new String[] {"/api/v1/courses/{id}/broadcast", "post"});
 
     @Test

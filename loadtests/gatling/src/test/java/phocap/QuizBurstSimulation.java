@@ -1,0 +1,139 @@
+package phocap;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.feed;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.rampUsers;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The end-of-wave quiz burst (issue 5): learners start an attempt of a 20-question quiz and submit
+ * it, answering every question.
+ *
+ * mode=burst: USERS learners arrive over SECONDS (open model) — the one-minute burst; the run
+ *             fails unless there are zero errors and p99 ≤ 300 ms.
+ * mode=max:   CONCURRENCY learners start and submit back to back for SECONDS (closed model): the
+ *             most submissions/s.
+ *
+ * Tokens are signed before the load starts with the server's private key (system property key).
+ */
+public class QuizBurstSimulation extends Simulation {
+    static final String BASE = System.getProperty("baseUrl", "http://127.0.0.1:18083");
+    static final String MODE = System.getProperty("mode", "burst");
+    static final long QUIZ = Long.getLong("quizId", 1);
+    static final int USERS = Integer.getInteger("users", 2000);
+    static final int SECONDS = Integer.getInteger("seconds", 60);
+    static final int CONCURRENCY = Integer.getInteger("concurrency", 64);
+
+    static List<Map<String, Object>> learners() {
+        try {
+            PrivateKey key = readKey(Path.of(System.getProperty("key")));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of(System.getProperty("learners")))) {
+                if (!line.isBlank()) {
+                    long id = Long.parseLong(line.trim());
+                    rows.add(Map.of("token", token(key, id)));
+                }
+            }
+            return rows;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot prepare tokens", e);
+        }
+    }
+
+    static final List<Map<String, Object>> LEARNERS = learners();
+
+    /** Each virtual user takes the next learner, round and round. */
+    static Iterator<Map<String, Object>> circular() {
+        AtomicInteger next = new AtomicInteger();
+        return new Iterator<>() {
+            public boolean hasNext() {
+                return true;
+            }
+
+            public Map<String, Object> next() {
+                return LEARNERS.get(Math.floorMod(next.getAndIncrement(), LEARNERS.size()));
+            }
+        };
+    }
+
+    HttpProtocolBuilder protocol = http.baseUrl(BASE).contentTypeHeader("application/json")
+            .acceptHeader("application/json").shareConnections();
+
+    ChainBuilder attempt = exec(http("start attempt").post("/api/v1/me/quizzes/" + QUIZ + "/attempts")
+            .header("Authorization", "Bearer #{token}")
+            .check(status().in(200, 201), jsonPath("$.attemptId").saveAs("attemptId"),
+                    jsonPath("$.questions[*].id").findAll().saveAs("questionIds"),
+                    jsonPath("$.questions[*].options[0].key").findAll().saveAs("firstKeys")))
+            .exec(session -> {
+                List<String> ids = session.getList("questionIds");
+                List<String> keys = session.getList("firstKeys");
+                StringBuilder body = new StringBuilder("{\"answers\":{");
+                for (int i = 0; i < ids.size(); i++) {
+                    body.append(i == 0 ? "" : ",").append('"').append(ids.get(i)).append("\":[\"").append(keys.get(i)).append("\"]");
+                }
+                return session.set("answers", body.append("}}").toString());
+            })
+            .exec(http("submit").post("/api/v1/me/attempts/#{attemptId}/submit")
+                    .header("Authorization", "Bearer #{token}").body(StringBody("#{answers}"))
+                    .check(status().is(200), jsonPath("$.score").exists()));
+
+    ScenarioBuilder burst = scenario("quiz burst").feed(circular()).exec(attempt);
+    ScenarioBuilder max = scenario("quiz max").forever().on(feed(circular()).exec(attempt));
+
+    {
+        if (MODE.equals("max")) {
+            setUp(max.injectClosed(constantConcurrentUsers(CONCURRENCY).during(Duration.ofSeconds(SECONDS))))
+                    .maxDuration(Duration.ofSeconds(SECONDS)).protocols(protocol)
+                    .assertions(global().failedRequests().count().is(0L));
+        } else {
+            setUp(burst.injectOpen(rampUsers(USERS).during(Duration.ofSeconds(SECONDS)))).protocols(protocol)
+                    .assertions(global().failedRequests().count().is(0L),
+                            global().responseTime().percentile(99.0).lte(300));
+        }
+    }
+
+    static String token(PrivateKey key, long learnerId) throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
+        String payload = b64("{\"sub\":\"learner:" + learnerId + "\",\"upn\":\"bench-" + learnerId + "\",\"groups\":[\"LEARNER\"],"
+                + "\"scope\":[],\"iss\":\"https://phocap.org\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}");
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(key);
+        rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
+    }
+
+    static String b64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static PrivateKey readKey(Path pem) throws Exception {
+        String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+    }
+}
