@@ -258,6 +258,27 @@ class QuizTest {
         submit(l, id, right, null).then().statusCode(200).body("score", equalTo(60));
     }
 
+    @Inject
+    QuizService quizzes;
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @Test
+    void theSweepGradesExpiredAttemptsNobodyReads() {
+        Learner l = learner();
+        JsonPath attempt = start(l).then().statusCode(201).extract().jsonPath();
+        long id = attempt.getLong("attemptId");
+        Map<String, List<String>> right = rightAnswers(attempt);
+        as(l.token()).contentType(ContentType.JSON).body(Map.of("answers", right))
+                .put("/api/v1/me/attempts/" + id + "/answers").then().statusCode(204);
+        clock.set(Instant.parse(attempt.getString("expiresAt")).plusSeconds(31));
+        quizzes.sweep().await().atMost(Duration.ofSeconds(30));
+        var row = pool.preparedQuery("SELECT graded_by, score FROM quiz_attempt WHERE id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)).await().indefinitely().iterator().next();
+        assertEquals("EXPIRY", row.getString("graded_by"));
+        assertEquals(100, row.getInteger("score"));
+    }
+
     @Test
     void aClosedWaveOrAnotherLearnersAttemptIsRefused() {
         Learner l = learner();
