@@ -16,7 +16,7 @@ fresh_database
 start_server "$WORK/crash-server.log"
 prepare_fleet
 echo "learners: $(wc -l < "$WORK/learners.txt"), lesson $LESSON; load for $SECONDS_RUN s, SIGKILL once $KILL_AT heartbeats are stored"
-bench closed $PORT "$WORK/keys/jwt-private.pem" "$LESSON" "$WORK/learners.txt" 256 "$SECONDS_RUN" "$WORK/acks-crash.txt" \
+bench closed $PORT "$WORK/tokens.txt" "$LESSON" 256 "$SECONDS_RUN" "$WORK/acks-crash.txt" \
   > "$WORK/crash-bench.out" 2>&1 &
 BENCH=$!
 until [ "$(psql_q "SELECT coalesce(sum(heartbeats), 0) FROM lesson_progress")" -ge "$KILL_AT" ]; do

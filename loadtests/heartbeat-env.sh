@@ -56,10 +56,16 @@ bench() {
   java -Xmx1g -cp "$(cat "$WORK/bench.classpath")" loadtests/heartbeats/HeartbeatBench.java "$@"
 }
 
-# Learners whose wave is open now, and a video lesson of the demo course.
+# tokens LEARNERS OUT: signs learners' tokens with the server's key before the load starts.
+tokens() {
+  java -cp "$(cat "$WORK/bench.classpath")" loadtests/tokens/BenchTokens.java "$WORK/keys/jwt-private.pem" "$1" "$2"
+}
+
+# Learners whose wave is open now with their tokens, and a video lesson of the demo course.
 prepare_fleet() {
   psql_q "SELECT e.learner_id FROM enrolment e JOIN wave w ON w.id = e.wave_id
           WHERE now() BETWEEN w.opens_at AND w.closes_at ORDER BY 1" > "$WORK/learners.txt"
+  tokens "$WORK/learners.txt" "$WORK/tokens.txt"
   LESSON=$(psql_q "SELECT id FROM lesson WHERE kind = 'VIDEO' ORDER BY id LIMIT 1")
 }
 

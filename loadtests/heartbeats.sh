@@ -19,12 +19,12 @@ echo "== group commit (default batch settings)"
 start_server "$WORK/heartbeats-server.log"
 prepare_fleet
 echo "learners in an open wave: $(wc -l < "$WORK/learners.txt"), lesson $LESSON"
-bench closed $PORT "$WORK/keys/jwt-private.pem" "$LESSON" "$WORK/learners.txt" $CONNS $WARMUP "$WORK/acks-warmup.txt" | sed 's/^/warm-up: /'
+bench closed $PORT "$WORK/tokens.txt" "$LESSON" $CONNS $WARMUP "$WORK/acks-warmup.txt" | sed 's/^/warm-up: /'
 load_acks "$WORK/acks-warmup.txt"
-echo "(a)"; bench closed $PORT "$WORK/keys/jwt-private.pem" "$LESSON" "$WORK/learners.txt" $CONNS "$SECONDS_RUN" "$WORK/acks-a.txt"
+echo "(a)"; bench closed $PORT "$WORK/tokens.txt" "$LESSON" $CONNS "$SECONDS_RUN" "$WORK/acks-a.txt"
 load_acks "$WORK/acks-a.txt"
 echo "server RSS after (a): $(( $(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) / 1024 )) MB"
-echo "(c)"; bench open $PORT "$WORK/keys/jwt-private.pem" "$LESSON" "$WORK/learners.txt" 3000 "$SECONDS_RUN" "$WORK/acks-c.txt"
+echo "(c)"; bench open $PORT "$WORK/tokens.txt" "$LESSON" 3000 "$SECONDS_RUN" "$WORK/acks-c.txt"
 load_acks "$WORK/acks-c.txt"
 echo "(d)"; bench health $PORT $CONNS 30
 curl -s "localhost:$PORT/q/metrics" | grep -E '^phocap_heartbeat_batch_size_(count|sum)' || true
@@ -32,9 +32,9 @@ stop_server
 
 echo "== one transaction per heartbeat (max-size=1, 16 in flight)"
 start_server "$WORK/heartbeats-server-1.log" PHOCAP_HEARTBEAT_BATCH_MAX_SIZE=1 PHOCAP_HEARTBEAT_BATCH_MAX_IN_FLIGHT=16
-bench closed $PORT "$WORK/keys/jwt-private.pem" "$LESSON" "$WORK/learners.txt" $CONNS $WARMUP "$WORK/acks-warmup-1.txt" | sed 's/^/warm-up: /'
+bench closed $PORT "$WORK/tokens.txt" "$LESSON" $CONNS $WARMUP "$WORK/acks-warmup-1.txt" | sed 's/^/warm-up: /'
 load_acks "$WORK/acks-warmup-1.txt"
-echo "(b)"; bench closed $PORT "$WORK/keys/jwt-private.pem" "$LESSON" "$WORK/learners.txt" $CONNS "$SECONDS_RUN" "$WORK/acks-b.txt"
+echo "(b)"; bench closed $PORT "$WORK/tokens.txt" "$LESSON" $CONNS "$SECONDS_RUN" "$WORK/acks-b.txt"
 load_acks "$WORK/acks-b.txt"
 stop_server
 

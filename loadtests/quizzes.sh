@@ -45,7 +45,7 @@ echo "quiz $QUIZ (20 questions per attempt) of course $COURSE; learners in the o
 
 gatling() {
   ./mvnw -q -ntp -f loadtests/gatling/pom.xml gatling:test -Dgatling.simulationClass=phocap.QuizBurstSimulation \
-    -DbaseUrl="http://127.0.0.1:$PORT" -Dkey="$PWD/$WORK/keys/jwt-private.pem" -Dlearners="$PWD/$WORK/learners.txt" \
+    -DbaseUrl="http://127.0.0.1:$PORT" -Dtokens="$PWD/$WORK/tokens.txt" \
     -DquizId="$QUIZ" "$@" 2>&1 | grep -vE '^\s*$|Simulation .* started|Parsing log|Generating reports|Please open' || true
 }
 echo "== warm-up (not recorded): 30 s of the max scenario, then a short pause"

@@ -31,9 +31,12 @@ TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: applicati
   -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
 RSS_IDLE=$(awk '/VmRSS/ {print $2}' /proc/$SERVER/status)
 
+echo "Signing $COUNT learners' tokens..."
+java -cp "$(cat "$WORK/bench.classpath")" loadtests/tokens/BenchTokens.java \
+  "$WORK/streams-data/keys/jwt-private.pem" "1..$COUNT" "$WORK/streams-tokens.txt"
 echo "Opening $COUNT streams..."
 java -Xmx1g -cp "$(cat "$WORK/bench.classpath")" loadtests/streams/StreamsBench.java \
-  "$PORT" "$WORK/streams-data/keys/jwt-private.pem" 1 "$COUNT" "$TOKEN" > "$WORK/streams-bench.out" 2>&1 &
+  "$PORT" "$WORK/streams-tokens.txt" 1 "$COUNT" "$TOKEN" > "$WORK/streams-bench.out" 2>&1 &
 BENCH=$!
 for _ in $(seq 1 600); do
   grep -q READY "$WORK/streams-bench.out" 2>/dev/null && break

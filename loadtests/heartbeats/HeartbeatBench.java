@@ -5,16 +5,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -23,16 +18,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Load generator for heartbeats (run as its own process by heartbeats.sh and heartbeat-crash.sh).
  *
  * Modes:
- *   closed  PORT KEY LESSON LEARNERS_FILE CONNECTIONS SECONDS [acks-file]
+ *   closed  PORT TOKENS LESSON CONNECTIONS SECONDS [acks-file]
  *       CONNECTIONS connections each send back to back; learners are split between connections so
  *       one learner never has two heartbeats in flight (their seq order is kept).
- *   open    PORT KEY LESSON LEARNERS_FILE RATE SECONDS
+ *   open    PORT TOKENS LESSON RATE SECONDS [acks-file]
  *       RATE heartbeats/s on a fixed schedule whatever the answers (open model); latency counts
  *       from the scheduled time, so a stall shows up in the percentiles instead of slowing the load.
  *   health  PORT CONNECTIONS SECONDS
  *       GET /q/health/live back to back: the ceiling of this server and this tool.
  *
- * Tokens are prepared beforehand, signed with the server's private key. Every 2xx is counted per
+ * TOKENS holds "learnerId token" lines prepared beforehand (loadtests/tokens/BenchTokens.java). Every 2xx is counted per
  * learner, and repeats (duplicate=true) separately, so the stored state can be compared with what
  * was acknowledged: acks-file gets "learnerId acked" lines.
  */
@@ -48,17 +43,17 @@ public class HeartbeatBench {
             health(vertx, port, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             System.exit(0);
         }
-        PrivateKey key = readKey(Path.of(args[2]));
+        List<String[]> lines = Files.readAllLines(Path.of(args[2])).stream().filter(l -> !l.isBlank())
+                .map(l -> l.trim().split(" ", 2)).toList();
         long lesson = Long.parseLong(args[3]);
-        long[] learners = Files.readAllLines(Path.of(args[4])).stream().filter(l -> !l.isBlank())
-                .mapToLong(l -> Long.parseLong(l.trim())).toArray();
-        Fleet fleet = new Fleet(key, lesson, learners);
-        int load = Integer.parseInt(args[5]);
-        int seconds = Integer.parseInt(args[6]);
+        long[] learners = lines.stream().mapToLong(l -> Long.parseLong(l[0])).toArray();
+        Fleet fleet = new Fleet(lines.stream().map(l -> l[1]).toArray(String[]::new), lesson, learners);
+        int load = Integer.parseInt(args[4]);
+        int seconds = Integer.parseInt(args[5]);
         Stats stats = mode.equals("closed") ? closed(vertx, port, fleet, load, seconds) : open(vertx, port, fleet, load, seconds);
         stats.print(mode.equals("closed") ? "closed, " + load + " connections" : "open, " + load + "/s scheduled");
-        if (args.length > 7) {
-            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[7])))) {
+        if (args.length > 6) {
+            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[6])))) {
                 for (int i = 0; i < learners.length; i++) {
                     out.println(learners[i] + " " + fleet.acked.get(i));
                 }
@@ -78,13 +73,10 @@ public class HeartbeatBench {
         final AtomicLongArray acked;
         final String session = "bench-" + Long.toString(System.currentTimeMillis(), 36);
 
-        Fleet(PrivateKey key, long lesson, long[] ids) throws Exception {
+        Fleet(String[] tokens, long lesson, long[] ids) {
             this.lesson = lesson;
             this.ids = ids;
-            this.tokens = new String[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                tokens[i] = token(key, ids[i]);
-            }
+            this.tokens = tokens;
             this.seq = new long[ids.length];
             this.position = new double[ids.length];
             this.lastSentMs = new long[ids.length];
@@ -257,25 +249,5 @@ public class HeartbeatBench {
                     stats.record(System.nanoTime() - start);
                     return body;
                 }))).onComplete(ar -> healthLoop(client, port, stats, deadline, done));
-    }
-
-    static String token(PrivateKey key, long learnerId) throws Exception {
-        long now = System.currentTimeMillis() / 1000;
-        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-        String payload = b64("{\"sub\":\"learner:" + learnerId + "\",\"upn\":\"bench-" + learnerId + "\",\"groups\":[\"LEARNER\"],"
-                + "\"scope\":[],\"iss\":\"https://phocap.org\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}");
-        Signature rsa = Signature.getInstance("SHA256withRSA");
-        rsa.initSign(key);
-        rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-        return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
-    }
-
-    static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static PrivateKey readKey(Path pem) throws Exception {
-        String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 }

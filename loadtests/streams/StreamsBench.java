@@ -6,12 +6,8 @@ import io.vertx.core.http.HttpMethod;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,18 +17,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as N learners, waits until every stream is 'ready', asks the server to broadcast one
  * announcement, and measures how long until every stream has received it.
  *
- * Tokens are prepared beforehand: signed here with the server's private key (the embedded
- * setup keeps it in its data folder), as a load-test rig would be given them.
+ * Tokens are prepared beforehand (loadtests/tokens/BenchTokens.java, with the server's private
+ * key), as a load-test rig would be given them.
  */
 public class StreamsBench {
     public static void main(String[] args) throws Exception {
         String host = "127.0.0.1";
         int port = Integer.parseInt(args[0]);
-        PrivateKey key = readKey(Path.of(args[1]));
+        // "learnerId token" lines prepared beforehand (loadtests/tokens/BenchTokens.java); learner i+1 is line i.
+        List<String> tokens = Files.readAllLines(Path.of(args[1])).stream().filter(l -> !l.isBlank())
+                .map(l -> l.trim().split(" ", 2)[1]).toList();
         long course = Long.parseLong(args[2]);
         int count = Integer.parseInt(args[3]);
         String adminToken = args[4];
-        String issuer = args.length > 5 ? args[5] : "https://phocap.org";
 
         Vertx vertx = Vertx.vertx();
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(count + 10)
@@ -46,7 +43,7 @@ public class StreamsBench {
         long openStart = System.nanoTime();
         for (int i = 0; i < count; i++) {
             int index = i;
-            String token = token(key, issuer, i + 1);
+            String token = tokens.get(i);
             // Open in steps so the server accepts connections at a steady pace.
             if (i % 500 == 0 && i > 0) {
                 Thread.sleep(100);
@@ -145,25 +142,5 @@ public class StreamsBench {
             Thread.sleep(5);
         }
         return latch.getCount() == 0;
-    }
-
-    static String token(PrivateKey key, String issuer, long learnerId) throws Exception {
-        long now = System.currentTimeMillis() / 1000;
-        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-        String payload = b64("{\"sub\":\"learner:" + learnerId + "\",\"upn\":\"bench-" + learnerId + "\",\"groups\":[\"LEARNER\"],"
-                + "\"scope\":[],\"iss\":\"" + issuer + "\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}");
-        Signature rsa = Signature.getInstance("SHA256withRSA");
-        rsa.initSign(key);
-        rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-        return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
-    }
-
-    static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static PrivateKey readKey(Path pem) throws Exception {
-        String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 }

@@ -15,16 +15,10 @@ import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * mode=max:   CONCURRENCY learners start and submit back to back for SECONDS (closed model): the
  *             most submissions/s.
  *
- * Tokens are signed before the load starts with the server's private key (system property key).
+ * Tokens come prepared in the file named by system property tokens ("learnerId token" lines,
+ * loadtests/tokens/BenchTokens.java).
  */
 public class QuizBurstSimulation extends Simulation {
     static final String BASE = System.getProperty("baseUrl", "http://127.0.0.1:18083");
@@ -51,17 +46,15 @@ public class QuizBurstSimulation extends Simulation {
 
     static List<Map<String, Object>> learners() {
         try {
-            PrivateKey key = readKey(Path.of(System.getProperty("key")));
             List<Map<String, Object>> rows = new ArrayList<>();
-            for (String line : Files.readAllLines(Path.of(System.getProperty("learners")))) {
+            for (String line : Files.readAllLines(Path.of(System.getProperty("tokens")))) {
                 if (!line.isBlank()) {
-                    long id = Long.parseLong(line.trim());
-                    rows.add(Map.of("token", token(key, id)));
+                    rows.add(Map.of("token", line.trim().split(" ", 2)[1]));
                 }
             }
             return rows;
         } catch (Exception e) {
-            throw new IllegalStateException("cannot prepare tokens", e);
+            throw new IllegalStateException("cannot read the tokens file", e);
         }
     }
 
@@ -115,25 +108,5 @@ public class QuizBurstSimulation extends Simulation {
                     .assertions(global().failedRequests().count().is(0L),
                             global().responseTime().percentile(99.0).lte(300));
         }
-    }
-
-    static String token(PrivateKey key, long learnerId) throws Exception {
-        long now = System.currentTimeMillis() / 1000;
-        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-        String payload = b64("{\"sub\":\"learner:" + learnerId + "\",\"upn\":\"bench-" + learnerId + "\",\"groups\":[\"LEARNER\"],"
-                + "\"scope\":[],\"iss\":\"https://phocap.org\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}");
-        Signature rsa = Signature.getInstance("SHA256withRSA");
-        rsa.initSign(key);
-        rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-        return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
-    }
-
-    static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static PrivateKey readKey(Path pem) throws Exception {
-        String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 }
