@@ -13,6 +13,8 @@ CREATE TABLE quiz (
     -- After submission the learner may see the right answers and explanations.
     review                boolean      NOT NULL DEFAULT false,
     cooldown_sec          integer      NOT NULL DEFAULT 0,
+    -- Which attempt decides that the quiz is passed: BEST (any passed attempt) or LAST.
+    score_policy          varchar(4)   NOT NULL DEFAULT 'BEST' CHECK (score_policy IN ('BEST', 'LAST')),
     -- The questions with their answers: never sent to a learner.
     bank                  jsonb        NOT NULL,
     created_at            timestamptz  NOT NULL DEFAULT now(),

@@ -46,7 +46,8 @@ public record CoursePackage(
                        @NotNull @Min(0) @Max(100) Integer passScore,
                        @NotEmpty @Size(max = 1000) List<@Valid @NotNull Question> questions,
                        Boolean review,
-                       @Min(0) @Max(604_800) Integer cooldownSec) {}
+                       @Min(0) @Max(604_800) Integer cooldownSec,
+                       @Pattern(regexp = "BEST|LAST", message = "must be BEST or LAST") String scorePolicy) {}
 
     public record Question(@NotBlank @Pattern(regexp = CODE, message = CODE_MESSAGE) String code,
                            @NotBlank @Size(max = 2000) String text,

@@ -114,10 +114,10 @@ public class CourseService {
         }
         return conn.preparedQuery("""
                         INSERT INTO quiz (course_id, code, content_hash, title, questions_per_attempt, time_limit_sec,
-                                          max_attempts, pass_score, bank, review, cooldown_sec)
-                        SELECT $1, c, h, t, q, l, m, p, b::jsonb, r, cd FROM unnest($2::varchar[], $3::varchar[], $4::varchar[],
-                               $5::int[], $6::int[], $7::int[], $8::int[], $9::text[], $10::bool[], $11::int[])
-                               AS x(c, h, t, q, l, m, p, b, r, cd)
+                                          max_attempts, pass_score, bank, review, cooldown_sec, score_policy)
+                        SELECT $1, c, h, t, q, l, m, p, b::jsonb, r, cd, sp FROM unnest($2::varchar[], $3::varchar[],
+                               $4::varchar[], $5::int[], $6::int[], $7::int[], $8::int[], $9::text[], $10::bool[], $11::int[],
+                               $12::varchar[]) AS x(c, h, t, q, l, m, p, b, r, cd, sp)
                         ON CONFLICT (course_id, code, content_hash) DO UPDATE SET title = excluded.title
                         RETURNING id, code""")
                 .execute(Tuple.from(new Object[] {courseId,
@@ -130,7 +130,8 @@ public class CourseService {
                         quizzes.stream().map(CoursePackage.Quiz::passScore).toArray(Integer[]::new),
                         quizzes.stream().map(q -> json.write(q.questions())).toArray(String[]::new),
                         quizzes.stream().map(q -> Boolean.TRUE.equals(q.review())).toArray(Boolean[]::new),
-                        quizzes.stream().map(q -> q.cooldownSec() == null ? 0 : q.cooldownSec()).toArray(Integer[]::new)}))
+                        quizzes.stream().map(q -> q.cooldownSec() == null ? 0 : q.cooldownSec()).toArray(Integer[]::new),
+                        quizzes.stream().map(q -> q.scorePolicy() == null ? "BEST" : q.scorePolicy()).toArray(String[]::new)}))
                 .flatMap(rows -> {
                     Map<String, Long> ids = new HashMap<>();
                     rows.forEach(r -> ids.put(r.getString("code"), r.getLong("id")));

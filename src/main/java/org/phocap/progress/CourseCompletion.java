@@ -30,21 +30,29 @@ public class CourseCompletion {
 
     /**
      * Records the completion when every lesson of the newest version is completed and every quiz the
-     * package requires has a passed attempt (any attempt: best-score policy); answers whether the
-     * course counts as completed now.
+     * package requires is passed, as the quiz's {@code scorePolicy} says: by any attempt (BEST, the
+     * default: a later failed attempt does not undo a pass) or by the latest graded attempt (LAST);
+     * answers whether the course counts as completed now. A recorded completion stands.
      */
     public Uni<Boolean> check(long learnerId, long courseId, Instant at) {
         return pool.preparedQuery("""
                         WITH v AS (SELECT id, package FROM course_version WHERE course_id = $1 ORDER BY version DESC LIMIT 1),
-                        required AS (SELECT jsonb_array_elements_text(CASE jsonb_typeof(v.package -> 'completion' -> 'quizzes')
-                                            WHEN 'array' THEN v.package -> 'completion' -> 'quizzes' ELSE '[]'::jsonb END) AS code
-                                     FROM v)
+                        required AS (SELECT q.code, q.score_policy FROM v
+                                     JOIN course_version_quiz cvq ON cvq.version_id = v.id JOIN quiz q ON q.id = cvq.quiz_id
+                                     WHERE q.code IN (SELECT jsonb_array_elements_text(
+                                         CASE jsonb_typeof(v.package -> 'completion' -> 'quizzes')
+                                              WHEN 'array' THEN v.package -> 'completion' -> 'quizzes' ELSE '[]'::jsonb END)))
                         SELECT (SELECT count(*) FROM course_version_lesson cvl
                                 LEFT JOIN lesson_progress lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
                                 WHERE cvl.version_id = v.id AND lp.completed_at IS NULL) AS remaining,
-                               (SELECT count(*) FROM required r WHERE NOT EXISTS (
-                                    SELECT 1 FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
-                                    WHERE q.course_id = $1 AND q.code = r.code AND a.learner_id = $2 AND a.passed)) AS quizzes
+                               (SELECT count(*) FROM required r WHERE NOT (
+                                    CASE WHEN r.score_policy = 'LAST' THEN coalesce((SELECT a.passed FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
+                                                   WHERE q.course_id = $1 AND q.code = r.code AND a.learner_id = $2
+                                                     AND a.submitted_at IS NOT NULL
+                                                   ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1), false)
+                                         ELSE EXISTS (SELECT 1 FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
+                                                   WHERE q.course_id = $1 AND q.code = r.code AND a.learner_id = $2 AND a.passed)
+                                    END)) AS quizzes
                         FROM v""")
                 .execute(Tuple.of(courseId, learnerId))
                 .flatMap(rows -> {

@@ -336,6 +336,56 @@ class QuizTest {
     }
 
     @Test
+    void underTheLastScorePolicyAFailAfterAPassKeepsTheCourseOpen() {
+        // The same course, but its final quiz decided by the latest attempt.
+        Map<String, Object> question = Map.of("code", "L1", "text", "Có nên bật xác thực hai lớp?", "kind", "TRUE_FALSE",
+                "options", List.of(Map.of("key", "T", "text", "Có", "correct", true), Map.of("key", "F", "text", "Không", "correct", false)));
+        Map<String, Object> quiz = Map.of("code", "LASTQ", "title", "Lần cuối quyết định", "questionsPerAttempt", 1,
+                "timeLimitSec", 60, "maxAttempts", 5, "passScore", 100, "scorePolicy", "LAST", "questions", List.of(question));
+        Map<String, Object> pkg = Map.of("code", "QUIZ-LAST", "title", "Khóa lần cuối", "language", "vi",
+                "modules", List.of(Map.of("code", "M1", "title", "Mô-đun", "lessons", List.of(Map.of("code", "R1", "title",
+                        "Đọc", "kind", "READING", "durationSec", 60, "body", "Nội dung", "completion", Map.of("minCoverage", 0.5))))),
+                "quizzes", List.of(quiz), "completion", Map.of("lessons", "ALL", "quizzes", List.of("LASTQ")));
+        long lastCourse = as(admin()).contentType(ContentType.JSON).body(pkg).post("/api/v1/courses")
+                .then().statusCode(201).extract().jsonPath().getLong("id");
+        JsonPath outline = as(admin()).get("/api/v1/courses/" + lastCourse).then().extract().jsonPath();
+        long lastQuiz = outline.getLong("quizzes[0].id");
+        long lastLesson = outline.getLong("modules[0].lessons[0].id");
+        long own = as(admin()).contentType(ContentType.JSON).body(Map.of("name", "Lần cuối", "year", 2026, "localityCode", P,
+                "courseIds", List.of(lastCourse), "targetLearners", 5)).post("/api/v1/campaigns").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        String token = Api.enrolledLearner(P, own, Api.phone(73, PHONES.incrementAndGet()));
+        long id = as(token).get("/api/v1/me").then().extract().jsonPath().getLong("id");
+        long ownWave = as(admin()).contentType(ContentType.JSON).body(Map.of("name", "Đợt", "opensAt",
+                Instant.now().minus(Duration.ofDays(1)).toString(), "closesAt", Instant.now().plus(Duration.ofDays(1)).toString(),
+                "capacity", 5)).post("/api/v1/campaigns/" + own + "/waves").then().statusCode(201).extract().jsonPath().getLong("id");
+        as(admin()).contentType(ContentType.JSON).body(Map.of("learnerIds", List.of(id)))
+                .post("/api/v1/campaigns/" + own + "/waves/" + ownWave + "/learners").then().statusCode(200);
+        Learner l = new Learner(token, id);
+        long pass = as(token).post("/api/v1/me/quizzes/" + lastQuiz + "/attempts").then().statusCode(201).extract().jsonPath().getLong("attemptId");
+        submit(l, pass, Map.of("L1", List.of("T")), null).then().statusCode(200).body("passed", equalTo(true));
+        long fail = as(token).post("/api/v1/me/quizzes/" + lastQuiz + "/attempts").then().statusCode(201).extract().jsonPath().getLong("attemptId");
+        submit(l, fail, Map.of("L1", List.of("F")), null).then().statusCode(200).body("passed", equalTo(false));
+        Instant t0 = Instant.now();
+        for (int seq = 1; seq <= 2; seq++) {
+            Instant at = t0.plusSeconds(30L * (seq - 1));
+            clock.set(at);
+            as(token).header("X-Device-Id", "d").contentType(ContentType.JSON).body(Map.of("lessonId", lastLesson,
+                    "sessionId", "s", "seq", seq, "positionSec", 0, "playing", true, "sentAt", at.toString()))
+                    .post("/api/v1/me/heartbeats").then().statusCode(200);
+        }
+        clock.release();
+        // Give the completion check that follows the lesson's completion time to run; the course stays open.
+        org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        as(token).get("/api/v1/me/progress?courseId=" + lastCourse).then().statusCode(200)
+                .body("completedLessons", equalTo(1)).body("completed", equalTo(false));
+        long again = as(token).post("/api/v1/me/quizzes/" + lastQuiz + "/attempts").then().statusCode(201).extract().jsonPath().getLong("attemptId");
+        submit(l, again, Map.of("L1", List.of("T")), null).then().statusCode(200).body("passed", equalTo(true));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> as(token)
+                .get("/api/v1/me/progress?courseId=" + lastCourse).then().extract().jsonPath().getBoolean("completed"));
+    }
+
+    @Test
     void gradingByKind() {
         List<Paper.Question> paper = List.of(
                 new Paper.Question("S", "?", "SINGLE", List.of(new Paper.Option("A", "a"), new Paper.Option("B", "b"))),
