@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.pace;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -97,10 +98,13 @@ public class HeartbeatSimulation extends Simulation {
     {
         Duration during = Duration.ofSeconds(SECONDS);
         switch (MODE) {
-            // The Gatling JVM warms up on a 20 s ramp to the rate before the measured minute.
-            case "open" -> setUp(scenario("heartbeats, open model").feed(learners()).exec(heartbeat)
-                    .injectOpen(rampUsersPerSec(50).to(RATE).during(Duration.ofSeconds(20)),
-                            constantUsersPerSec(RATE).during(during))).protocols(protocol);
+            // Learners arrive at RATE/10 per second whatever the answers (open model) and each sends
+            // 10 heartbeats paced 100 ms apart, so RATE heartbeats/s reach the server with a tenth of
+            // the virtual users; a heartbeat waits for the previous one only if that took over 100 ms.
+            case "open" -> setUp(scenario("heartbeats, open model").feed(learners())
+                    .repeat(10).on(pace(Duration.ofMillis(100)).exec(heartbeat))
+                    .injectOpen(rampUsersPerSec(5).to(RATE / 10.0).during(Duration.ofSeconds(20)),
+                            constantUsersPerSec(RATE / 10.0).during(during))).protocols(protocol);
             case "health" -> setUp(scenario("health").forever().on(exec(http("live").get("/q/health/live")
                     .check(status().is(200)))).injectClosed(constantConcurrentUsers(CONCURRENCY).during(during)))
                     .maxDuration(during).protocols(protocol);
