@@ -29,7 +29,8 @@ import org.phocap.progress.HeartbeatBatch.Submission;
  * if its stored version is still the one read. One round trip per batch, no locks held.
  *
  * <p>Locked path: a submission whose rows another writer changed meanwhile (another instance, an
- * overlapping batch), or whose answer is not a plain credit (a repeat, a refusal), is done again in
+ * overlapping batch), or whose answer cannot be proven by its own write (a refusal, a repeat on an
+ * unchanged lesson), is done again in
  * a transaction that locks its rows in key order first, so those answers always come from the
  * stored state. Re-applying is safe: a heartbeat already stored is recognised by its seq.
  */
@@ -128,10 +129,14 @@ public class ProgressStore {
         });
     }
 
-    /** Whether the fast path may answer this submission: every item credited and every row of it written. */
+    /**
+     * Whether the fast path may answer this submission: nothing refused, and every row it touched
+     * written, which proves the state its answers came from was the stored one (a repeat on a lesson
+     * nothing in the batch changed proves nothing, so it goes to the locked path).
+     */
     private static boolean plainCredit(Submission s, List<HeartbeatBatch.Outcome> outcomes, Written written) {
         for (HeartbeatBatch.Outcome o : outcomes) {
-            if (o.problem() != null || o.result().duplicate()) {
+            if (o.problem() != null) {
                 return false;
             }
         }
@@ -265,7 +270,9 @@ public class ProgressStore {
 
     /**
      * Writes changed states and presences in one statement (one round trip, one transaction), each
-     * row only if its stored version is still the one read; answers which rows were written.
+     * row only if its stored version is still the one read, and a learner's lesson rows only when
+     * their presence row was written; answers which rows were written. Every submission that
+     * changes a lesson also changes its learner's presence, so a learner is written whole or not at all.
      */
     private static Uni<Written> write(SqlClient client, java.util.Collection<ProgressState> states,
                                       java.util.Collection<Presence> presences) {
@@ -327,6 +334,9 @@ public class ProgressStore {
                                         $7::timestamptz[], $8::text[], $9::bigint[], $10::text[], $11::timestamptz[],
                                         $12::timestamptz[], $13::float8[], $14::bool[], $15::int[], $16::bigint[])
                                  AS t(l, le, c, cr, b, cs, ca, si, sq, d, sa, se, p, pl, h, v)
+                            -- A learner's lessons are written only with the learner's presence, so a
+                            -- submission is never half written when another writer got there first.
+                            WHERE t.l IN (SELECT learner_id FROM p)
                             ON CONFLICT (learner_id, lesson_id) DO UPDATE SET
                                 credited_sec = EXCLUDED.credited_sec,
                                 coverage = CASE WHEN length(lesson_progress.coverage) = length(EXCLUDED.coverage)
