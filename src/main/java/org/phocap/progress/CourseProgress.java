@@ -25,10 +25,15 @@ public record CourseProgress(long courseId, int totalLessons, int completedLesso
     }
 
     static CourseProgress of(long courseId, List<LessonProgress> lessons, Instant completedAt) {
-        long seconds = lessons.stream().mapToLong(LessonProgress::durationSec).sum();
-        double done = lessons.stream().mapToDouble(l -> l.progress() * l.durationSec()).sum();
-        int completedLessons = (int) lessons.stream().filter(LessonProgress::completed).count();
-        double progress = seconds == 0 ? (lessons.isEmpty() ? 0 : (double) completedLessons / lessons.size()) : done / seconds;
+        long seconds = 0;
+        double covered = 0;
+        int completedLessons = 0;
+        for (LessonProgress l : lessons) {
+            seconds += l.durationSec();
+            covered += l.progress() * l.durationSec();
+            completedLessons += l.completed() ? 1 : 0;
+        }
+        double progress = seconds == 0 ? (lessons.isEmpty() ? 0 : (double) completedLessons / lessons.size()) : covered / seconds;
         return new CourseProgress(courseId, lessons.size(), completedLessons, Math.round(progress * 1000) / 1000.0,
                 completedAt != null, completedAt, lessons);
     }

@@ -73,7 +73,7 @@ final class HeartbeatBatch {
             Item item = submission.items().get(index);
             Heartbeat h = item.heartbeat();
             LearnerLesson key = new LearnerLesson(submission.learnerId(), item.lesson().lessonId());
-            ProgressState s = states.computeIfAbsent(key, k -> new ProgressState(k.learnerId(), item.lesson(), false));
+            ProgressState s = states.computeIfAbsent(key, k -> new ProgressState(k.learnerId(), item.lesson()));
             double bound;
             if (submission.replay()) {
                 // A replay arrives at once, so server time between its items says nothing; the whole

@@ -45,7 +45,7 @@ public class MyCoursesResource {
             enrolments.forEach(e -> ids.addAll(e.courseIds()));
             return Multi.createFrom().iterable(ids);
         }).onItem().transformToUniAndConcatenate(courseId -> courses.outline(courseId, learner)
-                .flatMap(published -> progress.courseProgress(learner.id(), courseId).map(p -> new MyCourse(courseId,
+                .flatMap(published -> progress.courseProgress(learner.id(), published.course()).map(p -> new MyCourse(courseId,
                         published.course().code(), published.course().title(), published.course().version(),
                         published.course().language(), p.totalLessons(), p.completedLessons(), p.progress(), p.completed()))))
                 .collect().asList();

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.phocap.course.CourseView;
 import org.phocap.platform.Problem;
 import org.phocap.platform.ProblemException;
 
@@ -147,24 +148,32 @@ public class ProgressService {
             if (enrolments.stream().noneMatch(e -> e.courseIds().contains(courseId))) {
                 throw ProblemException.notFound("No course " + courseId + " for you.");
             }
-            return courseProgress(learnerId, courseId);
+            return catalog.ofCourse(courseId).flatMap(lessons -> progressOn(learnerId, courseId, lessons));
         });
     }
 
-    /** The same without the enrolment check, for callers that have made it (streams, course lists). */
-    public Uni<CourseProgress> courseProgress(long learnerId, long courseId) {
-        return catalog.ofCourse(courseId).flatMap(lessons -> {
-            Map<Long, LessonMeta> byId = new LinkedHashMap<>();
-            lessons.forEach(l -> byId.put(l.lessonId(), l));
-            return (byId.isEmpty() ? Uni.createFrom().item(Map.<Long, ProgressState>of()) : store.states(learnerId, byId))
-                    .flatMap(states -> store.courseCompleted(learnerId, courseId).map(completedAt -> {
-                        List<CourseProgress.LessonProgress> rows = new ArrayList<>();
-                        for (LessonMeta lesson : lessons) {
-                            ProgressState s = states.getOrDefault(lesson.lessonId(), new ProgressState(learnerId, lesson, false));
-                            rows.add(CourseProgress.LessonProgress.of(s));
-                        }
-                        return CourseProgress.of(courseId, rows, completedAt);
-                    }));
-        });
+    /**
+     * The same for callers that hold the course's outline and have checked visibility (streams,
+     * course lists): the lessons come from the cached outline instead of another query.
+     */
+    public Uni<CourseProgress> courseProgress(long learnerId, CourseView course) {
+        List<LessonMeta> lessons = new ArrayList<>();
+        course.modules().forEach(m -> m.lessons().forEach(l -> lessons.add(
+                new LessonMeta(l.id(), course.id(), l.kind(), l.durationSec(), l.minCoverage()))));
+        return progressOn(learnerId, course.id(), lessons);
+    }
+
+    private Uni<CourseProgress> progressOn(long learnerId, long courseId, List<LessonMeta> lessons) {
+        Map<Long, LessonMeta> byId = new LinkedHashMap<>();
+        lessons.forEach(l -> byId.put(l.lessonId(), l));
+        return (byId.isEmpty() ? Uni.createFrom().item(Map.<Long, ProgressState>of()) : store.states(learnerId, byId))
+                .flatMap(states -> store.courseCompleted(learnerId, courseId).map(completedAt -> {
+                    List<CourseProgress.LessonProgress> rows = new ArrayList<>();
+                    for (LessonMeta lesson : lessons) {
+                        ProgressState s = states.getOrDefault(lesson.lessonId(), new ProgressState(learnerId, lesson));
+                        rows.add(CourseProgress.LessonProgress.of(s));
+                    }
+                    return CourseProgress.of(courseId, rows, completedAt);
+                }));
     }
 }

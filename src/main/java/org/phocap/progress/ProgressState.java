@@ -7,7 +7,6 @@ import java.util.BitSet;
 final class ProgressState {
     final long learnerId;
     final LessonMeta lesson;
-    final boolean stored;
     double creditedSec;
     BitSet coverage = new BitSet();
     Instant completedAt;
@@ -25,15 +24,14 @@ final class ProgressState {
     double added;
     boolean completedNow;
 
-    ProgressState(long learnerId, LessonMeta lesson, boolean stored) {
+    ProgressState(long learnerId, LessonMeta lesson) {
         this.learnerId = learnerId;
         this.lesson = lesson;
-        this.stored = stored;
     }
 
     /** A working copy for a batch: the cached state stays as committed until the batch is. */
     ProgressState copy() {
-        ProgressState c = new ProgressState(learnerId, lesson, stored);
+        ProgressState c = new ProgressState(learnerId, lesson);
         c.creditedSec = creditedSec;
         c.coverage = (java.util.BitSet) coverage.clone();
         c.completedAt = completedAt;

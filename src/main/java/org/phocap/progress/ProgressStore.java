@@ -248,7 +248,7 @@ public class ProgressStore {
     }
 
     static ProgressState read(Row r, LessonMeta lesson) {
-        ProgressState s = new ProgressState(r.getLong("learner_id"), lesson, true);
+        ProgressState s = new ProgressState(r.getLong("learner_id"), lesson);
         s.creditedSec = r.getDouble("credited_sec");
         s.coverage = Coverage.parse(r.getString("bits"));
         OffsetDateTime completed = r.getOffsetDateTime("completed_at");

@@ -77,7 +77,7 @@ public class LessonStreamResource {
     private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId) {
         // The head is read first: an event committed after it is delivered live or replayed, never lost.
         return events.head(courseId).flatMap(head -> Uni.combine().all()
-                .unis(waves.isOpenFor(learnerId, Instant.now()), progress.courseProgress(learnerId, courseId)).asTuple()
+                .unis(waves.isOpenFor(learnerId, Instant.now()), progress.courseProgress(learnerId, course)).asTuple()
                 .map(loaded -> {
             boolean open = loaded.getItem1();
             Map<Long, CourseProgress.LessonProgress> states = new HashMap<>();
