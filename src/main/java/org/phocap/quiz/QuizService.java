@@ -52,8 +52,11 @@ public class QuizService {
     private final Clock clock;
     private final Duration grace;
     private final boolean partialCredit;
-    /** Parsed question banks by quiz id: a quiz row never changes, so this never goes stale. */
-    private final Map<Long, List<CoursePackage.Question>> banks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Quiz definitions with parsed banks: a quiz row never changes, so starts need not re-read it. */
+    private final Map<Long, Definition> definitions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Definition(long id, long courseId, String title, int questionsPerAttempt, int timeLimitSec,
+                              int maxAttempts, int passScore, int cooldownSec, List<CoursePackage.Question> bank) {}
 
     public QuizService(Pool pool, Json json, LearnerAccess access, StreamEvents events, CourseCompletion completion,
                        Clock clock, @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
@@ -73,18 +76,32 @@ public class QuizService {
 
     public Uni<Started> start(long learnerId, long quizId) {
         Instant now = clock.instant();
-        return pool.preparedQuery("SELECT * FROM quiz WHERE id = $1").execute(Tuple.of(quizId)).flatMap(rows -> {
-            if (rows.size() == 0) {
-                throw ProblemException.notFound("No quiz " + quizId + " for you.");
-            }
-            Row quiz = rows.iterator().next();
-            return access.require(learnerId, quiz.getLong("course_id"), now, "No quiz " + quizId + " for you.")
-                    .flatMap(ok -> pool.withTransaction(conn -> openOrNew(conn, learnerId, quiz, now)));
-        });
+        return definition(quizId).flatMap(quiz -> access.require(learnerId, quiz.courseId(), now, "No quiz " + quizId + " for you.")
+                .flatMap(ok -> pool.withTransaction(conn -> openOrNew(conn, learnerId, quiz, now))));
     }
 
-    private Uni<Started> openOrNew(SqlConnection conn, long learnerId, Row quiz, Instant now) {
-        long quizId = quiz.getLong("id");
+    private Uni<Definition> definition(long quizId) {
+        Definition cached = definitions.get(quizId);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        return pool.preparedQuery("SELECT *, bank::text AS bank_text FROM quiz WHERE id = $1").execute(Tuple.of(quizId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.notFound("No quiz " + quizId + " for you.");
+                    }
+                    Row q = rows.iterator().next();
+                    Definition quiz = new Definition(quizId, q.getLong("course_id"), q.getString("title"),
+                            q.getInteger("questions_per_attempt"), q.getInteger("time_limit_sec"), q.getInteger("max_attempts"),
+                            q.getInteger("pass_score"), q.getInteger("cooldown_sec"),
+                            List.of(json.read(q.getString("bank_text"), CoursePackage.Question[].class)));
+                    definitions.put(quizId, quiz);
+                    return quiz;
+                });
+    }
+
+    private Uni<Started> openOrNew(SqlConnection conn, long learnerId, Definition quiz, Instant now) {
+        long quizId = quiz.id();
         return conn.preparedQuery("SELECT " + ATTEMPT_COLUMNS + """
                          FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
                         WHERE a.quiz_id = $1 AND a.learner_id = $2 ORDER BY a.number DESC""")
@@ -95,11 +112,11 @@ public class QuizService {
                         return Uni.createFrom().item(new Started(view(latest, null), false));
                     }
                     int used = rows.size();
-                    if (used >= quiz.getInteger("max_attempts")) {
+                    if (used >= quiz.maxAttempts()) {
                         throw ProblemException.conflict("max-attempts",
-                                "All " + quiz.getInteger("max_attempts") + " attempts of this quiz are used.");
+                                "All " + quiz.maxAttempts() + " attempts of this quiz are used.");
                     }
-                    int cooldown = quiz.getInteger("cooldown_sec");
+                    int cooldown = quiz.cooldownSec();
                     if (latest != null && cooldown > 0) {
                         Instant ended = latest.getOffsetDateTime("submitted_at") != null
                                 ? latest.getOffsetDateTime("submitted_at").toInstant()
@@ -111,10 +128,8 @@ public class QuizService {
                             throw early.retryAfter((int) wait);
                         }
                     }
-                    List<CoursePackage.Question> bank = banks.computeIfAbsent(quizId, id -> List.of(json.read(
-                            quiz.getJsonArray("bank").encode(), CoursePackage.Question[].class)));
-                    Paper paper = Paper.draw(bank, quiz.getInteger("questions_per_attempt"), SEEDS.nextLong());
-                    Instant expires = now.plusSeconds(quiz.getInteger("time_limit_sec"));
+                    Paper paper = Paper.draw(quiz.bank(), quiz.questionsPerAttempt(), SEEDS.nextLong());
+                    Instant expires = now.plusSeconds(quiz.timeLimitSec());
                     return conn.preparedQuery("""
                                     INSERT INTO quiz_attempt (quiz_id, learner_id, number, paper, answer_key, started_at,
                                                               expires_at, total)
@@ -125,8 +140,7 @@ public class QuizService {
                                     now.atOffset(ZoneOffset.UTC),
                                     expires.atOffset(ZoneOffset.UTC), paper.questions().size()}))
                             .map(inserted -> new Started(new QuizDtos.AttemptView(inserted.iterator().next().getLong(0), quizId,
-                                    quiz.getString("title"), used + 1, quiz.getInteger("max_attempts"),
-                                    quiz.getInteger("pass_score"), now, expires, paper.questions(), Map.of(), null, null), true));
+                                    quiz.title(), used + 1, quiz.maxAttempts(), quiz.passScore(), now, expires, paper.questions(), Map.of(), null, null), true));
                 });
     }
 
@@ -135,7 +149,7 @@ public class QuizService {
         Instant now = clock.instant();
         return attempt(learnerId, attemptId).flatMap(row -> {
             if (row.getOffsetDateTime("submitted_at") == null && closed(row, now)) {
-                return grade(row, answersOf(row), "EXPIRY", now).flatMap(r -> attempt(learnerId, attemptId))
+                return grade(row, paperOf(row), answersOf(row), "EXPIRY", now).flatMap(r -> attempt(learnerId, attemptId))
                         .map(graded -> view(graded, result(graded)));
             }
             return Uni.createFrom().item(view(row, row.getOffsetDateTime("submitted_at") == null ? null : result(row)));
@@ -148,7 +162,7 @@ public class QuizService {
             if (row.getOffsetDateTime("submitted_at") != null || closed(row, now)) {
                 throw ProblemException.conflict("attempt-closed", "This attempt is submitted or its time is up.");
             }
-            Map<String, List<String>> answers = checked(row, sheet);
+            Map<String, List<String>> answers = checked(paperOf(row), sheet);
             return pool.preparedQuery("""
                             UPDATE quiz_attempt SET answers = $2::text::jsonb WHERE id = $1 AND submitted_at IS NULL""")
                     .execute(Tuple.of(attemptId, json.write(new QuizDtos.AnswerSheet(answers))))
@@ -163,11 +177,12 @@ public class QuizService {
             if (row.getOffsetDateTime("submitted_at") != null) {
                 return Uni.createFrom().item(result(row));
             }
+            List<Paper.Question> paper = paperOf(row);
             if (closed(row, now)) {
-                return grade(row, answersOf(row), "EXPIRY", now);
+                return grade(row, paper, answersOf(row), "EXPIRY", now);
             }
-            Map<String, List<String>> answers = sheet == null || sheet.answers() == null ? answersOf(row) : checked(row, sheet);
-            return grade(row, answers, "LEARNER", now);
+            Map<String, List<String>> answers = sheet == null || sheet.answers() == null ? answersOf(row) : checked(paper, sheet);
+            return grade(row, paper, answers, "LEARNER", now);
         });
     }
 
@@ -180,7 +195,7 @@ public class QuizService {
                         WHERE a.submitted_at IS NULL AND a.expires_at < $1 ORDER BY a.expires_at LIMIT 500""")
                 .execute(Tuple.of(now.minus(grace).atOffset(ZoneOffset.UTC)))
                 .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
-                .onItem().transformToUniAndConcatenate(row -> grade(row, answersOf(row), "EXPIRY", now)
+                .onItem().transformToUniAndConcatenate(row -> grade(row, paperOf(row), answersOf(row), "EXPIRY", now)
                         .onFailure().recoverWithItem(e -> {
                             SafeLog.error(LOG, "An expired quiz attempt could not be graded", e);
                             return null;
@@ -188,8 +203,8 @@ public class QuizService {
                 .collect().asList().replaceWithVoid();
     }
 
-    private Uni<QuizDtos.Result> grade(Row row, Map<String, List<String>> answers, String by, Instant now) {
-        List<Paper.Question> paper = json.read(row.getString("paper"), QuizDtos.StoredPaper.class).questions();
+    private Uni<QuizDtos.Result> grade(Row row, List<Paper.Question> paper, Map<String, List<String>> answers, String by,
+                                       Instant now) {
         Map<String, List<String>> key = json.read(row.getString("answer_key"), QuizDtos.StoredKey.class).key();
         Grader.Grade grade = Grader.grade(paper, key, answers, row.getInteger("pass_score"), partialCredit);
         Instant started = row.getOffsetDateTime("started_at").toInstant();
@@ -253,11 +268,10 @@ public class QuizService {
     }
 
     /** Answers must name questions of this paper and their options; SINGLE and TRUE_FALSE take one key. */
-    private Map<String, List<String>> checked(Row row, QuizDtos.AnswerSheet sheet) {
+    private Map<String, List<String>> checked(List<Paper.Question> paper, QuizDtos.AnswerSheet sheet) {
         if (sheet == null || sheet.answers() == null) {
             throw ProblemException.invalid("answers", "required: question id → chosen option keys");
         }
-        List<Paper.Question> paper = json.read(row.getString("paper"), QuizDtos.StoredPaper.class).questions();
         List<Problem.FieldError> errors = new ArrayList<>();
         for (var entry : sheet.answers().entrySet()) {
             Paper.Question question = paper.stream().filter(q -> q.id().equals(entry.getKey())).findFirst().orElse(null);
@@ -280,8 +294,12 @@ public class QuizService {
         return sheet.answers();
     }
 
+    private List<Paper.Question> paperOf(Row row) {
+        return json.read(row.getString("paper"), QuizDtos.StoredPaper.class).questions();
+    }
+
     private QuizDtos.AttemptView view(Row row, QuizDtos.Result result) {
-        List<Paper.Question> paper = json.read(row.getString("paper"), QuizDtos.StoredPaper.class).questions();
+        List<Paper.Question> paper = paperOf(row);
         Map<String, List<String>> answers = answersOf(row);
         return new QuizDtos.AttemptView(row.getLong("id"), row.getLong("quiz_id"), row.getString("title"),
                 row.getInteger("number"), row.getInteger("max_attempts"), row.getInteger("pass_score"),
