@@ -26,6 +26,10 @@ public class Campaign extends PanacheEntityBase {
     public Long[] courseIds;
     @Column(name = "target_learners")
     public int targetLearners;
+    @Column(name = "certificate_prefix")
+    public String certificatePrefix;
+    @Column(name = "issuing_body")
+    public String issuingBody;
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 }

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
@@ -17,10 +18,14 @@ public final class CampaignDtos {
                                  @NotNull @Min(2000) @Max(2100) Integer year,
                                  @NotBlank @Size(max = 32) String localityCode,
                                  @NotNull @Size(max = 50) List<@NotNull Long> courseIds,
-                                 @NotNull @Min(1) @Max(10_000_000) Integer targetLearners) {}
+                                 @NotNull @Min(1) @Max(10_000_000) Integer targetLearners,
+                                 @Pattern(regexp = "[A-Z0-9]{1,8}", message = "1 to 8 capital letters or digits")
+                                 String certificatePrefix,
+                                 @Size(max = 300) String issuingBody) {}
 
     public record CampaignView(long id, String name, int year, String localityCode, List<Long> courseIds,
-                               int targetLearners, long enrolled, Instant createdAt) {}
+                               int targetLearners, long enrolled, String certificatePrefix, String issuingBody,
+                               Instant createdAt) {}
 
     public record CreateWave(@NotBlank @Size(max = 200) String name,
                              @NotNull Instant opensAt,

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.phocap.campaign.CampaignDtos.CampaignView;
 import org.phocap.campaign.CampaignDtos.CreateCampaign;
+import org.phocap.certificate.Serials;
 import org.phocap.locality.LocalityService;
 import org.phocap.locality.Scope;
 import org.phocap.platform.Page;
@@ -32,20 +33,24 @@ public class CampaignService {
                 .onFailure(ProblemException.class).transform(e ->
                         ProblemException.invalid("localityCode", "unknown locality, or outside your scope"))
                 .flatMap(locality -> pool.preparedQuery("SELECT count(*) FROM course WHERE id = ANY($1)")
-                        .execute(Tuple.of((Object) courseIds)))
-                .map(found -> {
-                    if (found.iterator().next().getLong(0) != courseIds.length) {
-                        throw ProblemException.invalid("courseIds", "unknown course id(s)");
-                    }
-                    return found;
-                })
-                .flatMap(ok -> Panache.withTransaction(() -> {
+                        .execute(Tuple.of((Object) courseIds))
+                        .map(found -> {
+                            if (found.iterator().next().getLong(0) != courseIds.length) {
+                                throw ProblemException.invalid("courseIds", "unknown course id(s)");
+                            }
+                            return locality;
+                        }))
+                .flatMap(locality -> Panache.withTransaction(() -> {
                     Campaign campaign = new Campaign();
                     campaign.name = request.name().strip();
                     campaign.year = request.year();
                     campaign.localityCode = request.localityCode();
                     campaign.courseIds = courseIds;
                     campaign.targetLearners = request.targetLearners();
+                    campaign.certificatePrefix = request.certificatePrefix() != null ? request.certificatePrefix()
+                            : Serials.defaultPrefix(locality.name());
+                    campaign.issuingBody = request.issuingBody() != null && !request.issuingBody().isBlank()
+                            ? request.issuingBody().strip() : "Ủy ban nhân dân " + locality.name();
                     return campaign.<Campaign>persist();
                 }))
                 .flatMap(saved -> get(saved.id, scope));
@@ -74,7 +79,8 @@ public class CampaignService {
         Long[] courses = row.getArrayOfLongs("course_ids");
         return new CampaignView(row.getLong("id"), row.getString("name"), row.getInteger("year"),
                 row.getString("locality_code"), courses == null ? List.of() : List.of(courses),
-                row.getInteger("target_learners"), row.getLong("enrolled"),
+                row.getInteger("target_learners"), row.getLong("enrolled"), row.getString("certificate_prefix"),
+                row.getString("issuing_body"),
                 row.getOffsetDateTime("created_at").toInstant());
     }
 }

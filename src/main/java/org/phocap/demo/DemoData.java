@@ -71,8 +71,8 @@ public class DemoData {
                 .iterator().next().getLong(0);
         Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
         long campaignId = pool.preparedQuery("""
-                        INSERT INTO campaign (name, year, locality_code, course_ids, target_learners)
-                        VALUES ($1, $2, $3, ARRAY[$5::bigint], $4) RETURNING id""")
+                        INSERT INTO campaign (name, year, locality_code, course_ids, target_learners, certificate_prefix, issuing_body)
+                        VALUES ($1, $2, $3, ARRAY[$5::bigint], $4, 'VP', 'Ủy ban nhân dân tỉnh Vĩnh Phúc') RETURNING id""")
                 .execute(Tuple.of(CAMPAIGN_NAME, today.atZone(java.time.ZoneOffset.UTC).getYear(), DemoProvince.PROVINCE, learners,
                         courseId))
                 .await().indefinitely().iterator().next().getLong(0);

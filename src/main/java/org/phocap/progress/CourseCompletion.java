@@ -7,14 +7,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
+import org.phocap.certificate.Certificate;
+import org.phocap.certificate.CertificateLinks;
+import org.phocap.certificate.CertificateStore;
 import org.phocap.course.stream.StreamEvents;
 
 /**
  * Decides when a learner has completed a course: every lesson of the newest version completed,
- * plus a pass in each quiz the package names. Lesson completion and quiz grading both call
- * {@link #check}. The completion is recorded once; the first time, the learner's stream gets
- * {@code course-completed} and {@link CourseCompleted} is fired for certificates.
+ * plus a pass in each quiz the package names. Lesson completion, quiz grading and the learner's
+ * certificate list call {@link #check}. The completion belongs to the campaign whose wave the
+ * learner most recently began (last year's completion is not this year's) and is recorded once per
+ * learner, course and campaign, together with its certificate in the same transaction; then the
+ * learner's stream gets {@code course-completed} and {@code certificate-issued}.
  */
 @ApplicationScoped
 public class CourseCompletion {
@@ -22,10 +28,16 @@ public class CourseCompletion {
     private final StreamEvents events;
     private final Event<CourseCompleted> completed;
 
-    public CourseCompletion(Pool pool, StreamEvents events, Event<CourseCompleted> completed) {
+    private final CertificateStore certificates;
+    private final CertificateLinks links;
+
+    public CourseCompletion(Pool pool, StreamEvents events, Event<CourseCompleted> completed,
+                            CertificateStore certificates, CertificateLinks links) {
         this.pool = pool;
         this.events = events;
         this.completed = completed;
+        this.certificates = certificates;
+        this.links = links;
     }
 
     /**
@@ -52,28 +64,45 @@ public class CourseCompletion {
                                                    ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1), false)
                                          ELSE EXISTS (SELECT 1 FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
                                                    WHERE q.course_id = $1 AND q.code = r.code AND a.learner_id = $2 AND a.passed)
-                                    END)) AS quizzes
+                                    END)) AS quizzes,
+                               (SELECT e.campaign_id FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
+                                JOIN wave w ON w.id = e.wave_id
+                                WHERE e.learner_id = $2 AND $1 = ANY (c.course_ids) AND w.opens_at <= $3
+                                ORDER BY w.opens_at DESC, e.campaign_id DESC LIMIT 1) AS campaign_id
                         FROM v""")
-                .execute(Tuple.of(courseId, learnerId))
+                .execute(Tuple.of(courseId, learnerId, at.atOffset(ZoneOffset.UTC)))
                 .flatMap(rows -> {
                     var row = rows.iterator().next();
                     boolean done = row.getLong("remaining") == 0 && row.getLong("quizzes") == 0;
-                    return done ? record(learnerId, courseId, at) : Uni.createFrom().item(false);
+                    Long campaignId = row.getLong("campaign_id");
+                    return done && campaignId != null ? record(learnerId, courseId, campaignId, at)
+                            : Uni.createFrom().item(false);
                 });
     }
 
-    private Uni<Boolean> record(long learnerId, long courseId, Instant at) {
-        return pool.preparedQuery("""
-                        INSERT INTO course_completion (learner_id, course_id, completed_at) VALUES ($1, $2, $3)
-                        ON CONFLICT DO NOTHING RETURNING completed_at""")
-                .execute(Tuple.of(learnerId, courseId, at.atOffset(ZoneOffset.UTC)))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
+    private Uni<Boolean> record(long learnerId, long courseId, long campaignId, Instant at) {
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                                INSERT INTO course_completion (campaign_id, learner_id, course_id, completed_at) VALUES ($1, $2, $3, $4)
+                                ON CONFLICT DO NOTHING RETURNING completed_at""")
+                        .execute(Tuple.of(campaignId, learnerId, courseId, at.atOffset(ZoneOffset.UTC)))
+                        // Only the transaction that recorded the completion issues: a racing one waits on the
+                        // key, finds it taken and does nothing.
+                        .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<Certificate>nullItem()
+                                : certificates.issue(conn, campaignId, learnerId, courseId, at)))
+                .flatMap(certificate -> {
+                    if (certificate == null) {
                         return Uni.createFrom().item(true);
                     }
-                    completed.fire(new CourseCompleted(learnerId, courseId, at));
-                    return events.publishAll(java.util.List.of(new StreamEvents.Outgoing(courseId, learnerId,
-                            "course-completed", Map.of("courseId", courseId, "completedAt", at.toString())))).replaceWith(true);
+                    completed.fire(new CourseCompleted(learnerId, courseId, campaignId, at));
+                    return events.publishAll(List.of(
+                                    new StreamEvents.Outgoing(courseId, learnerId, "course-completed", Map.of(
+                                            "courseId", courseId, "campaignId", campaignId, "completedAt", at.toString())),
+                                    new StreamEvents.Outgoing(courseId, learnerId, "certificate-issued", Map.of(
+                                            "serial", certificate.serial(), "courseId", courseId, "campaignId", campaignId,
+                                            "issuedAt", certificate.issuedAt().toString(),
+                                            "pdfUrl", CertificateLinks.pdfPath(certificate.serial()),
+                                            "verifyUrl", links.verifyUrl(certificate.serial())))))
+                            .replaceWith(true);
                 });
     }
 }

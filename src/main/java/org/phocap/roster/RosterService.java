@@ -1,5 +1,7 @@
 package org.phocap.roster;
 
+import org.phocap.platform.CsvLines;
+
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

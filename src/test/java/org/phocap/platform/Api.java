@@ -100,7 +100,12 @@ public final class Api {
 
     /** Enrols one person (village P1-1-1) in the campaign, activates them and answers their access token. */
     public static String enrolledLearner(String p, long campaign, String phone) {
-        String csv = ROSTER_HEADER + "Học Viên " + phone + "," + phone + ",1990,Nữ,Kinh," + p + "1-1-1,VILLAGE,\n";
+        return enrolledLearner(p, campaign, phone, "Học Viên " + phone, p + "1-1-1");
+    }
+
+    /** The same with the person's name and village chosen. */
+    public static String enrolledLearner(String p, long campaign, String phone, String fullName, String village) {
+        String csv = ROSTER_HEADER + fullName + "," + phone + ",1990,Nữ,Kinh," + village + ",VILLAGE,\n";
         long importId = upload(admin(), campaign, csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv");
         finished(admin(), importId);
         String codes = as(admin()).get("/api/v1/imports/" + importId + "/activation-codes.csv").then().extract().asString();

@@ -1,11 +1,11 @@
-package org.phocap.roster;
+package org.phocap.platform;
 
 /** Quotes cells the RFC 4180 way, and defuses cells a spreadsheet would run as formulas. */
-final class CsvLines {
+public final class CsvLines {
     private CsvLines() {
     }
 
-    static String line(String... cells) {
+    public static String line(String... cells) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) {

@@ -1,0 +1,38 @@
+package org.phocap.certificate;
+
+import io.vertx.mutiny.sqlclient.Row;
+import java.text.Normalizer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** A certificate as issued: what it says was copied at issue and never changes; only revocation is added. */
+public record Certificate(String serial, long campaignId, long learnerId, long courseId, int number, String holderName,
+                          Integer birthYear, String localityCode, String localityName, String courseTitle,
+                          String campaignName, String issuingBody, Instant issuedAt, Instant revokedAt,
+                          String revokeReason) {
+
+    static final String COLUMNS = """
+            c.serial, c.campaign_id, c.learner_id, c.course_id, c.number, c.holder_name, c.birth_year, c.locality_code,
+            c.locality_name, c.course_title, c.campaign_name, c.issuing_body, c.issued_at, c.revoked_at, c.revoke_reason""";
+
+    static Certificate from(Row r) {
+        return new Certificate(r.getString("serial"), r.getLong("campaign_id"), r.getLong("learner_id"),
+                r.getLong("course_id"), r.getInteger("number"), nfc(r.getString("holder_name")), r.getInteger("birth_year"),
+                r.getString("locality_code"), nfc(r.getString("locality_name")), nfc(r.getString("course_title")),
+                nfc(r.getString("campaign_name")), nfc(r.getString("issuing_body")), instant(r.getOffsetDateTime("issued_at")),
+                instant(r.getOffsetDateTime("revoked_at")), r.getString("revoke_reason"));
+    }
+
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+
+    // Names typed on different keyboards arrive composed or decomposed; the PDF and the page show one form.
+    private static String nfc(String text) {
+        return text == null ? null : Normalizer.normalize(text, Normalizer.Form.NFC);
+    }
+
+    private static Instant instant(OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
+    }
+}

@@ -1,0 +1,66 @@
+package org.phocap.certificate;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * A certificate's PDF: rendered once, on a small pool of render threads (never an event loop), then
+ * stored in PostgreSQL and served byte for byte from there on every instance. Two downloads of a
+ * certificate that is still rendering share that render.
+ */
+@ApplicationScoped
+public class CertificateFiles {
+    private final CertificateStore store;
+    private final CertificateLinks links;
+    private final ZoneId zone;
+    private final ExecutorService renderers;
+    private final Timer renderTime;
+    private final Map<String, Uni<byte[]>> rendering = new ConcurrentHashMap<>();
+
+    public CertificateFiles(CertificateStore store, CertificateLinks links, MeterRegistry metrics,
+                            @ConfigProperty(name = "phocap.certificate.zone") ZoneId zone,
+                            @ConfigProperty(name = "phocap.certificate.render-threads") int threads) {
+        this.store = store;
+        this.links = links;
+        this.zone = zone;
+        AtomicInteger n = new AtomicInteger();
+        this.renderers = Executors.newFixedThreadPool(Math.max(1, threads), task -> {
+            Thread t = new Thread(task, "certificate-render-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.renderTime = Timer.builder("phocap.certificate.render")
+                .description("Time to render one certificate PDF (first download only)")
+                .register(metrics);
+    }
+
+    public Uni<byte[]> pdf(Certificate certificate) {
+        return store.pdf(certificate.serial())
+                .flatMap(stored -> stored != null ? Uni.createFrom().item(stored) : render(certificate));
+    }
+
+    private Uni<byte[]> render(Certificate certificate) {
+        String serial = certificate.serial();
+        return rendering.computeIfAbsent(serial, s -> Uni.createFrom()
+                .item(() -> renderTime.record(() -> CertificatePdf.render(certificate, links.verifyUrl(s), zone)))
+                .runSubscriptionOn(renderers)
+                .flatMap(bytes -> store.storePdf(s, bytes))
+                .onTermination().invoke(() -> rendering.remove(s))
+                .memoize().indefinitely());
+    }
+
+    @PreDestroy
+    void stop() {
+        renderers.shutdown();
+    }
+}

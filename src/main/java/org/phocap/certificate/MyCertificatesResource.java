@@ -1,0 +1,35 @@
+package org.phocap.certificate;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.phocap.auth.CurrentUser;
+import org.phocap.auth.Role;
+import org.phocap.certificate.CertificateDtos.CertificateView;
+
+@Path("/api/v1/me/certificates")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Role.LEARNER)
+public class MyCertificatesResource {
+    private final CertificateService certificates;
+    private final CertificateLinks links;
+    private final CurrentUser user;
+
+    public MyCertificatesResource(CertificateService certificates, CertificateLinks links, CurrentUser user) {
+        this.certificates = certificates;
+        this.links = links;
+        this.user = user;
+    }
+
+    @GET
+    @Operation(summary = "The learner's certificates, newest first, with PDF and verification links")
+    public Uni<List<CertificateView>> mine() {
+        return certificates.mine(user.subject().id())
+                .map(list -> list.stream().map(c -> CertificateView.of(c, links)).toList());
+    }
+}

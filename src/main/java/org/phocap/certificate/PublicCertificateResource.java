@@ -1,0 +1,85 @@
+package org.phocap.certificate;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.phocap.certificate.CertificateDtos.Verification;
+import org.phocap.platform.ProblemException;
+
+/**
+ * Verification for anyone holding a serial: JSON for apps, and the page the QR code opens, in
+ * Vietnamese and readable on a phone. No sign-in.
+ */
+@Path("/")
+@PermitAll
+public class PublicCertificateResource {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy");
+
+    private final CertificateService certificates;
+    private final Template page;
+    private final ZoneId zone;
+
+    public PublicCertificateResource(CertificateService certificates, @Location("verify.html") Template page,
+                                     @ConfigProperty(name = "phocap.certificate.zone") ZoneId zone) {
+        this.certificates = certificates;
+        this.page = page;
+        this.zone = zone;
+    }
+
+    @GET
+    @Path("api/v1/public/certificates/{serial}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Verifies a certificate: valid unless revoked; 404 for an unknown or mistyped serial")
+    public Uni<Verification> verify(@PathParam("serial") String serial) {
+        return certificates.verify(serial).map(Verification::of);
+    }
+
+    @GET
+    @Path("verify/{serial}")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The verification page a certificate's QR code opens (HTML, Vietnamese)")
+    public Uni<Response> pageAtRoot(@PathParam("serial") String serial) {
+        return render(serial);
+    }
+
+    @GET
+    @Path("api/v1/verify/{serial}")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The same verification page under the API base path")
+    public Uni<Response> pageUnderApi(@PathParam("serial") String serial) {
+        return render(serial);
+    }
+
+    private Uni<Response> render(String serial) {
+        return certificates.verify(serial)
+                .map(c -> new Shown(c.revoked() ? "revoked" : "valid", c.serial(), c.holderName(), c.courseTitle(),
+                        c.campaignName(), c.localityName(), c.issuingBody(), DATE.format(c.issuedAt().atZone(zone)),
+                        c.revokedAt() == null ? null : DATE.format(c.revokedAt().atZone(zone)), c.revokeReason()))
+                .onFailure(ProblemException.class).recoverWithItem(e -> Shown.notFound(serial))
+                .flatMap(shown -> page.data("c", shown).createUni()
+                        .map(html -> Response.status("notfound".equals(shown.status()) ? 404 : 200)
+                                .type("text/html; charset=UTF-8").header("Content-Language", "vi")
+                                .header("Cache-Control", "no-cache").entity(html).build()));
+    }
+
+    /** What the page shows; status is valid, revoked or notfound. */
+    public record Shown(String status, String serial, String holderName, String course, String campaign, String locality,
+                        String issuingBody, String issuedOn, String revokedOn, String revokeReason) {
+        static Shown notFound(String serial) {
+            String shown = serial == null ? "" : serial.strip();
+            return new Shown("notfound", shown.length() > 60 ? shown.substring(0, 60) + "…" : shown,
+                    null, null, null, null, null, null, null, null);
+        }
+    }
+}
