@@ -49,3 +49,6 @@ CREATE TABLE certificate_pdf (
     pdf         bytea       NOT NULL,
     rendered_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Serials are unique across campaigns because a prefix is used by one campaign per year.
+CREATE UNIQUE INDEX campaign_certificate_prefix_idx ON campaign (certificate_prefix, year);

@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Map;
 import org.phocap.campaign.CampaignDtos.CampaignView;
 import org.phocap.campaign.CampaignDtos.CreateCampaign;
 import org.phocap.certificate.Serials;
@@ -40,20 +41,51 @@ public class CampaignService {
                             }
                             return locality;
                         }))
-                .flatMap(locality -> Panache.withTransaction(() -> {
+                .flatMap(locality -> prefix(request, locality.name()).map(prefix -> Map.entry(locality, prefix)))
+                .flatMap(chosen -> Panache.withTransaction(() -> {
+                    var locality = chosen.getKey();
                     Campaign campaign = new Campaign();
                     campaign.name = request.name().strip();
                     campaign.year = request.year();
                     campaign.localityCode = request.localityCode();
                     campaign.courseIds = courseIds;
                     campaign.targetLearners = request.targetLearners();
-                    campaign.certificatePrefix = request.certificatePrefix() != null ? request.certificatePrefix()
-                            : Serials.defaultPrefix(locality.name());
+                    campaign.certificatePrefix = chosen.getValue();
                     campaign.issuingBody = request.issuingBody() != null && !request.issuingBody().isBlank()
                             ? request.issuingBody().strip() : "Ủy ban nhân dân " + locality.name();
                     return campaign.<Campaign>persist();
                 }))
                 .flatMap(saved -> get(saved.id, scope));
+    }
+
+    /**
+     * The campaign's certificate prefix, free among the campaigns of its year so that serials never
+     * collide: the one asked for (400 when taken), or the locality's initials with the first free
+     * number appended (VP, VP2, VP3, ...).
+     */
+    private Uni<String> prefix(CreateCampaign request, String localityName) {
+        String asked = request.certificatePrefix();
+        String base = asked != null ? asked : Serials.defaultPrefix(localityName);
+        return pool.preparedQuery("SELECT certificate_prefix FROM campaign WHERE year = $1 AND certificate_prefix LIKE $2")
+                .execute(Tuple.of(request.year(), base.substring(0, Math.min(base.length(), 6)) + "%"))
+                .map(rows -> {
+                    java.util.Set<String> taken = new java.util.HashSet<>();
+                    rows.forEach(r -> taken.add(r.getString(0)));
+                    if (asked != null) {
+                        if (taken.contains(asked)) {
+                            throw ProblemException.invalid("certificatePrefix",
+                                    "already used by another campaign of " + request.year());
+                        }
+                        return asked;
+                    }
+                    for (int n = 1; ; n++) {
+                        String suffix = n == 1 ? "" : String.valueOf(n);
+                        String candidate = base.substring(0, Math.min(base.length(), 8 - suffix.length())) + suffix;
+                        if (!taken.contains(candidate)) {
+                            return candidate;
+                        }
+                    }
+                });
     }
 
     public Uni<CampaignView> get(long id, Scope scope) {

@@ -343,16 +343,23 @@ class CertificateTest {
     }
 
     @Test
-    void aCampaignWithoutAPrefixTakesTheInitialsOfItsLocality() {
-        as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Không tiền tố", "year", 2026, "localityCode", COURSE.p, "courseIds", List.of(),
-                        "targetLearners", 10))
-                .post("/api/v1/campaigns").then().statusCode(201)
-                .body("certificatePrefix", equalTo("CT")).body("issuingBody", equalTo("Ủy ban nhân dân Tỉnh CT"));
-        as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Sai tiền tố", "year", 2026, "localityCode", COURSE.p, "courseIds", List.of(),
-                        "targetLearners", 10, "certificatePrefix", "vp-1"))
-                .post("/api/v1/campaigns").then().statusCode(400).body("errors[0].field", containsString("certificatePrefix"));
+    void campaignPrefixesDefaultToTheLocalityInitialsAndNeverRepeatWithinAYear() {
+        assertEquals("CT", campaign(2031, null).then().statusCode(201)
+                .body("issuingBody", equalTo("Ủy ban nhân dân Tỉnh CT")).extract().path("certificatePrefix"));
+        assertEquals("CT2", campaign(2031, null).then().statusCode(201).extract().path("certificatePrefix"));
+        campaign(2031, "CT").then().statusCode(400).body("errors[0].field", equalTo("certificatePrefix"))
+                .body("errors[0].message", containsString("already used"));
+        assertEquals("CT", campaign(2032, "CT").then().statusCode(201).extract().path("certificatePrefix"));
+        campaign(2031, "vp-1").then().statusCode(400).body("errors[0].field", containsString("certificatePrefix"));
+    }
+
+    private static io.restassured.response.Response campaign(int year, String prefix) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "Chiến dịch " + year, "year", year,
+                "localityCode", COURSE.p, "courseIds", List.of(), "targetLearners", 10));
+        if (prefix != null) {
+            body.put("certificatePrefix", prefix);
+        }
+        return as(admin()).contentType(ContentType.JSON).body(body).post("/api/v1/campaigns");
     }
 
     /** The serial with one character of its number changed: the check character no longer matches. */

@@ -53,7 +53,13 @@ class OpenApiTest {
             new String[] {"/api/v1/me/attempts/{attemptId}", "get"},
             new String[] {"/api/v1/me/attempts/{attemptId}/answers", "put"},
             new String[] {"/api/v1/me/attempts/{attemptId}/submit", "post"},
-            new String[] {"/api/v1/courses/{id}/broadcast", "post"});
+            new String[] {"/api/v1/courses/{id}/broadcast", "post"},
+            new String[] {"/api/v1/me/certificates", "get"},
+            new String[] {"/api/v1/certificates", "get"},
+            new String[] {"/api/v1/certificates/{serial}.pdf", "get"},
+            new String[] {"/api/v1/certificates/{serial}/revoke", "post"},
+            new String[] {"/api/v1/public/certificates/{serial}", "get"},
+            new String[] {"/verify/{serial}", "get"});
 
     @Test
     void everyEndpointIsDescribedWithItsSchemas() {
@@ -73,7 +79,7 @@ class OpenApiTest {
         org.junit.jupiter.api.Assertions.assertNotNull(
                 doc.get("paths.'/api/v1/campaigns/{id}/roster'.post.requestBody.content.'text/csv'.schema"));
         for (String schema : List.of("TokenPair", "CreateCampaign", "CampaignView", "CreateWave", "WaveView", "ImportStatus",
-                "LocalityDto", "CreateStaffRequest", "StaffDto", "Problem")) {
+                "LocalityDto", "CreateStaffRequest", "StaffDto", "Problem", "CertificateView", "Verification", "RevokeRequest")) {
             org.junit.jupiter.api.Assertions.assertNotNull(doc.get("components.schemas." + schema), "schema " + schema);
         }
     }
