@@ -172,10 +172,28 @@ public final class CertificatePdf {
             if (in == null) {
                 throw new IllegalStateException("Font " + name + " is missing from the application");
             }
-            return in.readAllBytes();
+            return withoutGlyphSubstitution(in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Hides the font's GSUB table (in memory; the shipped file is untouched) by renaming its tag in
+     * the table directory. PDFBox otherwise applies Latin ligature rules to every line it draws,
+     * compiling regular expressions each time: most of a render's CPU. Vietnamese needs no glyph
+     * substitution (Noto Sans has every precomposed letter), and without "fi"-style ligatures the
+     * text extracts exactly as written.
+     */
+    static byte[] withoutGlyphSubstitution(byte[] ttf) {
+        int tables = ((ttf[4] & 0xff) << 8) | (ttf[5] & 0xff);
+        for (int i = 0; i < tables; i++) {
+            int entry = 12 + 16 * i;
+            if (ttf[entry] == 'G' && ttf[entry + 1] == 'S' && ttf[entry + 2] == 'U' && ttf[entry + 3] == 'B') {
+                ttf[entry] = 'x';
+            }
+        }
+        return ttf;
     }
 
     private static TrueTypeFont parse(byte[] bytes) {

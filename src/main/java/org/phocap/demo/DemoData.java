@@ -41,11 +41,14 @@ public class DemoData {
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final boolean enabled;
     private final int learners;
+    private final DemoCompletions completions;
+    private final int finished;
 
     public DemoData(Pool pool, LocalityService localities, RosterService roster, CoursePackageZip zips,
                     com.fasterxml.jackson.databind.ObjectMapper json,
                     @ConfigProperty(name = "phocap.demo.enabled") boolean enabled,
-                    @ConfigProperty(name = "phocap.demo.learners") int learners) {
+                    @ConfigProperty(name = "phocap.demo.learners") int learners, DemoCompletions completions,
+                    @ConfigProperty(name = "phocap.demo.finished-learners") int finished) {
         this.pool = pool;
         this.localities = localities;
         this.roster = roster;
@@ -53,6 +56,8 @@ public class DemoData {
         this.json = json;
         this.enabled = enabled;
         this.learners = learners;
+        this.completions = completions;
+        this.finished = finished;
     }
 
     void onStart(@Observes @Priority(100) StartupEvent event) {
@@ -85,6 +90,7 @@ public class DemoData {
         assign(campaignId, wave2, districts.subList(districts.size() / 2, districts.size()));
         LOG.infof("Demo mode: campaign %d with waves %d and %d; roster import %d: %d learners (%d rejected)",
                 campaignId, wave1, wave2, imported.id(), imported.created() + imported.updated(), imported.rejected());
+        completions.finish(campaignId, wave1, courseId, finished);
     }
 
     private long wave(long campaignId, String name, Instant opens, Instant closes) {

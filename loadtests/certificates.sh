@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Certificate benchmark (issue 6, acceptance 3): the first render of N (default 10,000) certificate PDFs.
+#
+# The server (default jar, -Xmx384m, 2 render threads) runs on the machine's PostgreSQL (a fresh
+# database phocap_bench) with demo data in which N learners of the open wave have already studied
+# everything (PHOCAP_DEMO_FINISHED_LEARNERS): at start the real completion rule runs for each of
+# them and issues their certificates (the server log times it). Then Gatling, in its own JVM,
+# downloads every certificate's PDF once as the ADMIN, CONCURRENCY (default 16) at a time, each
+# serial exactly once: every download is a first render (drawn on the render threads, stored in
+# PostgreSQL, answered). A second pass downloads them all again: the stored bytes.
+# Peak RSS is the server's VmHWM, reset just before the first pass (so it is the render peak).
+# Usage: loadtests/certificates.sh [N] [CONCURRENCY]
+source "$(dirname "$0")/heartbeat-env.sh"
+N=${1:-10000}
+CONCURRENCY=${2:-16}
+trap 'stop_server' EXIT
+
+fresh_database
+# The demo's first wave holds about 44% of its learners: enrol enough that N of them are in it.
+start_server "$WORK/certificates-server.log" PHOCAP_DEMO_LEARNERS=$(( N * 5 / 2 )) PHOCAP_DEMO_FINISHED_LEARNERS="$N"
+grep -o 'Demo mode: [0-9]* learners finished.*' "$WORK/certificates-server.log" || true
+ISSUED=$(psql_q "SELECT count(*) FROM certificate")
+echo "certificates issued: $ISSUED (distinct numbers: $(psql_q "SELECT count(DISTINCT number) FROM certificate"), highest: $(psql_q "SELECT max(number) FROM certificate"))"
+[ "$ISSUED" -ge "$N" ] || { echo "fewer than $N certificates were issued"; exit 1; }
+psql_q "SELECT serial FROM certificate ORDER BY number LIMIT $N" > "$WORK/serials.txt"
+TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+
+gatling() {
+  ./mvnw -q -ntp -f loadtests/gatling/pom.xml gatling:test -Dgatling.simulationClass=phocap.CertificateSimulation \
+    -DbaseUrl="http://127.0.0.1:$PORT" -Dserials="$PWD/$WORK/serials.txt" -DadminToken="$TOKEN" \
+    -Dmode=render -Dconcurrency="$CONCURRENCY" 2>&1 \
+    | sed -n '/Global Information/,/^=*$/p;/Assertion/p;/global:/p'
+}
+echo "server RSS before: $(grep VmRSS /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
+echo 5 > /proc/$SERVER/clear_refs 2>/dev/null || echo "(could not reset VmHWM: the peak includes start-up)"
+echo "== first render of $N PDFs, $CONCURRENCY downloads at a time"
+START=$(date +%s.%N)
+gatling
+END=$(date +%s.%N)
+echo "first pass: $N PDFs in $(echo "$END - $START" | bc) s wall time (incl. Gatling start-up) "
+echo "server peak RSS during the render pass: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
+echo "PDFs stored: $(psql_q "SELECT count(*) || ', average ' || round(avg(length(pdf))) || ' bytes, table ' || pg_size_pretty(pg_total_relation_size('certificate_pdf')) FROM certificate_pdf")"
+curl -s "localhost:$PORT/q/metrics" | grep -E '^phocap_certificate_render_seconds_(count|sum|max)' || true
+echo "== second pass: the same $N PDFs, now stored"
+gatling
+echo "server peak RSS overall since the reset: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
