@@ -1,5 +1,6 @@
 package org.phocap.certificate;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
@@ -10,6 +11,7 @@ public final class CertificateDtos {
     }
 
     /** A certificate as its holder and staff see it. */
+    @RegisterForReflection
     public record CertificateView(String serial, long learnerId, String holderName, Integer birthYear, String localityCode,
                                   String locality, long courseId, String course, long campaignId, String campaign,
                                   String issuingBody, Instant issuedAt, boolean revoked, Instant revokedAt,
@@ -23,6 +25,7 @@ public final class CertificateDtos {
     }
 
     /** What anyone may learn from a serial: no phone, no birth year. */
+    @RegisterForReflection
     public record Verification(String serial, boolean valid, String holderName, String course, String campaign,
                                String locality, String issuingBody, Instant issuedAt, boolean revoked, Instant revokedAt,
                                String revokeReason) {

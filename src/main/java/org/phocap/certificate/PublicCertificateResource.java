@@ -2,6 +2,7 @@ package org.phocap.certificate;
 
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateData;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
@@ -73,7 +74,8 @@ public class PublicCertificateResource {
                                 .header("Cache-Control", "no-cache").entity(html).build()));
     }
 
-    /** What the page shows; status is valid, revoked or notfound. */
+    /** What the page shows; status is valid, revoked or notfound. Resolved without reflection, also in a native image. */
+    @TemplateData
     public record Shown(String status, String serial, String holderName, String course, String campaign, String locality,
                         String issuingBody, String issuedOn, String revokedOn, String revokeReason) {
         static Shown notFound(String serial) {

@@ -35,4 +35,12 @@ class PackagedAppIT {
         given().contentType(ContentType.JSON).body("{").post("/api/v1/auth/login")
                 .then().statusCode(400).contentType("application/problem+json");
     }
+
+    @Test
+    void certificateVerificationAnswersFromThePackagedTemplateAndFonts() {
+        given().get("/api/v1/public/certificates/VP-2026-000001-G").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("mistyped"));
+        given().get("/verify/VP-2026-000001-G").then().statusCode(404).contentType(org.hamcrest.Matchers.containsString("text/html"))
+                .body(org.hamcrest.Matchers.containsString("Không tìm thấy giấy chứng nhận"));
+    }
 }
