@@ -80,6 +80,17 @@ public class CourseCompletion {
                 });
     }
 
+    /** Marks the enrolment completed once every course of the campaign is (the report counters follow by trigger). */
+    private static Uni<?> campaignCompleted(io.vertx.mutiny.sqlclient.SqlConnection conn, long campaignId, long learnerId,
+                                            Instant at) {
+        return conn.preparedQuery("""
+                        UPDATE enrolment e SET completed_at = $3, started_at = coalesce(e.started_at, $3) FROM campaign c
+                        WHERE e.campaign_id = $1 AND e.learner_id = $2 AND c.id = e.campaign_id AND e.completed_at IS NULL
+                          AND (SELECT count(*) FROM course_completion cc WHERE cc.campaign_id = $1 AND cc.learner_id = $2)
+                              >= cardinality(c.course_ids)""")
+                .execute(Tuple.of(campaignId, learnerId, at.atOffset(ZoneOffset.UTC)));
+    }
+
     private Uni<Boolean> record(long learnerId, long courseId, long campaignId, Instant at) {
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 INSERT INTO course_completion (campaign_id, learner_id, course_id, completed_at) VALUES ($1, $2, $3, $4)
@@ -88,7 +99,8 @@ public class CourseCompletion {
                         // Only the transaction that recorded the completion issues: a racing one waits on the
                         // key, finds it taken and does nothing.
                         .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<Certificate>nullItem()
-                                : certificates.issue(conn, campaignId, learnerId, courseId, at)))
+                                : certificates.issue(conn, campaignId, learnerId, courseId, at)
+                                        .call(issued -> campaignCompleted(conn, campaignId, learnerId, at))))
                 .flatMap(certificate -> {
                     if (certificate == null) {
                         return Uni.createFrom().item(true);

@@ -1,6 +1,8 @@
 package org.phocap.progress;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +34,12 @@ public class ProgressEvents {
     private final long intervalNanos;
     private final Map<HeartbeatBatch.LearnerLesson, Long> lastProgress = new ConcurrentHashMap<>();
 
-    public ProgressEvents(StreamEvents events, StreamHub hub, CourseCompletion completion,
+    private final Pool pool;
+    private final java.util.Set<String> started = ConcurrentHashMap.newKeySet();
+
+    public ProgressEvents(StreamEvents events, StreamHub hub, CourseCompletion completion, Pool pool,
                           @ConfigProperty(name = "phocap.progress.event-interval") Duration interval) {
+        this.pool = pool;
         this.events = events;
         this.hub = hub;
         this.completion = completion;
@@ -41,6 +47,7 @@ public class ProgressEvents {
     }
 
     void committed(List<ProgressState> changed) {
+        markStarted(changed);
         List<StreamEvents.Outgoing> outgoing = new ArrayList<>();
         Map<String, ProgressState> completedCourses = new LinkedHashMap<>();
         long now = System.nanoTime();
@@ -71,6 +78,42 @@ public class ProgressEvents {
                 .chain(() -> checks.isEmpty() ? Uni.createFrom().voidItem()
                         : Uni.join().all(checks).andCollectFailures().replaceWithVoid())
                 .subscribe().with(done -> {}, failure -> SafeLog.error(LOG, "Progress events were not published", failure));
+    }
+
+    /**
+     * The first credited time of a learner in a course starts their enrolments in the campaigns that
+     * teach it (at-risk lists and report counters read that). Learners already known to have started
+     * are skipped, so this costs one statement per batch only while learners begin.
+     */
+    private void markStarted(List<ProgressState> changed) {
+        List<Long> learners = new ArrayList<>();
+        List<Long> courses = new ArrayList<>();
+        List<java.time.OffsetDateTime> times = new ArrayList<>();
+        for (ProgressState s : changed) {
+            if (s.creditedSec > 0 && !started.contains(s.learnerId + ":" + s.lesson.courseId())) {
+                learners.add(s.learnerId);
+                courses.add(s.lesson.courseId());
+                times.add(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+            }
+        }
+        if (learners.isEmpty()) {
+            return;
+        }
+        pool.preparedQuery("""
+                        UPDATE enrolment e SET started_at = x.at FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[]) AS x(learner_id, course_id, at),
+                               campaign c
+                        WHERE e.learner_id = x.learner_id AND e.started_at IS NULL AND c.id = e.campaign_id
+                          AND x.course_id = ANY (c.course_ids)""")
+                .execute(Tuple.of(learners.toArray(Long[]::new), courses.toArray(Long[]::new),
+                        times.toArray(java.time.OffsetDateTime[]::new)))
+                .subscribe().with(done -> {
+                    if (started.size() >= MAX_THROTTLE_ENTRIES) {
+                        started.clear();
+                    }
+                    for (int i = 0; i < learners.size(); i++) {
+                        started.add(learners.get(i) + ":" + courses.get(i));
+                    }
+                }, failure -> SafeLog.error(LOG, "Enrolments could not be marked started", failure));
     }
 
     private static Map<String, Object> payload(ProgressState s) {

@@ -34,6 +34,11 @@ public enum NominatingBody {
         this.aliases = aliases;
     }
 
+    /** The name organisations write, for reports. */
+    public String vietnameseName() {
+        return aliases[0];
+    }
+
     public static Optional<NominatingBody> parse(String text) {
         return text == null ? Optional.empty() : Optional.ofNullable(BY_NAME.get(key(text)));
     }

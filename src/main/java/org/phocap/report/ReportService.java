@@ -1,0 +1,169 @@
+package org.phocap.report;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.phocap.campaign.CampaignAccess;
+import org.phocap.locality.Scope;
+import org.phocap.platform.ProblemException;
+import org.phocap.report.ReportDtos.Leaderboard;
+import org.phocap.report.ReportDtos.LeaderboardRow;
+import org.phocap.report.ReportDtos.Report;
+import org.phocap.report.ReportDtos.ReportRow;
+import org.phocap.roster.NominatingBody;
+
+/**
+ * Completion reports. They sum the report counters (one row per learner locality and value, kept
+ * exact by database triggers), never count learners or progress rows, so a report costs the same
+ * at a million learners as at a thousand: at most a row per locality (and value) in scope.
+ */
+@ApplicationScoped
+public class ReportService {
+    public static final Set<String> GROUPS = Set.of("locality", "nominatedBy", "targetGroup", "wave", "gender", "ethnicity");
+    static final int MAX_LEVEL = 6;
+
+    private final Pool pool;
+    private final CampaignAccess access;
+
+    public ReportService(Pool pool, CampaignAccess access) {
+        this.pool = pool;
+        this.access = access;
+    }
+
+    public Uni<Report> report(long campaignId, String groupBy, int level, Scope scope) {
+        if (!GROUPS.contains(groupBy)) {
+            throw ProblemException.invalid("groupBy", "one of " + String.join(", ", GROUPS.stream().sorted().toList()));
+        }
+        if (level < 1 || level > MAX_LEVEL) {
+            throw ProblemException.invalid("level", "between 1 and " + MAX_LEVEL);
+        }
+        Uni<List<ReportRow>> rows = access.require(campaignId, scope)
+                .flatMap(ok -> "locality".equals(groupBy) ? byLocality(campaignId, level, scope) : byValue(campaignId, groupBy, scope));
+        return rows.map(list -> new Report(campaignId, groupBy, "locality".equals(groupBy) ? level : null, total(list), list));
+    }
+
+    /** Localities at {@code level} below the campaign's, ranked by completion rate, then completions, then name. */
+    public Uni<Leaderboard> leaderboard(long campaignId, int level, Scope scope) {
+        return report(campaignId, "locality", level, scope).map(report -> {
+            List<ReportRow> sorted = new ArrayList<>(report.rows().stream().filter(r -> !r.key().isEmpty()).toList());
+            sorted.sort(Comparator.comparingDouble(ReportRow::completionRate).reversed()
+                    .thenComparing(Comparator.comparingLong(ReportRow::completed).reversed())
+                    .thenComparing(ReportRow::name));
+            List<LeaderboardRow> ranked = new ArrayList<>();
+            for (int i = 0; i < sorted.size(); i++) {
+                ReportRow r = sorted.get(i);
+                ReportRow previous = i == 0 ? null : sorted.get(i - 1);
+                // Equal rate and count share a rank (1, 2, 2, 4).
+                int rank = previous != null && previous.completionRate() == r.completionRate()
+                        && previous.completed() == r.completed() ? ranked.get(i - 1).rank() : i + 1;
+                ranked.add(new LeaderboardRow(rank, r.key(), r.name(), r.enrolled(), r.completed(), r.completionRate()));
+            }
+            return new Leaderboard(campaignId, level, ranked);
+        });
+    }
+
+    /** Fails with 404 unless the campaign is visible in the scope. */
+    public Uni<Void> visible(long campaignId, Scope scope) {
+        return access.require(campaignId, scope);
+    }
+
+    /** The campaign's totals in the scope. */
+    public Uni<Counts> totals(long campaignId, Scope scope) {
+        return pool.preparedQuery("""
+                        SELECT coalesce(sum(rc.enrolled), 0) AS enrolled, coalesce(sum(rc.activated), 0) AS activated,
+                               coalesce(sum(rc.started), 0) AS started, coalesce(sum(rc.completed), 0) AS completed
+                        FROM report_counter rc JOIN locality l ON l.code = rc.locality_code
+                        WHERE rc.campaign_id = $1 AND rc.dimension = 'locality' AND l.path LIKE ANY($2)""")
+                .execute(Tuple.of(campaignId, scope.patterns()))
+                .map(rows -> Counts.of(rows.iterator().next()));
+    }
+
+    private Uni<List<ReportRow>> byLocality(long campaignId, int level, Scope scope) {
+        return pool.preparedQuery("""
+                        WITH c AS (SELECT l.path FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1),
+                        sums AS (
+                            SELECT split_part(l.path, '/', cardinality(string_to_array(trim(BOTH '/' FROM c.path), '/')) + $3 + 1) AS key,
+                                   sum(rc.enrolled) AS enrolled, sum(rc.activated) AS activated, sum(rc.started) AS started,
+                                   sum(rc.completed) AS completed
+                            FROM c, report_counter rc JOIN locality l ON l.code = rc.locality_code
+                            WHERE rc.campaign_id = $1 AND rc.dimension = 'locality' AND l.path LIKE ANY($2)
+                            GROUP BY 1 HAVING sum(rc.enrolled) > 0)
+                        SELECT s.*, n.name FROM sums s LEFT JOIN locality n ON n.code = s.key ORDER BY s.key""")
+                .execute(Tuple.of(campaignId, scope.patterns(), level))
+                .map(rows -> {
+                    List<ReportRow> list = new ArrayList<>();
+                    for (Row r : rows) {
+                        String key = r.getString("key");
+                        // Learners registered above this level (say, at a commune when villages are asked for).
+                        String name = key.isEmpty() ? "(ở cấp trên)" : r.getString("name");
+                        list.add(ReportRow.of(key, name, Counts.of(r)));
+                    }
+                    return list;
+                });
+    }
+
+    private Uni<List<ReportRow>> byValue(long campaignId, String dimension, Scope scope) {
+        return pool.preparedQuery("""
+                        SELECT rc.value AS key, sum(rc.enrolled) AS enrolled, sum(rc.activated) AS activated,
+                               sum(rc.started) AS started, sum(rc.completed) AS completed
+                        FROM report_counter rc JOIN locality l ON l.code = rc.locality_code
+                        WHERE rc.campaign_id = $1 AND rc.dimension = $2 AND l.path LIKE ANY($3)
+                        GROUP BY rc.value HAVING sum(rc.enrolled) > 0 ORDER BY rc.value""")
+                .execute(Tuple.of(campaignId, dimension, scope.patterns()))
+                .flatMap(rows -> names(campaignId, dimension).map(names -> {
+                    List<ReportRow> list = new ArrayList<>();
+                    for (Row r : rows) {
+                        String key = r.getString("key");
+                        String name = key.isEmpty() ? "(chưa rõ)" : names.getOrDefault(key, key);
+                        list.add(ReportRow.of(key, name, Counts.of(r)));
+                    }
+                    return list;
+                }));
+    }
+
+    private static final Map<String, String> GENDERS = Map.of("MALE", "Nam", "FEMALE", "Nữ", "OTHER", "Khác");
+
+    private Uni<Map<String, String>> names(long campaignId, String dimension) {
+        if ("gender".equals(dimension)) {
+            return Uni.createFrom().item(GENDERS);
+        }
+        if ("nominatedBy".equals(dimension)) {
+            Map<String, String> names = new HashMap<>();
+            for (NominatingBody body : NominatingBody.values()) {
+                names.put(body.name(), body.vietnameseName());
+            }
+            return Uni.createFrom().item(names);
+        }
+        if (!"wave".equals(dimension)) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery("SELECT id::text, name FROM wave WHERE campaign_id = $1").execute(Tuple.of(campaignId))
+                .map(rows -> {
+                    Map<String, String> names = new HashMap<>();
+                    rows.forEach(r -> names.put(r.getString(0), r.getString(1)));
+                    return names;
+                });
+    }
+
+    private static Counts total(List<ReportRow> rows) {
+        long enrolled = 0;
+        long activated = 0;
+        long started = 0;
+        long completed = 0;
+        for (ReportRow r : rows) {
+            enrolled += r.enrolled();
+            activated += r.activated();
+            started += r.started();
+            completed += r.completed();
+        }
+        return Counts.of(enrolled, activated, started, completed);
+    }
+}
