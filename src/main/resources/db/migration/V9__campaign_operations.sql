@@ -46,13 +46,16 @@ RETURNS TABLE (dimension text, value text) LANGUAGE sql IMMUTABLE AS $$
            ('ethnicity', coalesce(ethnicity, ''))
 $$;
 
--- Adds the contributions of (campaign, learner, sign) rows: +1 for a state that now holds, -1 for one that no longer does.
-CREATE FUNCTION report_apply(changes jsonb) RETURNS void LANGUAGE sql AS $$
+-- One enrolment's contribution: +1 (sign) for the states it now holds, -1 for the ones it no longer does.
+CREATE TYPE report_change AS (campaign_id bigint, locality_code text, wave_id bigint, nominated_by text,
+    target_group text, gender text, ethnicity text, activated int, started int, completed int, sign int);
+
+-- Adds up contributions (an array, not jsonb: a million-row change stays far below the size limits).
+CREATE FUNCTION report_apply(changes report_change[]) RETURNS void LANGUAGE sql AS $$
     INSERT INTO report_counter AS rc (campaign_id, dimension, value, locality_code, enrolled, activated, started, completed)
     SELECT x.campaign_id, k.dimension, k.value, x.locality_code, sum(x.sign), sum(x.sign * x.activated),
            sum(x.sign * x.started), sum(x.sign * x.completed)
-    FROM jsonb_to_recordset(changes) AS x(campaign_id bigint, locality_code text, wave_id bigint, nominated_by text,
-         target_group text, gender text, ethnicity text, activated int, started int, completed int, sign int)
+    FROM unnest(changes) AS x
     CROSS JOIN LATERAL report_keys(x.wave_id, x.nominated_by, x.target_group, x.gender, x.ethnicity) k
     GROUP BY 1, 2, 3, 4
     HAVING sum(x.sign) <> 0 OR sum(x.sign * x.activated) <> 0 OR sum(x.sign * x.started) <> 0
@@ -64,23 +67,23 @@ CREATE FUNCTION report_apply(changes jsonb) RETURNS void LANGUAGE sql AS $$
 $$;
 
 CREATE FUNCTION enrolment_counters() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changes jsonb;
+DECLARE changes report_change[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        SELECT jsonb_agg(to_jsonb(r)) INTO changes FROM (
+        SELECT array_agg(r::report_change) INTO changes FROM (
             SELECT n.campaign_id, le.locality_code, n.wave_id, n.nominated_by, n.target_group, le.gender, le.ethnicity,
                    (le.activated_at IS NOT NULL)::int AS activated, (n.started_at IS NOT NULL)::int AS started,
                    (n.completed_at IS NOT NULL)::int AS completed, 1 AS sign
             FROM new_rows n JOIN learner le ON le.id = n.learner_id) r;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT jsonb_agg(to_jsonb(r)) INTO changes FROM (
+        SELECT array_agg(r::report_change) INTO changes FROM (
             SELECT o.campaign_id, le.locality_code, o.wave_id, o.nominated_by, o.target_group, le.gender, le.ethnicity,
                    (le.activated_at IS NOT NULL)::int AS activated, (o.started_at IS NOT NULL)::int AS started,
                    (o.completed_at IS NOT NULL)::int AS completed, -1 AS sign
             FROM old_rows o JOIN learner le ON le.id = o.learner_id) r;
     ELSE
         -- Old rows count -1 and new rows +1; what did not change cancels out in report_apply.
-        SELECT jsonb_agg(to_jsonb(r)) INTO changes FROM (
+        SELECT array_agg(r::report_change) INTO changes FROM (
             SELECT o.campaign_id, le.locality_code, o.wave_id, o.nominated_by, o.target_group, le.gender, le.ethnicity,
                    (le.activated_at IS NOT NULL)::int AS activated, (o.started_at IS NOT NULL)::int AS started,
                    (o.completed_at IS NOT NULL)::int AS completed, -1 AS sign
@@ -105,9 +108,9 @@ CREATE TRIGGER enrolment_counters_delete AFTER DELETE ON enrolment REFERENCING O
 
 -- A learner's own columns move all their enrolments between counter rows.
 CREATE FUNCTION learner_counters() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE changes jsonb;
+DECLARE changes report_change[];
 BEGIN
-    SELECT jsonb_agg(to_jsonb(r)) INTO changes FROM (
+    SELECT array_agg(r::report_change) INTO changes FROM (
         SELECT e.campaign_id, o.locality_code, e.wave_id, e.nominated_by, e.target_group, o.gender, o.ethnicity,
                (o.activated_at IS NOT NULL)::int AS activated, (e.started_at IS NOT NULL)::int AS started,
                (e.completed_at IS NOT NULL)::int AS completed, -1 AS sign
@@ -126,11 +129,11 @@ CREATE TRIGGER learner_counters_update AFTER UPDATE ON learner REFERENCING OLD T
     FOR EACH STATEMENT EXECUTE FUNCTION learner_counters();
 
 -- Counters for what is already there.
-SELECT report_apply(coalesce((SELECT jsonb_agg(to_jsonb(r)) FROM (
+SELECT report_apply(coalesce((SELECT array_agg(r::report_change) FROM (
     SELECT e.campaign_id, le.locality_code, e.wave_id, e.nominated_by, e.target_group, le.gender, le.ethnicity,
            (le.activated_at IS NOT NULL)::int AS activated, (e.started_at IS NOT NULL)::int AS started,
            (e.completed_at IS NOT NULL)::int AS completed, 1 AS sign
-    FROM enrolment e JOIN learner le ON le.id = e.learner_id) r), '[]'::jsonb));
+    FROM enrolment e JOIN learner le ON le.id = e.learner_id) r), '{}'::report_change[]));
 
 -- Where learners of a locality (and everything below it without its own) get help.
 CREATE TABLE locality_support (
