@@ -30,12 +30,22 @@ public class ReportService {
     public static final Set<String> GROUPS = Set.of("locality", "nominatedBy", "targetGroup", "wave", "gender", "ethnicity");
     static final int MAX_LEVEL = 6;
 
+    private static final int MAX_CACHED = 10_000;
+
     private final Pool pool;
     private final CampaignAccess access;
+    private final long cacheNanos;
+    /** Recent answers per campaign, grouping, level and scope: a room of supporters refreshing one dashboard costs one query. */
+    private final Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ReportService(Pool pool, CampaignAccess access) {
+    private record Cached(Uni<List<ReportRow>> rows, long loadedNanos) {}
+
+    public ReportService(Pool pool, CampaignAccess access,
+                         @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.report.cache-ttl")
+                         java.time.Duration cacheTtl) {
         this.pool = pool;
         this.access = access;
+        this.cacheNanos = cacheTtl.toNanos();
     }
 
     public Uni<Report> report(long campaignId, String groupBy, int level, Scope scope) {
@@ -45,8 +55,9 @@ public class ReportService {
         if (level < 1 || level > MAX_LEVEL) {
             throw ProblemException.invalid("level", "between 1 and " + MAX_LEVEL);
         }
-        Uni<List<ReportRow>> rows = access.require(campaignId, scope)
-                .flatMap(ok -> "locality".equals(groupBy) ? byLocality(campaignId, level, scope) : byValue(campaignId, groupBy, scope));
+        Uni<List<ReportRow>> rows = access.require(campaignId, scope).flatMap(ok -> cached(
+                campaignId + "|" + groupBy + "|" + level + "|" + String.join(",", scope.patterns()),
+                () -> "locality".equals(groupBy) ? byLocality(campaignId, level, scope) : byValue(campaignId, groupBy, scope)));
         return rows.map(list -> new Report(campaignId, groupBy, "locality".equals(groupBy) ? level : null, total(list), list));
     }
 
@@ -68,6 +79,24 @@ public class ReportService {
             }
             return new Leaderboard(campaignId, level, ranked);
         });
+    }
+
+    private Uni<List<ReportRow>> cached(String key, java.util.function.Supplier<Uni<List<ReportRow>>> load) {
+        if (cacheNanos <= 0) {
+            return load.get();
+        }
+        long now = System.nanoTime();
+        Cached entry = cache.get(key);
+        if (entry == null || now - entry.loadedNanos() >= cacheNanos) {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            // Memoized: callers arriving while it loads share the one query; a failure is not kept.
+            Uni<List<ReportRow>> shared = load.get().onFailure().invoke(e -> cache.remove(key)).memoize().indefinitely();
+            entry = new Cached(shared, now);
+            cache.put(key, entry);
+        }
+        return entry.rows();
     }
 
     /** Fails with 404 unless the campaign is visible in the scope. */

@@ -59,7 +59,17 @@ class OpenApiTest {
             new String[] {"/api/v1/certificates/{serial}.pdf", "get"},
             new String[] {"/api/v1/certificates/{serial}/revoke", "post"},
             new String[] {"/api/v1/public/certificates/{serial}", "get"},
-            new String[] {"/verify/{serial}", "get"});
+            new String[] {"/verify/{serial}", "get"},
+            new String[] {"/api/v1/campaigns/{id}/report", "get"},
+            new String[] {"/api/v1/campaigns/{id}/leaderboard", "get"},
+            new String[] {"/api/v1/campaigns/{id}/live", "get"},
+            new String[] {"/api/v1/campaigns/{id}/at-risk", "get"},
+            new String[] {"/api/v1/campaigns/{id}/wave-plan", "post"},
+            new String[] {"/api/v1/campaigns/{id}/wave-plan/apply", "post"},
+            new String[] {"/api/v1/localities/{code}/support", "put"},
+            new String[] {"/api/v1/localities/{code}/support", "get"},
+            new String[] {"/api/v1/me/support", "get"},
+            new String[] {"/api/v1/announcements", "post"});
 
     @Test
     void everyEndpointIsDescribedWithItsSchemas() {

@@ -41,9 +41,12 @@ public class LessonStreamResource {
     private final CurrentUser user;
     private final Json json;
     private final ProgressService progress;
+    private final org.phocap.campaign.AnnouncementService announcements;
 
     public LessonStreamResource(CourseService courses, WaveService waves, StreamEvents events, StreamHub hub,
-                                CurrentUser user, Json json, ProgressService progress) {
+                                CurrentUser user, Json json, ProgressService progress,
+                                org.phocap.campaign.AnnouncementService announcements) {
+        this.announcements = announcements;
         this.progress = progress;
         this.courses = courses;
         this.waves = waves;
@@ -77,7 +80,8 @@ public class LessonStreamResource {
     private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId) {
         // The head is read first: an event committed after it is delivered live or replayed, never lost.
         return events.head(courseId).flatMap(head -> Uni.combine().all()
-                .unis(waves.isOpenFor(learnerId, Instant.now()), progress.courseProgress(learnerId, course)).asTuple()
+                .unis(waves.isOpenFor(learnerId, Instant.now()), progress.courseProgress(learnerId, course),
+                        announcements.currentFor(learnerId, courseId)).asTuple()
                 .map(loaded -> {
             boolean open = loaded.getItem1();
             Map<Long, CourseProgress.LessonProgress> states = new HashMap<>();
@@ -92,6 +96,8 @@ public class LessonStreamResource {
                             state != null && state.completed(), !open))));
                 }
             }
+            // Announcements still current, for a learner who was not connected when they were sent.
+            loaded.getItem3().forEach(data -> first.add(new StreamEvent(head, courseId, learnerId, "announcement", data)));
             first.add(new StreamEvent(head, courseId, learnerId, "ready",
                     json.write(java.util.Map.of("courseId", courseId, "version", course.version(), "lessons", position))));
             return new StreamHub.Start(first, head);

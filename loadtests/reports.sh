@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Report benchmark (issue 7, acceptance 2): report and leaderboard latency with 1,000,000 enrolled
+# learners across 10,021 localities (loadtests/reports-data.sql, loaded through the same triggers
+# that keep the report counters during roster imports).
+#
+# The server (default jar, -Xmx384m) runs on the machine's PostgreSQL (fresh database phocap_bench,
+# demo data too). Gatling (loadtests/gatling, ReportSimulation, its own JVM) then has CONCURRENCY
+# (default 8) staff clients ask for every kind of report and leaderboard back to back for SECONDS
+# (default 60), as the ADMIN (whole province) and as a district supporter. Target: p99 <= 200 ms.
+# Measured with the default 2 s report cache, then with the cache off at CONCURRENCY and at 2 clients.
+# Usage: loadtests/reports.sh [CONCURRENCY] [SECONDS]
+source "$(dirname "$0")/heartbeat-env.sh"
+CONCURRENCY=${1:-8}
+SECONDS_RUN=${2:-60}
+trap 'stop_server' EXIT
+
+fresh_database
+start_server "$WORK/reports-server.log"
+echo "== loading 1,000,000 learners (about a minute)"
+LOAD_START=$(date +%s)
+psql -d "$DB" -qX -v ON_ERROR_STOP=1 -f loadtests/reports-data.sql | grep -E '^Time' | tail -3
+echo "loaded in $(( $(date +%s) - LOAD_START )) s"
+CAMPAIGN=$(psql_q "SELECT max(id) FROM campaign")
+echo "campaign $CAMPAIGN: $(psql_q "SELECT count(*) FROM enrolment WHERE campaign_id = $CAMPAIGN") enrolled, \
+$(psql_q "SELECT count(*) FROM locality") localities, $(psql_q "SELECT count(*) FROM report_counter WHERE campaign_id = $CAMPAIGN") counter rows \
+($(psql_q "SELECT pg_size_pretty(pg_total_relation_size('report_counter'))"))"
+echo "counters equal a fresh count: $(psql_q "SELECT (SELECT sum(completed) FROM report_counter WHERE campaign_id = $CAMPAIGN AND dimension = 'locality')
+   = (SELECT count(completed_at) FROM enrolment WHERE campaign_id = $CAMPAIGN)")"
+
+login() {
+  curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$2\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/'
+}
+ADMIN=$(login admin "$PASSWORD")
+curl -sf "localhost:$PORT/api/v1/staff" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"bench-district\",\"password\":\"$PASSWORD\",\"role\":\"SUPPORTER\",\"scope\":[\"BP07\"],\"fullName\":\"Huyện 7\"}" > /dev/null
+SUPPORTER=$(login bench-district "$PASSWORD")
+echo "one report as the admin: $(curl -s -o /dev/null -w '%{time_total}s' "localhost:$PORT/api/v1/campaigns/$CAMPAIGN/report?groupBy=locality&level=3" -H "Authorization: Bearer $ADMIN")"
+curl -s "localhost:$PORT/api/v1/campaigns/$CAMPAIGN/report" -H "Authorization: Bearer $ADMIN" | head -c 300; echo
+
+gatling() {
+  ./mvnw -q -ntp -f loadtests/gatling/pom.xml gatling:test -Dgatling.simulationClass=phocap.ReportSimulation \
+    -DbaseUrl="http://127.0.0.1:$PORT" -DcampaignId="$CAMPAIGN" -DadminToken="$ADMIN" -DsupporterToken="$SUPPORTER" "$@" 2>&1 \
+    | grep -vE '^\s*$|Simulation .* started|Parsing log|Generating reports|Please open' || true
+}
+measure() {
+  echo "== warm-up (not recorded): 20 s"
+  gatling -Dconcurrency="$1" -Dseconds=20 | grep -E 'mean throughput' || true
+  echo "== $1 staff clients for $SECONDS_RUN s ($2)"
+  gatling -Dconcurrency="$1" -Dseconds="$SECONDS_RUN" | sed -n '/Global Information/,/^=*$/p;/Assertion/p;/global:/p' | awk '!seen[$0]++'
+  echo "server peak RSS: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
+}
+measure "$CONCURRENCY" "reports cached for 2 s, the default"
+stop_server
+echo "== the same server with the report cache off (PHOCAP_REPORT_CACHE_TTL=PT0S): every call sums the counters"
+start_server "$WORK/reports-server-nocache.log" PHOCAP_REPORT_CACHE_TTL=PT0S
+ADMIN=$(login admin "$PASSWORD")
+SUPPORTER=$(login bench-district "$PASSWORD")
+measure "$CONCURRENCY" "no cache"
+measure 2 "no cache"

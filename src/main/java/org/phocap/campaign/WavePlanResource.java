@@ -1,0 +1,49 @@
+package org.phocap.campaign;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.phocap.auth.CurrentUser;
+import org.phocap.auth.Role;
+import org.phocap.campaign.WavePlanDtos.PlanRequest;
+import org.phocap.campaign.WavePlanDtos.WavePlan;
+import org.phocap.locality.LocalityService;
+
+@Path("/api/v1/campaigns/{id}/wave-plan")
+@RolesAllowed(Role.ADMIN)
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class WavePlanResource {
+    private final WavePlanService plans;
+    private final LocalityService localities;
+    private final CurrentUser user;
+
+    public WavePlanResource(WavePlanService plans, LocalityService localities, CurrentUser user) {
+        this.plans = plans;
+        this.localities = localities;
+        this.user = user;
+    }
+
+    @POST
+    @Operation(summary = "Proposes waves for the learners not yet studying: within maxConcurrent and every support "
+            + "group's load, communes kept whole where they fit, as few waves as it can; changes nothing")
+    public Uni<WavePlan> propose(@PathParam("id") long id, @Valid @NotNull PlanRequest request) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> plans.propose(id, request, scope));
+    }
+
+    @POST
+    @Path("/apply")
+    @Operation(summary = "Creates the proposed waves and assigns their learners; learners in an opened wave stay; "
+            + "future waves left empty are removed")
+    public Uni<WavePlan> apply(@PathParam("id") long id, @Valid @NotNull PlanRequest request) {
+        return localities.scopeOf(user.scope()).flatMap(scope -> plans.apply(id, request, scope));
+    }
+}
