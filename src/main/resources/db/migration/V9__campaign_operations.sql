@@ -21,16 +21,24 @@ CREATE INDEX enrolment_not_started_idx ON enrolment (campaign_id) WHERE started_
 CREATE INDEX enrolment_studying_idx ON enrolment (campaign_id, wave_id) WHERE started_at IS NOT NULL AND completed_at IS NULL;
 CREATE INDEX learner_presence_seen_idx ON learner_presence (seen_at);
 
+-- The trigger queries reach learners and enrolments through LATERAL ... OFFSET 0: a nested loop
+-- over the changed rows with an index lookup each, never a scan of a big table per statement
+-- (the planner may otherwise hash-join a 1,000-row batch against every learner). They run through
+-- EXECUTE so each statement is planned for the tables as they are now: a cached plan made while
+-- a table was nearly empty (the first batches of an import) would keep scanning it as it grows.
+
 -- Report counters: per campaign, per learner locality, per report dimension and its value, the
 -- learners enrolled / activated / started / completed. Reports sum these rows (one per locality
 -- and value) instead of counting learners. Triggers keep them exact in the same transaction as
 -- every change, with one ordered statement per change (transition tables), so bulk imports stay
 -- cheap and concurrent writers take row locks in the same order.
+-- No foreign keys and byte-wise ("C") keys: the rows are derived data, and an import batch touches
+-- a couple of thousand of them, where key checks and locale-aware sorting cost more than the sums.
 CREATE TABLE report_counter (
-    campaign_id   bigint      NOT NULL REFERENCES campaign (id),
-    dimension     varchar(16) NOT NULL,
-    value         varchar(100) NOT NULL,
-    locality_code varchar(32) NOT NULL,
+    campaign_id   bigint      NOT NULL,
+    dimension     varchar(16) COLLATE "C" NOT NULL,
+    value         varchar(100) COLLATE "C" NOT NULL,
+    locality_code varchar(32) COLLATE "C" NOT NULL,
     enrolled      integer     NOT NULL DEFAULT 0,
     activated     integer     NOT NULL DEFAULT 0,
     started       integer     NOT NULL DEFAULT 0,
@@ -53,10 +61,14 @@ CREATE TYPE report_change AS (campaign_id bigint, locality_code text, wave_id bi
 -- Adds up contributions (an array, not jsonb: a million-row change stays far below the size limits).
 CREATE FUNCTION report_apply(changes report_change[]) RETURNS void LANGUAGE sql AS $$
     INSERT INTO report_counter AS rc (campaign_id, dimension, value, locality_code, enrolled, activated, started, completed)
-    SELECT x.campaign_id, k.dimension, k.value, x.locality_code, sum(x.sign), sum(x.sign * x.activated),
+    SELECT x.campaign_id, k.dimension COLLATE "C", k.value COLLATE "C", x.locality_code COLLATE "C", sum(x.sign),
+           sum(x.sign * x.activated),
            sum(x.sign * x.started), sum(x.sign * x.completed)
     FROM unnest(changes) AS x
-    CROSS JOIN LATERAL report_keys(x.wave_id, x.nominated_by, x.target_group, x.gender, x.ethnicity) k
+    -- The same keys as report_keys(), written in line: a function call per row costs more than the rest.
+    CROSS JOIN LATERAL (VALUES ('locality', ''), ('wave', coalesce(x.wave_id::text, '')),
+        ('nominatedBy', coalesce(x.nominated_by, '')), ('targetGroup', coalesce(x.target_group, '')),
+        ('gender', coalesce(x.gender, '')), ('ethnicity', coalesce(x.ethnicity, ''))) AS k(dimension, value)
     GROUP BY 1, 2, 3, 4
     HAVING sum(x.sign) <> 0 OR sum(x.sign * x.activated) <> 0 OR sum(x.sign * x.started) <> 0
         OR sum(x.sign * x.completed) <> 0
@@ -70,28 +82,32 @@ CREATE FUNCTION enrolment_counters() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE changes report_change[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(r::report_change) INTO changes FROM (
+        -- A roster import counts its new enrolments in one statement at its end.
+        IF current_setting('phocap.defer_enrolment_counters', true) = 'on' THEN
+            RETURN NULL;
+        END IF;
+        EXECUTE $q$SELECT array_agg(r::report_change) FROM (
             SELECT n.campaign_id, le.locality_code, n.wave_id, n.nominated_by, n.target_group, le.gender, le.ethnicity,
                    (le.activated_at IS NOT NULL)::int AS activated, (n.started_at IS NOT NULL)::int AS started,
                    (n.completed_at IS NOT NULL)::int AS completed, 1 AS sign
-            FROM new_rows n JOIN learner le ON le.id = n.learner_id) r;
+            FROM new_rows n CROSS JOIN LATERAL (SELECT * FROM learner WHERE id = n.learner_id OFFSET 0) le) r$q$ INTO changes;
     ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(r::report_change) INTO changes FROM (
+        EXECUTE $q$SELECT array_agg(r::report_change) FROM (
             SELECT o.campaign_id, le.locality_code, o.wave_id, o.nominated_by, o.target_group, le.gender, le.ethnicity,
                    (le.activated_at IS NOT NULL)::int AS activated, (o.started_at IS NOT NULL)::int AS started,
                    (o.completed_at IS NOT NULL)::int AS completed, -1 AS sign
-            FROM old_rows o JOIN learner le ON le.id = o.learner_id) r;
+            FROM old_rows o CROSS JOIN LATERAL (SELECT * FROM learner WHERE id = o.learner_id OFFSET 0) le) r$q$ INTO changes;
     ELSE
         -- Old rows count -1 and new rows +1; what did not change cancels out in report_apply.
-        SELECT array_agg(r::report_change) INTO changes FROM (
+        EXECUTE $q$SELECT array_agg(r::report_change) FROM (
             SELECT o.campaign_id, le.locality_code, o.wave_id, o.nominated_by, o.target_group, le.gender, le.ethnicity,
                    (le.activated_at IS NOT NULL)::int AS activated, (o.started_at IS NOT NULL)::int AS started,
                    (o.completed_at IS NOT NULL)::int AS completed, -1 AS sign
-            FROM old_rows o JOIN learner le ON le.id = o.learner_id
+            FROM old_rows o CROSS JOIN LATERAL (SELECT * FROM learner WHERE id = o.learner_id OFFSET 0) le
             UNION ALL
             SELECT n.campaign_id, le.locality_code, n.wave_id, n.nominated_by, n.target_group, le.gender, le.ethnicity,
                    (le.activated_at IS NOT NULL)::int, (n.started_at IS NOT NULL)::int, (n.completed_at IS NOT NULL)::int, 1
-            FROM new_rows n JOIN learner le ON le.id = n.learner_id) r;
+            FROM new_rows n CROSS JOIN LATERAL (SELECT * FROM learner WHERE id = n.learner_id OFFSET 0) le) r$q$ INTO changes;
     END IF;
     IF changes IS NOT NULL THEN
         PERFORM report_apply(changes);
@@ -110,15 +126,15 @@ CREATE TRIGGER enrolment_counters_delete AFTER DELETE ON enrolment REFERENCING O
 CREATE FUNCTION learner_counters() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE changes report_change[];
 BEGIN
-    SELECT array_agg(r::report_change) INTO changes FROM (
+    EXECUTE $q$SELECT array_agg(r::report_change) FROM (
         SELECT e.campaign_id, o.locality_code, e.wave_id, e.nominated_by, e.target_group, o.gender, o.ethnicity,
                (o.activated_at IS NOT NULL)::int AS activated, (e.started_at IS NOT NULL)::int AS started,
                (e.completed_at IS NOT NULL)::int AS completed, -1 AS sign
-        FROM old_rows o JOIN enrolment e ON e.learner_id = o.id
+        FROM old_rows o CROSS JOIN LATERAL (SELECT * FROM enrolment WHERE learner_id = o.id OFFSET 0) e
         UNION ALL
         SELECT e.campaign_id, n.locality_code, e.wave_id, e.nominated_by, e.target_group, n.gender, n.ethnicity,
                (n.activated_at IS NOT NULL)::int, (e.started_at IS NOT NULL)::int, (e.completed_at IS NOT NULL)::int, 1
-        FROM new_rows n JOIN enrolment e ON e.learner_id = n.id) r;
+        FROM new_rows n CROSS JOIN LATERAL (SELECT * FROM enrolment WHERE learner_id = n.id OFFSET 0) e) r$q$ INTO changes;
     IF changes IS NOT NULL THEN
         PERFORM report_apply(changes);
     END IF;

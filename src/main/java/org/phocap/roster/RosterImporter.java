@@ -135,6 +135,9 @@ public class RosterImporter {
     }
 
     private void importRows(SqlConnection conn, Job job, ImportProgress progress) throws IOException {
+        // New enrolments are counted for reports once, at the end, instead of batch by batch
+        // (the enrolment trigger reads this setting; it lasts until the transaction ends).
+        conn.query("SET LOCAL phocap.defer_enrolment_counters = 'on'").execute().await().indefinitely();
         Map<String, String> paths = new HashMap<>();
         for (Row row : conn.query("SELECT code, path FROM locality").execute().await().indefinitely()) {
             paths.put(row.getString(0), row.getString(1));
@@ -142,6 +145,7 @@ public class RosterImporter {
         RosterValidator validator = new RosterValidator(paths, job.scope());
         List<RosterRow> valid = new ArrayList<>(batchSize);
         List<Rejection> rejects = new ArrayList<>(batchSize);
+        List<Long> newEnrolments = new ArrayList<>();
         int rows = 0;
         try (RowSource source = open(job)) {
             RawRow raw;
@@ -157,7 +161,7 @@ public class RosterImporter {
                     progress.rejected(i.rejection());
                 }
                 if (valid.size() >= batchSize) {
-                    write(conn, job, valid, progress);
+                    write(conn, job, valid, progress, newEnrolments);
                     valid.clear();
                 }
                 if (rejects.size() >= batchSize) {
@@ -166,8 +170,24 @@ public class RosterImporter {
                 }
             }
         }
-        write(conn, job, valid, progress);
+        write(conn, job, valid, progress, newEnrolments);
         ImportStore.saveRejects(conn, job.importId(), rejects).await().indefinitely();
+        countNewEnrolments(conn, job, newEnrolments);
+    }
+
+    /** Adds the enrolments this import created to the report counters, in one statement. */
+    private static void countNewEnrolments(SqlConnection conn, Job job, List<Long> learnerIds) {
+        conn.preparedQuery("""
+                        SELECT report_apply(coalesce(array_agg(r::report_change), '{}')) FROM (
+                            SELECT e.campaign_id, le.locality_code, e.wave_id, e.nominated_by, e.target_group, le.gender,
+                                   le.ethnicity, (le.activated_at IS NOT NULL)::int AS activated,
+                                   (e.started_at IS NOT NULL)::int AS started, (e.completed_at IS NOT NULL)::int AS completed,
+                                   1 AS sign
+                            FROM enrolment e JOIN learner le ON le.id = e.learner_id
+                            WHERE e.campaign_id = $1 AND e.learner_id = ANY($2)) r""")
+                .execute(Tuple.of(job.campaignId(), learnerIds.toArray(Long[]::new)))
+                .await().indefinitely();
+        conn.query("SET LOCAL phocap.defer_enrolment_counters = 'off'").execute().await().indefinitely();
     }
 
     private RowSource open(Job job) throws IOException {
@@ -179,7 +199,7 @@ public class RosterImporter {
     }
 
     /** Upserts learners by phone, then their enrolment in the campaign; counts by enrolment. */
-    private void write(SqlConnection conn, Job job, List<RosterRow> batch, ImportProgress progress) {
+    private void write(SqlConnection conn, Job job, List<RosterRow> batch, ImportProgress progress, List<Long> newEnrolments) {
         if (batch.isEmpty()) {
             return;
         }
@@ -216,7 +236,7 @@ public class RosterImporter {
                             nominated_by = excluded.nominated_by,
                             target_group = coalesce(excluded.target_group, enrolment.target_group),
                             import_id = excluded.import_id
-                        RETURNING (xmax = 0) AS inserted""")
+                        RETURNING (xmax = 0) AS inserted, learner_id""")
                 .execute(Tuple.of(job.campaignId(), job.importId(),
                         batch.stream().map(r -> ids.get(r.phone())).toArray(Long[]::new),
                         batch.stream().map(RosterRow::nominatedBy).toArray(String[]::new),
@@ -226,6 +246,7 @@ public class RosterImporter {
         for (Row row : enrolled) {
             if (row.getBoolean(0)) {
                 created++;
+                newEnrolments.add(row.getLong(1));
             }
         }
         progress.written(created, batch.size() - created);

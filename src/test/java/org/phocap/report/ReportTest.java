@@ -198,6 +198,13 @@ class ReportTest {
         }
         pool.preparedQuery("UPDATE learner SET gender = 'OTHER' WHERE id = (SELECT min(learner_id) FROM enrolment WHERE campaign_id = $1)")
                 .execute(Tuple.of(campaign)).await().indefinitely();
+        // A re-import changes two learners' gender and nominating body, and adds one learner.
+        String again = Api.ROSTER_HEADER + "Người Học 1,0990000001,1980,Nữ,Kinh," + commune(0) + ",YOUTH_UNION,\n"
+                + "Người Học 2,0990000002,1980,Nam,Kinh," + commune(0) + ",FARMERS_ASSOCIATION,\n"
+                + "Người Mới,0992999999,1990,Nữ,Tày," + commune(9) + ",VILLAGE,Nông dân\n";
+        long reimport = Api.upload(admin(), campaign, again.getBytes(StandardCharsets.UTF_8), "text/csv");
+        assertEquals(1, Api.finished(admin(), reimport).getInt("created"));
+        as(admin()).get("/api/v1/campaigns/" + campaign + "/report").then().body("totals.enrolled", equalTo(10_001));
         var stored = pool.preparedQuery("""
                         SELECT dimension, value, sum(enrolled), sum(activated), sum(started), sum(completed)
                         FROM report_counter WHERE campaign_id = $1 GROUP BY 1, 2 HAVING sum(enrolled) <> 0 ORDER BY 1, 2""")
