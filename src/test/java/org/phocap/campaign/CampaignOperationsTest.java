@@ -152,7 +152,7 @@ class CampaignOperationsTest {
         assertTrue(atRisk(admin(), "status=STALLED&idleHours=48").isEmpty());
 
         // Scope: the other district's supporter sees none of them; the CSV holds the same learners.
-        String otherDistrict = supporter("op-sup-d2", P + "2");
+        String otherDistrict = Api.supporter("op-sup-d2", P + "2");
         assertTrue(atRisk(otherDistrict, "status=NOT_STARTED").stream().noneMatch(ids::contains));
         assertTrue(as(otherDistrict).get("/api/v1/campaigns/" + campaign + "/at-risk?status=NOT_STARTED&size=500").then()
                 .extract().jsonPath().getList("items.localityCode", String.class).stream().allMatch(c -> c.startsWith(P + "2")));
@@ -181,7 +181,7 @@ class CampaignOperationsTest {
         as(elsewhere.token()).get("/api/v1/me/support").then().statusCode(200).body("localityCode", equalTo(P))
                 .body("hotline", equalTo("1900 1234"));
         // A supporter acts only inside their scope; bad links and numbers are refused.
-        String otherDistrict = supporter("op-sup-d2b", P + "2");
+        String otherDistrict = Api.supporter("op-sup-d2b", P + "2");
         as(otherDistrict).contentType(ContentType.JSON).body(Map.of("contacts", List.of()))
                 .put("/api/v1/localities/" + P + "1-1/support").then().statusCode(404);
         as(otherDistrict).contentType(ContentType.JSON).body(Map.of("hotline", "0211 3 999 999", "contacts", List.of()))
@@ -228,7 +228,7 @@ class CampaignOperationsTest {
             assertTrue(shown.stream().anyMatch(d -> d.contains("Toàn tỉnh")), shown.toString());
         }
         // Scope and validation.
-        String otherDistrict = supporter("op-sup-d2c", P + "2");
+        String otherDistrict = Api.supporter("op-sup-d2c", P + "2");
         as(otherDistrict).contentType(ContentType.JSON).body(Map.of("campaignId", campaign, "localityCode", P + "1", "text", "x"))
                 .post("/api/v1/announcements").then().statusCode(400).body("errors[0].field", equalTo("localityCode"));
         as(otherDistrict).contentType(ContentType.JSON).body(Map.of("campaignId", campaign, "text", "x"))
@@ -253,13 +253,4 @@ class CampaignOperationsTest {
         return as(admin()).contentType(ContentType.JSON).body(body).put("/api/v1/localities/" + code + "/support");
     }
 
-    static String supporter(String username, String scope) {
-        String password = "supporter-pass-" + username;
-        int status = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", password, "role", "SUPPORTER", "scope", List.of(scope),
-                        "fullName", "Hỗ trợ " + scope))
-                .post("/api/v1/staff").statusCode();
-        assertTrue(status == 201 || status == 409, "staff create: " + status);
-        return Api.login(username, password).getString("accessToken");
-    }
 }

@@ -224,8 +224,8 @@ class CertificateTest {
         as(holder.token()).get(path).then().statusCode(200);
         as(admin()).get(path).then().statusCode(200);
         as(other.token()).get(path).then().statusCode(404).contentType("application/problem+json");
-        as(supporter("ct-sup-d2", COURSE.p + "2")).get(path).then().statusCode(200);
-        as(supporter("ct-sup-d1", COURSE.p + "1")).get(path).then().statusCode(404);
+        as(Api.supporter("ct-sup-d2", COURSE.p + "2")).get(path).then().statusCode(200);
+        as(Api.supporter("ct-sup-d1", COURSE.p + "1")).get(path).then().statusCode(404);
         RestAssured.given().get(path).then().statusCode(401);
         as(holder.token()).get("/api/v1/certificates/" + mistype(serial) + ".pdf").then().statusCode(404)
                 .body("type", endsWith("/certificate-not-found"));
@@ -260,7 +260,7 @@ class CertificateTest {
         assertEquals(unknownBefore + 1, metric("unknown"));
 
         String revoke = "/api/v1/certificates/" + serial + "/revoke";
-        as(supporter("ct-sup-all", COURSE.p)).contentType(ContentType.JSON).body(Map.of("reason", "x")).post(revoke)
+        as(Api.supporter("ct-sup-all", COURSE.p)).contentType(ContentType.JSON).body(Map.of("reason", "x")).post(revoke)
                 .then().statusCode(403);
         as(admin()).contentType(ContentType.JSON).body(Map.of("reason", " ")).post(revoke).then().statusCode(400);
         RestAssured.given().get("/api/v1/public/certificates/" + serial).then().body("valid", equalTo(true));
@@ -318,7 +318,7 @@ class CertificateTest {
         List<String> district2 = as(admin()).get(base + "&localityCode=" + COURSE.p + "2&size=500").then().statusCode(200)
                 .extract().jsonPath().getList("items.serial");
         assertTrue(district2.contains(s2) && !district2.contains(s1), district2.toString());
-        List<String> supporter = as(supporter("ct-sup-list", COURSE.p + "1")).get(base + "&size=500").then().statusCode(200)
+        List<String> supporter = as(Api.supporter("ct-sup-list", COURSE.p + "1")).get(base + "&size=500").then().statusCode(200)
                 .extract().jsonPath().getList("items.serial");
         assertTrue(supporter.contains(s1) && !supporter.contains(s2), supporter.toString());
 
@@ -337,7 +337,7 @@ class CertificateTest {
                 + "revoked_at,revoke_reason", lines.get(0));
         assertEquals(serials, lines.subList(1, lines.size()).stream().map(line -> line.substring(0, line.indexOf(','))).toList());
         assertTrue(csv.contains("Ngô Văn Hai"), csv);
-        String supporterCsv = as(supporter("ct-sup-list2", COURSE.p + "1")).accept("text/csv").get(base).then()
+        String supporterCsv = as(Api.supporter("ct-sup-list2", COURSE.p + "1")).accept("text/csv").get(base).then()
                 .statusCode(200).extract().asString();
         assertEquals(supporter.size() + 1, supporterCsv.lines().count());
     }
@@ -370,15 +370,6 @@ class CertificateTest {
         return new String(chars);
     }
 
-    private static String supporter(String username, String scope) {
-        String password = "supporter-pass-" + username;
-        int status = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", password, "role", "SUPPORTER", "scope", List.of(scope),
-                        "fullName", "Hỗ trợ " + scope))
-                .post("/api/v1/staff").statusCode();
-        assertTrue(status == 201 || status == 409, "staff create: " + status);
-        return Api.login(username, password).getString("accessToken");
-    }
 
     private long count(String sql, Object arg) {
         Long n = pool.preparedQuery(sql).execute(Tuple.of(arg)).await().indefinitely().iterator().next().getLong(0);

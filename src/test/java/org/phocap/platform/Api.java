@@ -116,6 +116,19 @@ public final class Api {
                 .post("/api/v1/auth/activate").then().statusCode(200).extract().path("accessToken"));
     }
 
+    /** A SUPPORTER with the one locality subtree as scope (created on first use), and their access token. */
+    public static String supporter(String username, String scope) {
+        String password = Secrets.remember("supporter-pass-" + username);
+        int status = as(admin()).contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password, "role", "SUPPORTER", "scope", List.of(scope),
+                        "fullName", "Hỗ trợ " + scope))
+                .post("/api/v1/staff").statusCode();
+        if (status != 201 && status != 409) {
+            throw new AssertionError("staff create: " + status);
+        }
+        return login(username, password).getString("accessToken");
+    }
+
     /** A 10-digit Vietnamese mobile written the common way: 09 and eight digits. */
     public static String phone(int range, int n) {
         String phone = String.format("09%02d%06d", range, n);

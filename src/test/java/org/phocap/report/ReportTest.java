@@ -142,7 +142,7 @@ class ReportTest {
 
     @Test
     void aDistrictSupporterSeesOnlyTheirDistrictAndTheCsvMatchesTheJson() {
-        String token = supporter("rp-sup-d2", P + "2");
+        String token = Api.supporter("rp-sup-d2", P + "2");
         JsonPath report = as(token).get("/api/v1/campaigns/" + campaign + "/report?level=2").then().statusCode(200)
                 .body("rows", hasSize(5)).extract().jsonPath();
         assertTrue(report.getList("rows.key", String.class).stream().allMatch(k -> k.startsWith(P + "2-")));
@@ -227,13 +227,4 @@ class ReportTest {
         return out;
     }
 
-    static String supporter(String username, String scope) {
-        String password = "supporter-pass-" + username;
-        int status = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", password, "role", "SUPPORTER", "scope", List.of(scope),
-                        "fullName", "Hỗ trợ " + scope))
-                .post("/api/v1/staff").statusCode();
-        assertTrue(status == 201 || status == 409, "staff create: " + status);
-        return Api.login(username, password).getString("accessToken");
-    }
 }
