@@ -227,6 +227,20 @@ class CampaignOperationsTest {
             assertTrue(shown.stream().noneMatch(d -> d.contains("Huyện Một")), shown.toString());
             assertTrue(shown.stream().anyMatch(d -> d.contains("Toàn tỉnh")), shown.toString());
         }
+        // A wave-targeted announcement: shown to that wave's learners only.
+        as(admin()).contentType(ContentType.JSON)
+                .body(Map.of("campaignId", campaign, "waveId", openWave, "text", "Đợt đang mở: làm bài kiểm tra trước Chủ nhật"))
+                .post("/api/v1/announcements").then().statusCode(201);
+        Learner inOpenWave = learner(P + "2-1-1", openWave);
+        Learner inClosedWave = learner(P + "2-1-1", closedWave);
+        try (SseReader open = SseReader.open(base, stream, inOpenWave.token(), null)) {
+            assertTrue(open.untilReady().stream().anyMatch(e -> e.data().contains("Đợt đang mở: làm bài")));
+        }
+        try (SseReader closed = SseReader.open(base, stream, inClosedWave.token(), null)) {
+            List<SseReader.Event> shown = closed.untilReady();
+            assertTrue(shown.stream().noneMatch(e -> e.data().contains("Đợt đang mở: làm bài")), shown.toString());
+            assertTrue(shown.stream().anyMatch(e -> e.data().contains("Toàn tỉnh")), shown.toString());
+        }
         // Scope and validation.
         String otherDistrict = Api.supporter("op-sup-d2c", P + "2");
         as(otherDistrict).contentType(ContentType.JSON).body(Map.of("campaignId", campaign, "localityCode", P + "1", "text", "x"))
