@@ -116,6 +116,12 @@ class CertificateTest {
                 .getList("$").size());
         assertEquals(1L, count("SELECT count(*) FROM course_completion WHERE learner_id = $1", l.id()));
         assertEquals(1L, count("SELECT count(*) FROM certificate WHERE learner_id = $1", l.id()));
+        // The campaign report counts completions from the same transaction: one per certificate here.
+        long certificates = as(admin()).get("/api/v1/certificates?campaignId=" + COURSE.campaign).then().statusCode(200)
+                .extract().jsonPath().getLong("total");
+        as(admin()).get("/api/v1/campaigns/" + COURSE.campaign + "/report").then().statusCode(200)
+                .body("totals.completed", equalTo((int) certificates))
+                .body("totals.started", org.hamcrest.Matchers.greaterThanOrEqualTo((int) certificates));
     }
 
     @Test
