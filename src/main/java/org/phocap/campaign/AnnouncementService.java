@@ -88,16 +88,20 @@ public class AnnouncementService {
         return expires;
     }
 
+    /** An announcement as stored, and the stream events written for it (delivered once committed). */
+    private record Sent(AnnouncementView view, List<StreamEvent> events) {}
+
     private Uni<AnnouncementView> store(Announce request, long staffId, Instant now, Instant expires, String subtree) {
+        String text = request.text().strip();
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 INSERT INTO announcement (campaign_id, wave_id, locality_code, text, created_by, created_at, expires_at)
                                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""")
                         .execute(Tuple.from(new Object[] {request.campaignId(), request.waveId(), request.localityCode(),
-                                request.text().strip(), staffId, now.atOffset(ZoneOffset.UTC), expires.atOffset(ZoneOffset.UTC)}))
+                                text, staffId, now.atOffset(ZoneOffset.UTC), expires.atOffset(ZoneOffset.UTC)}))
                         .flatMap(rows -> {
                             long id = rows.iterator().next().getLong(0);
-                            AnnouncementView view = new AnnouncementView(id, request.campaignId(), request.waveId(),
-                                    request.localityCode(), request.text().strip(), now, expires, 0);
+                            String data = payload(new AnnouncementView(id, request.campaignId(), request.waveId(),
+                                    request.localityCode(), text, now, expires, 0));
                             return conn.preparedQuery("""
                                             INSERT INTO stream_event (course_id, learner_id, kind, data)
                                             SELECT k.course_id, e.learner_id, 'announcement', $4
@@ -106,22 +110,21 @@ public class AnnouncementService {
                                             CROSS JOIN LATERAL unnest(c.course_ids) AS k(course_id)
                                             WHERE e.campaign_id = $1 AND ($2::bigint IS NULL OR e.wave_id = $2) AND l.path LIKE $3 || '%'
                                             RETURNING id, course_id, learner_id, kind, data""")
-                                    .execute(Tuple.of(request.campaignId(), request.waveId(), subtree, payload(view)))
+                                    .execute(Tuple.of(request.campaignId(), request.waveId(), subtree, data))
                                     .map(events -> {
                                         List<StreamEvent> out = new ArrayList<>(events.size());
-                                        java.util.Set<Long> learners = new java.util.HashSet<>();
                                         for (Row e : events) {
                                             out.add(new StreamEvent(e.getLong("id"), e.getLong("course_id"), e.getLong("learner_id"),
                                                     e.getString("kind"), e.getString("data")));
-                                            learners.add(e.getLong("learner_id"));
                                         }
-                                        return Map.entry(new AnnouncementView(view.id(), view.campaignId(), view.waveId(),
-                                                view.localityCode(), view.text(), now, expires, learners.size()), out);
+                                        long learners = out.stream().map(StreamEvent::learnerId).distinct().count();
+                                        return new Sent(new AnnouncementView(id, request.campaignId(), request.waveId(),
+                                                request.localityCode(), text, now, expires, learners), out);
                                     });
                         }))
                 // Delivered once committed, so a stream never shows what a rollback took back.
-                .invoke(done -> done.getValue().forEach(hub::deliver))
-                .map(Map.Entry::getKey);
+                .invoke(sent -> sent.events().forEach(hub::deliver))
+                .map(Sent::view);
     }
 
     /** The announcements still current for this learner in the campaigns that teach the course, as stream payloads. */

@@ -16,11 +16,11 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.jboss.resteasy.reactive.RestMulti;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.campaign.AtRiskService.AtRiskLearner;
 import org.phocap.locality.LocalityService;
+import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
 import org.phocap.platform.ProblemException;
@@ -66,9 +66,8 @@ public class AtRiskResource {
     public Multi<String> csv(@PathParam("id") long id, @QueryParam("status") String status,
                              @QueryParam("idleHours") @DefaultValue("24") int idleHours) {
         AtRiskService.Status parsed = parse(status, idleHours);
-        return RestMulti.fromMultiData(localities.scopeOf(user.scope())
-                        .onItem().transformToMulti(scope -> atRisk.csv(id, parsed, idleHours, scope)))
-                .header("Content-Type", "text/csv;charset=UTF-8").build();
+        return CsvExport.response(localities.scopeOf(user.scope())
+                        .onItem().transformToMulti(scope -> atRisk.csv(id, parsed, idleHours, scope)));
     }
 
     private static AtRiskService.Status parse(String status, int idleHours) {

@@ -1,5 +1,7 @@
 package org.phocap.campaign;
 
+import static org.phocap.platform.Times.instant;
+
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.phocap.locality.Scope;
+import org.phocap.platform.CsvExport;
 import org.phocap.platform.CsvLines;
 import org.phocap.platform.Page;
 import org.phocap.platform.ProblemException;
@@ -71,23 +74,13 @@ public class AtRiskService {
     /** Every learner of the list as CSV, read a chunk at a time. */
     public Multi<String> csv(long campaignId, Status status, int idleHours, Scope scope) {
         AtomicInteger chunk = new AtomicInteger();
-        Multi<String> rows = Multi.createBy().repeating()
-                .uni(() -> query(campaignId, status, idleHours, scope, CSV_CHUNK, (long) chunk.getAndIncrement() * CSV_CHUNK)
-                        .flatMap(found -> withProgress(campaignId, status, found)))
-                .whilst(list -> list.size() == CSV_CHUNK)
-                .map(list -> {
-                    StringBuilder out = new StringBuilder();
-                    for (AtRiskLearner l : list) {
-                        out.append(CsvLines.line(String.valueOf(l.learnerId()), l.fullName(), l.phone(), l.localityCode(),
-                                l.locality(), l.wave(), l.status().name(), text(l.activatedAt()), text(l.lastActivityAt()),
-                                String.valueOf(l.completedLessons()), String.valueOf(l.totalLessons()),
-                                String.valueOf(l.progress())));
-                    }
-                    return out.toString();
-                })
-                .filter(text -> !text.isEmpty());
-        return access.require(campaignId, scope).onItem()
-                .transformToMulti(ok -> Multi.createBy().concatenating().streams(Multi.createFrom().item(CSV_HEADER), rows));
+        Multi<String> csv = CsvExport.stream(CSV_HEADER,
+                () -> query(campaignId, status, idleHours, scope, CSV_CHUNK, (long) chunk.getAndIncrement() * CSV_CHUNK)
+                        .flatMap(found -> withProgress(campaignId, status, found)), CSV_CHUNK,
+                l -> CsvLines.line(String.valueOf(l.learnerId()), l.fullName(), l.phone(), l.localityCode(), l.locality(),
+                        l.wave(), l.status().name(), text(l.activatedAt()), text(l.lastActivityAt()),
+                        String.valueOf(l.completedLessons()), String.valueOf(l.totalLessons()), String.valueOf(l.progress())));
+        return access.require(campaignId, scope).onItem().transformToMulti(ok -> csv);
     }
 
     private Uni<RowSet<Row>> query(long campaignId, Status status, int idleHours, Scope scope, int limit, long offset) {
@@ -157,9 +150,6 @@ public class AtRiskService {
                 });
     }
 
-    private static Instant instant(OffsetDateTime at) {
-        return at == null ? null : at.toInstant();
-    }
 
     private static String text(Instant at) {
         return at == null ? "" : at.toString();

@@ -1,5 +1,7 @@
 package org.phocap.certificate;
 
+import static org.phocap.platform.Times.instant;
+
 import io.vertx.mutiny.sqlclient.Row;
 import java.text.Normalizer;
 import java.time.Instant;
@@ -32,7 +34,4 @@ public record Certificate(String serial, long campaignId, long learnerId, long c
         return text == null ? null : Normalizer.normalize(text, Normalizer.Form.NFC);
     }
 
-    private static Instant instant(OffsetDateTime at) {
-        return at == null ? null : at.toInstant();
-    }
 }

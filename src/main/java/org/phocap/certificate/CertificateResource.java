@@ -22,7 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.jboss.resteasy.reactive.RestMulti;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.auth.Subject;
@@ -31,6 +30,7 @@ import org.phocap.certificate.CertificateDtos.RevokeRequest;
 import org.phocap.certificate.CertificateStore.Filter;
 import org.phocap.locality.LocalityService;
 import org.phocap.locality.Scope;
+import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
 import org.phocap.platform.ProblemException;
@@ -83,9 +83,8 @@ public class CertificateResource {
                              @QueryParam("issuedFrom") String issuedFrom,
                              @QueryParam("issuedTo") String issuedTo) {
         Filter filter = filter(campaignId, localityCode, issuedFrom, issuedTo);
-        return RestMulti.fromMultiData(localities.scopeOf(user.scope())
-                        .onItem().transformToMulti(scope -> certificates.csv(filter, scope)))
-                .header("Content-Type", "text/csv;charset=UTF-8").build();
+        return CsvExport.response(localities.scopeOf(user.scope())
+                        .onItem().transformToMulti(scope -> certificates.csv(filter, scope)));
     }
 
     @GET

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.auth.Subject;
 import org.phocap.certificate.CertificateStore.Filter;
 import org.phocap.locality.Scope;
+import org.phocap.platform.CsvExport;
 import org.phocap.platform.CsvLines;
 import org.phocap.platform.Page;
 import org.phocap.platform.ProblemException;
@@ -127,26 +128,17 @@ public class CertificateService {
     /** Every matching certificate as CSV, read in keyset chunks so an export of any size streams in bounded memory. */
     public Multi<String> csv(Filter filter, Scope scope) {
         AtomicReference<Certificate> last = new AtomicReference<>();
-        Multi<String> rows = Multi.createBy().repeating()
-                .uni(() -> store.after(filter, scope, last.get() == null ? null : last.get().issuedAt(),
-                        last.get() == null ? null : last.get().serial(), csvChunk).invoke(chunk -> {
+        return CsvExport.stream(CSV_HEADER, () -> store.after(filter, scope,
+                        last.get() == null ? null : last.get().issuedAt(), last.get() == null ? null : last.get().serial(),
+                        csvChunk).invoke(chunk -> {
                             if (!chunk.isEmpty()) {
                                 last.set(chunk.get(chunk.size() - 1));
                             }
-                        }))
-                .whilst(chunk -> chunk.size() == csvChunk)
-                .map(chunk -> {
-                    StringBuilder out = new StringBuilder();
-                    for (Certificate c : chunk) {
-                        out.append(CsvLines.line(c.serial(), c.holderName(), c.birthYear() == null ? "" : c.birthYear().toString(),
-                                c.localityCode(), c.localityName(), c.courseTitle(), String.valueOf(c.campaignId()),
-                                c.campaignName(), c.issuedAt().toString(), c.revokedAt() == null ? "" : c.revokedAt().toString(),
-                                c.revokeReason()));
-                    }
-                    return out.toString();
-                })
-                .filter(text -> !text.isEmpty());
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(CSV_HEADER), rows);
+                        }), csvChunk,
+                c -> CsvLines.line(c.serial(), c.holderName(), c.birthYear() == null ? "" : c.birthYear().toString(),
+                        c.localityCode(), c.localityName(), c.courseTitle(), String.valueOf(c.campaignId()),
+                        c.campaignName(), c.issuedAt().toString(), c.revokedAt() == null ? "" : c.revokedAt().toString(),
+                        c.revokeReason()));
     }
 
     static ProblemException notFound(String serial) {
@@ -155,9 +147,7 @@ public class CertificateService {
 
     /** Not found, and the caller is told why: the serial cannot be right, whatever the database holds. */
     static ProblemException mistyped(String candidate) {
-        String shown = candidate == null ? "" : candidate.strip();
-        shown = shown.length() > 60 ? shown.substring(0, 60) + "…" : shown;
-        return new ProblemException(404, "certificate-not-found", "Not found", "No certificate " + shown
+        return new ProblemException(404, "certificate-not-found", "Not found", "No certificate " + Serials.shown(candidate)
                 + ": the serial is not well formed or its check character does not match, so it was probably mistyped.");
     }
 }

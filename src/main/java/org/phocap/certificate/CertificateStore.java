@@ -1,5 +1,7 @@
 package org.phocap.certificate;
 
+import static org.phocap.platform.Times.utc;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -142,7 +144,4 @@ public class CertificateStore {
         return list;
     }
 
-    private static OffsetDateTime utc(Instant at) {
-        return at == null ? null : at.atOffset(ZoneOffset.UTC);
-    }
 }

@@ -79,9 +79,7 @@ public class PublicCertificateResource {
     public record Shown(String status, String serial, String holderName, String course, String campaign, String locality,
                         String issuingBody, String issuedOn, String revokedOn, String revokeReason) {
         static Shown notFound(String serial) {
-            String shown = serial == null ? "" : serial.strip();
-            return new Shown("notfound", shown.length() > 60 ? shown.substring(0, 60) + "…" : shown,
-                    null, null, null, null, null, null, null, null);
+            return new Shown("notfound", Serials.shown(serial), null, null, null, null, null, null, null, null);
         }
     }
 }

@@ -39,6 +39,12 @@ public final class Serials {
         return check(body) == serial.charAt(serial.length() - 1) ? Optional.of(serial) : Optional.empty();
     }
 
+    /** What someone typed, as it may be shown back to them: trimmed and cut at 60 characters. */
+    public static String shown(String candidate) {
+        String text = candidate == null ? "" : candidate.strip();
+        return text.length() > 60 ? text.substring(0, 60) + "…" : text;
+    }
+
     /**
      * A prefix for a campaign that names none: the initials of its locality's name without the
      * administrative word, so "Tỉnh Vĩnh Phúc" gives "VP".

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -26,16 +25,14 @@ import org.phocap.course.stream.StreamEvents;
 public class CourseCompletion {
     private final Pool pool;
     private final StreamEvents events;
-    private final Event<CourseCompleted> completed;
 
     private final CertificateStore certificates;
     private final CertificateLinks links;
 
-    public CourseCompletion(Pool pool, StreamEvents events, Event<CourseCompleted> completed,
+    public CourseCompletion(Pool pool, StreamEvents events,
                             CertificateStore certificates, CertificateLinks links) {
         this.pool = pool;
         this.events = events;
-        this.completed = completed;
         this.certificates = certificates;
         this.links = links;
     }
@@ -105,7 +102,6 @@ public class CourseCompletion {
                     if (certificate == null) {
                         return Uni.createFrom().item(true);
                     }
-                    completed.fire(new CourseCompleted(learnerId, courseId, campaignId, at));
                     return events.publishAll(List.of(
                                     new StreamEvents.Outgoing(courseId, learnerId, "course-completed", Map.of(
                                             "courseId", courseId, "campaignId", campaignId, "completedAt", at.toString())),

@@ -1,5 +1,7 @@
 package org.phocap.progress;
 
+import static org.phocap.platform.Times.instant;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -91,7 +93,4 @@ public class LearnerAccess {
                 });
     }
 
-    private static Instant instant(OffsetDateTime at) {
-        return at == null ? null : at.toInstant();
-    }
 }

@@ -1,8 +1,5 @@
 package org.phocap.roster;
 
-import org.phocap.platform.CsvLines;
-
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
@@ -11,6 +8,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.phocap.campaign.CampaignAccess;
 import org.phocap.locality.Scope;
+import org.phocap.platform.CsvExport;
+import org.phocap.platform.CsvLines;
 
 /** Starts imports and answers what they did. */
 @ApplicationScoped
@@ -77,17 +76,12 @@ public class RosterService {
     /** Reads a keyed table page by page (never all rows in one query) into one CSV text. */
     private static <T> Uni<String> collect(String header, BiFunction<Long, Integer, Uni<List<T>>> page,
                                            Function<T, Long> key, Function<T, String> line) {
-        StringBuilder csv = new StringBuilder(header);
         long[] after = {0};
-        return Multi.createBy().repeating().uni(() -> page.apply(after[0], CSV_PAGE))
-                .whilst(items -> items.size() == CSV_PAGE)
-                .onItem().invoke(items -> {
-                    for (T item : items) {
-                        csv.append(line.apply(item));
-                        after[0] = key.apply(item);
+        return CsvExport.stream(header, () -> page.apply(after[0], CSV_PAGE).invoke(items -> {
+                    if (!items.isEmpty()) {
+                        after[0] = key.apply(items.get(items.size() - 1));
                     }
-                })
-                .collect().last()
-                .map(x -> csv.toString());
+                }), CSV_PAGE, line)
+                .collect().with(java.util.stream.Collectors.joining());
     }
 }
