@@ -70,8 +70,7 @@ public class LessonStreamResource {
         Long resumeAfter = parse(lastEventId);
         return courses.outline(courseId, learner).onItem().transformToMulti(published -> {
             java.util.function.Supplier<Uni<StreamHub.Start>> opening = resumeAfter != null
-                    ? () -> events.after(courseId, learner.id(), resumeAfter).map(missed -> new StreamHub.Start(missed,
-                            missed.isEmpty() ? resumeAfter : missed.get(missed.size() - 1).id()))
+                    ? () -> events.after(courseId, learner.id(), resumeAfter).map(StreamHub.Start::new)
                     : () -> snapshot(published.course(), learner.id(), courseId);
             return hub.open(courseId, learner.id(), opening).map(e -> toSse(sse, e));
         });
@@ -100,7 +99,7 @@ public class LessonStreamResource {
             loaded.getItem3().forEach(data -> first.add(new StreamEvent(head, courseId, learnerId, "announcement", data)));
             first.add(new StreamEvent(head, courseId, learnerId, "ready",
                     json.write(java.util.Map.of("courseId", courseId, "version", course.version(), "lessons", position))));
-            return new StreamHub.Start(first, head);
+            return new StreamHub.Start(first);
         }));
     }
 

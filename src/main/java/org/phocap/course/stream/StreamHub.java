@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +50,7 @@ public class StreamHub {
     }
 
     /** What a new stream sends before live events, and the event id that leaves it at. */
-    public record Start(List<StreamEvent> events, long lastId) {}
+    public record Start(List<StreamEvent> events) {}
 
     /** Opens a stream; {@code opening} runs once the stream is registered, so nothing live is missed. */
     public Multi<StreamEvent> open(long courseId, long learnerId, java.util.function.Supplier<Uni<Start>> opening) {
@@ -121,7 +122,6 @@ public class StreamHub {
         final Counter dropped;
         private final ArrayDeque<StreamEvent> backlog = new ArrayDeque<>();
         private List<StreamEvent> pending = new ArrayList<>();
-        private long lastId = -1;
         private boolean cut;
 
         Stream(long courseId, long learnerId, MultiEmitter<? super StreamEvent> emitter, int capacity, Counter dropped) {
@@ -132,11 +132,15 @@ public class StreamHub {
             this.dropped = dropped;
         }
 
+        /**
+         * Every live event is sent: ids come from a sequence, and transactions commit out of id order (an
+         * announcement to 10,000 learners takes its ids first and commits last), so an id at or below one
+         * already sent is no sign of a duplicate. The hub delivers each committed event once.
+         */
         synchronized void offer(StreamEvent event) {
             if (pending != null) {
                 pending.add(event);
-            } else if (event.id() > lastId) {
-                lastId = event.id();
+            } else {
                 send(event);
             }
         }
@@ -147,13 +151,29 @@ public class StreamHub {
             }
         }
 
+        /**
+         * Sends the opening events, then what arrived live meanwhile, skipping only what the opening
+         * already carried: the same replayed event, or an announcement the snapshot listed. A live
+         * progress event whose effect the snapshot already shows is sent anyway; it repeats a state.
+         */
         synchronized void start(Start start) {
-            start.events().forEach(this::send);
-            lastId = start.lastId();
+            Set<Long> sentIds = new HashSet<>();
+            Set<Long> announced = new HashSet<>();
+            for (StreamEvent event : start.events()) {
+                send(event);
+                sentIds.add(event.id());
+                if (event.isAnnouncement() && event.announcementId() != null) {
+                    announced.add(event.announcementId());
+                }
+            }
             List<StreamEvent> live = pending;
             pending = null;
             live.sort(Comparator.comparingLong(StreamEvent::id));
-            live.forEach(this::offer);
+            for (StreamEvent event : live) {
+                if (!sentIds.contains(event.id()) && !(event.isAnnouncement() && announced.contains(event.announcementId()))) {
+                    send(event);
+                }
+            }
         }
 
         synchronized void drain() {
