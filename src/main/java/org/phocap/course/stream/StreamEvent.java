@@ -7,10 +7,6 @@ import java.util.regex.Pattern;
 public record StreamEvent(long id, long courseId, Long learnerId, String kind, String data) {
     private static final Pattern ANNOUNCEMENT_ID = Pattern.compile("\"announcementId\"\\s*:\\s*(\\d+)");
 
-    boolean isFor(long learner) {
-        return learnerId == null || learnerId == learner;
-    }
-
     boolean isAnnouncement() {
         return "announcement".equals(kind);
     }

@@ -37,8 +37,12 @@ public class StreamHub {
     static final StreamEvent PING = new StreamEvent(-1, -1, null, null, "");
 
     private final Map<Long, Set<Stream>> byCourse = new ConcurrentHashMap<>();
-    /** Open streams per (course, learner), so publishers can skip events nobody here would see. */
-    private final Map<Watcher, AtomicInteger> watchers = new ConcurrentHashMap<>();
+    /**
+     * Open streams per (course, learner): a learner's event goes straight to their streams (an
+     * announcement to 10,000 learners walked all 10,000 streams per event before), and publishers
+     * skip events nobody here would see.
+     */
+    private final Map<Watcher, Set<Stream>> byLearner = new ConcurrentHashMap<>();
     private final int bufferSize;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
@@ -58,7 +62,7 @@ public class StreamHub {
             Stream stream = new Stream(courseId, learnerId, emitter, bufferSize, dropped);
             byCourse.computeIfAbsent(courseId, k -> ConcurrentHashMap.newKeySet()).add(stream);
             open.incrementAndGet();
-            watchers.computeIfAbsent(new Watcher(courseId, learnerId), k -> new AtomicInteger()).incrementAndGet();
+            byLearner.computeIfAbsent(new Watcher(courseId, learnerId), k -> ConcurrentHashMap.newKeySet()).add(stream);
             emitter.onTermination(() -> close(stream));
             emitter.onRequest(n -> stream.drain());
             opening.get().subscribe().with(stream::start, emitter::fail);
@@ -66,14 +70,10 @@ public class StreamHub {
     }
 
     public void deliver(StreamEvent event) {
-        Set<Stream> streams = byCourse.get(event.courseId());
-        if (streams == null) {
-            return;
-        }
-        for (Stream stream : streams) {
-            if (event.isFor(stream.learnerId)) {
-                stream.offer(event);
-            }
+        Set<Stream> streams = event.learnerId() == null ? byCourse.get(event.courseId())
+                : byLearner.get(new Watcher(event.courseId(), event.learnerId()));
+        if (streams != null) {
+            streams.forEach(stream -> stream.offer(event));
         }
     }
 
@@ -88,8 +88,8 @@ public class StreamHub {
 
     /** Whether this learner has a stream of the course open on this instance. */
     public boolean isWatching(long courseId, long learnerId) {
-        AtomicInteger count = watchers.get(new Watcher(courseId, learnerId));
-        return count != null && count.get() > 0;
+        Set<Stream> streams = byLearner.get(new Watcher(courseId, learnerId));
+        return streams != null && !streams.isEmpty();
     }
 
     private record Watcher(long courseId, long learnerId) {}
@@ -98,8 +98,8 @@ public class StreamHub {
         Set<Stream> streams = byCourse.get(stream.courseId);
         if (streams != null && streams.remove(stream)) {
             open.decrementAndGet();
-            watchers.computeIfPresent(new Watcher(stream.courseId, stream.learnerId),
-                    (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+            byLearner.computeIfPresent(new Watcher(stream.courseId, stream.learnerId),
+                    (k, streamsOfLearner) -> streamsOfLearner.remove(stream) && streamsOfLearner.isEmpty() ? null : streamsOfLearner);
         }
     }
 
