@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.phocap.course.stream.StreamHub;
 import org.phocap.course.stream.StreamEvent;
+import org.phocap.course.stream.StreamEvents;
 import org.phocap.locality.Scope;
 import org.phocap.platform.Json;
 import org.phocap.platform.ProblemException;
@@ -42,10 +43,13 @@ public class AnnouncementService {
     private final Pool pool;
     private final CampaignAccess access;
     private final StreamHub hub;
+    private final StreamEvents streamEvents;
     private final Json json;
     private final Clock clock;
 
-    public AnnouncementService(Pool pool, CampaignAccess access, StreamHub hub, Json json, Clock clock) {
+    public AnnouncementService(Pool pool, CampaignAccess access, StreamHub hub, StreamEvents streamEvents, Json json,
+                               Clock clock) {
+        this.streamEvents = streamEvents;
         this.pool = pool;
         this.access = access;
         this.hub = hub;
@@ -102,20 +106,19 @@ public class AnnouncementService {
                             long id = rows.iterator().next().getLong(0);
                             String data = payload(new AnnouncementView(id, request.campaignId(), request.waveId(),
                                     request.localityCode(), text, now, expires, 0));
-                            return conn.preparedQuery("""
+                            return conn.preparedQuery(StreamEvents.bridged("""
                                             INSERT INTO stream_event (course_id, learner_id, kind, data)
                                             SELECT k.course_id, e.learner_id, 'announcement', $4
                                             FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
                                             JOIN learner le ON le.id = e.learner_id JOIN locality l ON l.code = le.locality_code
                                             CROSS JOIN LATERAL unnest(c.course_ids) AS k(course_id)
                                             WHERE e.campaign_id = $1 AND ($2::bigint IS NULL OR e.wave_id = $2) AND l.path LIKE $3 || '%'
-                                            RETURNING id, course_id, learner_id, kind, data""")
-                                    .execute(Tuple.of(request.campaignId(), request.waveId(), subtree, data))
+                                            RETURNING id, course_id, learner_id, kind, data""", 5))
+                                    .execute(Tuple.of(request.campaignId(), request.waveId(), subtree, data, streamEvents.origin()))
                                     .map(events -> {
                                         List<StreamEvent> out = new ArrayList<>(events.size());
                                         for (Row e : events) {
-                                            out.add(new StreamEvent(e.getLong("id"), e.getLong("course_id"), e.getLong("learner_id"),
-                                                    e.getString("kind"), e.getString("data")));
+                                            out.add(StreamEvents.event(e));
                                         }
                                         long learners = out.stream().map(StreamEvent::learnerId).distinct().count();
                                         return new Sent(new AnnouncementView(id, request.campaignId(), request.waveId(),

@@ -21,8 +21,10 @@ public class Idempotency {
 
     private final Pool pool;
     private final Json json;
+    private final ClusterJobs jobs;
 
-    public Idempotency(Pool pool, Json json) {
+    public Idempotency(Pool pool, Json json, ClusterJobs jobs) {
+        this.jobs = jobs;
         this.pool = pool;
         this.json = json;
     }
@@ -77,8 +79,8 @@ public class Idempotency {
 
     @Scheduled(every = "1h", identity = "idempotency-expiry")
     Uni<Void> expire() {
-        return pool.query("DELETE FROM idempotent_request WHERE created_at < now() - interval '24 hours'").execute()
-                .replaceWithVoid();
+        return jobs.once("idempotency-expiry", java.time.Duration.ofHours(1),
+                () -> pool.query("DELETE FROM idempotent_request WHERE created_at < now() - interval '24 hours'").execute());
     }
 
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.phocap.course.stream.StreamBridge;
 import org.phocap.course.stream.StreamEvents;
 import org.phocap.course.stream.StreamHub;
 import org.phocap.platform.SafeLog;
@@ -19,8 +20,9 @@ import org.phocap.platform.SafeLog;
 /**
  * What a committed batch of heartbeats tells the learners' lesson streams: {@code lesson-completed}
  * always (it is stored for replay), {@code progress} at most once per lesson per
- * {@code progress-interval} and only while the learner has the course's stream open here, so the
- * event log does not grow with every heartbeat of learners who are not watching. These are sent
+ * {@code progress-interval} and only while the learner has the course's stream open here (or,
+ * with other instances alive, might have it open there), so the event log does not grow with
+ * every heartbeat of learners who are not watching. These are sent
  * after the heartbeats are answered; a failure here loses an event, never a credit.
  */
 @ApplicationScoped
@@ -30,6 +32,7 @@ public class ProgressEvents {
 
     private final StreamEvents events;
     private final StreamHub hub;
+    private final StreamBridge bridge;
     private final CourseCompletion completion;
     private final long intervalNanos;
     private final Map<HeartbeatBatch.LearnerLesson, Long> lastProgress = new ConcurrentHashMap<>();
@@ -37,8 +40,9 @@ public class ProgressEvents {
     private final Pool pool;
     private final java.util.Set<String> started = ConcurrentHashMap.newKeySet();
 
-    public ProgressEvents(StreamEvents events, StreamHub hub, CourseCompletion completion, Pool pool,
+    public ProgressEvents(StreamEvents events, StreamHub hub, StreamBridge bridge, CourseCompletion completion, Pool pool,
                           @ConfigProperty(name = "phocap.progress.event-interval") Duration interval) {
+        this.bridge = bridge;
         this.pool = pool;
         this.events = events;
         this.hub = hub;
@@ -58,7 +62,7 @@ public class ProgressEvents {
                 outgoing.add(new StreamEvents.Outgoing(course, s.learnerId, "lesson-completed", payload(s)));
                 completedCourses.put(s.learnerId + ":" + course, s);
                 lastProgress.put(key, now);
-            } else if (s.added > 0 && hub.isWatching(course, s.learnerId)) {
+            } else if (s.added > 0 && (hub.isWatching(course, s.learnerId) || bridge.hasPeers())) {
                 Long last = lastProgress.get(key);
                 if (last == null || now - last >= intervalNanos) {
                     if (lastProgress.size() >= MAX_THROTTLE_ENTRIES) {

@@ -22,6 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.course.CoursePackage;
 import org.phocap.course.stream.StreamEvents;
+import org.phocap.platform.ClusterJobs;
 import org.phocap.platform.Json;
 import org.phocap.platform.Problem;
 import org.phocap.platform.ProblemException;
@@ -50,6 +51,8 @@ public class QuizService {
     private final StreamEvents events;
     private final CourseCompletion completion;
     private final Clock clock;
+    private final Duration sweepEvery;
+    private final ClusterJobs jobs;
     private final Duration grace;
     private final boolean partialCredit;
     /** Quiz definitions with parsed banks: a quiz row never changes, so starts need not re-read it. */
@@ -60,7 +63,10 @@ public class QuizService {
 
     public QuizService(Pool pool, Json json, LearnerAccess access, StreamEvents events, CourseCompletion completion,
                        Clock clock, @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
-                       @ConfigProperty(name = "phocap.quiz.partial-credit") boolean partialCredit) {
+                       @ConfigProperty(name = "phocap.quiz.partial-credit") boolean partialCredit,
+                       @ConfigProperty(name = "phocap.quiz.sweep-every") Duration sweepEvery, ClusterJobs jobs) {
+        this.sweepEvery = sweepEvery;
+        this.jobs = jobs;
         this.pool = pool;
         this.json = json;
         this.access = access;
@@ -189,6 +195,10 @@ public class QuizService {
     /** Attempts whose time (plus grace) is up are graded with their saved answers, a page at a time. */
     @Scheduled(every = "${phocap.quiz.sweep-every}", identity = "quiz-expiry-sweep")
     Uni<Void> sweep() {
+        return jobs.once("quiz-expiry-sweep", sweepEvery, this::gradeExpired);
+    }
+
+    Uni<Void> gradeExpired() {
         Instant now = clock.instant();
         return pool.preparedQuery("SELECT " + ATTEMPT_COLUMNS + """
                          FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id

@@ -29,6 +29,11 @@ public final class Api {
     private Api() {
     }
 
+    /** For tests that start apps of their own: the next {@link #admin} signs in again. */
+    public static synchronized void forgetAdmin() {
+        adminToken = null;
+    }
+
     public static synchronized String admin() {
         if (adminToken == null) {
             adminToken = login("admin", ADMIN_PASSWORD).getString("accessToken");

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 
 /** Reads server-sent events from a real HTTP connection, one at a time. */
 public final class SseReader implements AutoCloseable {
-    /** A parsed SSE event. */
-    public record Event(String id, String name, String data) {}
+    /** A parsed SSE event; retry is the reconnect delay the server asked for, or null. */
+    public record Event(String id, String name, String data, Long retry) {}
 
     private final Stream<String> lines;
     private final Iterator<String> it;
@@ -43,11 +43,12 @@ public final class SseReader implements AutoCloseable {
         String id = null;
         String name = null;
         StringBuilder data = new StringBuilder();
+        Long retry = null;
         while (it.hasNext()) {
             String line = it.next();
             if (line.isEmpty()) {
-                if (name != null || data.length() > 0) {
-                    return new Event(id, name, data.toString());
+                if (name != null || data.length() > 0 || retry != null) {
+                    return new Event(id, name, data.toString(), retry);
                 }
                 continue;
             }
@@ -61,10 +62,23 @@ public final class SseReader implements AutoCloseable {
                 case "id" -> id = value;
                 case "event" -> name = value;
                 case "data" -> data.append(value);
+                case "retry" -> retry = Long.valueOf(value);
                 default -> { }
             }
         }
         throw new IllegalStateException("stream ended");
+    }
+
+    /** Every event until the server ends the stream. */
+    public java.util.List<Event> untilEnd() {
+        java.util.List<Event> events = new java.util.ArrayList<>();
+        while (true) {
+            try {
+                events.add(next());
+            } catch (IllegalStateException ended) {
+                return events;
+            }
+        }
     }
 
     /** Skips to the event after {@code ready}, answering the events before it. */

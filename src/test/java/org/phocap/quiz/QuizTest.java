@@ -272,7 +272,7 @@ class QuizTest {
         as(l.token()).contentType(ContentType.JSON).body(Map.of("answers", right))
                 .put("/api/v1/me/attempts/" + id + "/answers").then().statusCode(204);
         clock.set(Instant.parse(attempt.getString("expiresAt")).plusSeconds(31));
-        quizzes.sweep().await().atMost(Duration.ofSeconds(30));
+        quizzes.gradeExpired().await().atMost(Duration.ofSeconds(30));
         var row = pool.preparedQuery("SELECT graded_by, score FROM quiz_attempt WHERE id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(id)).await().indefinitely().iterator().next();
         assertEquals("EXPIRY", row.getString("graded_by"));

@@ -37,6 +37,9 @@ public class LessonStreamResource {
     private final CourseService courses;
     private final WaveService waves;
     private final StreamEvents events;
+    /** The retry: hint on a stream the server closes: long enough for a stopping pod to leave the Service. */
+    static final long RECONNECT_AFTER_MS = 3000;
+
     private final StreamHub hub;
     private final CurrentUser user;
     private final Json json;
@@ -106,6 +109,10 @@ public class LessonStreamResource {
     private static OutboundSseEvent toSse(Sse sse, StreamEvent event) {
         if (event == StreamHub.PING) {
             return sse.newEventBuilder().comment("keep-alive").build();
+        }
+        if (event == StreamHub.RECONNECT) {
+            return sse.newEventBuilder().comment("server closing this stream; reconnect with Last-Event-ID")
+                    .reconnectDelay(RECONNECT_AFTER_MS).build();
         }
         return sse.newEventBuilder().id(Long.toString(event.id())).name(event.kind()).data(event.data()).build();
     }

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.phocap.platform.ClusterJobs;
+import org.phocap.platform.InstanceId;
 import org.phocap.platform.Json;
 
 /**
@@ -24,10 +26,17 @@ public class StreamEvents {
     private final Pool pool;
     private final StreamHub hub;
     private final Json json;
-    private final Duration retention;
+    /** Ids per bridge notice: 350 ids of up to 19 digits and their commas (7,000 bytes) plus the origin stay below PostgreSQL's 8,000-byte payload limit. */
+    static final int IDS_PER_NOTICE = 350;
 
-    public StreamEvents(Pool pool, StreamHub hub, Json json,
+    private final Duration retention;
+    private final ClusterJobs jobs;
+    private final String instance;
+
+    public StreamEvents(Pool pool, StreamHub hub, Json json, ClusterJobs jobs, InstanceId instance,
                         @ConfigProperty(name = "phocap.stream.retention") Duration retention) {
+        this.jobs = jobs;
+        this.instance = instance.value();
         this.pool = pool;
         this.hub = hub;
         this.json = json;
@@ -37,8 +46,9 @@ public class StreamEvents {
     /** Stores and delivers an event; learnerId null sends it to every stream of the course. */
     public Uni<StreamEvent> publish(long courseId, Long learnerId, String kind, Object payload) {
         String data = json.write(payload);
-        return pool.preparedQuery("INSERT INTO stream_event (course_id, learner_id, kind, data) VALUES ($1, $2, $3, $4) RETURNING id")
-                .execute(Tuple.of(courseId, learnerId, kind, data))
+        return pool.preparedQuery(bridged("INSERT INTO stream_event (course_id, learner_id, kind, data) VALUES ($1, $2, $3, $4) "
+                        + "RETURNING id", 5))
+                .execute(Tuple.of(courseId, learnerId, kind, data, instance))
                 .map(rows -> new StreamEvent(rows.iterator().next().getLong(0), courseId, learnerId, kind, data))
                 .invoke(hub::deliver);
     }
@@ -51,19 +61,48 @@ public class StreamEvents {
         if (outgoing.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("""
+        return pool.preparedQuery(bridged("""
                         INSERT INTO stream_event (course_id, learner_id, kind, data)
                         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
-                        RETURNING id, course_id, learner_id, kind, data""")
+                        RETURNING id, course_id, learner_id, kind, data""", 5))
                 .execute(Tuple.of(outgoing.stream().map(Outgoing::courseId).toArray(Long[]::new),
                         outgoing.stream().map(Outgoing::learnerId).toArray(Long[]::new),
                         outgoing.stream().map(Outgoing::kind).toArray(String[]::new),
-                        outgoing.stream().map(o -> json.write(o.payload())).toArray(String[]::new)))
+                        outgoing.stream().map(o -> json.write(o.payload())).toArray(String[]::new), instance))
                 .invoke(rows -> rows.forEach(row -> hub.deliver(event(row))))
                 .replaceWithVoid();
     }
 
-    private static StreamEvent event(Row row) {
+    /**
+     * The same insert, also telling the other instances (see {@link StreamBridge}): the notices go
+     * out when the transaction commits, never for a rollback. {@code insert} must return the
+     * event's {@code id}; parameter {@code $originParam} is left for this instance's id.
+     */
+    public static String bridged(String insert, int originParam) {
+        return "WITH e AS (" + insert + "), n AS (SELECT pg_notify('" + StreamBridge.CHANNEL + "', $" + originParam
+                + " || ':' || string_agg(id::text, ',' ORDER BY id)) FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / "
+                + IDS_PER_NOTICE + " AS chunk FROM e) c GROUP BY chunk) SELECT e.*, (SELECT count(*) FROM n) AS notices FROM e";
+    }
+
+    /** This instance's id, the origin of the notices its statements send. */
+    public String origin() {
+        return instance;
+    }
+
+    /** Stored events by id (what another instance announced), oldest first. */
+    Uni<List<StreamEvent>> byIds(Long[] ids) {
+        return pool.preparedQuery("SELECT id, course_id, learner_id, kind, data FROM stream_event WHERE id = ANY($1) ORDER BY id")
+                .execute(Tuple.of(ids))
+                .map(rows -> {
+                    List<StreamEvent> found = new ArrayList<>();
+                    for (Row row : rows) {
+                        found.add(event(row));
+                    }
+                    return found;
+                });
+    }
+
+    public static StreamEvent event(Row row) {
         return new StreamEvent(row.getLong("id"), row.getLong("course_id"), row.getLong("learner_id"),
                 row.getString("kind"), row.getString("data"));
     }
@@ -93,9 +132,8 @@ public class StreamEvents {
 
     @Scheduled(every = "10m", identity = "stream-event-trim")
     Uni<Void> trim() {
-        return pool.preparedQuery("DELETE FROM stream_event WHERE created_at < now() - make_interval(secs => $1)")
-                .execute(Tuple.of((double) retention.toSeconds()))
-                .replaceWithVoid();
+        return jobs.once("stream-event-trim", Duration.ofMinutes(10), () -> pool.preparedQuery("DELETE FROM stream_event WHERE created_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of((double) retention.toSeconds())));
     }
 
 }

@@ -2,12 +2,15 @@ package org.phocap.course.stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,13 +31,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * closed, so a stalled phone cannot grow the server's memory. Keep-alive pings travel the
  * same path, so an idle stalled client is eventually cut too.
  *
- * <p>Events arrive through {@link #deliver}: today from this instance's publisher, later also
- * from a PostgreSQL LISTEN/NOTIFY bridge carrying other instances' events.
+ * <p>Events arrive through {@link #deliver}: from this instance's publishers once their
+ * transaction committed, and from {@link StreamBridge} for events other instances stored.
  */
 @ApplicationScoped
 public class StreamHub {
     /** A comment line that keeps proxies from closing an idle stream; never stored, never replayed. */
     static final StreamEvent PING = new StreamEvent(-1, -1, null, null, "");
+    /** The last event of a stream the server closes on purpose: a {@code retry:} hint, then the end. */
+    static final StreamEvent RECONNECT = new StreamEvent(-2, -1, null, null, "");
 
     private final Map<Long, Set<Stream>> byCourse = new ConcurrentHashMap<>();
     /**
@@ -46,6 +51,7 @@ public class StreamHub {
     private final int bufferSize;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
+    private volatile boolean draining;
 
     public StreamHub(@ConfigProperty(name = "phocap.stream.buffer-events") int bufferSize, MeterRegistry metrics) {
         this.bufferSize = bufferSize;
@@ -58,6 +64,9 @@ public class StreamHub {
 
     /** Opens a stream; {@code opening} runs once the stream is registered, so nothing live is missed. */
     public Multi<StreamEvent> open(long courseId, long learnerId, java.util.function.Supplier<Uni<Start>> opening) {
+        if (draining) {
+            return Multi.createFrom().item(RECONNECT);
+        }
         return Multi.createFrom().<StreamEvent>emitter(emitter -> {
             Stream stream = new Stream(courseId, learnerId, emitter, bufferSize, dropped);
             byCourse.computeIfAbsent(courseId, k -> ConcurrentHashMap.newKeySet()).add(stream);
@@ -75,6 +84,30 @@ public class StreamHub {
         if (streams != null) {
             streams.forEach(stream -> stream.offer(event));
         }
+    }
+
+    /**
+     * Shutdown begins (readiness is down from here on): every open stream gets a {@code retry:} hint
+     * and is closed once what it has pending is written, so its client reconnects to another
+     * instance and replays with Last-Event-ID; streams opened meanwhile get the hint at once. This
+     * runs before the server waits for requests in flight, which therefore end.
+     */
+    void drain(@Observes ShutdownDelayInitiatedEvent shutdown) {
+        draining = true;
+        reconnectAll();
+    }
+
+    /** Without a shutdown delay configured, the same happens at shutdown itself. */
+    void drain(@Observes ShutdownEvent shutdown) {
+        if (!draining) {
+            draining = true;
+            reconnectAll();
+        }
+    }
+
+    /** Asks every open stream's client to reconnect (and replay what it missed). */
+    public void reconnectAll() {
+        byCourse.values().forEach(streams -> streams.forEach(Stream::finish));
     }
 
     @Scheduled(every = "${phocap.stream.keep-alive}", identity = "stream-keep-alive")
@@ -123,6 +156,7 @@ public class StreamHub {
         private final ArrayDeque<StreamEvent> backlog = new ArrayDeque<>();
         private List<StreamEvent> pending = new ArrayList<>();
         private boolean cut;
+        private boolean finishing;
 
         Stream(long courseId, long learnerId, MultiEmitter<? super StreamEvent> emitter, int capacity, Counter dropped) {
             this.courseId = courseId;
@@ -138,6 +172,9 @@ public class StreamHub {
          * already sent is no sign of a duplicate. The hub delivers each committed event once.
          */
         synchronized void offer(StreamEvent event) {
+            if (finishing) {
+                return;
+            }
             if (pending != null) {
                 pending.add(event);
             } else {
@@ -157,6 +194,9 @@ public class StreamHub {
          * progress event whose effect the snapshot already shows is sent anyway; it repeats a state.
          */
         synchronized void start(Start start) {
+            if (finishing) {
+                return;
+            }
             Set<Long> sentIds = new HashSet<>();
             Set<Long> announced = new HashSet<>();
             for (StreamEvent event : start.events()) {
@@ -180,6 +220,22 @@ public class StreamHub {
             while (!backlog.isEmpty() && emitter.requested() > 0 && !cut) {
                 emitter.emit(backlog.poll());
             }
+            if (finishing && backlog.isEmpty() && !cut) {
+                cut = true;
+                emitter.complete();
+            }
+        }
+
+        /** Sends the reconnect hint after everything pending, then completes the stream. */
+        synchronized void finish() {
+            if (finishing) {
+                return;
+            }
+            // A stream still opening drops its live events: the client's reconnect starts over.
+            pending = null;
+            send(RECONNECT);
+            finishing = true;
+            drain();
         }
 
         private void send(StreamEvent event) {

@@ -1,0 +1,137 @@
+package org.phocap.platform;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.phocap.auth.JwtKeyFiles;
+
+/**
+ * The packaged application (target/quarkus-app) started as a process of its own, the way a pod
+ * runs it: configured by environment only, logging to target/it-logs/{name}.log. For tests of
+ * what only whole processes show: several instances on one database, SIGTERM.
+ */
+public final class AppProcess implements AutoCloseable {
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private AppProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts the jar against the database; {@code env} adds to (or overrides) the defaults. */
+    public static AppProcess start(String name, String dbUrl, Map<String, String> env) throws IOException {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("package the application first: " + jar + " is missing");
+        }
+        Path keys = JwtKeyFiles.ensure(Path.of("target", "test-keys").toAbsolutePath());
+        Path logs = Files.createDirectories(Path.of("target", "it-logs"));
+        Path log = logs.resolve(name + ".log");
+        int port = freePort();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> environment = builder.environment();
+        environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        environment.put("PHOCAP_DB_URL", dbUrl);
+        environment.put("PHOCAP_DB_USER", "postgres");
+        environment.put("PHOCAP_DB_POOL_SIZE", "8");
+        environment.put("PHOCAP_ADMIN_PASSWORD", Api.ADMIN_PASSWORD);
+        environment.put("PHOCAP_DATA_DIR", Path.of("target", "it-data", name).toAbsolutePath().toString());
+        environment.put("PHOCAP_JWT_PUBLIC_KEY_LOCATION", keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString());
+        environment.put("PHOCAP_JWT_PRIVATE_KEY_LOCATION", keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString());
+        environment.putAll(env);
+        return new AppProcess(name, builder.start(), port, log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URL base() {
+        try {
+            return URI.create("http://localhost:" + port + "/").toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits until readiness answers UP (migrations done, database reachable). */
+    public AppProcess awaitReady(Duration within) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if (readiness(client) == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // Not listening yet.
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(name + " not ready within " + within + ":\n" + log());
+    }
+
+    /** The readiness probe's status code, as Kubernetes sees it. */
+    public int readiness(HttpClient client) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(base() + "q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** What Kubernetes sends a pod it stops. */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    public boolean waitForExit(Duration within) throws InterruptedException {
+        return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
