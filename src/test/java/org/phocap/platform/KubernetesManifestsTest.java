@@ -1,0 +1,404 @@
+package org.phocap.platform;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Renders each overlay with kustomize and reads every object with the Kubernetes object model
+ * (fabric8), failing on any field the model does not know, then checks that the objects fit
+ * together and fit the application: selectors, probes, ports, environment, secrets, database.
+ * A @QuarkusTest so that probe and metrics paths are asked of the running application.
+ *
+ * <p>Renderer: {@code kubectl kustomize}, or the command in PHOCAP_KUSTOMIZE (.ci/run sets it to
+ * {@code kustomize build} where kubectl is missing).
+ */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class KubernetesManifestsTest {
+    static final String NAMESPACE = "phocap";
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    /** The Kubernetes kinds the manifests may hold, by apiVersion/kind. */
+    static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
+            "v1/Namespace", Namespace.class,
+            "v1/ConfigMap", ConfigMap.class,
+            "v1/Service", Service.class,
+            "v1/PersistentVolumeClaim", PersistentVolumeClaim.class,
+            "apps/v1/Deployment", Deployment.class,
+            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
+            "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
+            "networking.k8s.io/v1/Ingress", Ingress.class,
+            "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
+
+    /**
+     * Custom resources have no model here: the fields they may use, by path, from the CloudNativePG
+     * Cluster and Prometheus Operator ServiceMonitor APIs (a misspelt field fails like a core one).
+     */
+    static final Map<String, Map<String, Set<String>>> CUSTOM = Map.of(
+            "postgresql.cnpg.io/v1/Cluster", Map.of(
+                    "spec", Set.of("instances", "imageName", "primaryUpdateStrategy", "bootstrap", "postgresql", "storage",
+                            "resources", "monitoring", "affinity", "walStorage", "backup"),
+                    "spec.bootstrap", Set.of("initdb"),
+                    "spec.bootstrap.initdb", Set.of("database", "owner", "secret"),
+                    "spec.postgresql", Set.of("parameters"),
+                    "spec.storage", Set.of("size", "storageClass"),
+                    "spec.resources", Set.of("requests", "limits"),
+                    "spec.resources.requests", Set.of("cpu", "memory"),
+                    "spec.resources.limits", Set.of("cpu", "memory"),
+                    "spec.monitoring", Set.of("enablePodMonitor")),
+            "monitoring.coreos.com/v1/ServiceMonitor", Map.of(
+                    "spec", Set.of("selector", "endpoints", "namespaceSelector", "jobLabel"),
+                    "spec.selector", Set.of("matchLabels"),
+                    "spec.endpoints[]", Set.of("port", "path", "interval", "scrapeTimeout", "scheme")));
+
+    record Rendered(List<HasMetadata> objects) {
+        <T extends HasMetadata> List<T> all(Class<T> type) {
+            return objects.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+
+        <T extends HasMetadata> T one(Class<T> type) {
+            List<T> found = all(type);
+            assertEquals(1, found.size(), "one " + type.getSimpleName());
+            return found.get(0);
+        }
+
+        GenericKubernetesResource custom(String kind) {
+            return all(GenericKubernetesResource.class).stream().filter(r -> r.getKind().equals(kind)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + kind));
+        }
+    }
+
+    static Rendered render(String overlay) throws Exception {
+        String custom = System.getenv("PHOCAP_KUSTOMIZE");
+        List<String> command = new ArrayList<>(custom == null || custom.isBlank()
+                ? List.of("kubectl", "kustomize") : Arrays.asList(custom.trim().split("\\s+")));
+        command.add(Path.of("k8s", "overlays", overlay).toAbsolutePath().toString());
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), String.join(" ", command) + " failed");
+        List<HasMetadata> objects = new ArrayList<>();
+        try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(new String(out, StandardCharsets.UTF_8))) {
+            while (docs.hasNext()) {
+                JsonNode doc = docs.next();
+                if (doc == null || doc.isEmpty()) {
+                    continue;
+                }
+                String key = doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
+                if (KINDS.containsKey(key)) {
+                    HasMetadata object = YAML.treeToValue(doc, KINDS.get(key));
+                    assertNoUnknownFields(object, key + " " + object.getMetadata().getName());
+                    objects.add(object);
+                } else if (CUSTOM.containsKey(key)) {
+                    assertCustomFields(doc, CUSTOM.get(key), key);
+                    objects.add(YAML.treeToValue(doc, GenericKubernetesResource.class));
+                } else {
+                    throw new AssertionError("an object of a kind the test does not know: " + key);
+                }
+            }
+        }
+        return new Rendered(objects);
+    }
+
+    /** The model keeps fields it does not know in additionalProperties: anywhere in the tree, that is a mistake. */
+    static void assertNoUnknownFields(Object node, String path) throws Exception {
+        if (node == null || node instanceof String || node instanceof Number || node instanceof Boolean || node instanceof Enum) {
+            return;
+        }
+        if (node instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                assertNoUnknownFields(item, path + "[" + i++ + "]");
+            }
+            return;
+        }
+        if (node instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                assertNoUnknownFields(e.getValue(), path + "." + e.getKey());
+            }
+            return;
+        }
+        if (!node.getClass().getName().startsWith("io.fabric8.")) {
+            return;
+        }
+        for (Method getter : node.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object value = getter.invoke(node);
+            if (getter.getName().equals("getAdditionalProperties")) {
+                assertTrue(value == null || ((Map<?, ?>) value).isEmpty(),
+                        path + " has fields Kubernetes does not know: " + value);
+            } else if (!(node instanceof IntOrString || node instanceof Quantity)) {
+                assertNoUnknownFields(value, path + "." + getter.getName().substring(3));
+            }
+        }
+    }
+
+    static void assertCustomFields(JsonNode doc, Map<String, Set<String>> allowed, String kind) {
+        allowed.forEach((path, fields) -> {
+            for (JsonNode node : at(doc, path)) {
+                node.fieldNames().forEachRemaining(f -> assertTrue(fields.contains(f), kind + " " + path + "." + f + " is not a field of its API"));
+            }
+        });
+    }
+
+    private static List<JsonNode> at(JsonNode doc, String path) {
+        List<JsonNode> nodes = List.of(doc);
+        for (String part : path.split("\\.")) {
+            boolean each = part.endsWith("[]");
+            String name = each ? part.substring(0, part.length() - 2) : part;
+            List<JsonNode> next = new ArrayList<>();
+            for (JsonNode n : nodes) {
+                JsonNode child = n.get(name);
+                if (child == null) {
+                    continue;
+                }
+                if (each) {
+                    child.forEach(next::add);
+                } else {
+                    next.add(child);
+                }
+            }
+            nodes = next;
+        }
+        return nodes;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jvm", "native"})
+    void overlaysRenderIntoObjectsThatFitTogetherAndFitTheApp(String overlay) throws Exception {
+        Rendered k8s = render(overlay);
+        assertEquals(NAMESPACE, k8s.one(Namespace.class).getMetadata().getName());
+        for (HasMetadata o : k8s.objects()) {
+            if (!(o instanceof Namespace)) {
+                assertEquals(NAMESPACE, o.getMetadata().getNamespace(), o.getKind() + " " + o.getMetadata().getName());
+            }
+        }
+
+        Deployment deployment = k8s.one(Deployment.class);
+        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        assertSubset(deployment.getSpec().getSelector().getMatchLabels(), podLabels, "Deployment selector");
+        Service service = k8s.one(Service.class);
+        assertSubset(service.getSpec().getSelector(), podLabels, "Service selector");
+        assertSubset(k8s.one(PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels(), podLabels, "PDB selector");
+        assertSubset(k8s.one(NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels(), podLabels, "NetworkPolicy");
+        deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()
+                .forEach(t -> assertSubset(t.getLabelSelector().getMatchLabels(), podLabels, "topology spread"));
+        var target = k8s.one(HorizontalPodAutoscaler.class).getSpec().getScaleTargetRef();
+        assertEquals(List.of("apps/v1", "Deployment", deployment.getMetadata().getName()),
+                List.of(target.getApiVersion(), target.getKind(), target.getName()), "HPA target");
+
+        Container app = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Set<String> portNames = new HashSet<>();
+        Set<Integer> portNumbers = new HashSet<>();
+        for (ContainerPort p : app.getPorts()) {
+            portNames.add(p.getName());
+            portNumbers.add(p.getContainerPort());
+        }
+        assertEquals(Set.of(8080), portNumbers, "the app listens on 8080 (quarkus.http.port is not overridden)");
+        assertFalse(appProperties().containsKey("quarkus.http.port"));
+        for (ServicePort p : service.getSpec().getPorts()) {
+            assertTrue(refersTo(p.getTargetPort(), portNames, portNumbers), "Service targetPort " + p.getTargetPort());
+        }
+        for (Probe probe : List.of(app.getStartupProbe(), app.getReadinessProbe(), app.getLivenessProbe())) {
+            assertNotNull(probe);
+            assertTrue(refersTo(probe.getHttpGet().getPort(), portNames, portNumbers), "probe port");
+            given().get(probe.getHttpGet().getPath()).then().statusCode(200);
+        }
+
+        GenericKubernetesResource monitor = k8s.custom("ServiceMonitor");
+        assertSubset(labels(monitor, "selector"), service.getMetadata().getLabels(), "ServiceMonitor selector");
+        Set<String> servicePorts = new HashSet<>();
+        service.getSpec().getPorts().forEach(p -> servicePorts.add(p.getName()));
+        for (Map<String, Object> endpoint : monitor.<List<Map<String, Object>>>get("spec", "endpoints")) {
+            assertTrue(servicePorts.contains((String) endpoint.get("port")), "ServiceMonitor port " + endpoint.get("port"));
+            given().get((String) endpoint.get("path")).then().statusCode(200);
+        }
+        var backend = k8s.one(Ingress.class).getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
+        assertEquals(service.getMetadata().getName(), backend.getName());
+        assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> p.getPort().equals(backend.getPort().getNumber())
+                || p.getName().equals(backend.getPort().getName())), "Ingress backend port");
+        Map<String, String> ingress = k8s.one(Ingress.class).getMetadata().getAnnotations();
+        assertEquals("off", ingress.get("nginx.ingress.kubernetes.io/proxy-buffering"), "SSE must not be buffered");
+        assertTrue(Integer.parseInt(ingress.get("nginx.ingress.kubernetes.io/proxy-read-timeout")) >= 3600);
+
+        // Environment: every variable set is one the app reads.
+        Set<String> reads = variablesTheAppReads();
+        boolean jvm = app.getImage().contains("-jvm");
+        List<String> set = new ArrayList<>();
+        app.getEnv().forEach(e -> set.add(e.getName()));
+        app.getEnvFrom().forEach(from -> {
+            String name = from.getConfigMapRef().getName();
+            ConfigMap map = k8s.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("envFrom a ConfigMap that is not rendered: " + name));
+            set.addAll(map.getData().keySet());
+        });
+        for (String name : set) {
+            boolean launcher = jvm && name.equals("JAVA_OPTS_APPEND");
+            assertTrue(reads.contains(name) || launcher, name + " is set by the Deployment but the app does not read it");
+        }
+
+        // Database: CloudNativePG's cluster, its generated secret and its read-write service.
+        GenericKubernetesResource cluster = k8s.custom("Cluster");
+        String clusterName = cluster.getMetadata().getName();
+        String database = cluster.get("spec", "bootstrap", "initdb", "database");
+        Set<String> secretRefs = new HashSet<>();
+        for (EnvVar e : app.getEnv()) {
+            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                var ref = e.getValueFrom().getSecretKeyRef();
+                secretRefs.add(ref.getName());
+                if (e.getName().startsWith("PHOCAP_DB_")) {
+                    assertEquals(clusterName + "-app", ref.getName(), "CloudNativePG names the app secret <cluster>-app");
+                    assertTrue(Set.of("username", "password").contains(ref.getKey()), ref.getKey());
+                }
+            }
+        }
+        assertTrue(secretRefs.contains(clusterName + "-app"));
+        String dbUrl = k8s.one(ConfigMap.class).getData().get("PHOCAP_DB_URL");
+        assertEquals("postgresql://" + clusterName + "-rw:5432/" + database, dbUrl);
+        var egress = k8s.one(NetworkPolicy.class).getSpec().getEgress();
+        assertTrue(egress.stream().anyMatch(rule -> rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
+                && clusterName.equals(peer.getPodSelector().getMatchLabels().get("cnpg.io/cluster")))
+                && rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 5432)), "NetworkPolicy lets the app reach its database");
+
+        // Secrets the operator does not generate are documented, never rendered.
+        for (Volume v : deployment.getSpec().getTemplate().getSpec().getVolumes()) {
+            if (v.getSecret() != null) {
+                secretRefs.add(v.getSecret().getSecretName());
+            }
+            if (v.getPersistentVolumeClaim() != null) {
+                String claim = v.getPersistentVolumeClaim().getClaimName();
+                assertTrue(k8s.all(PersistentVolumeClaim.class).stream().anyMatch(c -> c.getMetadata().getName().equals(claim)), claim);
+            }
+        }
+        String howTo = Files.readString(Path.of("k8s", "README.md"));
+        for (String secret : secretRefs) {
+            if (!secret.equals(clusterName + "-app")) {
+                assertTrue(howTo.contains("create secret generic " + secret), secret + " is documented in k8s/README.md");
+            }
+        }
+        assertTrue(k8s.objects().stream().noneMatch(o -> o.getKind().equals("Secret")), "no Secret is committed");
+
+        // Shutdown fits the grace period; the heap fits the memory limit.
+        Properties props = appProperties();
+        long drain = seconds(props.getProperty("quarkus.shutdown.delay")) + seconds(props.getProperty("quarkus.shutdown.timeout"));
+        assertTrue(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() > drain,
+                "terminationGracePeriodSeconds above shutdown delay + timeout (" + drain + " s)");
+        String heapFlags = jvm ? app.getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS_APPEND")).findFirst()
+                .orElseThrow().getValue() : String.join(" ", app.getArgs());
+        Matcher xmx = Pattern.compile("-Xmx(\\d+)m").matcher(heapFlags);
+        assertTrue(xmx.find(), "the heap is capped");
+        long limitMi = Quantity.getAmountInBytes(app.getResources().getLimits().get("memory")).longValue() >> 20;
+        assertTrue(limitMi >= Long.parseLong(xmx.group(1)) * 3 / 2, "memory limit " + limitMi + " Mi leaves room above the heap");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> labels(GenericKubernetesResource r, String selector) {
+        return (Map<String, String>) ((Map<String, Object>) r.get("spec", selector)).get("matchLabels");
+    }
+
+    private static boolean refersTo(IntOrString port, Set<String> names, Set<Integer> numbers) {
+        return port.getStrVal() != null ? names.contains(port.getStrVal()) : numbers.contains(port.getIntVal());
+    }
+
+    private static void assertSubset(Map<String, String> selector, Map<String, String> labels, String what) {
+        assertTrue(selector != null && !selector.isEmpty(), what + " selects something");
+        selector.forEach((k, v) -> assertEquals(v, labels.get(k), what + " label " + k));
+    }
+
+    private static long seconds(String duration) {
+        String d = duration.replaceAll("\\$\\{[A-Z_]+:([^}]+)}", "$1");
+        return java.time.Duration.parse("PT" + d.toUpperCase()).toSeconds();
+    }
+
+    static Properties appProperties() throws IOException {
+        Properties props = new Properties();
+        try (var in = Files.newBufferedReader(Path.of("src", "main", "resources", "application.properties"))) {
+            props.load(in);
+        }
+        return props;
+    }
+
+    /**
+     * What the app reads from the environment: the ${VARIABLE} references in application.properties,
+     * and every configuration name it uses in its environment form (MicroProfile Config maps
+     * phocap.demo.enabled to PHOCAP_DEMO_ENABLED).
+     */
+    static Set<String> variablesTheAppReads() throws IOException {
+        Set<String> names = new HashSet<>();
+        String text = Files.readString(Path.of("src", "main", "resources", "application.properties"));
+        Matcher ref = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)").matcher(text);
+        while (ref.find()) {
+            names.add(ref.group(1));
+        }
+        for (String key : appProperties().stringPropertyNames()) {
+            names.add(environmentForm(key.replaceFirst("^%[a-z]+\\.", "")));
+        }
+        try (Stream<Path> sources = Files.walk(Path.of("src", "main", "java"))) {
+            Pattern configName = Pattern.compile("@ConfigProperty\\(name = \"([^\"]+)\"");
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = configName.matcher(Files.readString(source));
+                while (m.find()) {
+                    names.add(environmentForm(m.group(1)));
+                }
+            }
+        }
+        return names;
+    }
+
+    static String environmentForm(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "_").toUpperCase();
+    }
+}
