@@ -9,7 +9,8 @@ import java.util.Map;
 public final class QuizDtos {
     private QuizDtos() {}
 
-    /** The learner's answers: question id → chosen option keys. */
+    /** The learner's answers: question id → chosen option keys (also stored as JSON, so registered for native reflection). */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record AnswerSheet(Map<String, List<String>> answers) {}
 
     public record Result(long attemptId, int score, int maxScore, boolean passed, int correct, int total,
@@ -25,8 +26,10 @@ public final class QuizDtos {
     public record Review(String questionId, List<String> correctKeys, List<String> chosen, boolean right,
                          String explanation) {}
 
-    /** How the paper and key are kept in the attempt row. */
+    /** How the paper and key are kept in the attempt row (JSON outside any REST signature: registered for native reflection). */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     record StoredPaper(List<Paper.Question> questions) {}
 
+    @io.quarkus.runtime.annotations.RegisterForReflection
     record StoredKey(Map<String, List<String>> key, Map<String, String> explanations) {}
 }

@@ -34,18 +34,26 @@ public final class AppProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the jar against the database; {@code env} adds to (or overrides) the defaults. */
+    /**
+     * Starts the packaged application against the database; {@code env} adds to (or overrides) the
+     * defaults. The native binary when the build made one (-Dnative sets native.image.path), else the jar.
+     */
     public static AppProcess start(String name, String dbUrl, Map<String, String> env) throws IOException {
+        String nativeImage = System.getProperty("native.image.path");
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-        if (!Files.exists(jar)) {
+        List<String> command;
+        if (nativeImage != null && Files.isExecutable(Path.of(nativeImage))) {
+            command = new ArrayList<>(List.of(Path.of(nativeImage).toAbsolutePath().toString(), "-Xmx256m"));
+        } else if (Files.exists(jar)) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString()));
+        } else {
             throw new IllegalStateException("package the application first: " + jar + " is missing");
         }
         Path keys = JwtKeyFiles.ensure(Path.of("target", "test-keys").toAbsolutePath());
         Path logs = Files.createDirectories(Path.of("target", "it-logs"));
         Path log = logs.resolve(name + ".log");
         int port = freePort();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));

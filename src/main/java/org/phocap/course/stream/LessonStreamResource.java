@@ -60,6 +60,8 @@ public class LessonStreamResource {
     }
 
     /** A lesson as the snapshot shows it: progress is its covered share (1 once completed). */
+    // Written by Json into stream events, outside any REST signature: registered for the native image.
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record LessonState(long lessonId, String code, String title, String kind, int position, double progress,
                               boolean completed, boolean locked) {}
 
