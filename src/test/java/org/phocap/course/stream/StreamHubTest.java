@@ -74,4 +74,23 @@ class StreamHubTest {
                 new StreamEvent(4, COURSE, null, "announcement", "{\"text\":\"b\"}"))));
         assertEquals(List.of(4L, 5L), received);
     }
+
+    @Test
+    void reconnectAllEndsEveryStreamWithTheHintAfterWhatItHadAndLaterStreamsGetOnlyTheHint() {
+        java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
+        hub.open(COURSE, LEARNER, () -> Uni.createFrom().<StreamHub.Start>emitter(opening::set))
+                .subscribe().with(e -> received.add(e.id()), f -> { }, () -> completed.set(true));
+        opening.get().complete(new StreamHub.Start(List.of(event(10, "ready", "{}"))));
+        hub.deliver(event(11, "progress", "{}"));
+        hub.reconnectAll();
+        hub.deliver(event(12, "progress", "{}"));
+        assertEquals(List.of(10L, 11L, StreamHub.RECONNECT.id()), received);
+        assertEquals(true, completed.get());
+        assertEquals(0, hub.openStreams());
+
+        hub.drain(new io.quarkus.runtime.ShutdownEvent());
+        List<StreamEvent> late = hub.open(COURSE, LEARNER, () -> Uni.createFrom().nothing())
+                .collect().asList().await().atMost(java.time.Duration.ofSeconds(5));
+        assertEquals(List.of(StreamHub.RECONNECT), late);
+    }
 }
