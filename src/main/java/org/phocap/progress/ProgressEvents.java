@@ -55,6 +55,7 @@ public class ProgressEvents {
         List<StreamEvents.Outgoing> outgoing = new ArrayList<>();
         Map<String, ProgressState> completedCourses = new LinkedHashMap<>();
         long now = System.nanoTime();
+        boolean peers = bridge.hasPeers();
         for (ProgressState s : changed) {
             long course = s.lesson.courseId();
             var key = new HeartbeatBatch.LearnerLesson(s.learnerId, s.lesson.lessonId());
@@ -62,7 +63,7 @@ public class ProgressEvents {
                 outgoing.add(new StreamEvents.Outgoing(course, s.learnerId, "lesson-completed", payload(s)));
                 completedCourses.put(s.learnerId + ":" + course, s);
                 lastProgress.put(key, now);
-            } else if (s.added > 0 && (hub.isWatching(course, s.learnerId) || bridge.hasPeers())) {
+            } else if (s.added > 0 && (peers || hub.isWatching(course, s.learnerId))) {
                 Long last = lastProgress.get(key);
                 if (last == null || now - last >= intervalNanos) {
                     if (lastProgress.size() >= MAX_THROTTLE_ENTRIES) {
