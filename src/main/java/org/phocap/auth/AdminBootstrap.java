@@ -22,10 +22,14 @@ public class AdminBootstrap {
     void onStart(@Observes @jakarta.annotation.Priority(10) StartupEvent event, PasswordHasher hasher,
                  @ConfigProperty(name = "phocap.auth.admin-username") String username,
                  @ConfigProperty(name = "phocap.auth.admin-password") java.util.Optional<String> configured) throws Throwable {
+        if (VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> StaffAccount.count())) > 0) {
+            return;
+        }
         boolean generated = configured.isEmpty() || configured.get().isBlank();
         String password = generated ? randomPassword() : configured.get();
-        // Pods of a new deployment start together: a transaction-scoped advisory lock lets one of
-        // them create the ADMIN and the others find it, instead of failing on the unique username.
+        // Pods of a new deployment start together on an empty database: a transaction-scoped
+        // advisory lock lets one of them create the ADMIN and the others find it, instead of
+        // failing on the unique username.
         boolean created = VertxContextSupport.subscribeAndAwait(() -> hasher.hash(password).flatMap(hash ->
                 Panache.withTransaction(() -> Panache.getSession()
                         .flatMap(session -> session.createNativeQuery(

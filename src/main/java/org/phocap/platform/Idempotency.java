@@ -22,9 +22,13 @@ public class Idempotency {
     private final Pool pool;
     private final Json json;
     private final ClusterJobs jobs;
+    private final java.time.Duration expireEvery;
 
-    public Idempotency(Pool pool, Json json, ClusterJobs jobs) {
+    public Idempotency(Pool pool, Json json, ClusterJobs jobs,
+                       @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.idempotency.expire-every")
+                       java.time.Duration expireEvery) {
         this.jobs = jobs;
+        this.expireEvery = expireEvery;
         this.pool = pool;
         this.json = json;
     }
@@ -77,9 +81,9 @@ public class Idempotency {
                 });
     }
 
-    @Scheduled(every = "1h", identity = "idempotency-expiry")
+    @Scheduled(every = "${phocap.idempotency.expire-every}", identity = "idempotency-expiry")
     Uni<Void> expire() {
-        return jobs.once("idempotency-expiry", java.time.Duration.ofHours(1),
+        return jobs.once("idempotency-expiry", expireEvery,
                 () -> pool.query("DELETE FROM idempotent_request WHERE created_at < now() - interval '24 hours'").execute());
     }
 

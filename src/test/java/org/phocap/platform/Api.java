@@ -121,6 +121,21 @@ public final class Api {
                 .post("/api/v1/auth/activate").then().statusCode(200).extract().path("accessToken"));
     }
 
+    /** A wave of the campaign open now (from yesterday for five days), and its id. */
+    public static long openWave(long campaign) {
+        java.time.Instant now = java.time.Instant.now();
+        return as(admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Đợt đang mở", "opensAt", now.minus(Duration.ofDays(1)).toString(),
+                        "closesAt", now.plus(Duration.ofDays(5)).toString(), "capacity", 1000, "graceMinutes", 30))
+                .post("/api/v1/campaigns/" + campaign + "/waves").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    /** Puts the learners into the wave. */
+    public static void assign(long campaign, long wave, List<Long> learnerIds) {
+        as(admin()).contentType(ContentType.JSON).body(Map.of("learnerIds", learnerIds))
+                .post("/api/v1/campaigns/" + campaign + "/waves/" + wave + "/learners").then().statusCode(200);
+    }
+
     /** A SUPPORTER with the one locality subtree as scope (created on first use), and their access token. */
     public static String supporter(String username, String scope) {
         String password = Secrets.remember("supporter-pass-" + username);

@@ -69,11 +69,7 @@ class GracefulShutdownIT {
                 .body(Map.of("name", "Tắt máy êm", "year", 2026, "localityCode", P, "courseIds", List.of(course),
                         "targetLearners", 100))
                 .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
-        Instant now = Instant.now();
-        long wave = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Đợt 1", "opensAt", now.minus(Duration.ofDays(1)).toString(),
-                        "closesAt", now.plus(Duration.ofDays(5)).toString(), "capacity", 100, "graceMinutes", 30))
-                .post("/api/v1/campaigns/" + campaign + "/waves").then().statusCode(201).extract().jsonPath().getLong("id");
+        long wave = Api.openWave(campaign);
         List<String> tokens = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
         for (int i = 1; i <= LEARNERS; i++) {
@@ -81,8 +77,7 @@ class GracefulShutdownIT {
             tokens.add(token);
             ids.add(as(token).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id"));
         }
-        as(admin()).contentType(ContentType.JSON).body(Map.of("learnerIds", ids))
-                .post("/api/v1/campaigns/" + campaign + "/waves/" + wave + "/learners").then().statusCode(200);
+        Api.assign(campaign, wave, ids);
 
         SseReader stream = SseReader.open(app.base(), "api/v1/me/courses/" + course + "/stream", tokens.get(0), null);
         stream.untilReady();

@@ -57,15 +57,9 @@ class MultiInstanceIT {
                 .body(Map.of("name", "Hai máy chủ", "year", 2026, "localityCode", P, "courseIds", List.of(course),
                         "targetLearners", 10))
                 .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
-        Instant now = Instant.now();
-        long wave = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Đợt 1", "opensAt", now.minus(Duration.ofDays(1)).toString(),
-                        "closesAt", now.plus(Duration.ofDays(5)).toString(), "capacity", 100, "graceMinutes", 30))
-                .post("/api/v1/campaigns/" + campaign + "/waves").then().statusCode(201).extract().jsonPath().getLong("id");
+        long wave = Api.openWave(campaign);
         learner = Api.enrolledLearner(P, campaign, Api.phone(90, 1));
-        long learnerId = as(learner).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id");
-        as(admin()).contentType(ContentType.JSON).body(Map.of("learnerIds", List.of(learnerId)))
-                .post("/api/v1/campaigns/" + campaign + "/waves/" + wave + "/learners").then().statusCode(200);
+        Api.assign(campaign, wave, List.of(as(learner).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id")));
     }
 
     @AfterAll

@@ -42,7 +42,6 @@ import org.phocap.platform.SafeLog;
 public class StreamBridge {
     static final String CHANNEL = "phocap_stream";
     private static final Logger LOG = Logger.getLogger(StreamBridge.class);
-    private static final long PEER_TIMEOUT_NANOS = Duration.ofSeconds(70).toNanos();
 
     private final Vertx vertx;
     private final Pool pool;
@@ -54,11 +53,15 @@ public class StreamBridge {
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile PgSubscriber subscriber;
     private volatile boolean stopping;
+    /** A peer not heard from for three and a half keep-alive periods is gone (a crash says no goodbye). */
+    private final long peerTimeoutNanos;
 
     public StreamBridge(Vertx vertx, Pool pool, StreamHub hub, StreamEvents events, InstanceId instance,
                         @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
                         @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+                        @ConfigProperty(name = "phocap.stream.keep-alive") Duration keepAlive) {
+        this.peerTimeoutNanos = keepAlive.toNanos() * 7 / 2;
         this.vertx = vertx;
         this.pool = pool;
         this.hub = hub;
@@ -104,7 +107,7 @@ public class StreamBridge {
     /** Whether another instance is alive: a learner's stream may then be open there. */
     public boolean hasPeers() {
         long now = System.nanoTime();
-        peers.values().removeIf(seen -> now - seen > PEER_TIMEOUT_NANOS);
+        peers.values().removeIf(seen -> now - seen > peerTimeoutNanos);
         return !peers.isEmpty();
     }
 

@@ -30,11 +30,14 @@ public class StreamEvents {
     static final int IDS_PER_NOTICE = 350;
 
     private final Duration retention;
+    private final Duration trimEvery;
     private final ClusterJobs jobs;
     private final String instance;
 
     public StreamEvents(Pool pool, StreamHub hub, Json json, ClusterJobs jobs, InstanceId instance,
-                        @ConfigProperty(name = "phocap.stream.retention") Duration retention) {
+                        @ConfigProperty(name = "phocap.stream.retention") Duration retention,
+                        @ConfigProperty(name = "phocap.stream.trim-every") Duration trimEvery) {
+        this.trimEvery = trimEvery;
         this.jobs = jobs;
         this.instance = instance.value();
         this.pool = pool;
@@ -130,9 +133,9 @@ public class StreamEvents {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    @Scheduled(every = "10m", identity = "stream-event-trim")
+    @Scheduled(every = "${phocap.stream.trim-every}", identity = "stream-event-trim")
     Uni<Void> trim() {
-        return jobs.once("stream-event-trim", Duration.ofMinutes(10), () -> pool.preparedQuery("DELETE FROM stream_event WHERE created_at < now() - make_interval(secs => $1)")
+        return jobs.once("stream-event-trim", trimEvery, () -> pool.preparedQuery("DELETE FROM stream_event WHERE created_at < now() - make_interval(secs => $1)")
                 .execute(Tuple.of((double) retention.toSeconds())));
     }
 
