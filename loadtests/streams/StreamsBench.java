@@ -30,6 +30,8 @@ public class StreamsBench {
         long course = Long.parseLong(args[2]);
         int count = Integer.parseInt(args[3]);
         String adminToken = args[4];
+        // Optional: the port of another instance on the same database to broadcast through (issue 9).
+        int broadcastPort = args.length > 5 ? Integer.parseInt(args[5]) : port;
 
         Vertx vertx = Vertx.vertx();
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(count + 10)
@@ -99,7 +101,7 @@ public class StreamsBench {
 
         long sent = System.nanoTime();
         java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + ":" + port + "/api/v1/courses/" + course + "/broadcast"))
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + ":" + broadcastPort + "/api/v1/courses/" + course + "/broadcast"))
                         .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"Thông báo: lịch học đợt 2\"}")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -26,7 +26,7 @@ public class CourseService {
 
     private final Pool pool;
     private final Json json;
-    private final Map<Long, Published> outlines = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Uni<Published>> outlines = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CourseService(Pool pool, Json json) {
         this.pool = pool;
@@ -203,7 +203,9 @@ public class CourseService {
     /**
      * The newest version's outline. Versions never change, so outlines are cached by version id:
      * thousands of streams opening on one course share one outline instead of each re-reading
-     * and re-parsing the package.
+     * and re-parsing the package. The cache holds the loading itself, so the streams that open
+     * together on a pod that has just started share one load too (500 parses of the package at
+     * once blocked a cold pod's event loop for seconds); a failed load is forgotten.
      */
     private Uni<Published> latest(long courseId) {
         return pool.preparedQuery("SELECT id FROM course_version WHERE course_id = $1 ORDER BY version DESC LIMIT 1")
@@ -213,14 +215,12 @@ public class CourseService {
                         return Uni.createFrom().failure(ProblemException.notFound("No course " + courseId + "."));
                     }
                     long versionId = rows.iterator().next().getLong(0);
-                    Published cached = outlines.get(versionId);
-                    return cached != null ? Uni.createFrom().item(cached) : load(courseId, versionId)
-                            .invoke(published -> {
-                                if (outlines.size() > 1000) {
-                                    outlines.clear();
-                                }
-                                outlines.put(versionId, published);
-                            });
+                    if (outlines.size() > 1000) {
+                        outlines.clear();
+                    }
+                    return outlines.computeIfAbsent(versionId, id -> load(courseId, id)
+                            .onFailure().invoke(e -> outlines.remove(id))
+                            .memoize().indefinitely());
                 });
     }
 
