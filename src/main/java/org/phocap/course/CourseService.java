@@ -215,6 +215,10 @@ public class CourseService {
                         return Uni.createFrom().failure(ProblemException.notFound("No course " + courseId + "."));
                     }
                     long versionId = rows.iterator().next().getLong(0);
+                    Uni<Published> cached = outlines.get(versionId);
+                    if (cached != null) {
+                        return cached;
+                    }
                     if (outlines.size() > 1000) {
                         outlines.clear();
                     }
