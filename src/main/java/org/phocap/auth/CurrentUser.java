@@ -28,7 +28,7 @@ public class CurrentUser {
     public long staffId() {
         Subject subject = subject();
         if (subject.kind() != Subject.Kind.STAFF) {
-            throw new ProblemException(403, "forbidden", "Forbidden", "Staff only.");
+            throw ProblemException.forbidden("Staff only.");
         }
         return subject.id();
     }

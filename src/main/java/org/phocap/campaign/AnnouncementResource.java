@@ -14,18 +14,18 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.campaign.AnnouncementService.Announce;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 
 @Path("/api/v1/announcements")
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
 public class AnnouncementResource {
     private final AnnouncementService announcements;
-    private final LocalityService localities;
+    private final StaffScope scopes;
     private final CurrentUser user;
 
-    public AnnouncementResource(AnnouncementService announcements, LocalityService localities, CurrentUser user) {
+    public AnnouncementResource(AnnouncementService announcements, StaffScope scopes, CurrentUser user) {
         this.announcements = announcements;
-        this.localities = localities;
+        this.scopes = scopes;
         this.user = user;
     }
 
@@ -36,7 +36,7 @@ public class AnnouncementResource {
             + "'announcement' event on their lesson streams, shown to later connections until expiresAt")
     public Uni<Response> announce(@Valid @NotNull Announce request) {
         long staffId = user.staffId();
-        return localities.scopeOf(user.scope()).flatMap(scope -> announcements.announce(request, staffId, scope))
+        return scopes.scope().flatMap(scope -> announcements.announce(request, staffId, scope))
                 .map(view -> Response.status(201).entity(view).build());
     }
 }

@@ -72,11 +72,13 @@ public class AnnouncementService {
                         throw ProblemException.invalid("waveId", "not a wave of this campaign");
                     }
                     String subtree = request.localityCode() == null ? target.getString("campaign_path") : target.getString("target_path");
-                    if (subtree == null || !scope.covers(subtree)) {
-                        // Outside the caller's scope (or unknown) reads as not found, like every other scoped thing.
-                        throw ProblemException.invalid("localityCode", request.localityCode() == null
-                                ? "your scope does not cover the whole campaign: name a locality inside it"
-                                : "unknown locality, or outside your scope");
+                    if (subtree == null) {
+                        throw ProblemException.invalid("localityCode", "unknown locality '" + request.localityCode() + "'");
+                    }
+                    if (!scope.covers(subtree)) {
+                        throw ProblemException.forbidden(request.localityCode() == null
+                                ? "Your scope does not cover the whole campaign: name a locality inside it."
+                                : "Locality '" + request.localityCode() + "' is outside your scope.");
                     }
                     Instant expires = expiry(request, target, now);
                     return store(request, staffId, now, expires, subtree);
@@ -112,7 +114,7 @@ public class AnnouncementService {
                                             FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
                                             JOIN learner le ON le.id = e.learner_id JOIN locality l ON l.code = le.locality_code
                                             CROSS JOIN LATERAL unnest(c.course_ids) AS k(course_id)
-                                            WHERE e.campaign_id = $1 AND ($2::bigint IS NULL OR e.wave_id = $2) AND l.path LIKE $3 || '%'
+                                            WHERE e.campaign_id = $1 AND ($2::bigint IS NULL OR e.wave_id = $2) AND starts_with(l.path, $3)
                                             RETURNING id, course_id, learner_id, kind, data""", 5))
                                     .execute(Tuple.of(request.campaignId(), request.waveId(), subtree, data, streamEvents.origin()))
                                     .map(events -> {
@@ -139,7 +141,7 @@ public class AnnouncementService {
                         JOIN announcement a ON a.campaign_id = e.campaign_id AND a.expires_at > $3
                              AND (a.wave_id IS NULL OR a.wave_id = e.wave_id)
                         LEFT JOIN locality t ON t.code = a.locality_code
-                        WHERE e.learner_id = $1 AND (t.path IS NULL OR home.path LIKE t.path || '%')
+                        WHERE e.learner_id = $1 AND (t.path IS NULL OR starts_with(home.path, t.path))
                         ORDER BY a.created_at, a.id""")
                 .execute(Tuple.of(learnerId, courseId, clock.instant().atOffset(ZoneOffset.UTC)))
                 .map(rows -> {

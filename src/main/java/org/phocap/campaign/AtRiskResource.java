@@ -16,10 +16,9 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.campaign.AtRiskService.AtRiskLearner;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
@@ -32,15 +31,13 @@ public class AtRiskResource {
     static final int MAX_IDLE_HOURS = 24 * 30;
 
     private final AtRiskService atRisk;
-    private final LocalityService localities;
-    private final CurrentUser user;
+    private final StaffScope scopes;
     private final int maxPageSize;
 
-    public AtRiskResource(AtRiskService atRisk, LocalityService localities, CurrentUser user,
+    public AtRiskResource(AtRiskService atRisk, StaffScope scopes,
                           @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.atRisk = atRisk;
-        this.localities = localities;
-        this.user = user;
+        this.scopes = scopes;
         this.maxPageSize = maxPageSize;
     }
 
@@ -54,7 +51,7 @@ public class AtRiskResource {
                                          @QueryParam("size") @DefaultValue("100") int size) {
         PageRequest.check(page, size, maxPageSize);
         AtRiskService.Status parsed = parse(status, idleHours);
-        return localities.scopeOf(user.scope()).flatMap(scope -> atRisk.page(id, parsed, idleHours, scope, page, size));
+        return scopes.scope().flatMap(scope -> atRisk.page(id, parsed, idleHours, scope, page, size));
     }
 
     @GET
@@ -66,7 +63,7 @@ public class AtRiskResource {
     public Multi<String> csv(@PathParam("id") long id, @QueryParam("status") String status,
                              @QueryParam("idleHours") @DefaultValue("24") int idleHours) {
         AtRiskService.Status parsed = parse(status, idleHours);
-        return CsvExport.response(localities.scopeOf(user.scope())
+        return CsvExport.response(scopes.scope()
                         .onItem().transformToMulti(scope -> atRisk.csv(id, parsed, idleHours, scope)));
     }
 

@@ -13,10 +13,10 @@ import org.phocap.platform.ProblemException;
  */
 @ApplicationScoped
 public class CampaignAccess {
-    /** SQL condition on the campaign's locality {@code l}, with the scope patterns bound at {@code param}. */
+    /** SQL condition on the campaign's locality {@code l}, with the scope's paths ({@link Scope#paths()}) bound at {@code param}. */
     static String visibleTo(String param) {
-        return "(l.path LIKE ANY(" + param + ") OR EXISTS (SELECT 1 FROM unnest(" + param
-                + "::text[]) p WHERE p LIKE l.path || '%'))";
+        return "(EXISTS (SELECT 1 FROM unnest(" + param + "::text[]) AS s(prefix)"
+                + " WHERE starts_with(l.path, s.prefix) OR starts_with(s.prefix, l.path)))";
     }
 
     private final Pool pool;
@@ -29,10 +29,27 @@ public class CampaignAccess {
     public Uni<Void> require(long campaignId, Scope scope) {
         return pool.preparedQuery("SELECT 1 FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1 AND "
                         + visibleTo("$2"))
-                .execute(Tuple.of(campaignId, scope.patterns()))
+                .execute(Tuple.of(campaignId, scope.paths()))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw ProblemException.notFound("No campaign " + campaignId + " in your scope.");
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * For changes to the campaign as a whole (waves, wave plans): the caller's scope must cover the
+     * campaign's locality. 404 when not visible at all, 403 when the caller sees only part of it.
+     */
+    public Uni<Void> requireWhole(long campaignId, Scope scope) {
+        return require(campaignId, scope)
+                .flatMap(ok -> pool.preparedQuery("SELECT l.path FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1")
+                        .execute(Tuple.of(campaignId)))
+                .map(rows -> {
+                    if (!scope.covers(rows.iterator().next().getString(0))) {
+                        throw ProblemException.forbidden("Your scope covers only part of campaign " + campaignId
+                                + "; changes to the whole campaign need a scope that covers its locality.");
                     }
                     return null;
                 });

@@ -26,7 +26,7 @@ import org.phocap.campaign.CampaignDtos.CampaignView;
 import org.phocap.campaign.CampaignDtos.CreateCampaign;
 import org.phocap.campaign.CampaignDtos.CreateWave;
 import org.phocap.campaign.CampaignDtos.WaveView;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 import org.phocap.platform.Idempotency;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
@@ -37,16 +37,16 @@ import org.phocap.platform.PageRequest;
 public class CampaignResource {
     private final CampaignService campaigns;
     private final WaveService waves;
-    private final LocalityService localities;
+    private final StaffScope scopes;
     private final CurrentUser user;
     private final Idempotency idempotency;
     private final int maxPageSize;
 
-    public CampaignResource(CampaignService campaigns, WaveService waves, LocalityService localities, CurrentUser user,
+    public CampaignResource(CampaignService campaigns, WaveService waves, StaffScope scopes, CurrentUser user,
                             Idempotency idempotency, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.campaigns = campaigns;
         this.waves = waves;
-        this.localities = localities;
+        this.scopes = scopes;
         this.user = user;
         this.idempotency = idempotency;
         this.maxPageSize = maxPageSize;
@@ -59,7 +59,7 @@ public class CampaignResource {
     public Uni<CampaignView> create(@Valid @NotNull CreateCampaign request,
                                     @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
         return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /campaigns", request, CampaignView.class,
-                () -> localities.scopeOf(user.scope()).flatMap(scope -> campaigns.create(request, scope)));
+                () -> scopes.scope().flatMap(scope -> campaigns.create(request, scope)));
     }
 
     @GET
@@ -68,7 +68,7 @@ public class CampaignResource {
     public Uni<Page<CampaignView>> list(@QueryParam("page") @DefaultValue("0") int page,
                                         @QueryParam("size") @DefaultValue("50") int size) {
         PageRequest.check(page, size, maxPageSize);
-        return localities.scopeOf(user.scope()).flatMap(scope -> campaigns.list(scope, page, size));
+        return scopes.scope().flatMap(scope -> campaigns.list(scope, page, size));
     }
 
     @GET
@@ -76,7 +76,7 @@ public class CampaignResource {
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Operation(summary = "One campaign with its enrolment count")
     public Uni<CampaignView> get(@PathParam("id") long id) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> campaigns.get(id, scope));
+        return scopes.scope().flatMap(scope -> campaigns.get(id, scope));
     }
 
     @POST
@@ -87,7 +87,7 @@ public class CampaignResource {
     public Uni<WaveView> createWave(@PathParam("id") long id, @Valid @NotNull CreateWave request,
                                     @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
         return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /campaigns/" + id + "/waves", request,
-                WaveView.class, () -> localities.scopeOf(user.scope()).flatMap(scope -> waves.create(id, request, scope)));
+                WaveView.class, () -> scopes.scope().flatMap(scope -> waves.create(id, request, scope)));
     }
 
     @GET
@@ -95,7 +95,7 @@ public class CampaignResource {
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Operation(summary = "The campaign's waves with how many learners each holds")
     public Uni<List<WaveView>> listWaves(@PathParam("id") long id) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> waves.list(id, scope));
+        return scopes.scope().flatMap(scope -> waves.list(id, scope));
     }
 
     @GET
@@ -103,7 +103,7 @@ public class CampaignResource {
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Operation(summary = "One wave with how many learners it holds")
     public Uni<WaveView> getWave(@PathParam("id") long id, @PathParam("waveId") long waveId) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> waves.get(id, waveId, scope));
+        return scopes.scope().flatMap(scope -> waves.get(id, waveId, scope));
     }
 
     @POST
@@ -112,6 +112,6 @@ public class CampaignResource {
     @Operation(summary = "Assign enrolled learners to a wave by locality, nominating body or id (all filters combine)")
     public Uni<AssignResult> assign(@PathParam("id") long id, @PathParam("waveId") long waveId,
                                     @Valid @NotNull AssignLearners request) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> waves.assign(id, waveId, request, scope));
+        return scopes.scope().flatMap(scope -> waves.assign(id, waveId, request, scope));
     }
 }

@@ -30,9 +30,7 @@ public class CampaignService {
 
     public Uni<CampaignView> create(CreateCampaign request, Scope scope) {
         Long[] courseIds = request.courseIds().stream().distinct().toArray(Long[]::new);
-        return localities.get(request.localityCode(), scope)
-                .onFailure(ProblemException.class).transform(e ->
-                        ProblemException.invalid("localityCode", "unknown locality, or outside your scope"))
+        return localities.named(request.localityCode(), scope, "localityCode")
                 .flatMap(locality -> pool.preparedQuery("SELECT count(*) FROM course WHERE id = ANY($1)")
                         .execute(Tuple.of((Object) courseIds))
                         .map(found -> {
@@ -103,7 +101,7 @@ public class CampaignService {
                         FROM campaign c JOIN locality l ON l.code = c.locality_code
                         WHERE """ + CampaignAccess.visibleTo("$1") + """
                          ORDER BY c.id DESC LIMIT $2 OFFSET $3""")
-                .execute(Tuple.of(scope.patterns(), size, (long) page * size))
+                .execute(Tuple.of(scope.paths(), size, (long) page * size))
                 .map(rows -> Page.of(rows, CampaignService::toView, page, size));
     }
 

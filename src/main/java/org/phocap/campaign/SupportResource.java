@@ -16,19 +16,19 @@ import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.campaign.SupportDtos.SetSupport;
 import org.phocap.campaign.SupportDtos.SupportView;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 
 // The root path is the locality's own: a shorter one would lose to LocalityResource when JAX-RS picks the class.
 @Path("/api/v1/localities/{code}/support")
 @Produces(MediaType.APPLICATION_JSON)
 public class SupportResource {
     private final SupportService support;
-    private final LocalityService localities;
+    private final StaffScope scopes;
     private final CurrentUser user;
 
-    public SupportResource(SupportService support, LocalityService localities, CurrentUser user) {
+    public SupportResource(SupportService support, StaffScope scopes, CurrentUser user) {
         this.support = support;
-        this.localities = localities;
+        this.scopes = scopes;
         this.user = user;
     }
 
@@ -38,13 +38,13 @@ public class SupportResource {
     @Operation(summary = "Sets the support channel, hotline and named contacts of a locality in the caller's scope")
     public Uni<SupportView> set(@PathParam("code") String code, @Valid @NotNull SetSupport request) {
         long staffId = user.staffId();
-        return localities.scopeOf(user.scope()).flatMap(scope -> support.set(code, request, staffId, scope));
+        return scopes.scope().flatMap(scope -> support.set(code, request, staffId, scope));
     }
 
     @GET
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Operation(summary = "The support set for exactly this locality")
     public Uni<SupportView> get(@PathParam("code") String code) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> support.get(code, scope));
+        return scopes.scope().flatMap(scope -> support.get(code, scope));
     }
 }

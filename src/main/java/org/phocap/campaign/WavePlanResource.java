@@ -11,11 +11,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.campaign.WavePlanDtos.PlanRequest;
 import org.phocap.campaign.WavePlanDtos.WavePlan;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 
 @Path("/api/v1/campaigns/{id}/wave-plan")
 @RolesAllowed(Role.ADMIN)
@@ -23,20 +22,18 @@ import org.phocap.locality.LocalityService;
 @Produces(MediaType.APPLICATION_JSON)
 public class WavePlanResource {
     private final WavePlanService plans;
-    private final LocalityService localities;
-    private final CurrentUser user;
+    private final StaffScope scopes;
 
-    public WavePlanResource(WavePlanService plans, LocalityService localities, CurrentUser user) {
+    public WavePlanResource(WavePlanService plans, StaffScope scopes) {
         this.plans = plans;
-        this.localities = localities;
-        this.user = user;
+        this.scopes = scopes;
     }
 
     @POST
     @Operation(summary = "Proposes waves for the learners not yet studying: within maxConcurrent and every support "
             + "group's load, communes kept whole where they fit, as few waves as it can; changes nothing")
     public Uni<WavePlan> propose(@PathParam("id") long id, @Valid @NotNull PlanRequest request) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> plans.propose(id, request, scope));
+        return scopes.scope().flatMap(scope -> plans.propose(id, request, scope));
     }
 
     @POST
@@ -44,6 +41,6 @@ public class WavePlanResource {
     @Operation(summary = "Creates the proposed waves and assigns their learners; learners in an opened wave stay; "
             + "future waves left empty are removed")
     public Uni<WavePlan> apply(@PathParam("id") long id, @Valid @NotNull PlanRequest request) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> plans.apply(id, request, scope));
+        return scopes.scope().flatMap(scope -> plans.apply(id, request, scope));
     }
 }

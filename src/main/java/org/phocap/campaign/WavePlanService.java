@@ -48,13 +48,13 @@ public class WavePlanService {
     private record Input(List<WavePlanner.Unit> units, Map<String, Integer> supporters, int keptStudying) {}
 
     public Uni<WavePlan> propose(long campaignId, PlanRequest request, Scope scope) {
-        return access.require(campaignId, scope).flatMap(ok -> input(campaignId, request))
+        return access.requireWhole(campaignId, scope).flatMap(ok -> input(campaignId, request))
                 .map(input -> view(campaignId, request, input, WavePlanner.plan(input.units(), capacities(input, request),
                         request.maxConcurrent()), null));
     }
 
     public Uni<WavePlan> apply(long campaignId, PlanRequest request, Scope scope) {
-        return access.require(campaignId, scope).flatMap(ok -> input(campaignId, request)).flatMap(input -> {
+        return access.requireWhole(campaignId, scope).flatMap(ok -> input(campaignId, request)).flatMap(input -> {
             WavePlanner.Plan plan = WavePlanner.plan(input.units(), capacities(input, request), request.maxConcurrent());
             return pool.withTransaction(conn -> create(conn, campaignId, request, plan)
                     .flatMap(ids -> conn.preparedQuery("""

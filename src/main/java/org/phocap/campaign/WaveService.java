@@ -33,7 +33,7 @@ public class WaveService {
         if (!request.closesAt().isAfter(request.opensAt())) {
             throw ProblemException.invalid("closesAt", "must be after opensAt");
         }
-        return access.require(campaignId, scope).flatMap(ok -> Panache.withTransaction(() -> {
+        return access.requireWhole(campaignId, scope).flatMap(ok -> Panache.withTransaction(() -> {
             Wave wave = new Wave();
             wave.campaignId = campaignId;
             wave.name = request.name().strip();
@@ -106,7 +106,7 @@ public class WaveService {
                                     WHERE e.learner_id = le.id AND e.campaign_id = $2
                                       AND l.path LIKE ANY($3)
                                       AND ($4::varchar[] IS NULL OR EXISTS (SELECT 1 FROM locality f
-                                           WHERE f.code = ANY($4) AND l.path LIKE f.path || '%'))
+                                           WHERE f.code = ANY($4) AND starts_with(l.path, f.path)))
                                       AND ($5::bigint[] IS NULL OR e.learner_id = ANY($5))
                                       AND ($6::varchar IS NULL OR e.nominated_by = $6)""")
                             .execute(Tuple.from(new Object[] {waveId, campaignId, scope.patterns(), localityCodes,

@@ -28,7 +28,7 @@ import org.phocap.auth.Subject;
 import org.phocap.certificate.CertificateDtos.CertificateView;
 import org.phocap.certificate.CertificateDtos.RevokeRequest;
 import org.phocap.certificate.CertificateStore.Filter;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 import org.phocap.locality.Scope;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
@@ -40,15 +40,15 @@ import org.phocap.platform.ProblemException;
 public class CertificateResource {
     private final CertificateService certificates;
     private final CertificateLinks links;
-    private final LocalityService localities;
+    private final StaffScope scopes;
     private final CurrentUser user;
     private final int maxPageSize;
 
-    public CertificateResource(CertificateService certificates, CertificateLinks links, LocalityService localities,
+    public CertificateResource(CertificateService certificates, CertificateLinks links, StaffScope scopes,
                                CurrentUser user, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.certificates = certificates;
         this.links = links;
-        this.localities = localities;
+        this.scopes = scopes;
         this.user = user;
         this.maxPageSize = maxPageSize;
     }
@@ -66,7 +66,7 @@ public class CertificateResource {
                                            @QueryParam("size") @DefaultValue("100") int size) {
         PageRequest.check(page, size, maxPageSize);
         Filter filter = filter(campaignId, localityCode, issuedFrom, issuedTo);
-        return localities.scopeOf(user.scope()).flatMap(scope -> certificates.page(filter, scope, page, size))
+        return scopes.scope().flatMap(scope -> certificates.page(filter, scope, page, size))
                 .map(found -> new Page<>(found.items().stream().map(c -> CertificateView.of(c, links)).toList(),
                         found.page(), found.size(), found.total()));
     }
@@ -83,7 +83,7 @@ public class CertificateResource {
                              @QueryParam("issuedFrom") String issuedFrom,
                              @QueryParam("issuedTo") String issuedTo) {
         Filter filter = filter(campaignId, localityCode, issuedFrom, issuedTo);
-        return CsvExport.response(localities.scopeOf(user.scope())
+        return CsvExport.response(scopes.scope()
                         .onItem().transformToMulti(scope -> certificates.csv(filter, scope)));
     }
 
@@ -95,7 +95,7 @@ public class CertificateResource {
     public Uni<Response> pdf(@PathParam("serial") String serial) {
         Subject caller = user.subject();
         Uni<Scope> scope = caller.kind() == Subject.Kind.LEARNER ? Uni.createFrom().item(new Scope(new String[0]))
-                : localities.scopeOf(user.scope());
+                : scopes.scope();
         return scope.flatMap(s -> certificates.pdf(serial, caller, s))
                 .map(bytes -> Response.ok(bytes, "application/pdf")
                         .header("Content-Disposition", "inline; filename=\"" + serial.strip().toUpperCase() + ".pdf\"")
@@ -111,7 +111,7 @@ public class CertificateResource {
     @Operation(summary = "Revokes a certificate with a reason; verification then says it is revoked. Again: 409")
     public Uni<CertificateView> revoke(@PathParam("serial") String serial, @Valid @NotNull RevokeRequest request) {
         long staffId = user.staffId();
-        return localities.scopeOf(user.scope())
+        return scopes.scope()
                 .flatMap(scope -> certificates.revoke(serial, request.reason(), staffId, scope))
                 .map(c -> CertificateView.of(c, links));
     }

@@ -104,7 +104,7 @@ public class CertificateStore {
              FROM certificate c JOIN locality l ON l.code = c.locality_code
             WHERE l.path LIKE ANY($1)
               AND ($2::bigint IS NULL OR c.campaign_id = $2)
-              AND ($3::text IS NULL OR l.path LIKE (SELECT f.path FROM locality f WHERE f.code = $3) || '%')
+              AND ($3::text IS NULL OR starts_with(l.path, (SELECT f.path FROM locality f WHERE f.code = $3)))
               AND ($4::timestamptz IS NULL OR c.issued_at >= $4)
               AND ($5::timestamptz IS NULL OR c.issued_at < $5)""";
 

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.phocap.locality.StaffScope;
 import org.phocap.platform.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -32,11 +33,13 @@ public class CourseResource {
     private final CourseService courses;
     private final CoursePackageZip zips;
     private final CurrentUser user;
+    private final StaffScope scopes;
 
-    public CourseResource(CourseService courses, CoursePackageZip zips, CurrentUser user) {
+    public CourseResource(CourseService courses, CoursePackageZip zips, CurrentUser user, StaffScope scopes) {
         this.courses = courses;
         this.zips = zips;
         this.user = user;
+        this.scopes = scopes;
     }
 
     @POST
@@ -46,6 +49,7 @@ public class CourseResource {
     @APIResponse(responseCode = "201", description = "The new version's outline",
             content = @Content(schema = @Schema(implementation = CourseView.class)))
     public Uni<Response> publish(@Valid @NotNull CoursePackage pkg) {
+        scopes.requireWholeTree("Publishing a course");
         return courses.publish(pkg).map(CourseResource::created);
     }
 
@@ -66,6 +70,7 @@ public class CourseResource {
     @APIResponse(responseCode = "201", description = "The new version's outline",
             content = @Content(schema = @Schema(implementation = CourseView.class)))
     public Response publishZip(@HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) {
+        scopes.requireWholeTree("Publishing a course");
         if (contentLength != null && contentLength > zips.maxBytes()) {
             throw ProblemException.tooLarge("Course packages are limited to " + zips.maxBytes() + " bytes.");
         }

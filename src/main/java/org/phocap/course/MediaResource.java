@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.PathPart;
+import org.phocap.locality.StaffScope;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.platform.ProblemException;
@@ -36,10 +37,12 @@ import org.phocap.platform.ProblemException;
 public class MediaResource {
     private final MediaService media;
     private final CurrentUser user;
+    private final StaffScope scopes;
 
-    public MediaResource(MediaService media, CurrentUser user) {
+    public MediaResource(MediaService media, CurrentUser user, StaffScope scopes) {
         this.media = media;
         this.user = user;
+        this.scopes = scopes;
     }
 
     @GET
@@ -72,6 +75,7 @@ public class MediaResource {
     public MediaService.Stored upload(@PathParam("id") long id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
                                       @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
                                       @HeaderParam("X-Checksum-SHA256") String sha256, InputStream body) {
+        scopes.requireWholeTree("Uploading course media");
         if (contentLength != null && contentLength > media.maxBytes()) {
             throw ProblemException.tooLarge("Media files are limited to " + media.maxBytes() + " bytes.");
         }

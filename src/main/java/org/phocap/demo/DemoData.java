@@ -70,7 +70,7 @@ public class DemoData {
             return;
         }
         LOG.info("Demo mode: loading the sample province, course, campaign, waves and roster");
-        localities.importCsv(DemoProvince.csv()).await().indefinitely();
+        localities.importCsv(DemoProvince.csv(), org.phocap.locality.Scope.everything()).await().indefinitely();
         long courseId = zips.publish(new java.io.ByteArrayInputStream(sampleCourseZip())).course().id();
         long adminId = pool.query("SELECT min(id) FROM staff_account WHERE role = 'ADMIN'").execute().await().indefinitely()
                 .iterator().next().getLong(0);

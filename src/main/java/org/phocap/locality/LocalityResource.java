@@ -17,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
@@ -27,15 +26,15 @@ import org.phocap.platform.ProblemException;
 @Produces(MediaType.APPLICATION_JSON)
 public class LocalityResource {
     private final LocalityService localities;
-    private final CurrentUser user;
+    private final StaffScope scopes;
     private final long maxBytes;
     private final int maxPageSize;
 
-    public LocalityResource(LocalityService localities, CurrentUser user,
+    public LocalityResource(LocalityService localities, StaffScope scopes,
                             @ConfigProperty(name = "phocap.localities.max-bytes") long maxBytes,
                             @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.localities = localities;
-        this.user = user;
+        this.scopes = scopes;
         this.maxBytes = maxBytes;
         this.maxPageSize = maxPageSize;
     }
@@ -43,14 +42,15 @@ public class LocalityResource {
     @PUT
     @RolesAllowed(Role.ADMIN)
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
-    @Operation(summary = "Upsert the administrative tree from CSV (code,name,level,parent_code); all or nothing")
+    @Operation(summary = "Upsert the administrative tree from CSV (code,name,level,parent_code); all or nothing. "
+            + "A district ADMIN edits only localities inside its subtree and cannot move one across its boundary")
     @RequestBody(content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING,
             example = "code,name,level,parent_code\n26,Tỉnh Vĩnh Phúc,1,\n243,Thành phố Vĩnh Yên,2,26")))
     public Uni<LocalityImportResult> importTree(String csv) {
         if (csv.length() > maxBytes) {
             throw ProblemException.tooLarge("Locality files are limited to " + maxBytes + " bytes.");
         }
-        return localities.importCsv(csv);
+        return scopes.scope().flatMap(scope -> localities.importCsv(csv, scope));
     }
 
     @GET
@@ -58,7 +58,7 @@ public class LocalityResource {
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Operation(summary = "One locality (404 outside the caller's scope)")
     public Uni<LocalityDto> get(@PathParam("code") String code) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> localities.get(code, scope));
+        return scopes.scope().flatMap(scope -> localities.get(code, scope));
     }
 
     @GET
@@ -69,6 +69,6 @@ public class LocalityResource {
                                            @QueryParam("page") @DefaultValue("0") int page,
                                            @QueryParam("size") @DefaultValue("100") int size) {
         PageRequest.check(page, size, maxPageSize);
-        return localities.scopeOf(user.scope()).flatMap(scope -> localities.children(code, scope, page, size));
+        return scopes.scope().flatMap(scope -> localities.children(code, scope, page, size));
     }
 }

@@ -32,7 +32,7 @@ public class LocalityService {
         this.pool = pool;
     }
 
-    /** Turns scope codes into path patterns; unknown codes reach nothing. */
+    /** Turns scope codes into subtree paths; unknown codes reach nothing. Callers go through {@link StaffScope}. */
     public Uni<Scope> scopeOf(List<String> codes) {
         if (codes.contains(Scope.WHOLE_TREE)) {
             return Uni.createFrom().item(Scope.everything());
@@ -40,9 +40,9 @@ public class LocalityService {
         return pool.preparedQuery("SELECT path FROM locality WHERE code = ANY($1)")
                 .execute(Tuple.of(codes.toArray(String[]::new)))
                 .map(rows -> {
-                    List<String> patterns = new ArrayList<>();
-                    rows.forEach(row -> patterns.add(row.getString(0) + "%"));
-                    return Scope.of(patterns);
+                    List<String> paths = new ArrayList<>();
+                    rows.forEach(row -> paths.add(row.getString(0)));
+                    return Scope.of(paths);
                 });
     }
 
@@ -57,6 +57,28 @@ public class LocalityService {
                         throw ProblemException.notFound("No locality '" + code + "' in your scope.");
                     }
                     return toDto(rows.iterator().next());
+                });
+    }
+
+    /**
+     * A locality named in a request body: 400 when no such code exists, 403 when it lies outside the
+     * caller's scope (locality codes are public administrative codes, so saying so reveals nothing).
+     */
+    public Uni<LocalityDto> named(String code, Scope scope, String field) {
+        return pool.preparedQuery("""
+                        SELECT l.code, l.name, l.level, l.parent_code, l.path,
+                               (SELECT count(*) FROM locality c WHERE c.parent_code = l.code) AS children
+                        FROM locality l WHERE l.code = $1""")
+                .execute(Tuple.of(code))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ProblemException.invalid(field, "unknown locality '" + code + "'");
+                    }
+                    Row row = rows.iterator().next();
+                    if (!scope.covers(row.getString("path"))) {
+                        throw ProblemException.forbidden("Locality '" + code + "' is outside your scope.");
+                    }
+                    return toDto(row);
                 });
     }
 
@@ -75,24 +97,29 @@ public class LocalityService {
      * Upserts the tree from CSV (code,name,level,parent_code). All or nothing: any bad line
      * refuses the whole file with every problem listed.
      */
-    public Uni<LocalityImportResult> importCsv(String csv) {
+    public Uni<LocalityImportResult> importCsv(String csv, Scope scope) {
         Map<String, Parsed> rows = parse(csv);
+        // Locked so that a concurrent upload cannot move a row between this check and the upsert.
         return pool.withTransaction(conn -> conn
-                .preparedQuery("SELECT code FROM locality WHERE code = ANY($1)")
-                .execute(Tuple.of(rows.values().stream().map(Parsed::parent).filter(p -> p != null && !rows.containsKey(p))
+                .preparedQuery("SELECT code, parent_code, path FROM locality WHERE code = ANY($1) FOR UPDATE")
+                .execute(Tuple.of(java.util.stream.Stream.concat(rows.keySet().stream(),
+                                rows.values().stream().map(Parsed::parent).filter(p -> p != null))
                         .distinct().toArray(String[]::new)))
                 .flatMap(found -> {
-                    java.util.Set<String> known = new java.util.HashSet<>();
-                    found.forEach(r -> known.add(r.getString(0)));
+                    Map<String, Existing> existing = new HashMap<>();
+                    found.forEach(r -> existing.put(r.getString(0), new Existing(r.getString(1), r.getString(2))));
                     List<Problem.FieldError> errors = new ArrayList<>();
                     rows.values().forEach(row -> {
-                        if (row.parent() != null && !rows.containsKey(row.parent()) && !known.contains(row.parent())) {
+                        if (row.parent() != null && !rows.containsKey(row.parent()) && !existing.containsKey(row.parent())) {
                             errors.add(new Problem.FieldError("parent_code",
                                     "line " + row.line() + ": unknown parent '" + row.parent() + "'"));
                         }
                     });
                     if (!errors.isEmpty()) {
                         throw invalidFile(errors);
+                    }
+                    if (!scope.wholeTree()) {
+                        checkInsideScope(rows, existing, scope);
                     }
                     List<Parsed> ordered = parentsFirst(rows);
                     return conn.preparedQuery("""
@@ -118,6 +145,55 @@ public class LocalityService {
                                 return recomputePaths(conn).map(x -> new LocalityImportResult(inserted, result.size() - inserted));
                             });
                 }));
+    }
+
+    private record Existing(String parent, String path) {}
+
+    /**
+     * A staff member without the whole tree edits only inside their subtrees: every row names a
+     * locality already inside (or a new one), its parent lies inside, and a subtree's own root keeps
+     * its parent (moving it would carry the subtree across the boundary). Outside reads as unknown.
+     */
+    private static void checkInsideScope(Map<String, Parsed> rows, Map<String, Existing> existing, Scope scope) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (Parsed row : rows.values()) {
+            Existing now = existing.get(row.code());
+            if (now != null && !scope.covers(now.path())) {
+                errors.add(new Problem.FieldError("code", "line " + row.line() + ": no locality '" + row.code() + "' in your scope"));
+                continue;
+            }
+            boolean scopeRoot = now != null && java.util.Arrays.asList(scope.paths()).contains(now.path());
+            if (scopeRoot) {
+                if (!java.util.Objects.equals(row.parent(), now.parent())) {
+                    errors.add(new Problem.FieldError("parent_code", "line " + row.line() + ": '" + row.code()
+                            + "' is the root of your scope; only an ADMIN of the whole tree can move it"));
+                }
+            } else if (row.parent() == null || !insideScope(row.parent(), rows, existing, scope, new java.util.HashSet<>())) {
+                errors.add(new Problem.FieldError("parent_code", "line " + row.line()
+                        + ": the parent must be a locality inside your scope"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(403, "forbidden", "Outside your scope",
+                    "The file was refused; nothing changed. " + errors.size() + " row(s) reach outside your scope.", errors);
+        }
+    }
+
+    /** Whether a code lies inside the scope once the file is applied (new rows hang under their parent). */
+    private static boolean insideScope(String code, Map<String, Parsed> rows, Map<String, Existing> existing, Scope scope,
+                                       java.util.Set<String> seen) {
+        Existing now = existing.get(code);
+        if (now != null && !rows.containsKey(code)) {
+            return scope.covers(now.path());
+        }
+        if (now != null && java.util.Arrays.asList(scope.paths()).contains(now.path())) {
+            return true;
+        }
+        Parsed row = rows.get(code);
+        if (row == null || row.parent() == null || !seen.add(code)) {
+            return false;
+        }
+        return insideScope(row.parent(), rows, existing, scope, seen);
     }
 
     private Uni<Void> recomputePaths(io.vertx.mutiny.sqlclient.SqlConnection conn) {

@@ -34,6 +34,10 @@ public class ProblemException extends RuntimeException {
                 List.of(new Problem.FieldError(field, message)));
     }
 
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "forbidden", "Forbidden", detail);
+    }
+
     public static ProblemException notFound(String detail) {
         return new ProblemException(404, "not-found", "Not found", detail);
     }

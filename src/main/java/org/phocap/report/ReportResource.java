@@ -23,9 +23,9 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.phocap.auth.CurrentUser;
+import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.auth.Role;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 import org.phocap.platform.CsvLines;
 import org.phocap.platform.Json;
 import org.phocap.report.ReportDtos.Leaderboard;
@@ -33,20 +33,20 @@ import org.phocap.report.ReportDtos.Report;
 import org.phocap.report.ReportDtos.ReportRow;
 
 /** Completion reports inside the caller's scope: by locality level or by a roster attribute, as JSON or CSV. */
+// The stream access filter reads @CheckedBeforeStream off the method: registered for the native image.
+@io.quarkus.runtime.annotations.RegisterForReflection(methods = true)
 @Path("/api/v1/campaigns/{id}")
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
 public class ReportResource {
     private static final Duration LIVE_TICK = Duration.ofSeconds(1);
 
     private final ReportService reports;
-    private final LocalityService localities;
-    private final CurrentUser user;
+    private final StaffScope scopes;
     private final Json json;
 
-    public ReportResource(ReportService reports, LocalityService localities, CurrentUser user, Json json) {
+    public ReportResource(ReportService reports, StaffScope scopes, Json json) {
         this.reports = reports;
-        this.localities = localities;
-        this.user = user;
+        this.scopes = scopes;
         this.json = json;
     }
 
@@ -57,7 +57,7 @@ public class ReportResource {
             + "locality (level N below the campaign's locality) or nominatedBy, targetGroup, wave, gender, ethnicity")
     public Uni<Report> report(@PathParam("id") long id, @QueryParam("groupBy") @DefaultValue("locality") String groupBy,
                               @QueryParam("level") @DefaultValue("1") int level) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> reports.report(id, groupBy, level, scope));
+        return scopes.scope().flatMap(scope -> reports.report(id, groupBy, level, scope));
     }
 
     @GET
@@ -86,16 +86,17 @@ public class ReportResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Localities at level N below the campaign's, ranked by completion rate, then by completions")
     public Uni<Leaderboard> leaderboard(@PathParam("id") long id, @QueryParam("level") @DefaultValue("1") int level) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> reports.leaderboard(id, level, scope));
+        return scopes.scope().flatMap(scope -> reports.leaderboard(id, level, scope));
     }
 
     @GET
     @Path("/live")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @CheckedBeforeStream(LiveCountersAccess.class)
     @Operation(summary = "SSE: 'counters' events with the campaign's totals in the caller's scope, at most one a second, "
             + "sent when they change")
     public Multi<OutboundSseEvent> live(@PathParam("id") long id, @Context Sse sse) {
-        return localities.scopeOf(user.scope())
+        return scopes.scope()
                 .call(scope -> reports.visible(id, scope))
                 .onItem().transformToMulti(scope -> Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(LIVE_TICK)
                         .onOverflow().drop()

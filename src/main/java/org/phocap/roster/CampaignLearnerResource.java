@@ -11,9 +11,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
 
@@ -22,15 +21,13 @@ import org.phocap.platform.PageRequest;
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
 public class CampaignLearnerResource {
     private final LearnerService learners;
-    private final LocalityService localities;
-    private final CurrentUser user;
+    private final StaffScope scopes;
     private final int maxPageSize;
 
-    public CampaignLearnerResource(LearnerService learners, LocalityService localities, CurrentUser user,
+    public CampaignLearnerResource(LearnerService learners, StaffScope scopes,
                            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.learners = learners;
-        this.localities = localities;
-        this.user = user;
+        this.scopes = scopes;
         this.maxPageSize = maxPageSize;
     }
 
@@ -41,7 +38,7 @@ public class CampaignLearnerResource {
                                            @QueryParam("page") @DefaultValue("0") int page,
                                            @QueryParam("size") @DefaultValue("100") int size) {
         PageRequest.check(page, size, maxPageSize);
-        return localities.scopeOf(user.scope())
+        return scopes.scope()
                 .flatMap(scope -> learners.enrolled(campaignId, scope, localityCode, page, size));
     }
 }

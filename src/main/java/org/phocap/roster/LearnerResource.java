@@ -8,27 +8,24 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 
 @Path("/api/v1/learners/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
 public class LearnerResource {
     private final LearnerService learners;
-    private final LocalityService localities;
-    private final CurrentUser user;
+    private final StaffScope scopes;
 
-    public LearnerResource(LearnerService learners, LocalityService localities, CurrentUser user) {
+    public LearnerResource(LearnerService learners, StaffScope scopes) {
         this.learners = learners;
-        this.localities = localities;
-        this.user = user;
+        this.scopes = scopes;
     }
 
     @GET
     @Operation(summary = "One learner (404 outside the caller's scope)")
     public Uni<LearnerView> get(@PathParam("id") long id) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> learners.get(id, scope));
+        return scopes.scope().flatMap(scope -> learners.get(id, scope));
     }
 }

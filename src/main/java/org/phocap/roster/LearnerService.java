@@ -40,7 +40,7 @@ public class LearnerService {
                         + ", count(*) OVER () AS total FROM enrolment e JOIN learner le ON le.id = e.learner_id "
                         + "JOIN locality l ON l.code = le.locality_code "
                         + "WHERE e.campaign_id = $1 AND l.path LIKE ANY($2) "
-                        + "AND ($3::varchar IS NULL OR l.path LIKE (SELECT path || '%' FROM locality WHERE code = $3)) "
+                        + "AND ($3::varchar IS NULL OR starts_with(l.path, (SELECT path FROM locality WHERE code = $3))) "
                         + "ORDER BY le.id LIMIT $4 OFFSET $5")
                 .execute(Tuple.from(new Object[] {campaignId, scope.patterns(), localityCode, size, (long) page * size}))
                 .map(rows -> Page.of(rows, LearnerView::of, page, size)));

@@ -24,7 +24,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 import org.phocap.locality.Scope;
 import org.phocap.platform.ProblemException;
 
@@ -39,13 +39,13 @@ public class RosterResource {
 
     private final RosterService roster;
     private final RosterUploads uploads;
-    private final LocalityService localities;
+    private final StaffScope scopes;
     private final CurrentUser user;
 
-    public RosterResource(RosterService roster, RosterUploads uploads, LocalityService localities, CurrentUser user) {
+    public RosterResource(RosterService roster, RosterUploads uploads, StaffScope scopes, CurrentUser user) {
         this.roster = roster;
         this.uploads = uploads;
-        this.localities = localities;
+        this.scopes = scopes;
         this.user = user;
     }
 
@@ -93,7 +93,7 @@ public class RosterResource {
     }
 
     private Scope callerScope() {
-        return localities.scopeOf(user.scope()).await().indefinitely();
+        return scopes.scope().await().indefinitely();
     }
 
     private static Response started(long importId) {

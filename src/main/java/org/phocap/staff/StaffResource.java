@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
+import org.phocap.locality.StaffScope;
 import org.phocap.platform.Idempotency;
 
 @Path("/api/v1/staff")
@@ -26,22 +27,24 @@ public class StaffResource {
     private final StaffService staff;
     private final CurrentUser user;
     private final Idempotency idempotency;
+    private final StaffScope scopes;
 
-    public StaffResource(StaffService staff, CurrentUser user, Idempotency idempotency) {
+    public StaffResource(StaffService staff, CurrentUser user, Idempotency idempotency, StaffScope scopes) {
         this.staff = staff;
         this.user = user;
         this.idempotency = idempotency;
+        this.scopes = scopes;
     }
 
     @POST
     @RolesAllowed(Role.ADMIN)
     @ResponseStatus(201)
-    @Operation(summary = "Create a staff account (ADMIN or SUPPORTER) with a locality scope")
+    @Operation(summary = "Create a staff account (ADMIN or SUPPORTER) with a locality scope inside the caller's own")
     @APIResponse(responseCode = "201", description = "Created",
             content = @Content(schema = @Schema(implementation = StaffDto.class)))
     public Uni<StaffDto> create(@Valid @NotNull CreateStaffRequest request,
                                 @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
         return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /staff", request, StaffDto.class,
-                () -> staff.create(request));
+                () -> scopes.scope().flatMap(scope -> staff.create(request, scope)));
     }
 }

@@ -24,13 +24,16 @@ public class StaffService {
         this.pool = pool;
     }
 
-    public Uni<StaffDto> create(CreateStaffRequest request) {
+    public Uni<StaffDto> create(CreateStaffRequest request, Scope callerScope) {
         if (PhoneNumbers.normalize(request.username()).isPresent()) {
             // Learners sign in with their phone; a staff username must never be mistaken for one.
             throw ProblemException.invalid("username", "a staff username must not be a phone number");
         }
         if (request.scope().contains(Scope.WHOLE_TREE) && !Role.ADMIN.equals(request.role())) {
             throw ProblemException.invalid("scope", "only an ADMIN may have the whole tree ('*') as scope");
+        }
+        if (request.scope().contains(Scope.WHOLE_TREE) && !callerScope.wholeTree()) {
+            throw ProblemException.forbidden("You can give only a scope inside your own.");
         }
         String phone = null;
         if (request.phone() != null && !request.phone().isBlank()) {
@@ -39,7 +42,7 @@ public class StaffService {
         }
         String normalizedPhone = phone;
         List<String> codes = request.scope().stream().map(String::strip).distinct().toList();
-        return checkCodesExist(codes)
+        return checkInside(codes, callerScope)
                 .flatMap(ok -> hasher.hash(request.password()))
                 .flatMap(hash -> Panache.withTransaction(() -> StaffAccount.findByUsername(request.username())
                         .flatMap(existing -> {
@@ -60,16 +63,23 @@ public class StaffService {
                 .map(StaffDto::of);
     }
 
-    private Uni<Void> checkCodesExist(List<String> codes) {
+    /** Every code is a known locality (400) inside the caller's scope (403). */
+    private Uni<Void> checkInside(List<String> codes, Scope callerScope) {
         List<String> real = codes.stream().filter(c -> !Scope.WHOLE_TREE.equals(c)).toList();
         if (real.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("SELECT code FROM locality WHERE code = ANY($1)")
+        return pool.preparedQuery("SELECT code, path FROM locality WHERE code = ANY($1)")
                 .execute(Tuple.of(real.toArray(String[]::new)))
                 .map(rows -> {
                     Set<String> found = new HashSet<>();
-                    rows.forEach(r -> found.add(r.getString(0)));
+                    rows.forEach(r -> {
+                        if (!callerScope.covers(r.getString(1))) {
+                            throw ProblemException.forbidden("You can give only a scope inside your own: '"
+                                    + r.getString(0) + "' is outside it.");
+                        }
+                        found.add(r.getString(0));
+                    });
                     List<String> missing = real.stream().filter(c -> !found.contains(c)).toList();
                     if (!missing.isEmpty()) {
                         throw ProblemException.invalid("scope", "unknown locality code(s): " + String.join(", ", missing));

@@ -244,9 +244,9 @@ class CampaignOperationsTest {
         // Scope and validation.
         String otherDistrict = Api.supporter("op-sup-d2c", P + "2");
         as(otherDistrict).contentType(ContentType.JSON).body(Map.of("campaignId", campaign, "localityCode", P + "1", "text", "x"))
-                .post("/api/v1/announcements").then().statusCode(400).body("errors[0].field", equalTo("localityCode"));
+                .post("/api/v1/announcements").then().statusCode(403).body("detail", containsString("outside your scope"));
         as(otherDistrict).contentType(ContentType.JSON).body(Map.of("campaignId", campaign, "text", "x"))
-                .post("/api/v1/announcements").then().statusCode(400).body("errors[0].message", containsString("name a locality"));
+                .post("/api/v1/announcements").then().statusCode(403).body("detail", containsString("name a locality"));
         as(otherDistrict).contentType(ContentType.JSON).body(Map.of("campaignId", campaign, "localityCode", P + "2", "text", "Xã Hợp Thịnh"))
                 .post("/api/v1/announcements").then().statusCode(201);
         as(admin()).contentType(ContentType.JSON).body(Map.of("campaignId", campaign, "waveId", 99999999, "text", "x"))

@@ -19,29 +19,29 @@ import org.phocap.platform.TestClock;
  * A course whose completion needs its one reading lesson and passes in two quizzes, taught by a
  * campaign with an open wave, in its own province; and the steps a learner takes through it.
  */
-final class CertificateCourse {
+public final class CertificateCourse {
     /** Each quiz has two true/false questions: the answer to Q1 is "Đúng", to Q2 "Sai". */
     static final Map<String, List<String>> RIGHT = Map.of("Q1", List.of("T"), "Q2", List.of("F"));
     static final Map<String, List<String>> WRONG = Map.of("Q1", List.of("F"), "Q2", List.of("T"));
 
-    record Learner(String token, long id, String name) {}
+    public record Learner(String token, long id, String name) {}
 
     final String p;
     final int phoneRange;
     final AtomicInteger phones = new AtomicInteger();
-    long course;
-    long lessonId;
+    public long course;
+    public long lessonId;
     long quizA;
     long quizB;
-    long campaign;
-    long wave;
+    public long campaign;
+    public long wave;
 
-    CertificateCourse(String p, int phoneRange) {
+    public CertificateCourse(String p, int phoneRange) {
         this.p = p;
         this.phoneRange = phoneRange;
     }
 
-    synchronized CertificateCourse ready() {
+    public synchronized CertificateCourse ready() {
         if (campaign != 0) {
             return this;
         }
@@ -82,7 +82,7 @@ final class CertificateCourse {
                                         Map.of("key", "F", "text", "Sai", "correct", true)))));
     }
 
-    Learner learner(String fullName, String village) {
+    public Learner learner(String fullName, String village) {
         String token = Api.enrolledLearner(p, campaign, Api.phone(phoneRange, phones.incrementAndGet()), fullName, village);
         long id = as(token).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id");
         as(admin()).contentType(ContentType.JSON).body(Map.of("learnerIds", List.of(id)))
@@ -90,7 +90,7 @@ final class CertificateCourse {
         return new Learner(token, id, fullName);
     }
 
-    Learner learner(String fullName) {
+    public Learner learner(String fullName) {
         return learner(fullName, p + "1-1-1");
     }
 
@@ -129,14 +129,14 @@ final class CertificateCourse {
     }
 
     /** Lesson and both quizzes: the learner's certificate is issued. */
-    void complete(Learner l, TestClock clock) {
+    public void complete(Learner l, TestClock clock) {
         readLesson(l, clock);
         pass(l, quizA);
         pass(l, quizB);
     }
 
     /** The learner's certificates once the asynchronous completion check has run. */
-    static List<Map<String, Object>> certificates(Learner l, int expected) {
+    public static List<Map<String, Object>> certificates(Learner l, int expected) {
         List<Map<String, Object>>[] last = new List[1];
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
             last[0] = as(l.token()).get("/api/v1/me/certificates").then().statusCode(200).extract().jsonPath().getList("$");

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import org.phocap.locality.StaffScope;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.course.CourseService;
@@ -29,11 +30,13 @@ public class BroadcastResource {
     private final StreamEvents events;
     private final CourseService courses;
     private final CurrentUser user;
+    private final StaffScope scopes;
 
-    public BroadcastResource(StreamEvents events, CourseService courses, CurrentUser user) {
+    public BroadcastResource(StreamEvents events, CourseService courses, CurrentUser user, StaffScope scopes) {
         this.events = events;
         this.courses = courses;
         this.user = user;
+        this.scopes = scopes;
     }
 
     @POST
@@ -43,6 +46,7 @@ public class BroadcastResource {
     @ResponseStatus(202)
     @Operation(summary = "Send an 'announcement' event to every lesson stream of the course")
     public Uni<Sent> broadcast(@PathParam("id") long courseId, @Valid @NotNull Broadcast body) {
+        scopes.requireWholeTree("A course-wide broadcast");
         return courses.outline(courseId, user.subject())
                 .flatMap(course -> events.publish(courseId, null, "announcement",
                         java.util.Map.of("text", body.text().strip(), "at", Instant.now().toString())))
