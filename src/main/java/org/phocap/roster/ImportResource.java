@@ -14,45 +14,46 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.phocap.auth.CurrentUser;
+import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.auth.Role;
-import org.phocap.locality.LocalityService;
+import org.phocap.locality.StaffScope;
 
+// The stream access filter reads @CheckedBeforeStream off the method: registered for the native image.
+@io.quarkus.runtime.annotations.RegisterForReflection(methods = true)
 @Path("/api/v1/imports/{id}")
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
 public class ImportResource {
     private static final Duration TICK = Duration.ofMillis(500);
 
     private final RosterService roster;
-    private final LocalityService localities;
-    private final CurrentUser user;
+    private final StaffScope scopes;
     private final org.phocap.platform.Json json;
 
-    public ImportResource(RosterService roster, LocalityService localities, CurrentUser user,
+    public ImportResource(RosterService roster, StaffScope scopes,
                           org.phocap.platform.Json json) {
         this.roster = roster;
-        this.localities = localities;
-        this.user = user;
+        this.scopes = scopes;
         this.json = json;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Status and counts of a roster import, with the first 100 errors")
+    @Operation(summary = "Status and counts of a roster import, with the first 100 errors (errors only for the importer and staff whose scope covers theirs)")
     public Uni<ImportStatus> status(@PathParam("id") long id) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> roster.status(id, scope));
+        return scopes.scope().flatMap(scope -> roster.status(id, scope));
     }
 
     @GET
     @Path("/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @CheckedBeforeStream(ImportEventsAccess.class)
     @Operation(summary = "SSE: 'progress' events twice a second while the import runs, then one 'done'")
     public Multi<OutboundSseEvent> events(@PathParam("id") long id, @Context Sse sse) {
         AtomicBoolean sentDone = new AtomicBoolean();
-        return localities.scopeOf(user.scope())
-                .flatMap(scope -> roster.status(id, scope))
-                .onItem().transformToMulti(first -> Multi.createFrom().ticks().every(TICK)
-                        .onItem().transformToUniAndConcatenate(tick -> roster.currentStatus(id))
+        return scopes.scope()
+                .flatMap(scope -> roster.rowsVisible(id, scope))
+                .onItem().transformToMulti(withRows -> Multi.createFrom().ticks().every(TICK)
+                        .onItem().transformToUniAndConcatenate(tick -> roster.currentStatus(id, withRows))
                         .onItem().transformToMultiAndConcatenate(status -> status.finished()
                                 ? Multi.createFrom().items(event(sse, "progress", status), event(sse, "done", status))
                                 : Multi.createFrom().item(event(sse, "progress", status))))
@@ -71,7 +72,7 @@ public class ImportResource {
     @Produces("text/csv")
     @Operation(summary = "Every rejected row with its line number and reason")
     public Uni<String> rejected(@PathParam("id") long id) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> roster.rejectedCsv(id, scope));
+        return scopes.scope().flatMap(scope -> roster.rejectedCsv(id, scope));
     }
 
     @GET
@@ -79,7 +80,7 @@ public class ImportResource {
     @Produces("text/csv")
     @Operation(summary = "Activation codes of this import's learners who have not activated yet (in the caller's scope)")
     public Uni<String> activationCodes(@PathParam("id") long id) {
-        return localities.scopeOf(user.scope()).flatMap(scope -> roster.activationCodesCsv(id, scope));
+        return scopes.scope().flatMap(scope -> roster.activationCodesCsv(id, scope));
     }
 
     private OutboundSseEvent event(Sse sse, String name, ImportStatus status) {

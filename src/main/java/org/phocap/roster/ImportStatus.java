@@ -13,6 +13,12 @@ public record ImportStatus(long id, long campaignId, String status, int total, i
 
     public record ImportError(int line, String field, String message) {}
 
+    /** The same status without the rejected rows, for readers who may not see them. */
+    public ImportStatus withoutErrors() {
+        return new ImportStatus(id, campaignId, status, total, created, updated, rejected, List.of(), message, startedAt,
+                finishedAt);
+    }
+
     public boolean finished() {
         return !RUNNING.equals(status);
     }

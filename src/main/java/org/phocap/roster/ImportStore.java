@@ -72,28 +72,34 @@ public class ImportStore {
                 .replaceWithVoid();
     }
 
-    /** The import's campaign, after checking the caller may see it (404 otherwise). */
-    Uni<Long> requireVisible(long importId, Scope scope) {
-        return pool.preparedQuery("SELECT campaign_id FROM roster_import WHERE id = $1")
+    /** An import as its readers see it: its campaign and the scope codes of the staff member who ran it. */
+    record Visible(long campaignId, List<String> importerScope) {}
+
+    /** The import, after checking the caller may see its campaign (404 otherwise). */
+    Uni<Visible> requireVisible(long importId, Scope scope) {
+        return pool.preparedQuery("""
+                        SELECT i.campaign_id, s.scope FROM roster_import i JOIN staff_account s ON s.id = i.created_by
+                        WHERE i.id = $1""")
                 .execute(Tuple.of(importId))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().failure(ProblemException.notFound("No import " + importId + "."));
                     }
-                    long campaignId = rows.iterator().next().getLong(0);
-                    return access.require(campaignId, scope)
+                    Row row = rows.iterator().next();
+                    Visible visible = new Visible(row.getLong(0), List.of(row.getArrayOfStrings(1)));
+                    return access.require(visible.campaignId(), scope)
                             .onFailure().transform(e -> ProblemException.notFound("No import " + importId + "."))
-                            .replaceWith(campaignId);
+                            .replaceWith(visible);
                 });
     }
 
-    Uni<ImportStatus> load(long importId) {
+    Uni<ImportStatus> load(long importId, boolean withErrors) {
         return pool.preparedQuery("SELECT * FROM roster_import WHERE id = $1").execute(Tuple.of(importId))
                 .flatMap(rows -> {
                     Row row = rows.iterator().next();
-                    return pool.preparedQuery("SELECT line, field, message FROM roster_reject WHERE import_id = $1 ORDER BY line LIMIT "
+                    return pool.preparedQuery("SELECT line, field, message FROM roster_reject WHERE import_id = $1 AND $2 ORDER BY line LIMIT "
                                     + ImportProgress.ERROR_LIMIT)
-                            .execute(Tuple.of(importId))
+                            .execute(Tuple.of(importId, withErrors))
                             .map(rejects -> {
                                 List<ImportStatus.ImportError> errors = new ArrayList<>();
                                 rejects.forEach(r -> errors.add(new ImportStatus.ImportError(r.getInteger(0), r.getString(1),

@@ -14,7 +14,9 @@ public enum RosterField {
     LOCALITY_CODE(true, "locality_code", "Mã địa bàn", "ma_dia_ban"),
     NOMINATED_BY(true, "nominated_by", "Đơn vị đề cử", "don_vi_de_cu"),
     TARGET_GROUP(false, "target_group", "Đối tượng", "doi_tuong"),
-    NATIONAL_ID(false, "national_id", "Số CCCD", "CCCD", "so_cccd");
+    NATIONAL_ID(false, "national_id", "Số CCCD", "CCCD", "so_cccd"),
+    /** "yes" confirms that a row whose phone is enrolled under another name and birth year is that same person. */
+    SAME_PERSON(false, "same_person", "Cùng người", "cung_nguoi");
 
     private final boolean required;
     private final List<String> headers;

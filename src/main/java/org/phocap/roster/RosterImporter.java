@@ -161,7 +161,7 @@ public class RosterImporter {
                     progress.rejected(i.rejection());
                 }
                 if (valid.size() >= batchSize) {
-                    write(conn, job, valid, progress, newEnrolments);
+                    write(conn, job, valid, rejects, progress, newEnrolments);
                     valid.clear();
                 }
                 if (rejects.size() >= batchSize) {
@@ -170,7 +170,7 @@ public class RosterImporter {
                 }
             }
         }
-        write(conn, job, valid, progress, newEnrolments);
+        write(conn, job, valid, rejects, progress, newEnrolments);
         ImportStore.saveRejects(conn, job.importId(), rejects).await().indefinitely();
         countNewEnrolments(conn, job, newEnrolments);
     }
@@ -190,6 +190,52 @@ public class RosterImporter {
         conn.query("SET LOCAL phocap.defer_enrolment_counters = 'off'").execute().await().indefinitely();
     }
 
+    /**
+     * Learners are keyed by phone, so a row naming an enrolled phone changes that learner. That is
+     * allowed only inside the importer's scope (else a supporter could pull anyone into their district
+     * and hand out a new activation code), and only for the same person: a row whose name and birth
+     * year both differ is a family member sharing the phone, refused unless same_person says otherwise.
+     */
+    private static List<RosterRow> identityChecked(SqlConnection conn, Scope scope, List<RosterRow> rows,
+                                                   java.util.function.Consumer<Rejection> reject) {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<String, Row> existing = new HashMap<>();
+        conn.preparedQuery("""
+                        SELECT le.phone, l.path, le.full_name, le.birth_year
+                        FROM learner le JOIN locality l ON l.code = le.locality_code WHERE le.phone = ANY($1)""")
+                .execute(Tuple.of(rows.stream().map(RosterRow::phone).toArray(String[]::new)))
+                .await().indefinitely()
+                .forEach(row -> existing.put(row.getString(0), row));
+        if (existing.isEmpty()) {
+            return rows;
+        }
+        List<RosterRow> allowed = new ArrayList<>(rows.size());
+        for (RosterRow row : rows) {
+            Row known = existing.get(row.phone());
+            if (known == null) {
+                allowed.add(row);
+            } else if (!scope.covers(known.getString(1))) {
+                reject.accept(RosterValidator.rejection(row.line(), RosterField.PHONE,
+                        "this phone belongs to a learner of another locality; ask a staff member whose scope covers both",
+                        row.raw()));
+            } else if (!row.samePerson() && !sameName(known.getString(2), row.fullName())
+                    && row.birthYear() != null && known.getInteger(3) != null && !row.birthYear().equals(known.getInteger(3))) {
+                reject.accept(RosterValidator.rejection(row.line(), RosterField.PHONE,
+                        "this phone is enrolled for a person with another name and birth year (families often share a phone);"
+                                + " if it is the same person, put 'yes' in a same_person column", row.raw()));
+            } else {
+                allowed.add(row);
+            }
+        }
+        return allowed;
+    }
+
+    private static boolean sameName(String a, String b) {
+        return a.strip().replaceAll("\\s+", " ").equalsIgnoreCase(b.strip().replaceAll("\\s+", " "));
+    }
+
     private RowSource open(Job job) throws IOException {
         if (job.format() == Format.XLSX) {
             return new XlsxRowSource(job.file());
@@ -198,8 +244,16 @@ public class RosterImporter {
         return new CsvRowSource(TextDecoding.open(job.file(), charset));
     }
 
-    /** Upserts learners by phone, then their enrolment in the campaign; counts by enrolment. */
-    private void write(SqlConnection conn, Job job, List<RosterRow> batch, ImportProgress progress, List<Long> newEnrolments) {
+    /**
+     * Upserts learners by phone, then their enrolment in the campaign; counts by enrolment. Rows
+     * whose phone already belongs to someone the importer may not change are moved to the rejects.
+     */
+    private void write(SqlConnection conn, Job job, List<RosterRow> rows, List<Rejection> rejects, ImportProgress progress,
+                       List<Long> newEnrolments) {
+        List<RosterRow> batch = identityChecked(conn, job.scope(), rows, rejected -> {
+            rejects.add(rejected);
+            progress.rejected(rejected);
+        });
         if (batch.isEmpty()) {
             return;
         }

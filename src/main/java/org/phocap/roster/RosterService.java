@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.phocap.campaign.CampaignAccess;
+import org.phocap.locality.LocalityService;
 import org.phocap.locality.Scope;
+import org.phocap.platform.ProblemException;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.CsvLines;
 
@@ -19,11 +21,13 @@ public class RosterService {
     private final ImportStore store;
     private final RosterImporter importer;
     private final CampaignAccess access;
+    private final LocalityService localities;
 
-    public RosterService(ImportStore store, RosterImporter importer, CampaignAccess access) {
+    public RosterService(ImportStore store, RosterImporter importer, CampaignAccess access, LocalityService localities) {
         this.store = store;
         this.importer = importer;
         this.access = access;
+        this.localities = localities;
     }
 
     /** Blocking: called from a worker thread once the upload sits on disk. */
@@ -47,24 +51,41 @@ public class RosterService {
         long importId = store.create(campaignId, staffId, csv.getFileName().toString(), "CSV").await().indefinitely();
         importer.runHere(new RosterImporter.Job(importId, campaignId, csv, RosterImporter.Format.CSV,
                 java.nio.charset.StandardCharsets.UTF_8, Scope.everything()));
-        return store.load(importId).await().indefinitely();
+        return store.load(importId, true).await().indefinitely();
     }
 
     public Uni<ImportStatus> status(long importId, Scope scope) {
-        return store.requireVisible(importId, scope).flatMap(campaign -> currentStatus(importId));
+        return rowsVisible(importId, scope).flatMap(withRows -> currentStatus(importId, withRows));
     }
 
-    Uni<ImportStatus> currentStatus(long importId) {
-        return store.load(importId).map(stored -> importer.progress(importId)
+    /**
+     * 404 unless the caller sees the import's campaign; then whether they may read its rejected rows
+     * (names, phones, ID numbers): only staff whose scope covers the importer's, the importer included.
+     */
+    Uni<Boolean> rowsVisible(long importId, Scope scope) {
+        return store.requireVisible(importId, scope)
+                .flatMap(visible -> localities.scopeOf(visible.importerScope()))
+                .map(scope::covers);
+    }
+
+    Uni<ImportStatus> currentStatus(long importId, boolean withRows) {
+        return store.load(importId, withRows).map(stored -> importer.progress(importId)
                 .filter(p -> !stored.finished())
                 .map(ImportProgress::snapshot)
+                .map(running -> withRows ? running : running.withoutErrors())
                 .orElse(stored));
     }
 
     public Uni<String> rejectedCsv(long importId, Scope scope) {
-        return store.requireVisible(importId, scope).flatMap(c -> collect("line,field,message,row\n",
+        return rowsVisible(importId, scope).flatMap(withRows -> {
+            if (!withRows) {
+                throw ProblemException.notFound("The rejected rows of import " + importId
+                        + " are shown to its importer and to staff whose scope covers the importer's.");
+            }
+            return collect("line,field,message,row\n",
                 (after, limit) -> store.rejects(importId, after.intValue(), limit), r -> (long) r.line(),
-                r -> CsvLines.line(String.valueOf(r.line()), r.field(), r.message(), r.raw())));
+                r -> CsvLines.line(String.valueOf(r.line()), r.field(), r.message(), r.raw()));
+        });
     }
 
     public Uni<String> activationCodesCsv(long importId, Scope scope) {

@@ -15,6 +15,8 @@ import org.phocap.platform.PhoneNumbers;
  */
 final class RosterValidator {
     private static final Pattern NATIONAL_ID = Pattern.compile("\\d{9}|\\d{12}");
+    /** C0 controls other than tab, DEL and C1 controls: never part of a name, code or number. */
+    static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]");
 
     private final Map<String, String> localityPaths;
     private final Scope scope;
@@ -34,6 +36,11 @@ final class RosterValidator {
     record Invalid(Rejection rejection) implements Outcome {}
 
     Outcome check(RawRow raw) {
+        for (var cell : raw.cells().entrySet()) {
+            if (cell.getValue() != null && CONTROL.matcher(cell.getValue()).find()) {
+                return reject(raw, cell.getKey(), "contains a control character (such as NUL); remove it and import the row again");
+            }
+        }
         String name = nfc(raw.get(RosterField.FULL_NAME)).replaceAll("\\s+", " ");
         if (name.isEmpty()) {
             return reject(raw, RosterField.FULL_NAME, "full name is missing");
@@ -86,13 +93,19 @@ final class RosterValidator {
         if (!nationalId.isEmpty() && !NATIONAL_ID.matcher(nationalId).matches()) {
             return reject(raw, RosterField.NATIONAL_ID, "national id must be 12 digits (or an old 9-digit number)");
         }
+        String samePersonText = nfc(raw.get(RosterField.SAME_PERSON)).toLowerCase(Locale.ROOT);
+        if (!samePersonText.isEmpty() && !YES.contains(samePersonText) && !NO.contains(samePersonText)) {
+            return reject(raw, RosterField.SAME_PERSON, "same_person must be 'yes', 'no' or empty");
+        }
+        boolean samePerson = YES.contains(samePersonText);
         Integer earlier = phonesSeen.putIfAbsent(phone.get(), raw.line());
         if (earlier != null) {
             return reject(raw, RosterField.PHONE, "the same phone number is on line " + earlier + " of this file");
         }
         return new Valid(new RosterRow(raw.line(), phone.get(), name, birthYear, gender,
                 limit(nfc(raw.get(RosterField.ETHNICITY)), 64), code, body.get().name(),
-                limit(nfc(raw.get(RosterField.TARGET_GROUP)), 100), nationalId.isEmpty() ? null : nationalId));
+                limit(nfc(raw.get(RosterField.TARGET_GROUP)), 100), nationalId.isEmpty() ? null : nationalId, samePerson,
+                raw.raw()));
     }
 
     private static String gender(String text) {
@@ -104,8 +117,16 @@ final class RosterValidator {
         };
     }
 
+    private static final java.util.Set<String> YES = java.util.Set.of("yes", "có", "co", "x", "1", "true");
+    private static final java.util.Set<String> NO = java.util.Set.of("no", "không", "khong", "0", "false");
+
     private static Invalid reject(RawRow raw, RosterField field, String message) {
-        return new Invalid(new Rejection(raw.line(), field.column(), message, raw.raw()));
+        return new Invalid(rejection(raw.line(), field, message, raw.raw()));
+    }
+
+    /** A rejection whose stored copy of the row has its NULs replaced (PostgreSQL text cannot hold them). */
+    static Rejection rejection(int line, RosterField field, String message, String raw) {
+        return new Rejection(line, field.column(), message, raw.replace('\u0000', '\uFFFD'));
     }
 
     private static String nfc(String text) {
