@@ -21,8 +21,10 @@ import org.phocap.platform.SafeLog;
  * commits, everything that queued meanwhile goes out as the next batch (up to {@code max-size}
  * submissions), so under load one round trip carries many heartbeats, and when idle a
  * submission waits at most {@code max-wait} for company. Every submission is answered only after
- * its batch has committed; a failed batch fails all of its submissions with 503 + Retry-After,
- * which is safe because a retried heartbeat is recognised by its (sessionId, seq).
+ * its batch has committed. A batch that fails for one submission's data is split until that
+ * submission fails alone (400); a batch that fails because the database is unavailable fails all of
+ * its submissions with 503 + Retry-After, which is safe because a retried heartbeat is recognised
+ * by its (sessionId, seq).
  *
  * <p>{@code max-size=1} turns this into one transaction per request (with {@code max-in-flight}
  * of them at once), the baseline the benchmark compares against.
@@ -35,24 +37,33 @@ public class HeartbeatCommitter {
     private record Pending(HeartbeatBatch.Submission submission, UniEmitter<? super List<HeartbeatBatch.Outcome>> emitter) {}
 
 
-    private final ProgressStore store;
-    private final ProgressEvents events;
+    private final java.util.function.Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit;
+    private final java.util.function.Consumer<List<ProgressState>> committed;
     private final Vertx vertx;
     private final int maxSize;
     private final long maxWaitMs;
     private final int maxInFlight;
     private final DistributionSummary batchSize;
     private final Timer commitTime;
+    private final io.micrometer.core.instrument.Counter isolations;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
     private boolean timerSet;
 
+    @jakarta.inject.Inject
     public HeartbeatCommitter(ProgressStore store, ProgressEvents events, Vertx vertx, MeterRegistry metrics,
                               @ConfigProperty(name = "phocap.heartbeat.batch.max-size") int maxSize,
                               @ConfigProperty(name = "phocap.heartbeat.batch.max-wait") Duration maxWait,
                               @ConfigProperty(name = "phocap.heartbeat.batch.max-in-flight") int maxInFlight) {
-        this.store = store;
-        this.events = events;
+        this(store::commit, events::committed, vertx, metrics, maxSize, maxWait, maxInFlight);
+    }
+
+    /** With the commit step given: the store's in service, a stand-in in the isolation unit test. */
+    HeartbeatCommitter(java.util.function.Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit,
+                       java.util.function.Consumer<List<ProgressState>> committed, Vertx vertx, MeterRegistry metrics,
+                       int maxSize, Duration maxWait, int maxInFlight) {
+        this.commit = commit;
+        this.committed = committed;
         this.vertx = vertx;
         this.maxSize = Math.max(1, maxSize);
         this.maxWaitMs = maxWait.toMillis();
@@ -62,6 +73,8 @@ public class HeartbeatCommitter {
         this.commitTime = Timer.builder("phocap.heartbeat.commit")
                 .description("Time to apply and commit one batch of heartbeats").publishPercentileHistogram()
                 .register(metrics);
+        this.isolations = io.micrometer.core.instrument.Counter.builder("phocap.heartbeat.batch.isolations")
+                .description("Batches split because one submission's data failed them").register(metrics);
     }
 
     Uni<List<HeartbeatBatch.Outcome>> submit(HeartbeatBatch.Submission submission) {
@@ -113,20 +126,66 @@ public class HeartbeatCommitter {
         }
         batchSize.record(batch.size());
         long started = System.nanoTime();
-        store.commit(batch.stream().map(Pending::submission).toList()).subscribe().with(committed -> {
+        attempt(batch).subscribe().with(done -> {
             commitTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             finished();
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).emitter().complete(committed.outcomes().get(i));
-            }
-            events.committed(committed.changed());
-        }, failure -> {
-            SafeLog.error(LOG, "A heartbeat batch failed; its " + batch.size() + " requests are answered 503", failure);
-            finished();
-            ProblemException unavailable = ProblemException.unavailable(
-                    "Progress could not be saved just now; nothing was credited. Retry the same heartbeat.", 2);
-            batch.forEach(p -> p.emitter().fail(unavailable));
         });
+    }
+
+    /**
+     * Commits the batch and answers each submission. A batch that fails because of what one
+     * submission carries (a data error, not an unreachable database) is split in two and each half
+     * tried on its own, so the offending submission fails alone and everyone else is answered as
+     * usual. The slot stays taken meanwhile, which keeps the retries inside the in-flight limit.
+     */
+    private Uni<Void> attempt(List<Pending> batch) {
+        return Uni.createFrom().deferred(() -> commit.apply(batch.stream().map(Pending::submission).toList()))
+                .onItemOrFailure().transformToUni((committed, failure) -> {
+                    if (failure == null) {
+                        for (int i = 0; i < batch.size(); i++) {
+                            batch.get(i).emitter().complete(committed.outcomes().get(i));
+                        }
+                        this.committed.accept(committed.changed());
+                        return Uni.createFrom().voidItem();
+                    }
+                    boolean dataError = causedByData(failure);
+                    if (dataError && batch.size() > 1) {
+                        isolations.increment();
+                        int half = batch.size() / 2;
+                        return attempt(batch.subList(0, half)).chain(() -> attempt(batch.subList(half, batch.size())));
+                    }
+                    if (dataError) {
+                        LOG.warnf("A heartbeat submission could not be applied (%s); answered 400, its batch went on without it",
+                                failure.getClass().getSimpleName());
+                        batch.forEach(p -> p.emitter().fail(ProblemException.badRequest(
+                                "This heartbeat could not be applied; nothing was credited. Check its fields.")));
+                    } else {
+                        SafeLog.error(LOG, "A heartbeat batch failed; its " + batch.size() + " requests are answered 503", failure);
+                        ProblemException unavailable = ProblemException.unavailable(
+                                "Progress could not be saved just now; nothing was credited. Retry the same heartbeat.", 2);
+                        batch.forEach(p -> p.emitter().fail(unavailable));
+                    }
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    /**
+     * Whether a failure comes from the data of some submission (and so would fail again the same
+     * way): a PostgreSQL data exception (SQL state class 22) or an arithmetic, time or argument error
+     * in the rules. Pool, connection and concurrency failures are not: splitting would only multiply them.
+     */
+    static boolean causedByData(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg) {
+                return pg.getSqlState() != null && pg.getSqlState().startsWith("22");
+            }
+            if (t instanceof ArithmeticException || t instanceof java.time.DateTimeException
+                    || t instanceof IllegalArgumentException || t instanceof NullPointerException
+                    || t instanceof IndexOutOfBoundsException || t instanceof ClassCastException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A batch ended: what queued meanwhile goes out at once instead of waiting. */

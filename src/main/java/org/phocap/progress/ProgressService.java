@@ -52,12 +52,13 @@ public class ProgressService {
         Instant now = clock.instant();
         try {
             HeartbeatChecks.device(deviceId);
-            HeartbeatChecks.shape(h, "");
+            HeartbeatChecks.shape(h, "", now, false);
         } catch (ProblemException e) {
             count("rejected", "validation");
             throw e;
         }
         return allowed(learnerId, h.lessonId(), now)
+                .invoke(lesson -> HeartbeatChecks.position(h, lesson, ""))
                 .flatMap(lesson -> committer.submit(new HeartbeatBatch.Submission(learnerId, deviceId, now, false,
                         List.of(new HeartbeatBatch.Item(h, lesson)))))
                 .map(outcomes -> {
@@ -81,7 +82,7 @@ public class ProgressService {
         Map<Long, List<Integer>> byLesson = new LinkedHashMap<>();
         for (int i = 0; i < heartbeats.size(); i++) {
             try {
-                HeartbeatChecks.shape(heartbeats.get(i), "[" + i + "].");
+                HeartbeatChecks.shape(heartbeats.get(i), "[" + i + "].", now, true);
                 byLesson.computeIfAbsent(heartbeats.get(i).lessonId(), k -> new ArrayList<>()).add(i);
             } catch (ProblemException e) {
                 answers[i] = refused(i, heartbeats.get(i), e);
@@ -103,6 +104,12 @@ public class ProgressService {
             for (int i = 0; i < heartbeats.size(); i++) {
                 LessonMeta lesson = answers[i] == null ? allowed.get(heartbeats.get(i).lessonId()) : null;
                 if (lesson != null) {
+                    try {
+                        HeartbeatChecks.position(heartbeats.get(i), lesson, "[" + i + "].");
+                    } catch (ProblemException e) {
+                        answers[i] = refused(i, heartbeats.get(i), e);
+                        continue;
+                    }
                     positions.add(i);
                     items.add(new HeartbeatBatch.Item(heartbeats.get(i), lesson));
                 }
