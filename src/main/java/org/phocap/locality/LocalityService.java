@@ -251,8 +251,8 @@ public class LocalityService {
                     errors.add(new Problem.FieldError("code", "line " + line + ": code must be 1-32 letters, digits, '.', '_' or '-'"));
                     continue;
                 }
-                if (name.isEmpty() || name.length() > 200) {
-                    errors.add(new Problem.FieldError("name", "line " + line + ": name is required (at most 200 characters)"));
+                if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+                    errors.add(new Problem.FieldError("name", "line " + line + ": name is required (at most 200 characters, no control characters)"));
                 }
                 Integer level = null;
                 try {

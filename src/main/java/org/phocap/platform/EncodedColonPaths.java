@@ -11,10 +11,14 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 public class EncodedColonPaths {
+    static boolean encoded(String path) {
+        return path.contains("%3A") || path.contains("%3a");
+    }
+
     void install(@Observes Router router) {
         router.route().order(-1000).handler(ctx -> {
             String path = ctx.request().path();
-            if (path.contains("%3A") || path.contains("%3a")) {
+            if (encoded(path)) {
                 String query = ctx.request().query();
                 String plain = path.replace("%3A", ":").replace("%3a", ":");
                 ctx.reroute(query == null ? plain : plain + "?" + query);

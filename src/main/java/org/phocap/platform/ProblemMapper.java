@@ -101,8 +101,9 @@ public class ProblemMapper {
             String field = mie.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
                     .collect(Collectors.joining("."));
-            return problem(400, "validation", "Invalid input", "A field has the wrong type or shape.",
-                    field.isEmpty() ? null : List.of(new Problem.FieldError(field, "wrong type or shape")));
+            String expected = expected(mie);
+            return problem(400, "validation", "Invalid input", "A field has the wrong type or shape: " + expected + ".",
+                    field.isEmpty() ? null : List.of(new Problem.FieldError(field, expected)));
         }
         if (failure instanceof JsonProcessingException) {
             return problem(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.", null);
@@ -118,13 +119,61 @@ public class ProblemMapper {
             if (wae.getCause() instanceof JsonProcessingException jpe) {
                 return toProblem(jpe);
             }
+            if (status == 404 && (wae.getCause() instanceof IllegalArgumentException
+                    || wae.getCause() instanceof java.time.format.DateTimeParseException)) {
+                // JAX-RS answers a path or query parameter that does not convert with 404; it is a bad request.
+                return problem(400, "bad-request", "Bad request",
+                        "A path or query parameter is not of the expected type (for example, not a whole number).", null);
+            }
             return problem(status, slugFor(status), titleFor(status), detailFor(status, wae), null);
         }
         if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             return problem(409, "conflict", "Conflict", "A record with the same identity already exists.", null);
         }
+        if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+            // A value PostgreSQL cannot take (a NUL, an out-of-range number) that got past validation: the
+            // statement failed and changed nothing; it is the request's fault, not the server's.
+            LOG.warnf("A request carried a value the database refused (SQL state %s)", pg.getSqlState());
+            return problem(400, "bad-request", "Bad request", "The request holds a value that cannot be stored.", null);
+        }
         SafeLog.error(LOG, "Unexpected failure", failure);
         return problem(500, "internal", "Internal error", "Something went wrong on our side; it has been logged.", null);
+    }
+
+    /** What a mistyped JSON field should have been, in words a client developer reads at once. */
+    private static String expected(MismatchedInputException mie) {
+        if (mie instanceof InvalidFormatException ife && ife.getOriginalMessage() != null
+                && ife.getOriginalMessage().startsWith("control characters")) {
+            return "control characters are not allowed in text";
+        }
+        Class<?> type = mie.getTargetType();
+        if (type == null) {
+            return "wrong type or shape";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return "must be a whole number (not text, not a fraction)";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class
+                || type == java.math.BigDecimal.class) {
+            return "must be a number (not text)";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be text";
+        }
+        if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) {
+            return "must be an RFC 3339 time as text, e.g. 2026-11-29T08:00:00Z";
+        }
+        if (type == java.time.LocalDate.class) {
+            return "must be a date as text, e.g. 2026-11-29";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be an array";
+        }
+        return "wrong type or shape";
     }
 
     /** "publish.pkg.modules[1].lessons[0].kind" → "modules[1].lessons[0].kind": the path in the body. */

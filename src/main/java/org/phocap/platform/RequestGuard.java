@@ -1,0 +1,191 @@
+package org.phocap.platform;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.impl.RoutingContextInternal;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The first look at every request, before anything reads its body:
+ * <ul>
+ * <li>a request line or headers over their limits get 414 / 431 as problem+json (the HTTP codec's
+ * own limits are set higher, so that it never answers them with an empty body);</li>
+ * <li>control characters in the path or query (a {@code %00}) get 400;</li>
+ * <li>a body without {@code Content-Type} gets 415 (it is never guessed to be JSON);</li>
+ * <li>a JSON body is read here, counting the bytes as they arrive, chunked or not: past
+ * {@code phocap.http.max-json-bytes} the answer is 413 and the connection is closed, so a client
+ * streaming hundreds of megabytes costs at most the limit plus one chunk. What was read is handed
+ * to REST as the body.</li>
+ * </ul>
+ * Uploads (CSV, XLSX, zip, media) stream to disk under their own limits.
+ */
+@ApplicationScoped
+public class RequestGuard {
+    private static final String CHECKED = "phocap.request-guard";
+    private final long maxJsonBytes;
+    private final int maxRequestLine;
+    private final int maxHeaderBytes;
+    private final Json json;
+
+    public RequestGuard(Json json, @ConfigProperty(name = "phocap.http.max-json-bytes") long maxJsonBytes,
+                        @ConfigProperty(name = "phocap.http.max-request-line") int maxRequestLine,
+                        @ConfigProperty(name = "phocap.http.max-header-bytes") int maxHeaderBytes) {
+        this.json = json;
+        this.maxJsonBytes = maxJsonBytes;
+        this.maxRequestLine = maxRequestLine;
+        this.maxHeaderBytes = maxHeaderBytes;
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::check);
+    }
+
+    private void check(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (ctx.get(CHECKED) != null || EncodedColonPaths.encoded(request.path())) {
+            // Checked already; or about to be rerouted to its plain path (EncodedColonPaths), where
+            // it passes here again and is checked then, before its body is read.
+            ctx.next();
+            return;
+        }
+        ctx.put(CHECKED, Boolean.TRUE);
+        String uri = request.uri();
+        if (uri.length() > maxRequestLine) {
+            refuse(ctx, 414, "uri-too-long", "URI too long", "The request URI is limited to " + maxRequestLine + " characters.",
+                    false);
+            return;
+        }
+        int headerBytes = 0;
+        for (Map.Entry<String, String> header : request.headers()) {
+            headerBytes += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (headerBytes > maxHeaderBytes) {
+            refuse(ctx, 431, "headers-too-large", "Request header fields too large",
+                    "The request headers are limited to " + maxHeaderBytes + " bytes.", false);
+            return;
+        }
+        if (hasControl(uri)) {
+            refuse(ctx, 400, "bad-request", "Bad request", "The path or query holds a control character.", false);
+            return;
+        }
+        if (!mayHaveBody(request)) {
+            ctx.next();
+            return;
+        }
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null || type.isBlank()) {
+            refuse(ctx, 415, "unsupported-media-type", "Unsupported media type",
+                    "A request with a body must say its Content-Type (application/json for JSON).", true);
+            return;
+        }
+        if (!isJson(type)) {
+            ctx.next();
+            return;
+        }
+        readJson(ctx, request);
+    }
+
+    private void readJson(RoutingContext ctx, HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            long declared;
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                refuse(ctx, 400, "bad-request", "Bad request", "Content-Length is not a number.", true);
+                return;
+            }
+            if (declared > maxJsonBytes) {
+                tooLarge(ctx);
+                return;
+            }
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > maxJsonBytes) {
+                refused[0] = true;
+                tooLarge(ctx);
+                return;
+            }
+            body.appendBytes(chunk.getBytes());
+        });
+        request.exceptionHandler(failure -> refused[0] = true);
+        request.endHandler(end -> {
+            if (!refused[0]) {
+                RoutingContextInternal internal = (RoutingContextInternal) ctx;
+                internal.setBody(body);
+                internal.visitHandler(RoutingContextInternal.BODY_HANDLER);
+                ctx.next();
+            }
+        });
+        request.resume();
+    }
+
+    private void tooLarge(RoutingContext ctx) {
+        refuse(ctx, 413, "payload-too-large", "Payload too large", "JSON bodies are limited to " + maxJsonBytes + " bytes.",
+                true);
+    }
+
+    /** Answers with a problem; when the body is not going to be read, the connection closes after the answer. */
+    private void refuse(RoutingContext ctx, int status, String slug, String title, String detail, boolean closeAfter) {
+        var response = ctx.response();
+        if (response.ended()) {
+            return;
+        }
+        response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (closeAfter) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        response.end(json.write(new Problem(Problem.TYPE_BASE + slug, title, status, detail, null)))
+                .onComplete(done -> {
+                    if (closeAfter) {
+                        ctx.request().connection().close();
+                    }
+                });
+    }
+
+    private static boolean mayHaveBody(HttpServerRequest request) {
+        HttpMethod method = request.method();
+        if (method != HttpMethod.POST && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
+            return false;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !"0".equals(length.trim()));
+    }
+
+    static boolean isJson(String contentType) {
+        String base = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return base.equals("application/json") || (base.startsWith("application/") && base.endsWith("+json"));
+    }
+
+    static boolean hasControl(String uri) {
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(uri.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+}
