@@ -41,14 +41,15 @@ public class Idempotency {
         if (key.length() > MAX_KEY_LENGTH) {
             throw ProblemException.invalid(HEADER, "at most " + MAX_KEY_LENGTH + " characters");
         }
-        String fingerprint = Hashing.sha256(operation + "\n" + json.write(request));
+        String canonical = operation + "\n" + json.canonicalWithout(request, SECRETS);
+        String fingerprint = fingerprint(newSalt(), canonical);
         return pool.preparedQuery("""
                         INSERT INTO idempotent_request (principal, key, fingerprint) VALUES ($1, $2, $3)
                         ON CONFLICT DO NOTHING""")
                 .execute(Tuple.of(principal, key, fingerprint))
                 .flatMap(inserted -> inserted.rowCount() == 1
                         ? runAndKeep(key, principal, type, action)
-                        : replay(key, principal, fingerprint, type));
+                        : replay(key, principal, canonical, type));
     }
 
     private <T> Uni<T> runAndKeep(String key, String principal, Class<T> type, Supplier<Uni<T>> action) {
@@ -59,7 +60,31 @@ public class Idempotency {
                         .execute(Tuple.of(principal, key)));
     }
 
-    private <T> Uni<T> replay(String key, String principal, String fingerprint, Class<T> type) {
+    /**
+     * Fields never kept, not even hashed: a request's fingerprint is taken over its canonical form
+     * without them, salted per record, so a stored fingerprint cannot be used to guess a password.
+     */
+    static final java.util.Set<String> SECRETS = java.util.Set.of("password", "pin", "code", "newpin", "oldpin",
+            "refreshtoken", "accesstoken", "token", "secret");
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private static String newSalt() {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return java.util.HexFormat.of().formatHex(salt);
+    }
+
+    /** "salt:sha256(salt + canonical request)". */
+    static String fingerprint(String salt, String canonical) {
+        return salt + ":" + Hashing.sha256(salt + "\n" + canonical);
+    }
+
+    private static boolean sameRequest(String stored, String canonical) {
+        int colon = stored.indexOf(':');
+        return colon > 0 && fingerprint(stored.substring(0, colon), canonical).equals(stored);
+    }
+
+    private <T> Uni<T> replay(String key, String principal, String canonical, Class<T> type) {
         return pool.preparedQuery("SELECT fingerprint, response FROM idempotent_request WHERE principal = $1 AND key = $2")
                 .execute(Tuple.of(principal, key))
                 .map(rows -> {
@@ -68,7 +93,7 @@ public class Idempotency {
                                 "A request with this Idempotency-Key has just failed or is finishing; retry it.");
                     }
                     var row = rows.iterator().next();
-                    if (!fingerprint.equals(row.getString("fingerprint"))) {
+                    if (!sameRequest(row.getString("fingerprint"), canonical)) {
                         throw ProblemException.conflict("idempotency-key-reused",
                                 "This Idempotency-Key was used for a different request.");
                     }
