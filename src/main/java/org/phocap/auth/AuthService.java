@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.phocap.platform.PhoneNumbers;
@@ -38,28 +39,33 @@ public class AuthService {
     public Uni<TokenPair> login(AuthRequests.Login request, String address) {
         Optional<String> phone = PhoneNumbers.normalize(request.username());
         String account = phone.orElse(request.username());
-        throttle.check(account, address);
+        Duration hold = throttle.check(account, address);
         Uni<Optional<Candidate>> candidate = phone.isPresent()
                 ? learnerByPhone(phone.get()).map(row -> row.map(r -> new Candidate(learnerSubject(r), r.getString("pin_hash"))))
                 : Panache.withSession(() -> StaffAccount.findByUsername(request.username()))
                         .map(staff -> Optional.ofNullable(staff).map(s -> new Candidate(staffSubject(s), s.passwordHash)));
-        return candidate.flatMap(found -> hasher.verify(request.password(), found.map(Candidate::hash).orElse(null))
+        return held(hold).chain(() -> candidate).flatMap(found -> hasher.verify(request.password(), found.map(Candidate::hash).orElse(null))
                 .flatMap(ok -> {
                     if (!ok) {
                         throttle.failed(account, address);
                         return Uni.createFrom().failure(ProblemException.unauthorized(BAD_CREDENTIALS));
                     }
-                    throttle.succeeded(account);
+                    throttle.succeeded(account, address);
                     return Panache.withTransaction(() -> tokens.issue(found.get().subject()));
                 }));
+    }
+
+    /** Waits without blocking: an account under attack answers more slowly, but still answers. */
+    private static Uni<Void> held(Duration hold) {
+        return hold.isZero() ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(hold);
     }
 
     public Uni<TokenPair> activate(AuthRequests.Activate request, String address) {
         String phone = PhoneNumbers.normalize(request.phone())
                 .orElseThrow(() -> ProblemException.invalid("phone", "not a Vietnamese mobile number"));
-        throttle.check(phone, address);
+        Duration hold = throttle.check(phone, address);
         String code = request.code().strip().toUpperCase();
-        return learnerByPhone(phone).flatMap(found -> {
+        return held(hold).chain(() -> learnerByPhone(phone)).flatMap(found -> {
             String expected = found.map(r -> r.getString("activation_code")).orElse(null);
             if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                     code.getBytes(StandardCharsets.UTF_8))) {
@@ -78,7 +84,7 @@ public class AuthService {
                             return Uni.createFrom().failure(ProblemException.invalid("code",
                                     "the activation code is wrong or has already been used"));
                         }
-                        throttle.succeeded(phone);
+                        throttle.succeeded(phone, address);
                         return Panache.withTransaction(() -> tokens.issue(learnerSubject(learner)));
                     }));
         });

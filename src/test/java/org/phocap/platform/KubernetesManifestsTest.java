@@ -307,6 +307,13 @@ class KubernetesManifestsTest {
         }
         assertTrue(secretRefs.contains(clusterName + "-app"));
         String dbUrl = k8s.one(ConfigMap.class).getData().get("PHOCAP_DB_URL");
+        // Behind the ingress, sign-in throttling needs the forwarded client, from trusted proxies only.
+        Map<String, String> config = k8s.one(ConfigMap.class).getData();
+        assertEquals("true", config.get("PHOCAP_PROXY_ADDRESS_FORWARDING"), overlay + ": proxy address forwarding on");
+        assertEquals("true", config.get("PHOCAP_PROXY_ALLOW_X_FORWARDED"), overlay + ": X-Forwarded-For read");
+        String trusted = config.get("PHOCAP_TRUSTED_PROXIES");
+        assertTrue(trusted != null && trusted.matches("[0-9./,:a-fA-F ]+") && !trusted.contains("0.0.0.0/0"),
+                overlay + ": trusted proxies are named, not everyone: " + trusted);
         assertEquals("postgresql://" + clusterName + "-rw:5432/" + database, dbUrl);
         var egress = k8s.one(NetworkPolicy.class).getSpec().getEgress();
         assertTrue(egress.stream().anyMatch(rule -> rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
