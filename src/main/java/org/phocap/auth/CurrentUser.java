@@ -45,6 +45,11 @@ public class CurrentUser {
         return List.of();
     }
 
+    /** When the access token expires, in seconds since the epoch. */
+    public long expiresAt() {
+        return jwt.getExpirationTime();
+    }
+
     public String family() {
         return jwt.getClaim(TokenService.FAMILY_CLAIM);
     }

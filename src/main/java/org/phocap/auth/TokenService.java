@@ -29,10 +29,12 @@ public class TokenService {
     private final Duration accessTtl;
     private final Duration refreshTtl;
     private final SigningKey signingKey;
+    private final RevokedFamilies revoked;
 
     public TokenService(@ConfigProperty(name = "phocap.auth.access-token-ttl") Duration accessTtl,
                         @ConfigProperty(name = "phocap.auth.refresh-token-ttl") Duration refreshTtl,
-                        SigningKey signingKey) {
+                        SigningKey signingKey, RevokedFamilies revoked) {
+        this.revoked = revoked;
         this.accessTtl = accessTtl;
         this.refreshTtl = refreshTtl;
         this.signingKey = signingKey;
@@ -69,8 +71,10 @@ public class TokenService {
                 });
     }
 
+    /** Must run inside a transaction. The family's access tokens stop working here at once, elsewhere at the next poll. */
     public Uni<Integer> revokeFamily(UUID family) {
-        return RefreshToken.update("revokedAt = ?1 where family = ?2 and revokedAt is null", Instant.now(), family);
+        return RefreshToken.update("revokedAt = ?1 where family = ?2 and revokedAt is null", Instant.now(), family)
+                .invoke(updated -> revoked.revoked(family));
     }
 
     private Uni<TokenPair> issue(Subject subject, UUID family) {

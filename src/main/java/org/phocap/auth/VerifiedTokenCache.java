@@ -26,8 +26,20 @@ public class VerifiedTokenCache extends DefaultJWTParser {
 
     private final Map<String, JsonWebToken> verified = new ConcurrentHashMap<>();
 
+    @jakarta.inject.Inject
+    RevokedFamilies revoked;
+
+    /** A verified token, unless its family was signed out or revoked since (then 401). */
     @Override
     public JsonWebToken parse(String token) throws ParseException {
+        JsonWebToken jwt = verify(token);
+        if (revoked != null && revoked.isRevoked(jwt.getClaim(TokenService.FAMILY_CLAIM))) {
+            throw new ParseException("This sign-in was ended (signed out or revoked); sign in again.");
+        }
+        return jwt;
+    }
+
+    private JsonWebToken verify(String token) throws ParseException {
         String key = Hashing.sha256(token);
         long now = System.currentTimeMillis() / 1000;
         JsonWebToken known = verified.get(key);

@@ -45,10 +45,12 @@ public class LessonStreamResource {
     private final Json json;
     private final ProgressService progress;
     private final org.phocap.campaign.AnnouncementService announcements;
+    private final org.phocap.auth.RevokedFamilies revoked;
 
     public LessonStreamResource(CourseService courses, WaveService waves, StreamEvents events, StreamHub hub,
                                 CurrentUser user, Json json, ProgressService progress,
-                                org.phocap.campaign.AnnouncementService announcements) {
+                                org.phocap.campaign.AnnouncementService announcements, org.phocap.auth.RevokedFamilies revoked) {
+        this.revoked = revoked;
         this.announcements = announcements;
         this.progress = progress;
         this.courses = courses;
@@ -73,11 +75,15 @@ public class LessonStreamResource {
                                           @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         Subject learner = user.subject();
         Long resumeAfter = parse(lastEventId);
+        // The stream lives as long as the token that opened it, and not past a sign-out.
+        long expiresAt = user.expiresAt();
+        String family = user.family();
+        java.util.function.BooleanSupplier valid = () -> System.currentTimeMillis() / 1000 < expiresAt && !revoked.isRevoked(family);
         return courses.outline(courseId, learner).onItem().transformToMulti(published -> {
             java.util.function.Supplier<Uni<StreamHub.Start>> opening = resumeAfter != null
                     ? () -> events.after(courseId, learner.id(), resumeAfter).map(StreamHub.Start::new)
                     : () -> snapshot(published.course(), learner.id(), courseId);
-            return hub.open(courseId, learner.id(), opening).map(e -> toSse(sse, e));
+            return hub.open(courseId, learner.id(), valid, opening).map(e -> toSse(sse, e));
         });
     }
 

@@ -48,30 +48,55 @@ public class StreamHub {
      * skip events nobody here would see.
      */
     private final Map<Watcher, Set<Stream>> byLearner = new ConcurrentHashMap<>();
+    /** Every open stream of a learner, oldest first, across courses: one learner opens at most {@code max-per-learner}. */
+    private final Map<Long, java.util.Deque<Stream>> ofLearner = new ConcurrentHashMap<>();
     private final int bufferSize;
+    private final int maxPerLearner;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
+    private final Counter superseded;
     private volatile boolean draining;
 
-    public StreamHub(@ConfigProperty(name = "phocap.stream.buffer-events") int bufferSize, MeterRegistry metrics) {
+    public StreamHub(@ConfigProperty(name = "phocap.stream.buffer-events") int bufferSize,
+                     @ConfigProperty(name = "phocap.stream.max-per-learner") int maxPerLearner, MeterRegistry metrics) {
         this.bufferSize = bufferSize;
+        this.maxPerLearner = Math.max(1, maxPerLearner);
         metrics.gauge("phocap.stream.open", open);
         this.dropped = metrics.counter("phocap.stream.dropped", "reason", "slow-client");
+        this.superseded = metrics.counter("phocap.stream.dropped", "reason", "superseded");
     }
 
     /** What a new stream sends before live events, and the event id that leaves it at. */
     public record Start(List<StreamEvent> events) {}
 
-    /** Opens a stream; {@code opening} runs once the stream is registered, so nothing live is missed. */
-    public Multi<StreamEvent> open(long courseId, long learnerId, java.util.function.Supplier<Uni<Start>> opening) {
+    /**
+     * Opens a stream; {@code opening} runs once the stream is registered, so nothing live is missed.
+     * A learner's stream past {@code max-per-learner} closes their oldest (with a {@code retry:} hint).
+     * {@code valid} is asked at every keep-alive: once false (the access token expired, or its sign-in
+     * was ended) the stream gets the hint and ends, and the client reconnects with a fresh token.
+     */
+    public Multi<StreamEvent> open(long courseId, long learnerId, java.util.function.BooleanSupplier valid,
+                                   java.util.function.Supplier<Uni<Start>> opening) {
         if (draining) {
             return Multi.createFrom().item(RECONNECT);
         }
         return Multi.createFrom().<StreamEvent>emitter(emitter -> {
-            Stream stream = new Stream(courseId, learnerId, emitter, bufferSize, dropped);
+            Stream stream = new Stream(courseId, learnerId, emitter, bufferSize, dropped, valid);
             byCourse.computeIfAbsent(courseId, k -> ConcurrentHashMap.newKeySet()).add(stream);
             open.incrementAndGet();
             byLearner.computeIfAbsent(new Watcher(courseId, learnerId), k -> ConcurrentHashMap.newKeySet()).add(stream);
+            Stream oldest = null;
+            java.util.Deque<Stream> mine = ofLearner.computeIfAbsent(learnerId, k -> new java.util.ArrayDeque<>());
+            synchronized (mine) {
+                mine.addLast(stream);
+                if (mine.size() > maxPerLearner) {
+                    oldest = mine.pollFirst();
+                }
+            }
+            if (oldest != null) {
+                superseded.increment();
+                oldest.finish();
+            }
             emitter.onTermination(() -> close(stream));
             emitter.onRequest(n -> stream.drain());
             opening.get().subscribe().with(stream::start, emitter::fail);
@@ -112,7 +137,24 @@ public class StreamHub {
 
     @Scheduled(every = "${phocap.stream.keep-alive}", identity = "stream-keep-alive")
     void keepAlive() {
-        byCourse.values().forEach(streams -> streams.forEach(Stream::ping));
+        byCourse.values().forEach(streams -> streams.forEach(stream -> {
+            if (stream.valid.getAsBoolean()) {
+                stream.ping();
+            } else {
+                stream.finish();
+            }
+        }));
+    }
+
+    /** How many streams the learner has open here (all courses). */
+    int streamsOf(long learnerId) {
+        java.util.Deque<Stream> mine = ofLearner.get(learnerId);
+        if (mine == null) {
+            return 0;
+        }
+        synchronized (mine) {
+            return mine.size();
+        }
     }
 
     public int openStreams() {
@@ -134,6 +176,12 @@ public class StreamHub {
             byLearner.computeIfPresent(new Watcher(stream.courseId, stream.learnerId),
                     (k, streamsOfLearner) -> streamsOfLearner.remove(stream) && streamsOfLearner.isEmpty() ? null : streamsOfLearner);
         }
+        ofLearner.computeIfPresent(stream.learnerId, (k, mine) -> {
+            synchronized (mine) {
+                mine.remove(stream);
+                return mine.isEmpty() ? null : mine;
+            }
+        });
     }
 
     /** The reason the server closed a stream. */
@@ -153,12 +201,15 @@ public class StreamHub {
         final MultiEmitter<? super StreamEvent> emitter;
         final int capacity;
         final Counter dropped;
+        final java.util.function.BooleanSupplier valid;
         private final ArrayDeque<StreamEvent> backlog = new ArrayDeque<>();
         private List<StreamEvent> pending = new ArrayList<>();
         private boolean cut;
         private boolean finishing;
 
-        Stream(long courseId, long learnerId, MultiEmitter<? super StreamEvent> emitter, int capacity, Counter dropped) {
+        Stream(long courseId, long learnerId, MultiEmitter<? super StreamEvent> emitter, int capacity, Counter dropped,
+               java.util.function.BooleanSupplier valid) {
+            this.valid = valid;
             this.courseId = courseId;
             this.learnerId = learnerId;
             this.emitter = emitter;

@@ -19,12 +19,12 @@ class StreamHubTest {
     static final long COURSE = 7;
     static final long LEARNER = 42;
 
-    final StreamHub hub = new StreamHub(100, new SimpleMeterRegistry());
+    final StreamHub hub = new StreamHub(100, 3, new SimpleMeterRegistry());
     final List<Long> received = new CopyOnWriteArrayList<>();
     final AtomicReference<UniEmitter<? super StreamHub.Start>> opening = new AtomicReference<>();
 
     void open() {
-        hub.open(COURSE, LEARNER, () -> Uni.createFrom().<StreamHub.Start>emitter(opening::set))
+        hub.open(COURSE, LEARNER, () -> true, () -> Uni.createFrom().<StreamHub.Start>emitter(opening::set))
                 .subscribe().with(e -> received.add(e.id()));
     }
 
@@ -78,7 +78,7 @@ class StreamHubTest {
     @Test
     void reconnectAllEndsEveryStreamWithTheHintAfterWhatItHadAndLaterStreamsGetOnlyTheHint() {
         java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
-        hub.open(COURSE, LEARNER, () -> Uni.createFrom().<StreamHub.Start>emitter(opening::set))
+        hub.open(COURSE, LEARNER, () -> true, () -> Uni.createFrom().<StreamHub.Start>emitter(opening::set))
                 .subscribe().with(e -> received.add(e.id()), f -> { }, () -> completed.set(true));
         opening.get().complete(new StreamHub.Start(List.of(event(10, "ready", "{}"))));
         hub.deliver(event(11, "progress", "{}"));
@@ -89,8 +89,42 @@ class StreamHubTest {
         assertEquals(0, hub.openStreams());
 
         hub.drain(new io.quarkus.runtime.ShutdownEvent());
-        List<StreamEvent> late = hub.open(COURSE, LEARNER, () -> Uni.createFrom().nothing())
+        List<StreamEvent> late = hub.open(COURSE, LEARNER, () -> true, () -> Uni.createFrom().nothing())
                 .collect().asList().await().atMost(java.time.Duration.ofSeconds(5));
         assertEquals(List.of(StreamHub.RECONNECT), late);
+    }
+
+    @Test
+    void aFourthStreamOfOneLearnerClosesTheirOldestWithARetryHint() {
+        List<List<Long>> streams = new java.util.ArrayList<>();
+        List<java.util.concurrent.atomic.AtomicBoolean> ended = new java.util.ArrayList<>();
+        for (long course = 1; course <= 4; course++) {
+            List<Long> ids = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            hub.open(course, LEARNER, () -> true, () -> Uni.createFrom().item(new StreamHub.Start(List.of())))
+                    .subscribe().with(e -> ids.add(e.id()), failure -> { }, () -> done.set(true));
+            streams.add(ids);
+            ended.add(done);
+        }
+        assertEquals(List.of(StreamHub.RECONNECT.id()), streams.get(0), "the oldest got the retry hint");
+        assertEquals(true, ended.get(0).get(), "and ended");
+        assertEquals(List.of(false, false, false), List.of(ended.get(1).get(), ended.get(2).get(), ended.get(3).get()));
+        assertEquals(3, hub.streamsOf(LEARNER));
+        assertEquals(3, hub.openStreams());
+    }
+
+    @Test
+    void aStreamWhoseTokenExpiredOrWasRevokedEndsAtTheNextKeepAlive() {
+        java.util.concurrent.atomic.AtomicBoolean valid = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        hub.open(COURSE, LEARNER, valid::get, () -> Uni.createFrom().item(new StreamHub.Start(List.of(event(5, "ready", "{}")))))
+                .subscribe().with(e -> received.add(e.id()), failure -> { }, () -> done.set(true));
+        hub.keepAlive();
+        assertEquals(List.of(5L, StreamHub.PING.id()), received);
+        valid.set(false);
+        hub.keepAlive();
+        assertEquals(List.of(5L, StreamHub.PING.id(), StreamHub.RECONNECT.id()), received);
+        assertEquals(true, done.get());
+        assertEquals(0, hub.openStreams());
     }
 }
