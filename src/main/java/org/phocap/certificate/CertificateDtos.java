@@ -20,18 +20,39 @@ public final class CertificateDtos {
             return new CertificateView(c.serial(), c.learnerId(), c.holderName(), c.birthYear(), c.localityCode(),
                     c.localityName(), c.courseId(), c.courseTitle(), c.campaignId(), c.campaignName(), c.issuingBody(),
                     c.issuedAt(), c.revoked(), c.revokedAt(), c.revokeReason(), CertificateLinks.pdfPath(c.serial()),
-                    links.verifyUrl(c.serial()));
+                    links.verifyUrl(c));
         }
     }
 
-    /** What anyone may learn from a serial: no phone, no birth year. */
+    /**
+     * What anyone may learn. With the serial alone: valid or revoked, and the holder's initials (the
+     * serials are sequential, so more would make a register of names and villages). With the
+     * verification code printed beside it: the holder's name, course, campaign and locality too.
+     * Never a phone, a birth year or why a certificate was revoked.
+     */
     @RegisterForReflection
-    public record Verification(String serial, boolean valid, String holderName, String course, String campaign,
-                               String locality, String issuingBody, Instant issuedAt, boolean revoked, Instant revokedAt,
-                               String revokeReason) {
-        static Verification of(Certificate c) {
-            return new Verification(c.serial(), !c.revoked(), c.holderName(), c.courseTitle(), c.campaignName(),
-                    c.localityName(), c.issuingBody(), c.issuedAt(), c.revoked(), c.revokedAt(), c.revokeReason());
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Verification(String serial, boolean valid, boolean revoked, Instant revokedAt, String holderInitials,
+                               boolean detailsShown, String holderName, String course, String campaign, String locality,
+                               String issuingBody, Instant issuedAt) {
+        static Verification of(Certificate c, boolean withDetails) {
+            return withDetails
+                    ? new Verification(c.serial(), !c.revoked(), c.revoked(), c.revokedAt(), initials(c.holderName()), true,
+                            c.holderName(), c.courseTitle(), c.campaignName(), c.localityName(), c.issuingBody(), c.issuedAt())
+                    : new Verification(c.serial(), !c.revoked(), c.revoked(), c.revokedAt(), initials(c.holderName()), false,
+                            null, null, null, null, null, null);
+        }
+
+        /** "Nguyễn Thị Hồng Nhung" → "N. T. H. N." */
+        static String initials(String name) {
+            StringBuilder out = new StringBuilder();
+            for (String part : name.strip().split("\\s+")) {
+                if (!part.isEmpty()) {
+                    out.append(out.length() == 0 ? "" : " ").append(part.codePoints().limit(1)
+                            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)).append('.');
+                }
+            }
+            return out.toString();
         }
     }
 

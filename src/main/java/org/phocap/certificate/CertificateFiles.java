@@ -52,7 +52,7 @@ public class CertificateFiles {
     private Uni<byte[]> render(Certificate certificate) {
         String serial = certificate.serial();
         return rendering.computeIfAbsent(serial, s -> Uni.createFrom()
-                .item(() -> renderTime.record(() -> CertificatePdf.render(certificate, links.verifyUrl(s), zone)))
+                .item(() -> renderTime.record(() -> CertificatePdf.render(certificate, links.verifyUrl(certificate), zone)))
                 .runSubscriptionOn(renderers)
                 .flatMap(bytes -> store.storePdf(s, bytes))
                 .onTermination().invoke(() -> rendering.remove(s))

@@ -12,8 +12,9 @@ public class CertificateLinks {
         this.publicBase = publicBase.endsWith("/") ? publicBase.substring(0, publicBase.length() - 1) : publicBase;
     }
 
-    public String verifyUrl(String serial) {
-        return publicBase + "/verify/" + serial;
+    /** The link printed on the certificate: the serial and its verification code, which unlocks the holder's details. */
+    public String verifyUrl(Certificate c) {
+        return publicBase + "/verify/" + c.serial() + "?c=" + c.verificationCode();
     }
 
     public static String pdfPath(String serial) {

@@ -8,6 +8,9 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -20,7 +23,9 @@ import org.phocap.platform.ProblemException;
 
 /**
  * Verification for anyone holding a serial: JSON for apps, and the page the QR code opens, in
- * Vietnamese and readable on a phone. No sign-in.
+ * Vietnamese and readable on a phone. No sign-in. The serial alone answers valid or revoked with
+ * the holder's initials; the holder's details need the verification code printed beside it (the
+ * QR code carries it). Look-ups are limited per client address.
  */
 @Path("/")
 @PermitAll
@@ -30,9 +35,11 @@ public class PublicCertificateResource {
     private final CertificateService certificates;
     private final Template page;
     private final ZoneId zone;
+    private final PublicLookupLimit limit;
 
     public PublicCertificateResource(CertificateService certificates, @Location("verify.html") Template page,
-                                     @ConfigProperty(name = "phocap.certificate.zone") ZoneId zone) {
+                                     @ConfigProperty(name = "phocap.certificate.zone") ZoneId zone, PublicLookupLimit limit) {
+        this.limit = limit;
         this.certificates = certificates;
         this.page = page;
         this.zone = zone;
@@ -41,32 +48,46 @@ public class PublicCertificateResource {
     @GET
     @Path("api/v1/public/certificates/{serial}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Verifies a certificate: valid unless revoked; 404 for an unknown or mistyped serial")
-    public Uni<Verification> verify(@PathParam("serial") String serial) {
-        return certificates.verify(serial).map(Verification::of);
+    @Operation(summary = "Verifies a certificate: valid or revoked with the holder's initials; with ?code= (printed beside "
+            + "the serial) also the holder's name, course and locality; 404 for an unknown or mistyped serial; 429 past the "
+            + "per-address limit")
+    public Uni<Verification> verify(@PathParam("serial") String serial, @QueryParam("code") String code,
+                                    @Context HttpServerRequest http) {
+        limit.take(clientAddress(http));
+        return certificates.verify(serial).map(c -> Verification.of(c, c.codeMatches(code)));
+    }
+
+    private static String clientAddress(HttpServerRequest http) {
+        return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
     }
 
     @GET
     @Path("verify/{serial}")
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The verification page a certificate's QR code opens (HTML, Vietnamese)")
-    public Uni<Response> pageAtRoot(@PathParam("serial") String serial) {
-        return render(serial);
+    public Uni<Response> pageAtRoot(@PathParam("serial") String serial, @QueryParam("c") String code,
+                                    @Context HttpServerRequest http) {
+        limit.take(clientAddress(http));
+        return render(serial, code);
     }
 
     @GET
     @Path("api/v1/verify/{serial}")
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The same verification page under the API base path")
-    public Uni<Response> pageUnderApi(@PathParam("serial") String serial) {
-        return render(serial);
+    public Uni<Response> pageUnderApi(@PathParam("serial") String serial, @QueryParam("c") String code,
+                                      @Context HttpServerRequest http) {
+        limit.take(clientAddress(http));
+        return render(serial, code);
     }
 
-    private Uni<Response> render(String serial) {
+    private Uni<Response> render(String serial, String code) {
         return certificates.verify(serial)
-                .map(c -> new Shown(c.revoked() ? "revoked" : "valid", c.serial(), c.holderName(), c.courseTitle(),
-                        c.campaignName(), c.localityName(), c.issuingBody(), DATE.format(c.issuedAt().atZone(zone)),
-                        c.revokedAt() == null ? null : DATE.format(c.revokedAt().atZone(zone)), c.revokeReason()))
+                .map(c -> Verification.of(c, c.codeMatches(code)))
+                .map(v -> new Shown(v.revoked() ? "revoked" : "valid", v.serial(), v.holderInitials(), v.detailsShown(),
+                        v.holderName(), v.course(), v.campaign(), v.locality(), v.issuingBody(),
+                        v.issuedAt() == null ? null : DATE.format(v.issuedAt().atZone(zone)),
+                        v.revokedAt() == null ? null : DATE.format(v.revokedAt().atZone(zone))))
                 .onFailure(ProblemException.class).recoverWithItem(e -> Shown.notFound(serial))
                 .flatMap(shown -> page.data("c", shown).createUni()
                         .map(html -> Response.status("notfound".equals(shown.status()) ? 404 : 200)
@@ -76,10 +97,11 @@ public class PublicCertificateResource {
 
     /** What the page shows; status is valid, revoked or notfound. Resolved without reflection, also in a native image. */
     @TemplateData
-    public record Shown(String status, String serial, String holderName, String course, String campaign, String locality,
-                        String issuingBody, String issuedOn, String revokedOn, String revokeReason) {
+    public record Shown(String status, String serial, String holderInitials, boolean detailsShown, String holderName,
+                        String course, String campaign, String locality, String issuingBody, String issuedOn,
+                        String revokedOn) {
         static Shown notFound(String serial) {
-            return new Shown("notfound", Serials.shown(serial), null, null, null, null, null, null, null, null);
+            return new Shown("notfound", Serials.shown(serial), null, false, null, null, null, null, null, null, null);
         }
     }
 }

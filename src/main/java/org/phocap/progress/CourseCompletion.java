@@ -109,7 +109,7 @@ public class CourseCompletion {
                                             "serial", certificate.serial(), "courseId", courseId, "campaignId", campaignId,
                                             "issuedAt", certificate.issuedAt().toString(),
                                             "pdfUrl", CertificateLinks.pdfPath(certificate.serial()),
-                                            "verifyUrl", links.verifyUrl(certificate.serial())))))
+                                            "verifyUrl", links.verifyUrl(certificate)))))
                             .replaceWith(true);
                 });
     }

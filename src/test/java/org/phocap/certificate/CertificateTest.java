@@ -102,7 +102,8 @@ class CertificateTest {
             assertTrue(seen.indexOf("course-completed") < seen.indexOf("certificate-issued"), seen.toString());
             String serial = JsonPath.from(issued.data()).getString("serial");
             assertTrue(serial.matches("CT-2026-\\d{6}-[0-9A-Z*]"), serial);
-            assertEquals(VERIFY_BASE + serial, JsonPath.from(issued.data()).getString("verifyUrl"));
+            String verifyUrl = JsonPath.from(issued.data()).getString("verifyUrl");
+            assertTrue(verifyUrl.matches(java.util.regex.Pattern.quote(VERIFY_BASE + serial) + "\\?c=[0-9A-F]{16}"), verifyUrl);
             assertEquals("/api/v1/certificates/" + serial + ".pdf", JsonPath.from(issued.data()).getString("pdfUrl"));
         }
         List<Map<String, Object>> mine = CertificateCourse.certificates(l, 1);
@@ -209,7 +210,8 @@ class CertificateTest {
             javax.imageio.ImageIO.write(image, "png", new java.io.File("target/certificate-sample.png"));
             var decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image))),
                     Map.of(DecodeHintType.TRY_HARDER, true));
-            assertEquals(VERIFY_BASE + serial, decoded.getText());
+            assertTrue(decoded.getText().matches(java.util.regex.Pattern.quote(VERIFY_BASE + serial) + "\\?c=[0-9A-F]{16}"),
+                    "the QR code opens the page with the verification code: " + decoded.getText());
         }
         // Cached after the first render: the same bytes again; and a fresh render is identical too.
         assertArrayEquals(pdf, as(admin()).get("/api/v1/certificates/" + serial + ".pdf").then().statusCode(200)
@@ -241,8 +243,18 @@ class CertificateTest {
     void verificationAnswersValidRevokedUnknownAndMistyped() {
         Learner l = COURSE.learner("Đặng Thị Xác Minh");
         COURSE.complete(l, clock);
-        String serial = (String) CertificateCourse.certificates(l, 1).get(0).get("serial");
+        Map<String, Object> issued = CertificateCourse.certificates(l, 1).get(0);
+        String serial = (String) issued.get("serial");
+        String code = code(issued);
+        // The serial alone: valid or revoked and the initials, nothing that would make a register.
         RestAssured.given().get("/api/v1/public/certificates/" + serial).then().statusCode(200)
+                .body("valid", equalTo(true)).body("holderInitials", equalTo("Đ. T. X. M.")).body("detailsShown", equalTo(false))
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("holderName")))
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("locality")));
+        RestAssured.given().get("/api/v1/public/certificates/" + serial + "?code=0000000000000000").then().statusCode(200)
+                .body("detailsShown", equalTo(false));
+        // With the code printed beside it: the holder's details.
+        RestAssured.given().get("/api/v1/public/certificates/" + serial + "?code=" + code.toLowerCase()).then().statusCode(200)
                 .body("serial", equalTo(serial)).body("valid", equalTo(true)).body("revoked", equalTo(false))
                 .body("holderName", equalTo("Đặng Thị Xác Minh")).body("course", equalTo("Kỹ năng số cơ bản"))
                 .body("campaign", equalTo("Chiến dịch Chuyển đổi số CT"))
@@ -274,9 +286,13 @@ class CertificateTest {
                 .then().statusCode(200).body("revoked", equalTo(true)).body("revokeReason", equalTo("Học thay người khác"));
         as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "again")).post(revoke)
                 .then().statusCode(409).body("type", endsWith("/already-revoked"));
-        RestAssured.given().get("/api/v1/public/certificates/" + serial).then().statusCode(200)
-                .body("valid", equalTo(false)).body("revoked", equalTo(true))
-                .body("revokeReason", equalTo("Học thay người khác")).body("revokedAt", org.hamcrest.Matchers.notNullValue());
+        for (String query : List.of("", "?code=" + code)) {
+            RestAssured.given().get("/api/v1/public/certificates/" + serial + query).then().statusCode(200)
+                    .body("valid", equalTo(false)).body("revoked", equalTo(true))
+                    .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("revokeReason")))
+                    .body(org.hamcrest.Matchers.not(containsString("Học thay")))
+                    .body("revokedAt", org.hamcrest.Matchers.notNullValue());
+        }
         as(l.token()).get("/api/v1/me/certificates").then().body("[0].revoked", equalTo(true));
         as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "x"))
                 .post("/api/v1/certificates/" + unknown + "/revoke").then().statusCode(404);
@@ -286,9 +302,13 @@ class CertificateTest {
     void theVerificationPageSaysValidRevokedOrNotFoundInVietnamese() {
         Learner l = COURSE.learner("Bùi Thị Trang");
         COURSE.complete(l, clock);
-        String serial = (String) CertificateCourse.certificates(l, 1).get(0).get("serial");
+        Map<String, Object> issued = CertificateCourse.certificates(l, 1).get(0);
+        String serial = (String) issued.get("serial");
+        String code = code(issued);
+        RestAssured.given().get("/verify/" + serial).then().statusCode(200).body(containsString("B. T. T."))
+                .body(org.hamcrest.Matchers.not(containsString("Bùi Thị Trang")));
         for (String path : List.of("/verify/", "/api/v1/verify/")) {
-            RestAssured.given().get(path + serial).then().statusCode(200).contentType(containsString("text/html"))
+            RestAssured.given().get(path + serial + "?c=" + code).then().statusCode(200).contentType(containsString("text/html"))
                     .header("Content-Language", "vi")
                     .body(containsString("Bùi Thị Trang")).body(containsString("Giấy chứng nhận hợp lệ"))
                     .body(containsString("Kỹ năng số cơ bản")).body(containsString("name=\"viewport\""));
@@ -302,8 +322,8 @@ class CertificateTest {
                 .body(org.hamcrest.Matchers.not(containsString("<script>")));
         as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "Sai thông tin người học"))
                 .post("/api/v1/certificates/" + serial + "/revoke").then().statusCode(200);
-        RestAssured.given().get("/verify/" + serial).then().statusCode(200)
-                .body(containsString("Giấy chứng nhận đã bị thu hồi")).body(containsString("Sai thông tin người học"))
+        RestAssured.given().get("/verify/" + serial + "?c=" + code).then().statusCode(200)
+                .body(containsString("Giấy chứng nhận đã bị thu hồi")).body(org.hamcrest.Matchers.not(containsString("Sai thông tin")))
                 .body(org.hamcrest.Matchers.not(containsString("hợp lệ")));
     }
 
@@ -369,6 +389,11 @@ class CertificateTest {
     }
 
     /** The serial with one character of its number changed: the check character no longer matches. */
+    /** The verification code from a certificate's verifyUrl (…/verify/SERIAL?c=CODE). */
+    static String code(Map<String, Object> certificate) {
+        return ((String) certificate.get("verifyUrl")).replaceAll(".*\\?c=", "");
+    }
+
     static String mistype(String serial) {
         char[] chars = serial.toCharArray();
         int i = serial.length() - 3;

@@ -55,26 +55,37 @@ class VerifyPageBrowserTest {
         Learner revoked = COURSE.learner("Lý Văn Quyết");
         COURSE.complete(valid, clock);
         COURSE.complete(revoked, clock);
-        String validSerial = (String) CertificateCourse.certificates(valid, 1).get(0).get("serial");
-        String revokedSerial = (String) CertificateCourse.certificates(revoked, 1).get(0).get("serial");
+        Map<String, Object> validCertificate = CertificateCourse.certificates(valid, 1).get(0);
+        Map<String, Object> revokedCertificate = CertificateCourse.certificates(revoked, 1).get(0);
+        String validSerial = (String) validCertificate.get("serial");
+        String revokedSerial = (String) revokedCertificate.get("serial");
+        // What the QR code opens: the serial with its verification code.
+        String validLink = validSerial + "?c=" + CertificateTest.code(validCertificate);
+        String revokedLink = revokedSerial + "?c=" + CertificateTest.code(revokedCertificate);
         as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "Người học nhờ người khác học thay"))
                 .post("/api/v1/certificates/" + revokedSerial + "/revoke").then().statusCode(200);
 
-        String dom = chromium("--dump-dom", verify + validSerial);
+        String dom = chromium("--dump-dom", verify + validLink);
         assertTrue(dom.contains("Trịnh Thị Diệu Linh"), dom);
         assertTrue(dom.contains("Giấy chứng nhận hợp lệ"), dom);
         assertTrue(dom.contains("data-status=\"valid\""), dom);
 
-        dom = chromium("--dump-dom", verify + revokedSerial);
+        dom = chromium("--dump-dom", verify + revokedLink);
         assertTrue(dom.contains("Lý Văn Quyết"), dom);
         assertTrue(dom.contains("Giấy chứng nhận đã bị thu hồi"), dom);
-        assertTrue(dom.contains("Người học nhờ người khác học thay"), dom);
+        assertTrue(!dom.contains("Người học nhờ người khác học thay"), "no revocation reason in public: " + dom);
+
+        // The serial typed by hand, without the code: the verdict and the initials only.
+        dom = chromium("--dump-dom", verify + validSerial);
+        assertTrue(dom.contains("T. T. D. L."), dom);
+        assertTrue(!dom.contains("Trịnh Thị Diệu Linh"), dom);
 
         dom = chromium("--dump-dom", verify + CertificateTest.mistype(validSerial));
         assertTrue(dom.contains("Không tìm thấy giấy chứng nhận"), dom);
 
-        screenshot(verify + validSerial, "verify-valid.png");
-        screenshot(verify + revokedSerial, "verify-revoked.png");
+        screenshot(verify + validLink, "verify-valid.png");
+        screenshot(verify + revokedLink, "verify-revoked.png");
+        screenshot(verify + validSerial, "verify-serial-only.png");
         screenshot(verify + CertificateTest.mistype(validSerial), "verify-not-found.png");
     }
 

@@ -10,11 +10,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -45,20 +40,7 @@ class SignInThrottleTest {
 
     /** A login sent through the trusted proxy on behalf of the given client. */
     private int viaProxy(String client, String body) throws Exception {
-        try (Socket socket = new Socket(InetAddress.getByName(base.getHost()), base.getPort(), InetAddress.getByName("127.0.0.2"), 0)) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "X-Forwarded-For: " + client + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream response = new ByteArrayOutputStream();
-            in.transferTo(response);
-            String head = response.toString(StandardCharsets.UTF_8);
-            return Integer.parseInt(head.substring(9, 12));
-        }
+        return ViaProxy.status(ViaProxy.send(base, "POST", "/api/v1/auth/login", client, body));
     }
 
     @Test
@@ -124,17 +106,8 @@ class SignInThrottleTest {
         String code = Secrets.remember(codes.lines().filter(l -> l.contains(Api.e164(phone))).findFirst().orElseThrow()
                 .replaceAll(".*,", ""));
         // The learner's own phone, on another network, still activates.
-        try (Socket socket = new Socket(InetAddress.getByName(base.getHost()), base.getPort(), InetAddress.getByName("127.0.0.2"), 0)) {
-            byte[] body = ("{\"phone\":\"" + phone + "\",\"code\":\"" + code + "\",\"pin\":\"" + Secrets.remember("271828") + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /api/v1/auth/activate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "X-Forwarded-For: 203.0.113.50\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(response.startsWith("HTTP/1.1 200"), response.lines().findFirst().orElse(""));
-        }
+        String response = ViaProxy.send(base, "POST", "/api/v1/auth/activate", "203.0.113.50",
+                "{\"phone\":\"" + phone + "\",\"code\":\"" + code + "\",\"pin\":\"" + Secrets.remember("271828") + "\"}");
+        assertTrue(response.startsWith("HTTP/1.1 200"), response.lines().findFirst().orElse(""));
     }
 }
