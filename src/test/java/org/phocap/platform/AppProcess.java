@@ -35,7 +35,7 @@ public final class AppProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the packaged application against the database; {@code env} adds to (or overrides) the
+     * Starts the packaged application against the database (null: its embedded one); {@code env} adds to (or overrides) the
      * defaults. The native binary when the build made one (-Dnative sets native.image.path), else the jar.
      */
     public static AppProcess start(String name, String dbUrl, Map<String, String> env) throws IOException {
@@ -57,8 +57,15 @@ public final class AppProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        environment.put("PHOCAP_DB_URL", dbUrl);
-        environment.put("PHOCAP_DB_USER", "postgres");
+        if (dbUrl != null) {
+            environment.put("PHOCAP_DB_URL", dbUrl);
+            environment.put("PHOCAP_DB_USER", "postgres");
+        } else {
+            // No database named: the jar starts its embedded PostgreSQL in PHOCAP_DATA_DIR.
+            environment.remove("PHOCAP_DB_URL");
+            environment.remove("PHOCAP_DB_USER");
+            environment.remove("PHOCAP_DB_PASSWORD");
+        }
         environment.put("PHOCAP_DB_POOL_SIZE", "8");
         environment.put("PHOCAP_ADMIN_PASSWORD", Api.ADMIN_PASSWORD);
         environment.put("PHOCAP_DATA_DIR", Path.of("target", "it-data", name).toAbsolutePath().toString());

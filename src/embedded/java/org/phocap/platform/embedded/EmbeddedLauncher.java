@@ -22,13 +22,22 @@ public class EmbeddedLauncher {
             Path dataDir = Path.of(setting("PHOCAP_DATA_DIR", "data")).toAbsolutePath();
             Files.createDirectories(dataDir);
             // The data directory must not exist before the first start: its absence makes initdb run.
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            Path passwordFile = dataDir.resolve(PASSWORD_FILE);
+            String password = Files.exists(passwordFile) ? Files.readString(passwordFile).strip() : null;
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir.resolve("pg"))
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "100")
-                    .start();
-            System.setProperty("PHOCAP_DB_URL", "postgresql://localhost:" + pg.getPort() + "/postgres");
+                    // Reachable from this machine only.
+                    .setServerConfig("listen_addresses", "127.0.0.1");
+            if (password != null) {
+                builder.setConnectConfig("password", password);
+            }
+            EmbeddedPostgres pg = builder.start();
+            password = requirePassword(pg, dataDir.resolve("pg"), passwordFile, password);
+            System.setProperty("PHOCAP_DB_URL", "postgresql://127.0.0.1:" + pg.getPort() + "/postgres");
             System.setProperty("PHOCAP_DB_USER", "postgres");
+            System.setProperty("PHOCAP_DB_PASSWORD", password);
             defaultTo("phocap.demo.enabled", "true");
             if (setting("PHOCAP_JWT_PUBLIC_KEY_LOCATION", null) == null) {
                 Path keys = JwtKeyFiles.ensure(dataDir.resolve("keys"));
@@ -44,6 +53,52 @@ public class EmbeddedLauncher {
             }, "embedded-postgres-stop"));
         }
         Quarkus.run(args);
+    }
+
+    /** The superuser's password, generated once, readable by this user only. */
+    static final String PASSWORD_FILE = "db-password";
+    private static final String HBA_MARK = "Written by phocap's embedded launcher";
+
+    /**
+     * initdb leaves the cluster trusting every local connection as superuser. On the first start
+     * (and for a data folder from before this rule) a random password is set for the superuser, kept
+     * in the data folder with mode 0600, and pg_hba.conf is rewritten to ask every connection for it.
+     * The file is written before the password is set, so a crash in between cannot lock us out.
+     */
+    private static String requirePassword(EmbeddedPostgres pg, Path pgData, Path passwordFile, String known)
+            throws IOException {
+        Path hba = pgData.resolve("pg_hba.conf");
+        if (known != null && Files.readString(hba).contains(HBA_MARK)) {
+            return known;
+        }
+        String password = known;
+        if (password == null) {
+            byte[] random = new byte[24];
+            new java.security.SecureRandom().nextBytes(random);
+            password = java.util.HexFormat.of().formatHex(random);
+            Path temporary = passwordFile.resolveSibling(PASSWORD_FILE + ".new");
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temporary, password + "\n");
+            Files.move(temporary, passwordFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        try (java.sql.Connection connection = pg.getPostgresDatabase().getConnection();
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SET password_encryption = 'scram-sha-256'");
+            statement.execute("ALTER ROLE postgres PASSWORD '" + password + "'");
+            Files.writeString(hba, "# " + HBA_MARK + """
+                    : every connection gives the password kept in
+                    # the data folder (db-password); the server listens on 127.0.0.1 only.
+                    local   all   all                 scram-sha-256
+                    host    all   all   127.0.0.1/32  scram-sha-256
+                    """);
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (java.sql.SQLException e) {
+            throw new IOException("Could not set the embedded database's password", e);
+        }
+        return password;
     }
 
     private static boolean databaseConfigured() {
