@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   open    PORT TOKENS LESSON RATE SECONDS [acks-file]
  *       RATE heartbeats/s on a fixed schedule whatever the answers (open model); latency counts
  *       from the scheduled time, so a stall shows up in the percentiles instead of slowing the load.
+ *       With POISONER=1 in the environment, the last learner of TOKENS is left out of the schedule and
+ *       instead sends malformed heartbeats back to back on one connection for the whole run (NUL in
+ *       the session id, sentAt in year 9999 then 0001, seq out of range, an overlong session id, a
+ *       position past the video): the honest learners' answers must not change.
  *   health  PORT CONNECTIONS SECONDS
  *       GET /q/health/live back to back: the ceiling of this server and this tool.
  *
@@ -50,16 +54,64 @@ public class HeartbeatBench {
         Fleet fleet = new Fleet(lines.stream().map(l -> l[1]).toArray(String[]::new), lesson, learners);
         int load = Integer.parseInt(args[4]);
         int seconds = Integer.parseInt(args[5]);
-        Stats stats = mode.equals("closed") ? closed(vertx, port, fleet, load, seconds) : open(vertx, port, fleet, load, seconds);
+        boolean poisoner = "1".equals(System.getenv("POISONER")) && mode.equals("open");
+        Fleet honest = poisoner ? fleet.withoutLast() : fleet;
+        Stats poison = new Stats();
+        if (poisoner) {
+            poison.started = System.nanoTime();
+            poisonLoop(vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(1).setKeepAlive(true)), port, fleet,
+                    poison, 0);
+        }
+        Stats stats = mode.equals("closed") ? closed(vertx, port, honest, load, seconds) : open(vertx, port, honest, load, seconds);
+        if (poisoner) {
+            stopPoison = true;
+            poison.ended = System.nanoTime();
+            System.out.printf("poisoner (learner %d): %d malformed heartbeats sent, answers by status %s, 2xx %d, transport errors %d%n",
+                    fleet.ids[fleet.ids.length - 1], poison.recorded.get(), poison.byStatus, poison.ok.get(), poison.failed.get());
+        }
         stats.print(mode.equals("closed") ? "closed, " + load + " connections" : "open, " + load + "/s scheduled");
         if (args.length > 6) {
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[6])))) {
-                for (int i = 0; i < learners.length; i++) {
-                    out.println(learners[i] + " " + fleet.acked.get(i));
+                for (int i = 0; i < honest.ids.length; i++) {
+                    out.println(honest.ids[i] + " " + honest.acked.get(i));
                 }
             }
         }
         System.exit(0);
+    }
+
+    static volatile boolean stopPoison;
+
+    /** Malformed heartbeats of one learner, back to back, until the measured run ends. */
+    static void poisonLoop(HttpClient client, int port, Fleet fleet, Stats stats, int n) {
+        if (stopPoison) {
+            return;
+        }
+        int i = fleet.ids.length - 1;
+        String now = Instant.now().toString();
+        String[] bodies = {
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"p\\u0000x\",\"seq\":1,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now + "\"}",
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"far\",\"seq\":" + (2 * n + 1) + ",\"positionSec\":0,\"playing\":true,\"sentAt\":\"9999-12-31T23:59:59Z\"}",
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"far\",\"seq\":" + (2 * n + 2) + ",\"positionSec\":0,\"playing\":true,\"sentAt\":\"0001-01-01T00:00:00Z\"}",
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"big\",\"seq\":9223372036854775807,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now + "\"}",
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"" + "x".repeat(70) + "\",\"seq\":1,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now + "\"}",
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"pos\",\"seq\":" + (n + 1) + ",\"positionSec\":100000,\"playing\":true,\"sentAt\":\"" + now + "\"}"};
+        long start = System.nanoTime();
+        client.request(fleet.request(port, i))
+                .compose(req -> req.send(Buffer.buffer(bodies[n % bodies.length])).compose(resp -> resp.body().map(body -> {
+                    if (resp.statusCode() / 100 == 2) {
+                        stats.ok.incrementAndGet();
+                    }
+                    stats.byStatus.computeIfAbsent(resp.statusCode(), s -> new AtomicLong()).incrementAndGet();
+                    stats.record(System.nanoTime() - start);
+                    return body;
+                })))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        stats.failed.incrementAndGet();
+                    }
+                    poisonLoop(client, port, fleet, stats, n + 1);
+                });
     }
 
     /** The learners: their tokens, and each one's player session (seq, position). */
@@ -72,6 +124,11 @@ public class HeartbeatBench {
         final long[] lastSentMs;
         final AtomicLongArray acked;
         final String session = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+
+        /** All but the last learner (who poisons), with their own counters. */
+        Fleet withoutLast() {
+            return new Fleet(Arrays.copyOf(tokens, tokens.length - 1), lesson, Arrays.copyOf(ids, ids.length - 1));
+        }
 
         Fleet(String[] tokens, long lesson, long[] ids) {
             this.lesson = lesson;
@@ -87,7 +144,8 @@ public class HeartbeatBench {
         synchronized Buffer next(int i) {
             long now = System.currentTimeMillis();
             if (lastSentMs[i] > 0) {
-                position[i] = (position[i] + (now - lastSentMs[i]) / 1000.0) % 280;
+                // Wraps within the demo's shortest video (240 s): positions past a video's end are refused.
+                position[i] = (position[i] + (now - lastSentMs[i]) / 1000.0) % 230;
             }
             lastSentMs[i] = now;
             seq[i]++;

@@ -46,6 +46,7 @@ public class HeartbeatCommitter {
     private final DistributionSummary batchSize;
     private final Timer commitTime;
     private final io.micrometer.core.instrument.Counter isolations;
+    private final io.micrometer.core.instrument.Counter retries;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
     private boolean timerSet;
@@ -75,6 +76,8 @@ public class HeartbeatCommitter {
                 .register(metrics);
         this.isolations = io.micrometer.core.instrument.Counter.builder("phocap.heartbeat.batch.isolations")
                 .description("Batches split because one submission's data failed them").register(metrics);
+        this.retries = io.micrometer.core.instrument.Counter.builder("phocap.heartbeat.batch.retries")
+                .description("Batches tried again after a deadlock or serialization failure").register(metrics);
     }
 
     Uni<List<HeartbeatBatch.Outcome>> submit(HeartbeatBatch.Submission submission) {
@@ -139,6 +142,10 @@ public class HeartbeatCommitter {
      * usual. The slot stays taken meanwhile, which keeps the retries inside the in-flight limit.
      */
     private Uni<Void> attempt(List<Pending> batch) {
+        return attempt(batch, true);
+    }
+
+    private Uni<Void> attempt(List<Pending> batch, boolean mayRetry) {
         return Uni.createFrom().deferred(() -> commit.apply(batch.stream().map(Pending::submission).toList()))
                 .onItemOrFailure().transformToUni((committed, failure) -> {
                     if (failure == null) {
@@ -147,6 +154,12 @@ public class HeartbeatCommitter {
                         }
                         this.committed.accept(committed.changed());
                         return Uni.createFrom().voidItem();
+                    }
+                    if (mayRetry && concurrencyConflict(failure)) {
+                        // A deadlock or serialization failure with a concurrent batch: nothing was
+                        // kept, and the same batch normally goes through at once.
+                        retries.increment();
+                        return attempt(batch, false);
                     }
                     boolean dataError = causedByData(failure);
                     if (dataError && batch.size() > 1) {
@@ -174,6 +187,15 @@ public class HeartbeatCommitter {
      * way): a PostgreSQL data exception (SQL state class 22) or an arithmetic, time or argument error
      * in the rules. Pool, connection and concurrency failures are not: splitting would only multiply them.
      */
+    static boolean concurrencyConflict(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.vertx.pgclient.PgException pg) {
+                return "40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState());
+            }
+        }
+        return false;
+    }
+
     static boolean causedByData(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof io.vertx.pgclient.PgException pg) {

@@ -276,11 +276,15 @@ public class ProgressStore {
      * their presence row was written; answers which rows were written. Every submission that
      * changes a lesson also changes its learner's presence, so a learner is written whole or not at all.
      */
-    private static Uni<Written> write(SqlClient client, java.util.Collection<ProgressState> states,
+    private static Uni<Written> write(SqlClient client, java.util.Collection<ProgressState> unsortedStates,
                                       java.util.Collection<Presence> presences) {
-        if (states.isEmpty() && presences.isEmpty()) {
+        if (unsortedStates.isEmpty() && presences.isEmpty()) {
             return Uni.createFrom().item(new Written(Set.of(), Set.of()));
         }
+        // Rows are written (and so locked) in key order, as the locked path reads them: two batches
+        // touching the same learners then wait for each other instead of deadlocking.
+        List<ProgressState> states = new ArrayList<>(unsortedStates);
+        states.sort(java.util.Comparator.<ProgressState>comparingLong(st -> st.learnerId).thenComparingLong(st -> st.lesson.lessonId()));
         int n = states.size();
         Long[] learner = new Long[n];
         Long[] lesson = new Long[n];
@@ -319,6 +323,7 @@ public class ProgressStore {
             i++;
         }
         List<Presence> ps = new ArrayList<>(presences);
+        ps.sort(java.util.Comparator.comparingLong(Presence::learnerId));
         return client.preparedQuery("""
                         WITH p AS (
                             INSERT INTO learner_presence (learner_id, device_id, session_id, seen_at, version)

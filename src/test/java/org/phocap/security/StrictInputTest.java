@@ -198,6 +198,8 @@ class StrictInputTest {
         for (int i = 0; i < 150; i++) {
             given().get("/api/v1/junk-" + i + "/x");
             given().contentType(ContentType.JSON).body("{}").post("/junk-" + i);
+            given().urlEncodingEnabled(false).get("/api/v1/junk-" + i + "%00");
+            given().body("x").post("/api/v1/junkbody-" + i);
         }
         as(admin()).get("/api/v1/campaigns/" + campaign).then().statusCode(200);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
