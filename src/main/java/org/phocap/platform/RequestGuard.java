@@ -22,10 +22,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * own limits are set higher, so that it never answers them with an empty body);</li>
  * <li>control characters in the path or query (a {@code %00}) get 400;</li>
  * <li>a body without {@code Content-Type} gets 415 (it is never guessed to be JSON);</li>
- * <li>a JSON body is read here, counting the bytes as they arrive, chunked or not: past
- * {@code phocap.http.max-json-bytes} the answer is 413 and the connection is closed, so a client
- * streaming hundreds of megabytes costs at most the limit plus one chunk. What was read is handed
- * to REST as the body.</li>
+ * <li>a JSON body is held to its endpoint's limit ({@code phocap.http.json-limits}, else
+ * {@code phocap.http.max-json-bytes}) before anything parses it: a declared length is checked at
+ * once; a chunked body is read here, counting the bytes as they arrive, so that a client streaming
+ * hundreds of megabytes costs at most the limit plus one chunk. Past the limit the answer is 413
+ * and the connection is closed.</li>
  * </ul>
  * Uploads (CSV, XLSX, zip, media) stream to disk under their own limits.
  */
@@ -37,11 +38,18 @@ public class RequestGuard {
     private final int maxHeaderBytes;
     private final Json json;
 
+    /** Path rules, longest first: an exact path, or a prefix ending in '/'. */
+    private final java.util.List<Map.Entry<String, Long>> jsonLimits;
+
     public RequestGuard(Json json, @ConfigProperty(name = "phocap.http.max-json-bytes") long maxJsonBytes,
+                        @ConfigProperty(name = "phocap.http.json-limits") Map<String, Long> jsonLimits,
                         @ConfigProperty(name = "phocap.http.max-request-line") int maxRequestLine,
                         @ConfigProperty(name = "phocap.http.max-header-bytes") int maxHeaderBytes) {
         this.json = json;
         this.maxJsonBytes = maxJsonBytes;
+        this.jsonLimits = jsonLimits.entrySet().stream()
+                .sorted(java.util.Comparator.comparingInt((Map.Entry<String, Long> e) -> e.getKey().length()).reversed())
+                .toList();
         this.maxRequestLine = maxRequestLine;
         this.maxHeaderBytes = maxHeaderBytes;
     }
@@ -95,7 +103,25 @@ public class RequestGuard {
         readJson(ctx, request);
     }
 
+    /**
+     * A declared length is checked and the body left to REST: the HTTP codec never delivers more than
+     * it declares. Without one (HTTP/1.1 chunked), the body is read here while its bytes are counted.
+     * HTTP/2 has no chunked encoding, and REST cannot take a body read beforehand on HTTP/2, so a JSON
+     * body there must declare its length (411 otherwise; every browser and HTTP client does for JSON).
+     */
+    /** The JSON limit of the endpoint at this path. */
+    long limitFor(String path) {
+        for (Map.Entry<String, Long> rule : jsonLimits) {
+            String key = rule.getKey();
+            if (path.equals(key) || (key.endsWith("/") && path.startsWith(key))) {
+                return rule.getValue();
+            }
+        }
+        return maxJsonBytes;
+    }
+
     private void readJson(RoutingContext ctx, HttpServerRequest request) {
+        long limit = limitFor(request.path());
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             long declared;
@@ -105,10 +131,17 @@ public class RequestGuard {
                 refuse(ctx, 400, "bad-request", "Bad request", "Content-Length is not a number.", true);
                 return;
             }
-            if (declared > maxJsonBytes) {
-                tooLarge(ctx);
-                return;
+            if (declared > limit) {
+                tooLarge(ctx, limit);
+            } else {
+                ctx.next();
             }
+            return;
+        }
+        if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            refuse(ctx, 411, "length-required", "Length required",
+                    "On HTTP/2 a JSON body must declare its Content-Length.", true);
+            return;
         }
         Buffer body = Buffer.buffer();
         boolean[] refused = {false};
@@ -116,9 +149,9 @@ public class RequestGuard {
             if (refused[0]) {
                 return;
             }
-            if (body.length() + chunk.length() > maxJsonBytes) {
+            if (body.length() + chunk.length() > limit) {
                 refused[0] = true;
-                tooLarge(ctx);
+                tooLarge(ctx, limit);
                 return;
             }
             body.appendBytes(chunk.getBytes());
@@ -135,8 +168,8 @@ public class RequestGuard {
         request.resume();
     }
 
-    private void tooLarge(RoutingContext ctx) {
-        refuse(ctx, 413, "payload-too-large", "Payload too large", "JSON bodies are limited to " + maxJsonBytes + " bytes.",
+    private void tooLarge(RoutingContext ctx, long limit) {
+        refuse(ctx, 413, "payload-too-large", "Payload too large", "JSON bodies here are limited to " + limit + " bytes.",
                 true);
     }
 

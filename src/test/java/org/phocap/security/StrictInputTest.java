@@ -194,12 +194,41 @@ class StrictInputTest {
     }
 
     @Test
+    void eachEndpointHasItsJsonLimitAndHttp2ClientsAreServed() throws Exception {
+        // Sign-in bodies are small: 20 KiB is refused before it is parsed; a 200 KiB replay is not.
+        String big = "x".repeat(20_000);
+        given().contentType(ContentType.JSON).body("{\"username\":\"" + big + "\",\"password\":\"y\"}")
+                .post("/api/v1/auth/login").then().statusCode(413).contentType("application/problem+json");
+        StringBuilder replay = new StringBuilder("[");
+        for (int i = 0; i < 500; i++) {
+            replay.append(i == 0 ? "" : ",").append("{\"lessonId\":1,\"sessionId\":\"").append("s".repeat(60))
+                    .append("\",\"seq\":").append(i + 1).append(",\"positionSec\":0,\"playing\":true,\"sentAt\":\"")
+                    .append(Instant.now()).append("\"}");
+        }
+        replay.append("]");
+        org.junit.jupiter.api.Assertions.assertTrue(replay.length() > 60_000, "a large replay: " + replay.length());
+        as(learner).header("X-Device-Id", "strict").contentType(ContentType.JSON).body(replay.toString())
+                .post("/api/v1/me/heartbeats:batch").then().statusCode(200);
+        // An HTTP/2 client (h2c upgrade, Java's default) with a JSON body is answered normally.
+        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> answer = h2.send(HttpRequest.newBuilder(URI.create(base + "api/v1/auth/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"nobody\",\"password\":\"wrong-one\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, answer.statusCode(), answer.body());
+        }
+    }
+
+    @Test
     void junkPathsCountUnderOneTagAndKnownRoutesKeepTheirOwn() {
         for (int i = 0; i < 150; i++) {
             given().get("/api/v1/junk-" + i + "/x");
             given().contentType(ContentType.JSON).body("{}").post("/junk-" + i);
             given().urlEncodingEnabled(false).get("/api/v1/junk-" + i + "%00");
             given().body("x").post("/api/v1/junkbody-" + i);
+            given().delete("/api/v1/campaigns/junk-" + i);
+            given().get("/api/v1/me/junk-" + i);
         }
         as(admin()).get("/api/v1/campaigns/" + campaign).then().statusCode(200);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
