@@ -96,22 +96,8 @@ public class HeartbeatBench {
             "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"big\",\"seq\":9223372036854775807,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now + "\"}",
             "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"" + "x".repeat(70) + "\",\"seq\":1,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now + "\"}",
             "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"pos\",\"seq\":" + (n + 1) + ",\"positionSec\":100000,\"playing\":true,\"sentAt\":\"" + now + "\"}"};
-        long start = System.nanoTime();
-        client.request(fleet.request(port, i))
-                .compose(req -> req.send(Buffer.buffer(bodies[n % bodies.length])).compose(resp -> resp.body().map(body -> {
-                    if (resp.statusCode() / 100 == 2) {
-                        stats.ok.incrementAndGet();
-                    }
-                    stats.byStatus.computeIfAbsent(resp.statusCode(), s -> new AtomicLong()).incrementAndGet();
-                    stats.record(System.nanoTime() - start);
-                    return body;
-                })))
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        stats.failed.incrementAndGet();
-                    }
-                    poisonLoop(client, port, fleet, stats, n + 1);
-                });
+        post(client, fleet.request(port, i), Buffer.buffer(bodies[n % bodies.length]), stats, System.nanoTime(), null,
+                () -> poisonLoop(client, port, fleet, stats, n + 1));
     }
 
     /** The learners: their tokens, and each one's player session (seq, position). */
@@ -220,14 +206,20 @@ public class HeartbeatBench {
     }
 
     static void send(HttpClient client, int port, Fleet fleet, Stats stats, int i, long start, Runnable after) {
-        client.request(fleet.request(port, i))
-                .compose(req -> req.send(fleet.next(i)).compose(resp -> resp.body().map(body -> {
+        post(client, fleet.request(port, i), fleet.next(i), stats, start, () -> fleet.acked.incrementAndGet(i), after);
+    }
+
+    /** One request; 2xx answers are counted (and {@code acked} run unless the server says it was a repeat). */
+    static void post(HttpClient client, RequestOptions request, Buffer payload, Stats stats, long start, Runnable acked,
+                     Runnable after) {
+        client.request(request)
+                .compose(req -> req.send(payload).compose(resp -> resp.body().map(body -> {
                     if (resp.statusCode() / 100 == 2) {
                         stats.ok.incrementAndGet();
                         if (body.toString().contains("\"duplicate\":true")) {
                             stats.repeats.incrementAndGet();
-                        } else {
-                            fleet.acked.incrementAndGet(i);
+                        } else if (acked != null) {
+                            acked.run();
                         }
                     } else {
                         stats.byStatus.computeIfAbsent(resp.statusCode(), s -> new AtomicLong()).incrementAndGet();
