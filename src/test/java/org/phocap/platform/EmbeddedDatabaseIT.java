@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Finding 15: the default setup's own PostgreSQL asks every connection for a password that only the
- * data folder holds (mode 0600) and listens on 127.0.0.1 only; a restart reuses the password.
+ * The default setup's own PostgreSQL: it asks every connection for a password that only the data
+ * folder holds (mode 0600) and listens on 127.0.0.1 only (issue 16, finding 15); it stores durably
+ * (fsync and synchronous commit on), refuses a second phocap on its folder, and a start after the
+ * JVM was killed stops the PostgreSQL left running and comes up on the first try (issue 17).
  */
 class EmbeddedDatabaseIT {
     @Test
@@ -54,7 +56,30 @@ class EmbeddedDatabaseIT {
                 rs.next();
                 assertEquals("127.0.0.1", rs.getString(1));
             }
+            try (Connection c = connect(url, password); ResultSet rs = c.createStatement()
+                    .executeQuery("SELECT current_setting('fsync') || ',' || current_setting('synchronous_commit')")) {
+                rs.next();
+                assertEquals("on,on", rs.getString(1), "a 2xx is durable in the embedded setup too");
+            }
             assertEquals(200, app.readiness(java.net.http.HttpClient.newHttpClient()));
+
+            // A second phocap on the same folder is refused while this one runs.
+            try (AppProcess second = AppProcess.start("embedded-second", null, Map.of("PHOCAP_DEMO_ENABLED", "false",
+                    "PHOCAP_DATA_DIR", data.toString()))) {
+                assertTrue(second.waitForExit(Duration.ofSeconds(60)), "the second start gives up");
+                assertTrue(second.log().contains("in use by a running phocap"), second.log());
+            }
+
+            // Killed like the OOM killer would: its PostgreSQL is left running.
+            ProcessHandle jvm = ProcessHandle.of(app.pid()).orElseThrow();
+            jvm.destroyForcibly();
+            jvm.onExit().get();
+        }
+        int orphan = Integer.parseInt(Files.readAllLines(data.resolve("pg").resolve("postmaster.pid")).get(0).strip());
+        assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false), "PostgreSQL outlived its JVM");
+        try (AppProcess app = AppProcess.start("embedded", null, Map.of("PHOCAP_DEMO_ENABLED", "false"))) {
+            app.awaitReady(Duration.ofSeconds(120));
+            assertTrue(app.log().contains("stopping the PostgreSQL"), "up on the first try, after stopping the orphan");
         }
     }
 

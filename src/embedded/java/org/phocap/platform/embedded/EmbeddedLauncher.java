@@ -24,16 +24,23 @@ public class EmbeddedLauncher {
             // The data directory must not exist before the first start: its absence makes initdb run.
             Path passwordFile = dataDir.resolve(PASSWORD_FILE);
             String password = Files.exists(passwordFile) ? Files.readString(passwordFile).strip() : null;
+            Path owner = dataDir.resolve(OWNER_FILE);
+            stopOrphan(dataDir.resolve("pg"), owner);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir.resolve("pg"))
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "100")
+                    // A 2xx means durably stored here too: the library starts PostgreSQL with -F (fsync
+                    // off) and synchronous_commit off; these settings come later and win.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     // Reachable from this machine only.
                     .setServerConfig("listen_addresses", "127.0.0.1");
             if (password != null) {
                 builder.setConnectConfig("password", password);
             }
             EmbeddedPostgres pg = builder.start();
+            Files.writeString(owner, Long.toString(ProcessHandle.current().pid()));
             password = requirePassword(pg, dataDir.resolve("pg"), passwordFile, password);
             System.setProperty("PHOCAP_DB_URL", "postgresql://127.0.0.1:" + pg.getPort() + "/postgres");
             System.setProperty("PHOCAP_DB_USER", "postgres");
@@ -53,6 +60,54 @@ public class EmbeddedLauncher {
             }, "embedded-postgres-stop"));
         }
         Quarkus.run(args);
+    }
+
+    /** The process id of the phocap that runs the data folder's PostgreSQL. */
+    static final String OWNER_FILE = "phocap.pid";
+
+    /**
+     * A PostgreSQL left running on the data folder by a phocap that died (SIGKILL, the OOM killer)
+     * would keep the next start from starting its own: it is stopped first (a smart shutdown; its
+     * clients died with their JVM). A folder whose PostgreSQL belongs to a phocap still running is
+     * refused with a clear message instead.
+     */
+    static void stopOrphan(Path pgData, Path owner) throws IOException {
+        Path pidFile = pgData.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        long pgPid;
+        try {
+            pgPid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        } catch (RuntimeException e) {
+            return;
+        }
+        ProcessHandle postgres = ProcessHandle.of(pgPid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false)).orElse(null);
+        if (postgres == null) {
+            return;  // A stale pid file: PostgreSQL itself sees that no server is running.
+        }
+        if (Files.exists(owner)) {
+            try {
+                long ownerPid = Long.parseLong(Files.readString(owner).strip());
+                if (ownerPid != ProcessHandle.current().pid() && ProcessHandle.of(ownerPid).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw new IllegalStateException("The data folder " + pgData.getParent() + " is in use by a running phocap"
+                            + " (process " + ownerPid + "). Stop it first, or start with another PHOCAP_DATA_DIR.");
+                }
+            } catch (NumberFormatException e) {
+                // An unreadable owner file: treated as no owner.
+            }
+        }
+        System.err.println("phocap: stopping the PostgreSQL (process " + pgPid + ") that a stopped phocap left running on "
+                + pgData + ", then starting it again");
+        postgres.destroy();
+        try {
+            postgres.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            postgres.destroyForcibly();
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The superuser's password, generated once, readable by this user only. */
