@@ -3,6 +3,7 @@ package org.phocap.auth;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import org.phocap.platform.ClientAddress;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -36,7 +37,7 @@ public class AuthResource {
     @APIResponse(responseCode = "401", description = "Wrong credentials")
     @APIResponse(responseCode = "429", description = "Too many failures: locked for a while")
     public Uni<TokenPair> login(@Valid @NotNull AuthRequests.Login request, @Context HttpServerRequest http) {
-        return auth.login(request, clientAddress(http));
+        return auth.login(request, ClientAddress.of(http));
     }
 
     @POST
@@ -46,7 +47,7 @@ public class AuthResource {
     @APIResponse(responseCode = "200", description = "Tokens")
     @APIResponse(responseCode = "400", description = "Wrong or used code, or a bad PIN")
     public Uni<TokenPair> activate(@Valid @NotNull AuthRequests.Activate request, @Context HttpServerRequest http) {
-        return auth.activate(request, clientAddress(http));
+        return auth.activate(request, ClientAddress.of(http));
     }
 
     @POST
@@ -68,7 +69,4 @@ public class AuthResource {
         return auth.logout(user.family());
     }
 
-    private static String clientAddress(HttpServerRequest http) {
-        return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
-    }
 }

@@ -43,11 +43,14 @@ public class CampaignAccess {
      * campaign's locality. 404 when not visible at all, 403 when the caller sees only part of it.
      */
     public Uni<Void> requireWhole(long campaignId, Scope scope) {
-        return require(campaignId, scope)
-                .flatMap(ok -> pool.preparedQuery("SELECT l.path FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1")
-                        .execute(Tuple.of(campaignId)))
+        return pool.preparedQuery("SELECT l.path, " + visibleTo("$2")
+                        + " AS visible FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1")
+                .execute(Tuple.of(campaignId, scope.paths()))
                 .map(rows -> {
-                    if (!scope.covers(rows.iterator().next().getString(0))) {
+                    if (rows.size() == 0 || !rows.iterator().next().getBoolean("visible")) {
+                        throw ProblemException.notFound("No campaign " + campaignId + " in your scope.");
+                    }
+                    if (!scope.covers(rows.iterator().next().getString("path"))) {
                         throw ProblemException.forbidden("Your scope covers only part of campaign " + campaignId
                                 + "; changes to the whole campaign need a scope that covers its locality.");
                     }

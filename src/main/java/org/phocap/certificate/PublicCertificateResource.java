@@ -18,6 +18,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.phocap.platform.ClientAddress;
 import org.phocap.certificate.CertificateDtos.Verification;
 import org.phocap.platform.ProblemException;
 
@@ -53,13 +54,10 @@ public class PublicCertificateResource {
             + "per-address limit")
     public Uni<Verification> verify(@PathParam("serial") String serial, @QueryParam("code") String code,
                                     @Context HttpServerRequest http) {
-        limit.take(clientAddress(http));
+        limit.take(ClientAddress.of(http));
         return certificates.verify(serial).map(c -> Verification.of(c, c.codeMatches(code)));
     }
 
-    private static String clientAddress(HttpServerRequest http) {
-        return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();
-    }
 
     @GET
     @Path("verify/{serial}")
@@ -67,7 +65,7 @@ public class PublicCertificateResource {
     @Operation(summary = "The verification page a certificate's QR code opens (HTML, Vietnamese)")
     public Uni<Response> pageAtRoot(@PathParam("serial") String serial, @QueryParam("c") String code,
                                     @Context HttpServerRequest http) {
-        limit.take(clientAddress(http));
+        limit.take(ClientAddress.of(http));
         return render(serial, code);
     }
 
@@ -77,7 +75,7 @@ public class PublicCertificateResource {
     @Operation(summary = "The same verification page under the API base path")
     public Uni<Response> pageUnderApi(@PathParam("serial") String serial, @QueryParam("c") String code,
                                       @Context HttpServerRequest http) {
-        limit.take(clientAddress(http));
+        limit.take(ClientAddress.of(http));
         return render(serial, code);
     }
 

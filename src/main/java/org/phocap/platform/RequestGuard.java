@@ -9,8 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -205,17 +203,23 @@ public class RequestGuard {
         return base.equals("application/json") || (base.startsWith("application/") && base.endsWith("+json"));
     }
 
+    /**
+     * Whether the path or query holds a control character, raw or percent-encoded (%00–%1F, %7F).
+     * Scans the raw text once instead of decoding it: this runs on every request.
+     */
     static boolean hasControl(String uri) {
-        String decoded;
-        try {
-            decoded = URLDecoder.decode(uri.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        for (int i = 0; i < decoded.length(); i++) {
-            char c = decoded.charAt(i);
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
             if (c < 0x20 || c == 0x7F) {
                 return true;
+            }
+            if (c == '%' && i + 2 < uri.length()) {
+                char high = uri.charAt(i + 1);
+                char low = Character.toUpperCase(uri.charAt(i + 2));
+                boolean hex = (low >= '0' && low <= '9') || (low >= 'A' && low <= 'F');
+                if (hex && (high == '0' || high == '1' || (high == '7' && low == 'F'))) {
+                    return true;
+                }
             }
         }
         return false;

@@ -38,7 +38,7 @@ public class HeartbeatCommitter {
 
 
     private final java.util.function.Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit;
-    private final java.util.function.Consumer<List<ProgressState>> committed;
+    private final java.util.function.Consumer<List<ProgressState>> onCommitted;
     private final Vertx vertx;
     private final int maxSize;
     private final long maxWaitMs;
@@ -64,7 +64,7 @@ public class HeartbeatCommitter {
                        java.util.function.Consumer<List<ProgressState>> committed, Vertx vertx, MeterRegistry metrics,
                        int maxSize, Duration maxWait, int maxInFlight) {
         this.commit = commit;
-        this.committed = committed;
+        this.onCommitted = committed;
         this.vertx = vertx;
         this.maxSize = Math.max(1, maxSize);
         this.maxWaitMs = maxWait.toMillis();
@@ -152,7 +152,7 @@ public class HeartbeatCommitter {
                         for (int i = 0; i < batch.size(); i++) {
                             batch.get(i).emitter().complete(committed.outcomes().get(i));
                         }
-                        this.committed.accept(committed.changed());
+                        onCommitted.accept(committed.changed());
                         return Uni.createFrom().voidItem();
                     }
                     if (mayRetry && concurrencyConflict(failure)) {

@@ -96,8 +96,8 @@ public class ReportResource {
     @Operation(summary = "SSE: 'counters' events with the campaign's totals in the caller's scope, at most one a second, "
             + "sent when they change")
     public Multi<OutboundSseEvent> live(@PathParam("id") long id, @Context Sse sse) {
+        // LiveCountersAccess has checked the campaign before the stream opened.
         return scopes.scope()
-                .call(scope -> reports.visible(id, scope))
                 .onItem().transformToMulti(scope -> Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(LIVE_TICK)
                         .onOverflow().drop()
                         .onItem().transformToUniAndConcatenate(tick -> reports.totals(id, scope)))

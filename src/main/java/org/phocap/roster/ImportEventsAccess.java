@@ -21,6 +21,6 @@ public class ImportEventsAccess implements StreamAccess {
     @Override
     public Uni<Void> check(UriInfo uri) {
         long id = StreamAccess.idParam(uri, "id");
-        return scopes.scope().flatMap(scope -> roster.rowsVisible(id, scope)).replaceWithVoid();
+        return scopes.scope().flatMap(scope -> roster.requireVisible(id, scope));
     }
 }

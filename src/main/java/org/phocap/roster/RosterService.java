@@ -58,6 +58,11 @@ public class RosterService {
         return rowsVisible(importId, scope).flatMap(withRows -> currentStatus(importId, withRows));
     }
 
+    /** 404 unless the caller sees the import's campaign. */
+    Uni<Void> requireVisible(long importId, Scope scope) {
+        return store.requireVisible(importId, scope).replaceWithVoid();
+    }
+
     /**
      * 404 unless the caller sees the import's campaign; then whether they may read its rejected rows
      * (names, phones, ID numbers): only staff whose scope covers the importer's, the importer included.
