@@ -68,6 +68,8 @@ public class ProblemMapper {
         }
         if (cause instanceof ProblemException pe && pe.retryAfterSec() != null) {
             builder.header("Retry-After", pe.retryAfterSec());
+        } else if (problem.status() == 503) {
+            builder.header("Retry-After", 2);
         }
         return builder.build();
     }
@@ -136,8 +138,32 @@ public class ProblemMapper {
             LOG.warnf("A request carried a value the database refused (SQL state %s)", pg.getSqlState());
             return problem(400, "bad-request", "Bad request", "The request holds a value that cannot be stored.", null);
         }
+        if (databaseUnavailable(failure)) {
+            // The database is restarting or out of reach: nothing was done; the client retries.
+            LOG.warnf("Database unavailable (%s): answered 503", failure.getClass().getSimpleName());
+            return problem(503, "unavailable", "Service unavailable",
+                    "The service cannot reach its database just now; nothing was changed. Retry shortly.", null);
+        }
         SafeLog.error(LOG, "Unexpected failure", failure);
         return problem(500, "internal", "Internal error", "Something went wrong on our side; it has been logged.", null);
+    }
+
+    /**
+     * A failure to reach PostgreSQL rather than a fault of the request or the code: SQL state class
+     * 08 (connection), 53 (insufficient resources), 57P01–57P03 (shutting down, starting up), or
+     * the connection refused or closed under the pool.
+     */
+    static boolean databaseUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && pg.getSqlState() != null) {
+                String state = pg.getSqlState();
+                return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0");
+            }
+            if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What a mistyped JSON field should have been, in words a client developer reads at once. */
