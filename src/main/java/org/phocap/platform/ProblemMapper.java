@@ -151,7 +151,7 @@ public class ProblemMapper {
     /**
      * A failure to reach PostgreSQL rather than a fault of the request or the code: SQL state class
      * 08 (connection), 53 (insufficient resources), 57P01–57P03 (shutting down, starting up), or
-     * the connection refused or closed under the pool.
+     * the connection refused, reset or closed under the pool.
      */
     static boolean databaseUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -159,7 +159,12 @@ public class ProblemMapper {
                 String state = pg.getSqlState();
                 return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0");
             }
-            if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+            if (t instanceof java.net.SocketException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+                return true;
+            }
+            // How the pool reports a connection the database dropped under it (a type without a subclass).
+            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable && t.getMessage() != null
+                    && t.getMessage().startsWith("Connection is not active")) {
                 return true;
             }
         }

@@ -20,13 +20,16 @@ class DatabaseUnavailableTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"refused", "closed", "wrapped"})
+    @CsvSource({"refused", "reset", "closed", "inactive", "wrapped"})
     void anUnreachableDatabaseIs503(String kind) {
         Throwable failure = switch (kind) {
             case "refused" -> new ConnectException("Connection refused");
+            case "reset" -> new java.net.SocketException("Connection reset");
             case "closed" -> ClosedConnectionException.INSTANCE;
+            case "inactive" -> new io.vertx.core.impl.NoStackTraceThrowable("Connection is not active now, current status: CLOSED");
             default -> new RuntimeException(new ConnectException("Connection refused"));
         };
         assertEquals(503, ProblemMapper.toProblem(failure).status());
+        assertEquals(500, ProblemMapper.toProblem(new io.vertx.core.impl.NoStackTraceThrowable("something else")).status());
     }
 }
