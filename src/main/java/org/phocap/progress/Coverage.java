@@ -3,13 +3,15 @@ package org.phocap.progress;
 import java.util.BitSet;
 
 /**
- * The played part of a video timeline as 5-second buckets. A bucket counts as played when a
- * normally played interval covers at least half of it, so two consecutive 10-second intervals
- * mark four buckets and a one-second nudge marks nothing. Stored as a PostgreSQL bit string,
- * which ORs cheaply and takes one bit per bucket (a one-hour video: 90 bytes).
+ * The played part of a video timeline as 1-second buckets. A bucket counts as played when a
+ * normally played interval covers its midpoint. Consecutive intervals of one playback are
+ * contiguous, so together they cover every midpoint of the part that was played, whatever the
+ * player's reporting interval (every 0.5 s or every 60 s gives the same bitmap); an interval over-
+ * or under-counts by at most half a second at each of its ends. Stored as a PostgreSQL bit string,
+ * which ORs cheaply and takes one bit per second (a one-hour video: 450 bytes).
  */
 final class Coverage {
-    static final int BUCKET_SEC = 5;
+    static final int BUCKET_SEC = 1;
 
     private Coverage() {}
 
@@ -17,27 +19,30 @@ final class Coverage {
         return (durationSec + BUCKET_SEC - 1) / BUCKET_SEC;
     }
 
-    /** Marks the buckets that [from, to) (seconds of the timeline) covers at least half of. */
+    /** Marks the buckets whose midpoint lies in [from, to) (seconds of the timeline, clamped to the lesson). */
     static void mark(BitSet bits, double from, double to, int durationSec) {
         double start = Math.max(0, from);
         double end = Math.min(durationSec, to);
         if (end <= start) {
             return;
         }
-        for (int k = (int) (start / BUCKET_SEC); k < buckets(durationSec) && k * BUCKET_SEC < end; k++) {
-            double bucketStart = k * BUCKET_SEC;
-            double bucketEnd = Math.min(durationSec, bucketStart + BUCKET_SEC);
-            double overlap = Math.min(end, bucketEnd) - Math.max(start, bucketStart);
-            if (overlap >= (bucketEnd - bucketStart) / 2) {
+        int first = (int) Math.ceil(start / BUCKET_SEC - 0.5);
+        int count = buckets(durationSec);
+        for (int k = Math.max(0, first); k < count; k++) {
+            double mid = Math.min((k + 0.5) * BUCKET_SEC, (k * BUCKET_SEC + durationSec) / 2.0);
+            if (mid >= end) {
+                break;
+            }
+            if (mid >= start) {
                 bits.set(k);
             }
         }
     }
 
-    /** Seconds of the timeline inside marked buckets (the last bucket may be shorter than 5 s). */
+    /** Seconds of the timeline inside marked buckets (the last bucket may be shorter than a bucket). */
     static int coveredSec(BitSet bits, int durationSec) {
         int total = 0;
-        for (int k = bits.nextSetBit(0); k >= 0; k = bits.nextSetBit(k + 1)) {
+        for (int k = bits.nextSetBit(0); k >= 0 && k < buckets(durationSec); k = bits.nextSetBit(k + 1)) {
             total += Math.min(BUCKET_SEC, durationSec - k * BUCKET_SEC);
         }
         return total;

@@ -32,17 +32,20 @@ final class CreditRules {
         if (sameSession && h.seq() <= s.lastSeq) {
             return -1;
         }
+        // A position past the lesson's end (players report the media's own length, which may differ
+        // from the declared duration by a second) is the end: nothing beyond it is credited or covered.
+        double position = s.lesson.isVideo() ? Math.min(h.positionSec(), s.lesson.durationSec()) : h.positionSec();
         double credit = 0;
         if (sameSession) {
             double client = seconds(s.lastSentAt, h.sentAt());
             double window = Math.max(0, Math.min(Math.min(client, serverBound), CAP_SEC));
             if (s.lesson.isVideo()) {
-                double advance = h.positionSec() - s.lastPosition;
+                double advance = position - s.lastPosition;
                 boolean played = (s.lastPlaying || h.playing()) && advance > 0
                         && advance <= Math.min(client, serverBound) * SPEED_TOLERANCE + 1;
                 if (played) {
                     credit = Math.min(window, advance);
-                    Coverage.mark(s.coverage, h.positionSec() - credit, h.positionSec(), s.lesson.durationSec());
+                    Coverage.mark(s.coverage, position - credit, position, s.lesson.durationSec());
                 }
             } else if (s.lastPlaying && h.playing()) {
                 credit = window;
@@ -54,7 +57,7 @@ final class CreditRules {
         s.lastSeq = h.seq();
         s.deviceId = deviceId;
         s.lastSentAt = h.sentAt();
-        s.lastPosition = h.positionSec();
+        s.lastPosition = position;
         s.lastPlaying = h.playing();
         s.heartbeats++;
         return credit;
