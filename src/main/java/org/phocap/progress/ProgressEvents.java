@@ -33,14 +33,14 @@ public class ProgressEvents {
     private final StreamEvents events;
     private final StreamHub hub;
     private final StreamBridge bridge;
-    private final CourseCompletion completion;
+    private final CompletionOutbox completion;
     private final long intervalNanos;
     private final Map<HeartbeatBatch.LearnerLesson, Long> lastProgress = new ConcurrentHashMap<>();
 
     private final Pool pool;
     private final java.util.Set<String> started = ConcurrentHashMap.newKeySet();
 
-    public ProgressEvents(StreamEvents events, StreamHub hub, StreamBridge bridge, CourseCompletion completion, Pool pool,
+    public ProgressEvents(StreamEvents events, StreamHub hub, StreamBridge bridge, CompletionOutbox completion, Pool pool,
                           @ConfigProperty(name = "phocap.progress.event-interval") Duration interval) {
         this.bridge = bridge;
         this.pool = pool;
@@ -78,7 +78,7 @@ public class ProgressEvents {
             return;
         }
         List<Uni<Boolean>> checks = completedCourses.values().stream()
-                .map(s -> completion.check(s.learnerId, s.lesson.courseId(), s.completedAt)).toList();
+                .map(s -> completion.checkNow(s.learnerId, s.lesson.courseId(), s.completedAt)).toList();
         events.publishAll(outgoing)
                 .chain(() -> checks.isEmpty() ? Uni.createFrom().voidItem()
                         : Uni.join().all(checks).andCollectFailures().replaceWithVoid())

@@ -39,13 +39,23 @@ import org.phocap.progress.HeartbeatBatch.Submission;
 @ApplicationScoped
 public class ProgressStore {
     private static final int MAX_CACHED = 400_000;
+    /** Lessons completed by a write owe their course a completion check, once per learner and course. */
+    private static final String NEEDED_CHECKS = CompletionOutbox.NEEDED_SQL.formatted("""
+            (SELECT DISTINCT ON (t.l, t.c) t.l AS learner_id, t.c AS course_id, t.ca AS completed_at,
+                    $23::float8 AS retry_after
+             FROM unnest($1::bigint[], $3::bigint[], $7::timestamptz[], $22::bool[]) AS t(l, c, ca, n)
+             WHERE t.n AND t.l IN (SELECT learner_id FROM p)
+             ORDER BY t.l, t.c, t.ca DESC) AS needed""");
+
 
     private final Pool pool;
+    private final CompletionOutbox outbox;
     private final Map<LearnerLesson, ProgressState> cache = new ConcurrentHashMap<>();
     private final Map<Long, Presence> presenceCache = new ConcurrentHashMap<>();
 
-    public ProgressStore(Pool pool) {
+    public ProgressStore(Pool pool, CompletionOutbox outbox) {
         this.pool = pool;
+        this.outbox = outbox;
     }
 
     /** What a committed batch produced: each submission's outcomes, and the states it changed. */
@@ -275,8 +285,10 @@ public class ProgressStore {
      * row only if its stored version is still the one read, and a learner's lesson rows only when
      * their presence row was written; answers which rows were written. Every submission that
      * changes a lesson also changes its learner's presence, so a learner is written whole or not at all.
+     * A lesson completed by this write owes its course a completion check: that need is written in
+     * the same statement ({@link CompletionOutbox}).
      */
-    private static Uni<Written> write(SqlClient client, java.util.Collection<ProgressState> unsortedStates,
+    private Uni<Written> write(SqlClient client, java.util.Collection<ProgressState> unsortedStates,
                                       java.util.Collection<Presence> presences) {
         if (unsortedStates.isEmpty() && presences.isEmpty()) {
             return Uni.createFrom().item(new Written(Set.of(), Set.of()));
@@ -302,6 +314,7 @@ public class ProgressStore {
         Boolean[] playing = new Boolean[n];
         Integer[] heartbeats = new Integer[n];
         Long[] version = new Long[n];
+        Boolean[] completedNow = new Boolean[n];
         int i = 0;
         for (ProgressState s : states) {
             learner[i] = s.learnerId;
@@ -320,6 +333,7 @@ public class ProgressStore {
             playing[i] = s.lastPlaying;
             heartbeats[i] = s.heartbeats;
             version[i] = s.version + 1;
+            completedNow[i] = s.completedNow;
             i++;
         }
         List<Presence> ps = new ArrayList<>(presences);
@@ -355,7 +369,9 @@ public class ProgressStore {
                                 last_position = EXCLUDED.last_position, last_playing = EXCLUDED.last_playing,
                                 heartbeats = EXCLUDED.heartbeats, version = EXCLUDED.version
                             WHERE lesson_progress.version = EXCLUDED.version - 1
-                            RETURNING learner_id, lesson_id)
+                            RETURNING learner_id, lesson_id),
+                        o AS (""" + NEEDED_CHECKS + """
+                        )
                         SELECT learner_id, NULL::bigint AS lesson_id FROM p
                         UNION ALL SELECT learner_id, lesson_id FROM s""")
                 .execute(Tuple.from(new Object[] {learner, lesson, course, credited, bits, covered, completed, session, seq,
@@ -364,7 +380,8 @@ public class ProgressStore {
                         ps.stream().map(Presence::deviceId).toArray(String[]::new),
                         ps.stream().map(Presence::sessionId).toArray(String[]::new),
                         ps.stream().map(p -> utc(p.seenAt())).toArray(OffsetDateTime[]::new),
-                        ps.stream().map(p -> p.version() + 1).toArray(Long[]::new)}))
+                        ps.stream().map(p -> p.version() + 1).toArray(Long[]::new),
+                        completedNow, outbox.retryAfterSec()}))
                 .map(rows -> {
                     Set<Long> learners = new HashSet<>();
                     Set<LearnerLesson> lessons = new HashSet<>();

@@ -27,7 +27,7 @@ import org.phocap.platform.Json;
 import org.phocap.platform.Problem;
 import org.phocap.platform.ProblemException;
 import org.phocap.platform.SafeLog;
-import org.phocap.progress.CourseCompletion;
+import org.phocap.progress.CompletionOutbox;
 import org.phocap.progress.LearnerAccess;
 
 /**
@@ -45,11 +45,23 @@ public class QuizService {
             a.total, a.passed, a.time_used_sec, q.course_id, q.title, q.max_attempts, q.pass_score, q.review
             """;
 
+    /** Grades an attempt once; a pass also stores the course's owed completion check ({@link CompletionOutbox}). */
+    private static final String GRADE_SQL = """
+            WITH g AS (
+                UPDATE quiz_attempt SET answers = $2::text::jsonb, submitted_at = $3, graded_by = $4, score = $5,
+                       correct = $6, passed = $7, time_used_sec = $8
+                WHERE id = $1 AND submitted_at IS NULL RETURNING id, learner_id),
+            o AS (""" + CompletionOutbox.NEEDED_SQL.formatted("""
+                (SELECT g.learner_id, $9::bigint AS course_id, $3::timestamptz AS completed_at, $10::float8 AS retry_after
+                 FROM g WHERE $7::boolean) AS needed""") + """
+            )
+            SELECT id FROM g""";
+
     private final Pool pool;
     private final Json json;
     private final LearnerAccess access;
     private final StreamEvents events;
-    private final CourseCompletion completion;
+    private final CompletionOutbox completion;
     private final Clock clock;
     private final Duration sweepEvery;
     private final ClusterJobs jobs;
@@ -61,7 +73,7 @@ public class QuizService {
     private record Definition(long id, long courseId, String title, int questionsPerAttempt, int timeLimitSec,
                               int maxAttempts, int passScore, int cooldownSec, List<CoursePackage.Question> bank) {}
 
-    public QuizService(Pool pool, Json json, LearnerAccess access, StreamEvents events, CourseCompletion completion,
+    public QuizService(Pool pool, Json json, LearnerAccess access, StreamEvents events, CompletionOutbox completion,
                        Clock clock, @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
                        @ConfigProperty(name = "phocap.quiz.partial-credit") boolean partialCredit,
                        @ConfigProperty(name = "phocap.quiz.sweep-every") Duration sweepEvery, ClusterJobs jobs) {
@@ -222,12 +234,11 @@ public class QuizService {
         Instant end = now.isAfter(expires) ? expires : now;
         int used = (int) Math.max(0, Duration.between(started, end).toSeconds());
         long attemptId = row.getLong("id");
-        return pool.preparedQuery("""
-                        UPDATE quiz_attempt SET answers = $2::text::jsonb, submitted_at = $3, graded_by = $4, score = $5,
-                               correct = $6, passed = $7, time_used_sec = $8
-                        WHERE id = $1 AND submitted_at IS NULL RETURNING id""")
+        // A pass owes the course a completion check: the need is stored with the grade, in one statement.
+        return pool.preparedQuery(GRADE_SQL)
                 .execute(Tuple.from(new Object[] {attemptId, json.write(new QuizDtos.AnswerSheet(answers)),
-                        now.atOffset(ZoneOffset.UTC), by, grade.score(), grade.correct(), grade.passed(), used}))
+                        now.atOffset(ZoneOffset.UTC), by, grade.score(), grade.correct(), grade.passed(), used,
+                        row.getLong("course_id"), completion.retryAfterSec()}))
                 .flatMap(updated -> {
                     if (updated.size() == 0) {
                         // Graded meanwhile by another call: that first result stands.
@@ -248,7 +259,7 @@ public class QuizService {
         return events.publishAll(List.of(new StreamEvents.Outgoing(courseId, learnerId, "quiz-graded", Map.of(
                         "attemptId", result.attemptId(), "quizId", row.getLong("quiz_id"), "score", result.score(),
                         "passed", result.passed(), "correct", result.correct(), "total", result.total()))))
-                .chain(() -> result.passed() ? completion.check(learnerId, courseId, now).replaceWithVoid()
+                .chain(() -> result.passed() ? completion.checkNow(learnerId, courseId, now).replaceWithVoid()
                         : Uni.createFrom().voidItem())
                 .onFailure().recoverWithItem(e -> {
                     SafeLog.error(LOG, "Quiz grade events were not published", e);
