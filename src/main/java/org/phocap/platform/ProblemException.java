@@ -12,6 +12,7 @@ public class ProblemException extends RuntimeException {
     private final String title;
     private final List<Problem.FieldError> errors;
     private Integer retryAfterSec;
+    private String overloadCause;
 
     public ProblemException(int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
         super(detail, null, false, false);
@@ -57,6 +58,17 @@ public class ProblemException extends RuntimeException {
     /** A temporary failure: the client should retry after this many seconds (sent as Retry-After). */
     public static ProblemException unavailable(String detail, int retryAfterSec) {
         return new ProblemException(503, "unavailable", "Service unavailable", detail).retryAfter(retryAfterSec);
+    }
+
+    /** Load shed on purpose at the named bound (see {@link Overload}): 503 with Retry-After, counted. */
+    static ProblemException overloaded(String cause, String detail, int retryAfterSec) {
+        ProblemException e = new ProblemException(503, "overloaded", "Service overloaded", detail).retryAfter(retryAfterSec);
+        e.overloadCause = cause;
+        return e;
+    }
+
+    public String overloadCause() {
+        return overloadCause;
     }
 
     /** The same problem, telling the client when to try again (sent as Retry-After). */

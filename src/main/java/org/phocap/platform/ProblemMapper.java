@@ -59,6 +59,13 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response map(Throwable failure) {
         Throwable cause = unwrap(failure);
+        String overload = Overload.cause(cause);
+        if (overload != null) {
+            Overload.count(overload);
+            ProblemException shed = cause instanceof ProblemException pe && pe.overloadCause() != null ? pe
+                    : Overload.shed(overload, "The service is busy just now; nothing was changed. Retry after the time given.");
+            cause = shed;
+        }
         Problem problem = toProblem(cause);
         Response.ResponseBuilder builder = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
@@ -140,7 +147,7 @@ public class ProblemMapper {
         }
         if (databaseUnavailable(failure)) {
             // The database is restarting or out of reach: nothing was done; the client retries.
-            LOG.warnf("Database unavailable (%s): answered 503", failure.getClass().getSimpleName());
+            ThrottledLog.warn(LOG, "Database unavailable (" + failure.getClass().getSimpleName() + "): answered 503");
             return problem(503, "unavailable", "Service unavailable",
                     "The service cannot reach its database just now; nothing was changed. Retry shortly.", null);
         }
@@ -153,7 +160,7 @@ public class ProblemMapper {
      * 08 (connection), 53 (insufficient resources), 57P01–57P03 (shutting down, starting up), or
      * the connection refused, reset or closed under the pool.
      */
-    static boolean databaseUnavailable(Throwable failure) {
+    public static boolean databaseUnavailable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof PgException pg && pg.getSqlState() != null) {
                 String state = pg.getSqlState();

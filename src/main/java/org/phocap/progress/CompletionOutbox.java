@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.phocap.platform.Overload;
 import org.phocap.platform.SafeLog;
 
 /**
@@ -86,7 +87,9 @@ public class CompletionOutbox {
                 }).merge(4)
                 .collect().last().replaceWithVoid()
                 .onFailure().recoverWithItem(e -> {
-                    SafeLog.warn(LOG, "Owed completion checks could not be read; the next run retries", e);
+                    if (Overload.cause(e) == null) { // an overload is counted already; the next run retries either way
+                        SafeLog.warn(LOG, "Owed completion checks could not be read; the next run retries", e);
+                    }
                     return null;
                 });
     }

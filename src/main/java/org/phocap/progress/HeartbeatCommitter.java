@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.phocap.platform.Overload;
 import org.phocap.platform.ProblemException;
+import org.phocap.platform.ProblemMapper;
 import org.phocap.platform.SafeLog;
+import org.phocap.platform.ThrottledLog;
 
 /**
  * Group commit for heartbeats. Submissions queue up while a batch is being written; when it
@@ -43,6 +46,7 @@ public class HeartbeatCommitter {
     private final int maxSize;
     private final long maxWaitMs;
     private final int maxInFlight;
+    private final int maxQueued;
     private final DistributionSummary batchSize;
     private final Timer commitTime;
     private final io.micrometer.core.instrument.Counter isolations;
@@ -55,20 +59,22 @@ public class HeartbeatCommitter {
     public HeartbeatCommitter(ProgressStore store, ProgressEvents events, Vertx vertx, MeterRegistry metrics,
                               @ConfigProperty(name = "phocap.heartbeat.batch.max-size") int maxSize,
                               @ConfigProperty(name = "phocap.heartbeat.batch.max-wait") Duration maxWait,
-                              @ConfigProperty(name = "phocap.heartbeat.batch.max-in-flight") int maxInFlight) {
-        this(store::commit, events::committed, vertx, metrics, maxSize, maxWait, maxInFlight);
+                              @ConfigProperty(name = "phocap.heartbeat.batch.max-in-flight") int maxInFlight,
+                              @ConfigProperty(name = "phocap.heartbeat.batch.max-queued") int maxQueued) {
+        this(store::commit, events::committed, vertx, metrics, maxSize, maxWait, maxInFlight, maxQueued);
     }
 
     /** With the commit step given: the store's in service, a stand-in in the isolation unit test. */
     HeartbeatCommitter(java.util.function.Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit,
                        java.util.function.Consumer<List<ProgressState>> committed, Vertx vertx, MeterRegistry metrics,
-                       int maxSize, Duration maxWait, int maxInFlight) {
+                       int maxSize, Duration maxWait, int maxInFlight, int maxQueued) {
         this.commit = commit;
         this.onCommitted = committed;
         this.vertx = vertx;
         this.maxSize = Math.max(1, maxSize);
         this.maxWaitMs = maxWait.toMillis();
         this.maxInFlight = Math.max(1, maxInFlight);
+        this.maxQueued = Math.max(1, maxQueued);
         this.batchSize = DistributionSummary.builder("phocap.heartbeat.batch.size")
                 .description("Submissions per group commit").publishPercentileHistogram().register(metrics);
         this.commitTime = Timer.builder("phocap.heartbeat.commit")
@@ -82,10 +88,20 @@ public class HeartbeatCommitter {
 
     Uni<List<HeartbeatBatch.Outcome>> submit(HeartbeatBatch.Submission submission) {
         return Uni.createFrom().emitter(emitter -> {
-            List<Pending> batch;
+            List<Pending> batch = null;
+            boolean full;
             synchronized (this) {
-                queue.add(new Pending(submission, emitter));
-                batch = takeIfDue();
+                // The database is not keeping up: refuse now rather than queue past what drains in a second.
+                full = queue.size() >= maxQueued;
+                if (!full) {
+                    queue.add(new Pending(submission, emitter));
+                    batch = takeIfDue();
+                }
+            }
+            if (full) {
+                emitter.fail(Overload.shed("heartbeat-queue",
+                        "Too many heartbeats are waiting to be saved; nothing was credited. Retry the same heartbeat."));
+                return;
             }
             write(batch);
         });
@@ -172,8 +188,18 @@ public class HeartbeatCommitter {
                                 failure.getClass().getSimpleName());
                         batch.forEach(p -> p.emitter().fail(ProblemException.badRequest(
                                 "This heartbeat could not be applied; nothing was credited. Check its fields.")));
+                    } else if (Overload.cause(failure) != null) {
+                        // The pool refused at its bound: shed, counted per request by the error mapper.
+                        ProblemException shed = Overload.shed(Overload.cause(failure),
+                                "The service is busy just now; nothing was credited. Retry the same heartbeat.");
+                        batch.forEach(p -> p.emitter().fail(shed));
                     } else {
-                        SafeLog.error(LOG, "A heartbeat batch failed; its " + batch.size() + " requests are answered 503", failure);
+                        if (ProblemMapper.databaseUnavailable(failure)) {
+                            // Expected while PostgreSQL restarts: clients retry; one line per 10 s is enough.
+                            ThrottledLog.warn(LOG, "Heartbeat batches fail while the database is unavailable; answered 503");
+                        } else {
+                            SafeLog.error(LOG, "A heartbeat batch failed; its " + batch.size() + " requests are answered 503", failure);
+                        }
                         ProblemException unavailable = ProblemException.unavailable(
                                 "Progress could not be saved just now; nothing was credited. Retry the same heartbeat.", 2);
                         batch.forEach(p -> p.emitter().fail(unavailable));

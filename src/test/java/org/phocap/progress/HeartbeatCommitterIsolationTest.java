@@ -66,7 +66,7 @@ class HeartbeatCommitterIsolationTest {
 
     private static Map<Long, Object> run(FakeStore store, int honest) throws InterruptedException {
         HeartbeatCommitter committer = new HeartbeatCommitter(store::commit, changed -> { }, vertx, new SimpleMeterRegistry(),
-                64, Duration.ofMillis(20), 1);
+                64, Duration.ofMillis(20), 1, 10_000);
         Map<Long, Object> answers = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(honest + 1);
         List<Long> learners = new ArrayList<>();
@@ -119,5 +119,25 @@ class HeartbeatCommitterIsolationTest {
         assertEquals(List.of(11), store.batchSizes);
         answers.forEach((learner, answer) ->
                 assertTrue(answer instanceof ProblemException p && p.status() == 503, learner + ": " + answer));
+    }
+
+    @Test
+    void pastItsQueueBoundAHeartbeatIsShedAtOnceWith503AndRetryAfter() throws InterruptedException {
+        // A database that never answers: one batch in flight, the rest wait in the queue (bound 5).
+        HeartbeatCommitter committer = new HeartbeatCommitter(submissions -> Uni.createFrom().nothing(), changed -> { },
+                vertx, new SimpleMeterRegistry(), 1, Duration.ZERO, 1, 5);
+        List<Object> answers = new CopyOnWriteArrayList<>();
+        for (long learner = 1; learner <= 8; learner++) {
+            committer.submit(new HeartbeatBatch.Submission(learner, "device", Instant.now(), false, List.of()))
+                    .subscribe().with(answers::add, answers::add);
+        }
+        long started = System.nanoTime();
+        while (answers.size() < 2 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(1)) {
+            Thread.sleep(5);
+        }
+        // One in flight, five queued, the last two refused without waiting.
+        assertEquals(2, answers.size(), String.valueOf(answers));
+        answers.forEach(answer -> assertTrue(answer instanceof ProblemException p && p.status() == 503
+                && "overloaded".equals(p.slug()) && p.retryAfterSec() != null && p.overloadCause() != null, String.valueOf(answer)));
     }
 }

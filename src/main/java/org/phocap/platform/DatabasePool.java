@@ -1,0 +1,52 @@
+package org.phocap.platform;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgPool;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The reactive pool, as Quarkus configures it, with admission control added: a request waits at
+ * most {@code phocap.db.max-wait} for a connection, and at most {@code phocap.db.max-waiters}
+ * requests wait at once. Past either bound the pool fails at once and {@link Overload} answers
+ * 503 with Retry-After, so an overload costs the client milliseconds, not a 30-second queue that
+ * ends in failures (Vert.x' default: an unbounded queue and a 30 s wait). The bound sits at the
+ * one resource every expensive path shares, so no path can starve the others of connections for
+ * long; paths that need no connection (health, stream keep-alives, cached reads) never queue here.
+ */
+@Singleton
+public class DatabasePool implements PgPoolCreator {
+    private final Duration maxWait;
+    private final int maxWaiters;
+
+    public DatabasePool(@ConfigProperty(name = "phocap.db.max-wait") Duration maxWait,
+                        @ConfigProperty(name = "phocap.db.max-waiters") int maxWaiters) {
+        this.maxWait = maxWait;
+        this.maxWaiters = maxWaiters;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // Quarkus expects a PgPool from a creator
+    public Pool create(Input input) {
+        PoolOptions options = new PoolOptions(input.poolOptions())
+                .setConnectionTimeout((int) Math.max(1, maxWait.toMillis()))
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setMaxWaitQueueSize(maxWaiters);
+        // The SQL client registers its gauges (postgresql.queue.size, postgresql.current) for each
+        // event loop's connection factory under one name: the second registration is ignored with
+        // a WARN at every start, and each gauge shows one event loop only. They go (the client's
+        // timers and counters are shared correctly and stay); the pool's own meters
+        // (sql_pool_queue_size, sql_pool_queue_delay, sql_pool_usage) are the ones to watch, with
+        // phocap_overload_rejections_total. Set here, before the pool makes its first connection.
+        Metrics.globalRegistry.config().meterFilter(MeterFilter.deny(
+                id -> id.getType() == Meter.Type.GAUGE && "sql".equals(id.getTag("clientType"))));
+        return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), options);
+    }
+}
