@@ -3,58 +3,78 @@ package org.phocap.auth;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.locality.Scope;
 import org.phocap.staff.StaffAccount;
 
-/** On first start, creates the one ADMIN whose scope is the whole tree. */
+/**
+ * On first start, creates the one ADMIN whose scope is the whole tree. The signing keys are
+ * checked before (a {@link SigningKey} parameter: it is read and matched with the public key
+ * first), so a start that lacks them stops before anything is created. A generated password is
+ * printed; until it has been used to sign in once, every later start prints a fresh one, so a
+ * first start that failed after printing (or whose log was lost) never locks the operator out.
+ */
 @Singleton
 public class AdminBootstrap {
     private static final Logger LOG = Logger.getLogger(AdminBootstrap.class);
     /** Advisory lock key of the first-start ADMIN creation (any constant unique to this use). */
     private static final long BOOTSTRAP_LOCK = 7_261_001L;
 
-    void onStart(@Observes @jakarta.annotation.Priority(10) StartupEvent event, PasswordHasher hasher,
+    void onStart(@Observes @jakarta.annotation.Priority(10) StartupEvent event, PasswordHasher hasher, SigningKey keysChecked,
                  @ConfigProperty(name = "phocap.auth.admin-username") String username,
-                 @ConfigProperty(name = "phocap.auth.admin-password") java.util.Optional<String> configured) throws Throwable {
-        if (VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> StaffAccount.count())) > 0) {
-            return;
-        }
+                 @ConfigProperty(name = "phocap.auth.admin-password") java.util.Optional<String> configured,
+                 @ConfigProperty(name = "phocap.auth.admin-reprint-after") Duration reprintAfter) throws Throwable {
         boolean generated = configured.isEmpty() || configured.get().isBlank();
         String password = generated ? randomPassword() : configured.get();
+        String hash = VertxContextSupport.subscribeAndAwait(() -> hasher.hash(password));
         // Pods of a new deployment start together on an empty database: a transaction-scoped
         // advisory lock lets one of them create the ADMIN and the others find it, instead of
         // failing on the unique username.
-        boolean created = VertxContextSupport.subscribeAndAwait(() -> hasher.hash(password).flatMap(hash ->
-                Panache.withTransaction(() -> Panache.getSession()
-                        .flatMap(session -> session.createNativeQuery(
-                                        "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(" + BOOTSTRAP_LOCK + ")) l", Long.class)
-                                .getSingleResult())
-                        .flatMap(locked -> StaffAccount.count())
-                        .flatMap(count -> {
-                            if (count > 0) {
-                                return io.smallrye.mutiny.Uni.createFrom().item(false);
-                            }
-                            StaffAccount admin = new StaffAccount();
-                            admin.username = username;
-                            admin.passwordHash = hash;
-                            admin.role = Role.ADMIN;
-                            admin.scope = new String[] {Scope.WHOLE_TREE};
-                            admin.fullName = "Administrator";
-                            return admin.persist().replaceWith(true);
-                        }))));
-        if (created && generated) {
-            // The contract: a generated password is shown once, here, and never again.
-            LOG.infof("Created ADMIN '%s' with generated password: %s (set PHOCAP_ADMIN_PASSWORD to choose one)",
-                    username, password);
-        } else if (created) {
-            LOG.infof("Created ADMIN '%s' with the configured password", username);
+        Outcome outcome = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(session -> session.createNativeQuery(
+                                "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(" + BOOTSTRAP_LOCK + ")) l", Long.class)
+                        .getSingleResult())
+                .flatMap(locked -> StaffAccount.count())
+                .flatMap(count -> count == 0 ? create(username, hash, generated) : reprint(hash, generated, reprintAfter))));
+        switch (outcome) {
+            case CREATED -> LOG.infof(generated
+                    ? "Created ADMIN '%s' with generated password: %s (set PHOCAP_ADMIN_PASSWORD to choose one)"
+                    : "Created ADMIN '%s' with the configured password", username, password);
+            case REPRINTED -> LOG.infof("The ADMIN's generated password was never used to sign in; its new password is: %s"
+                    + " (printed at each start until the first sign-in)", password);
+            case UNCHANGED -> { }
         }
+    }
+
+    private enum Outcome { CREATED, REPRINTED, UNCHANGED }
+
+    private static Uni<Outcome> create(String username, String hash, boolean generated) {
+        StaffAccount admin = new StaffAccount();
+        admin.username = username;
+        admin.passwordHash = hash;
+        admin.role = Role.ADMIN;
+        admin.scope = new String[] {Scope.WHOLE_TREE};
+        admin.fullName = "Administrator";
+        admin.passwordGeneratedAt = generated ? Instant.now() : null;
+        return admin.persist().replaceWith(Outcome.CREATED);
+    }
+
+    /** A generated password not yet used: replaced and printed again (not when one was configured meanwhile). */
+    private static Uni<Outcome> reprint(String hash, boolean generated, Duration reprintAfter) {
+        if (!generated) {
+            return Uni.createFrom().item(Outcome.UNCHANGED);
+        }
+        return StaffAccount.update("passwordHash = ?1, passwordGeneratedAt = ?2 where passwordGeneratedAt < ?3",
+                        hash, Instant.now(), Instant.now().minus(reprintAfter))
+                .map(updated -> updated > 0 ? Outcome.REPRINTED : Outcome.UNCHANGED);
     }
 
     private static String randomPassword() {

@@ -41,9 +41,10 @@ public class AuthService {
         String account = phone.orElse(request.username());
         Duration hold = throttle.check(account, address);
         Uni<Optional<Candidate>> candidate = phone.isPresent()
-                ? learnerByPhone(phone.get()).map(row -> row.map(r -> new Candidate(learnerSubject(r), r.getString("pin_hash"))))
+                ? learnerByPhone(phone.get()).map(row -> row.map(r -> new Candidate(learnerSubject(r), r.getString("pin_hash"), false)))
                 : Panache.withSession(() -> StaffAccount.findByUsername(request.username()))
-                        .map(staff -> Optional.ofNullable(staff).map(s -> new Candidate(staffSubject(s), s.passwordHash)));
+                        .map(staff -> Optional.ofNullable(staff).map(s -> new Candidate(staffSubject(s), s.passwordHash,
+                                s.passwordGeneratedAt != null)));
         return held(hold).chain(() -> candidate).flatMap(found -> hasher.verify(request.password(), found.map(Candidate::hash).orElse(null))
                 .flatMap(ok -> {
                     if (!ok) {
@@ -51,7 +52,12 @@ public class AuthService {
                         return Uni.createFrom().failure(ProblemException.unauthorized(BAD_CREDENTIALS));
                     }
                     throttle.succeeded(account, address);
-                    return Panache.withTransaction(() -> tokens.issue(found.get().subject()));
+                    Candidate who = found.get();
+                    // The first sign-in with a printed generated password: it is known now, stop reprinting it.
+                    return Panache.withTransaction(() -> (who.generatedPassword()
+                            ? StaffAccount.update("passwordGeneratedAt = null where id = ?1", who.subject().id()).replaceWithVoid()
+                            : Uni.createFrom().voidItem())
+                            .chain(() -> tokens.issue(who.subject())));
                 }));
     }
 
@@ -129,5 +135,5 @@ public class AuthService {
         return new Subject(Subject.Kind.LEARNER, learner.getLong("id"), learner.getString("phone"), Role.LEARNER, List.of());
     }
 
-    private record Candidate(Subject subject, String hash) {}
+    private record Candidate(Subject subject, String hash, boolean generatedPassword) {}
 }

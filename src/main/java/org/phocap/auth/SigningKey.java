@@ -18,7 +18,9 @@ public class SigningKey {
     private final PrivateKey key;
 
     public SigningKey(@ConfigProperty(name = "phocap.jwt.private-key") Optional<String> pem,
-                      @ConfigProperty(name = "smallrye.jwt.sign.key.location") String location) {
+                      @ConfigProperty(name = "smallrye.jwt.sign.key.location") String location,
+                      @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicPem,
+                      @ConfigProperty(name = "mp.jwt.verify.publickey.location") String publicLocation) {
         try {
             this.key = KeyUtils.decodePrivateKey(pem.isPresent() ? pem.get() : read(location));
         } catch (Exception e) {
@@ -27,6 +29,41 @@ public class SigningKey {
         }
         if (key == null) {
             throw new IllegalStateException("No JWT signing key at " + location);
+        }
+        // smallrye-jwt's own default for the inline key is the word NONE: then the location holds it.
+        Optional<String> inline = publicPem.filter(text -> !text.isBlank() && !"NONE".equals(text.strip()));
+        checkPair(inline.isPresent() ? "mp.jwt.verify.publickey" : publicLocation, inline);
+    }
+
+    /**
+     * The verification key must be readable and belong to the signing key, or every token this
+     * instance issues would be refused (by itself or by its peers): better to stop at start.
+     */
+    private void checkPair(String where, Optional<String> publicPem) {
+        String text;
+        try {
+            text = publicPem.isPresent() ? publicPem.get() : read(where);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the JWT public key from " + where + ": " + e.getClass().getSimpleName(), e);
+        }
+        if (text.strip().startsWith("{")) {
+            return; // a JWK set: smallrye-jwt reads it; the pair is not compared here
+        }
+        try {
+            java.security.PublicKey publicKey = KeyUtils.decodePublicKey(text);
+            byte[] probe = "phocap key pair check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
+            verifier.initVerify(publicKey);
+            verifier.update(probe);
+            if (!verifier.verify(signature)) {
+                throw new IllegalStateException("The JWT public key at " + where + " does not belong to the signing key");
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot use the JWT public key from " + where + ": " + e.getClass().getSimpleName(), e);
         }
     }
 

@@ -31,6 +31,9 @@ public class StaffAccount extends PanacheEntityBase {
     public String phone;
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
+    /** Set while a generated first password has been printed but not yet used to sign in. */
+    @Column(name = "password_generated_at")
+    public Instant passwordGeneratedAt;
 
     public static Uni<StaffAccount> findByUsername(String username) {
         return find("username", username).firstResult();
