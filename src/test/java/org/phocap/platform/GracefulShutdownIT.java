@@ -2,11 +2,8 @@ package org.phocap.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.phocap.platform.Api.admin;
-import static org.phocap.platform.Api.as;
 
 import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -17,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +24,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.phocap.course.CoursePackages;
 
 /**
  * SIGTERM in the middle of heartbeat load, as Kubernetes stops a pod: readiness goes down while
@@ -61,23 +56,10 @@ class GracefulShutdownIT {
     private void run(AppProcess app, EmbeddedPostgres postgres) throws Exception {
         Api.forgetAdmin();
         RestAssured.port = app.port();
-        Api.treeOnce(P);
-        long course = CoursePackages.publish("SHUTDOWN-COURSE");
-        long lesson = as(admin()).get("/api/v1/courses/" + course).then().statusCode(200).extract().jsonPath()
-                .getLong("modules[0].lessons.find { it.code == 'L2' }.id");
-        long campaign = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Tắt máy êm", "year", 2026, "localityCode", P, "courseIds", List.of(course),
-                        "targetLearners", 100))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
-        long wave = Api.openWave(campaign);
-        List<String> tokens = new ArrayList<>();
-        List<Long> ids = new ArrayList<>();
-        for (int i = 1; i <= LEARNERS; i++) {
-            String token = Api.enrolledLearner(P, campaign, Api.phone(91, i));
-            tokens.add(token);
-            ids.add(as(token).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id"));
-        }
-        Api.assign(campaign, wave, ids);
+        StudyFixture fixture = StudyFixture.create(P, "SHUTDOWN-COURSE", 91, LEARNERS);
+        long course = fixture.course();
+        long lesson = fixture.lesson();
+        List<String> tokens = fixture.tokens();
 
         SseReader stream = SseReader.open(app.base(), "api/v1/me/courses/" + course + "/stream", tokens.get(0), null);
         stream.untilReady();
@@ -100,9 +82,8 @@ class GracefulShutdownIT {
         });
         List<Future<Acked>> devices = new ArrayList<>();
         for (int i = 0; i < LEARNERS; i++) {
-            String token = tokens.get(i);
-            long learnerId = ids.get(i);
-            devices.add(pool.submit(() -> study(client, app, token, learnerId, lesson)));
+            int learner = i;
+            devices.add(pool.submit(() -> study(client, app, fixture, learner)));
         }
         Thread.sleep(1500);
         app.sigterm();
@@ -148,15 +129,16 @@ class GracefulShutdownIT {
     }
 
     /** One device sending heartbeats back to back until the server is gone. */
-    private static Acked study(HttpClient client, AppProcess app, String token, long learnerId, long lesson) {
+    private static Acked study(HttpClient client, AppProcess app, StudyFixture fixture, int learner) {
+        String token = fixture.tokens().get(learner);
+        long learnerId = fixture.ids().get(learner);
         long seq = 0;
         long lastAcked = 0;
         int acked = 0;
         long lastAt = 0;
         while (true) {
             seq++;
-            String body = "{\"lessonId\":" + lesson + ",\"sessionId\":\"s-" + learnerId + "\",\"seq\":" + seq
-                    + ",\"positionSec\":0,\"playing\":false,\"sentAt\":\"" + Instant.now() + "\"}";
+            String body = fixture.heartbeat(learner, seq);
             HttpRequest request = HttpRequest.newBuilder(URI.create(app.base() + "api/v1/me/heartbeats"))
                     .header("Authorization", "Bearer " + token).header("X-Device-Id", "d-" + learnerId)
                     .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
