@@ -35,7 +35,10 @@ public class EmbeddedLauncher {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     // Reachable from this machine only.
-                    .setServerConfig("listen_addresses", "127.0.0.1");
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    // Stopped by our own hook below, after the application: the library's hook would
+                    // stop it at once, under requests still being finished.
+                    .setRegisterShutdownHook(false);
             if (password != null) {
                 builder.setConnectConfig("password", password);
             }
@@ -51,15 +54,36 @@ public class EmbeddedLauncher {
                 System.setProperty("PHOCAP_JWT_PUBLIC_KEY_LOCATION", keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString());
                 System.setProperty("PHOCAP_JWT_PRIVATE_KEY_LOCATION", keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString());
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    pg.close();
-                } catch (IOException ignored) {
-                    // The process is ending; PostgreSQL stops with it.
-                }
-            }, "embedded-postgres-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterTheApplication(pg), "embedded-postgres-stop"));
         }
         Quarkus.run(args);
+    }
+
+    /** The longest the database waits for the application to finish stopping (shutdown delay + timeout + slack). */
+    static final long APP_STOP_WAIT_MS = 60_000;
+
+    /**
+     * Shutdown hooks run at the same time, so the database's waits for the application's: requests
+     * in flight, heartbeats waiting for their group commit and the stream listener finish first
+     * (a quiet, ordered stop), then PostgreSQL gets a fast shutdown.
+     */
+    static void stopAfterTheApplication(EmbeddedPostgres pg) {
+        io.quarkus.runtime.Application app = io.quarkus.runtime.Application.currentApplication();
+        if (app != null) {
+            Thread waiter = new Thread(app::awaitShutdown, "embedded-postgres-await-app");
+            waiter.setDaemon(true);
+            waiter.start();
+            try {
+                waiter.join(APP_STOP_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            pg.close();
+        } catch (IOException ignored) {
+            // The process is ending; PostgreSQL stops with it.
+        }
     }
 
     /** The process id of the phocap that runs the data folder's PostgreSQL. */
