@@ -44,6 +44,12 @@ class DatabaseRestartIT {
         volatile long lastAckedAt;
         final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
         volatile boolean retryAfterOn503 = true;
+        /** When each 2xx came (System.nanoTime), to find the first one after the database's return. */
+        final java.util.concurrent.ConcurrentLinkedQueue<Long> ackTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    }
+
+    static long firstAckAfter(Device d, long at) {
+        return d.ackTimes.stream().mapToLong(Long::longValue).filter(t -> t > at).min().orElse(at);
     }
 
     @Test
@@ -92,7 +98,9 @@ class DatabaseRestartIT {
                 Thread.sleep(50);
             }
             long recoveredMs = TimeUnit.NANOSECONDS.toMillis(
-                    devices.stream().mapToLong(d -> d.lastAckedAt).min().orElseThrow() - upAt);
+                    devices.stream().mapToLong(d -> firstAckAfter(d, upAt)).max().orElse(0) - upAt);
+            System.out.printf("database restart: %d answered 503 while it was down; every device served again %d ms after its return%n",
+                    answered503, recoveredMs);
             assertTrue(devices.stream().allMatch(d -> d.lastAckedAt > upAt),
                     "every device served within 10 s of the database's return (slowest after " + recoveredMs + " ms)");
             Thread.sleep(500);
@@ -159,6 +167,7 @@ class DatabaseRestartIT {
                     device.acked++;
                     device.lastAckedSeq = seq;
                     device.lastAckedAt = System.nanoTime();
+                    device.ackTimes.add(device.lastAckedAt);
                 } else if (status == 503) {
                     if (answer.headers().firstValue("Retry-After").isEmpty()) {
                         device.retryAfterOn503 = false;

@@ -77,10 +77,20 @@ class EmbeddedDatabaseIT {
         }
         int orphan = Integer.parseInt(Files.readAllLines(data.resolve("pg").resolve("postmaster.pid")).get(0).strip());
         assertTrue(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false), "PostgreSQL outlived its JVM");
+        String log;
         try (AppProcess app = AppProcess.start("embedded", null, Map.of("PHOCAP_DEMO_ENABLED", "false"))) {
             app.awaitReady(Duration.ofSeconds(120));
             assertTrue(app.log().contains("stopping the PostgreSQL"), "up on the first try, after stopping the orphan");
+            app.sigterm();
+            assertTrue(app.waitForExit(Duration.ofSeconds(60)), "stopped");
+            log = app.log();
         }
+        // A quiet, ordered stop: the application finished before its database went down (before, the
+        // database stopped first: 57P01 and a stack trace from the stream listener at every stop).
+        assertTrue(log.lines().noneMatch(l -> l.contains(" ERROR ") || l.contains("57P01") || l.contains("Exception")), log);
+        assertTrue(Files.notExists(data.resolve("pg").resolve("postmaster.pid")), "PostgreSQL stopped with it");
+        // And the startup logged no warning about meters registered twice.
+        assertTrue(log.lines().noneMatch(l -> l.contains("already registered")), log);
     }
 
     private static Connection connect(String url, String password) throws SQLException {
