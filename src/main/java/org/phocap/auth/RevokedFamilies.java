@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.phocap.platform.Overload;
 
 /**
  * Token families signed out or revoked (refresh-token reuse): their access tokens stop working
@@ -19,6 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class RevokedFamilies {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RevokedFamilies.class);
     private final Map<String, Long> revokedUntil = new ConcurrentHashMap<>();
     private final Pool pool;
     private final Duration accessTtl;
@@ -46,12 +48,12 @@ public class RevokedFamilies {
     Uni<Void> poll() {
         long now = System.currentTimeMillis();
         revokedUntil.values().removeIf(until -> until <= now);
-        return pool.preparedQuery("""
+        return Overload.orSkipped(pool.preparedQuery("""
                         SELECT DISTINCT family::text, max(revoked_at) FROM refresh_token
                         WHERE revoked_at > now() - make_interval(secs => $1) GROUP BY family""")
                 .execute(Tuple.of((double) accessTtl.toSeconds()))
                 .invoke(rows -> rows.forEach(row -> revokedUntil.merge(row.getString(0),
                         row.getOffsetDateTime(1).toInstant().plus(accessTtl).toEpochMilli(), Math::max)))
-                .replaceWithVoid();
+                .replaceWithVoid(), LOG, "Polling revoked sign-ins");
     }
 }

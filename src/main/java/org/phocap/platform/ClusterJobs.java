@@ -17,6 +17,7 @@ import java.util.function.Supplier;
  */
 @ApplicationScoped
 public class ClusterJobs {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ClusterJobs.class);
     private final Pool pool;
     private final InstanceId instance;
     private final MeterRegistry metrics;
@@ -28,7 +29,7 @@ public class ClusterJobs {
     }
 
     public Uni<Void> once(String name, Duration period, Supplier<Uni<?>> job) {
-        return pool.preparedQuery("""
+        return Overload.orSkipped(pool.preparedQuery("""
                         INSERT INTO scheduled_job (name, last_slot, last_run_at, last_instance)
                         VALUES ($1, floor(extract(epoch FROM clock_timestamp()) * 1000 / $2)::bigint, clock_timestamp(), $3)
                         ON CONFLICT (name) DO UPDATE SET last_slot = EXCLUDED.last_slot, last_run_at = EXCLUDED.last_run_at,
@@ -40,6 +41,6 @@ public class ClusterJobs {
                     boolean claimed = rows.size() > 0;
                     metrics.counter("phocap.scheduled.jobs", "job", name, "outcome", claimed ? "ran" : "skipped").increment();
                     return claimed ? job.get().replaceWithVoid() : Uni.createFrom().voidItem();
-                });
+                }), LOG, "Scheduled job " + name);
     }
 }

@@ -1,10 +1,12 @@
 package org.phocap.platform;
 
 import io.micrometer.core.instrument.Metrics;
+import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
 
 /**
- * Load shed on purpose: a bound was reached (the database pool's wait or its queue of waiters, a
- * path's own queue) and the request was refused at once. Answered 503 with Retry-After, counted
+ * Load shed on purpose: a bound was reached (the database pool's queue of waiters, a path's own
+ * queue) and the request was refused at once. Answered 503 with Retry-After, counted
  * as {@code phocap_overload_rejections_total{cause}} — the meter to alert on.
  */
 public final class Overload {
@@ -22,12 +24,25 @@ public final class Overload {
             if (t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
                 return "db-queue-full";
             }
-            // How the Vert.x SQL pool reports phocap.db.max-wait passing (a shared exception without a type of its own).
-            if (t instanceof io.vertx.core.VertxException && "Timeout waiting for connection".equals(t.getMessage())) {
-                return "db-wait";
-            }
         }
         return null;
+    }
+
+    /** A failure that passes by itself: load shed at a bound, or the database restarting or out of reach. */
+    public static boolean transientDatabase(Throwable failure) {
+        return cause(failure) != null || ProblemMapper.databaseUnavailable(failure);
+    }
+
+    /**
+     * Background work (a scheduled job, an event sent after the answer) that meets a busy or absent
+     * database gives up quietly: one throttled warning, no stack trace, and the next run or the
+     * outbox retries. Other failures pass on as they are.
+     */
+    public static <T> Uni<T> orSkipped(Uni<T> work, Logger log, String what) {
+        return work.onFailure(Overload::transientDatabase).recoverWithItem(e -> {
+            ThrottledLog.warn(log, what + " skipped: the database is busy or unreachable; it is tried again later");
+            return null;
+        });
     }
 
     /** A path's own queue is full: the exception to fail the request with (counted when it is answered). */

@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.platform.Overload;
-import org.phocap.platform.SafeLog;
 
 /**
  * Completion checks that must not be lost. The write that calls for a check (a lesson completed by
@@ -78,20 +77,14 @@ public class CompletionOutbox {
     @Scheduled(every = "${phocap.completion.retry-every}", delayed = "${phocap.completion.retry-every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> drain() {
-        return due().onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
+        return Overload.orSkipped(due().onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
                 .onItem().transformToUni(row -> {
                     retried.increment();
                     return checkNow(row.getLong("learner_id"), row.getLong("course_id"),
                             row.getOffsetDateTime("completed_at").toInstant())
                             .onFailure().recoverWithItem(false);
                 }).merge(4)
-                .collect().last().replaceWithVoid()
-                .onFailure().recoverWithItem(e -> {
-                    if (Overload.cause(e) == null) { // an overload is counted already; the next run retries either way
-                        SafeLog.warn(LOG, "Owed completion checks could not be read; the next run retries", e);
-                    }
-                    return null;
-                });
+                .collect().last().replaceWithVoid(), LOG, "Retrying owed completion checks");
     }
 
     /** Claims the checks that are due: pushed back (with a growing delay) so a crash here delays, never loses. */

@@ -24,9 +24,11 @@ import org.phocap.course.CoursePackage;
 import org.phocap.course.stream.StreamEvents;
 import org.phocap.platform.ClusterJobs;
 import org.phocap.platform.Json;
+import org.phocap.platform.Overload;
 import org.phocap.platform.Problem;
 import org.phocap.platform.ProblemException;
 import org.phocap.platform.SafeLog;
+import org.phocap.platform.ThrottledLog;
 import org.phocap.progress.CompletionOutbox;
 import org.phocap.progress.LearnerAccess;
 
@@ -262,7 +264,12 @@ public class QuizService {
                 .chain(() -> result.passed() ? completion.checkNow(learnerId, courseId, now).replaceWithVoid()
                         : Uni.createFrom().voidItem())
                 .onFailure().recoverWithItem(e -> {
-                    SafeLog.error(LOG, "Quiz grade events were not published", e);
+                    // A pass's completion check is in the outbox either way; only the stream event is lost.
+                    if (Overload.transientDatabase(e)) {
+                        ThrottledLog.warn(LOG, "Quiz grade events are not published while the database is busy or unreachable");
+                    } else {
+                        SafeLog.error(LOG, "Quiz grade events were not published", e);
+                    }
                     return null;
                 });
     }

@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.platform.InstanceId;
+import org.phocap.platform.Overload;
 import org.phocap.platform.SafeLog;
+import org.phocap.platform.ThrottledLog;
 
 /**
  * Carries stream events between instances sharing one database. The statement that stores events
@@ -118,7 +120,13 @@ public class StreamBridge {
 
     private void say(String what) {
         pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, self + ":" + what))
-                .subscribe().with(done -> {}, e -> SafeLog.error(LOG, "Stream bridge notice not sent", e));
+                .subscribe().with(done -> {}, e -> {
+                    if (Overload.transientDatabase(e)) {
+                        ThrottledLog.warn(LOG, "Stream bridge notices are not sent while the database is busy or unreachable");
+                    } else {
+                        SafeLog.error(LOG, "Stream bridge notice not sent", e);
+                    }
+                });
     }
 
     private void onNotice(String payload) {
