@@ -206,6 +206,7 @@ check "report: completed = learners driven to completion" "$DRIVEN" "$(echo "$RE
 check "certificates listed for the campaign = completers" "$DRIVEN" "$(api "certificates?campaignId=$CAMPAIGN&size=1" | json 'd["total"]')"
 check "streams that carried every announcement" "$LEARNERS" "$(prop streams.everyAnnouncement)"
 check "announcements sent" "$ANNOUNCEMENTS" "$(prop announcements.sent)"
+check "requests still shed (503) after 10 retries" "0" "$(prop shed.gaveUp)"
 if [ -n "$DB" ]; then
   psql_q "DROP TABLE IF EXISTS wave_ack, wave_completed" > /dev/null
   psql_q "CREATE UNLOGGED TABLE wave_ack (phone text, lesson_id bigint, credited double precision, acked bigint);
@@ -250,7 +251,8 @@ print(f"Learners completed: {props.get('learners.completed')}; heartbeats acknow
       f"seeks: {props.get('seeks')}; second-device attempts refused: {props.get('secondDevice.tries')}; "
       f"announcements sent: {props.get('announcements.sent')}; streams that saw `ready`: {props.get('streams.ready')}, "
       f"that carried every announcement: {props.get('streams.everyAnnouncement')} of {props.get('streams.checked')} "
-      f"({props.get('announcements.missing')} missing).")
+      f"({props.get('announcements.missing')} missing); "
+      f"503s (load shed) waited out for their Retry-After and retried: {props.get('shed.retried')}.")
 PY
 GROWTH_MB=$(python3 -c "print(round(($SIZE_AFTER - $SIZE_BEFORE) / 1048576, 1))")
 PER_1000=$(python3 -c "print(round(($SIZE_AFTER - $SIZE_BEFORE) / 1048576 / ($LEARNERS / 1000), 1))")

@@ -12,16 +12,19 @@ import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.header;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.sse;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.http.action.sse.SseInboundMessage;
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.CheckBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,10 +158,47 @@ public class WaveSimulation extends Simulation {
 
     static final long RUN_STARTED = System.currentTimeMillis();
 
+    // ---- load shedding: a 503 with Retry-After is retried, as an app does ------------------------
+
+    /** 503s the server answered (load shed, Retry-After) that the simulation waited out and retried. */
+    static final AtomicInteger SHED_RETRIED = new AtomicInteger();
+    /** Requests still shed after 10 sends: the verifier requires none. */
+    static final AtomicInteger SHED_GAVE_UP = new AtomicInteger();
+
+    static ChainBuilder sheddable(HttpRequestActionBuilder request, List<CheckBuilder> checks) {
+        return sheddable(request, checks.toArray(new CheckBuilder[0]));
+    }
+
+    /**
+     * The request with its checks, except that a 503 (the server shedding load: nothing was done)
+     * is waited out for its Retry-After and sent again, up to 10 times; each such retry is counted
+     * (SHED_RETRIED, in the run's record). Any other answer is checked as usual.
+     */
+    static ChainBuilder sheddable(HttpRequestActionBuilder request, CheckBuilder... checks) {
+        HttpRequestActionBuilder checked = request.check(status().saveAs("status"))
+                .checkIf((response, s) -> response.status().code() != 503).then(checks)
+                .checkIf((response, s) -> response.status().code() == 503)
+                .then(header("Retry-After").transform(Integer::parseInt).saveAs("retryAfter"));
+        return exec(s -> s.set("status", 0).set("sends", 0))
+                .asLongAs(s -> s.getInt("sends") == 0 || s.getInt("status") == 503 && s.getInt("sends") <= 10).on(
+                        exec(s -> s.set("sends", s.getInt("sends") + 1).set("status", 0))
+                                .exec(checked)
+                                .doIf(s -> s.getInt("status") == 503).then(exec(s -> {
+                                    SHED_RETRIED.incrementAndGet();
+                                    return s;
+                                }).pause(s -> Duration.ofSeconds(s.contains("retryAfter") ? Math.max(1, s.getInt("retryAfter")) : 1))))
+                .exec(s -> {
+                    if (s.getInt("status") == 503) {
+                        SHED_GAVE_UP.incrementAndGet();
+                    }
+                    return s;
+                });
+    }
+
     // ---- tokens: kept fresh as an app does -------------------------------------------------------
 
     /** Saves what login, activation and refresh answer: the access token, its refresh token, its lifetime. */
-    static List<io.gatling.javaapi.core.CheckBuilder> tokenChecks() {
+    static List<CheckBuilder> tokenChecks() {
         return List.of(status().is(200), jsonPath("$.accessToken").saveAs("token"),
                 jsonPath("$.refreshToken").saveAs("refreshToken"), jsonPath("$.expiresIn").ofLong().saveAs("expiresIn"));
     }
@@ -171,9 +211,9 @@ public class WaveSimulation extends Simulation {
     /** Access tokens live 15 minutes and a wave longer: trade the refresh token a minute before expiry. */
     static ChainBuilder freshToken() {
         return doIf(s -> s.contains("tokenExpires") && System.currentTimeMillis() > s.getLong("tokenExpires") - 60_000)
-                .then(exec(http("refresh token").post("/api/v1/auth/refresh")
+                .then(exec(sheddable(http("refresh token").post("/api/v1/auth/refresh")
                         .body(StringBody(s -> "{\"refreshToken\":\"" + s.getString("refreshToken") + "\"}"))
-                        .check(tokenChecks()))
+                        , tokenChecks()))
                         .exec(WaveSimulation::noteTokenExpiry));
     }
 
@@ -229,10 +269,10 @@ public class WaveSimulation extends Simulation {
 
     ChainBuilder drainStream = exec(sse.processUnmatchedMessages("lesson", WaveSimulation::readStream));
 
-    ChainBuilder activate = exec(http("activate").post("/api/v1/auth/activate")
+    ChainBuilder activate = exec(sheddable(http("activate").post("/api/v1/auth/activate")
             .body(StringBody(s -> "{\"phone\":\"" + s.getString("phone") + "\",\"code\":\"" + s.getString("code")
                     + "\",\"pin\":\"" + PIN + "\"}"))
-            .check(tokenChecks()))
+            , tokenChecks()))
             .exec(WaveSimulation::noteTokenExpiry)
             .exec(s -> s.set("device", "wave-" + s.getString("phone").replaceAll("\\D", ""))
                     .set("announcementsSeen", new HashSet<Long>()).set("streamReady", false).set("quizzesPassed", 0));
@@ -249,10 +289,10 @@ public class WaveSimulation extends Simulation {
                 }
                 return s.set("seq", s.getInt("seq") + 1).set("seekOffset", offset).remove("credited");
             })
-            .exec(http("heartbeat").post("/api/v1/me/heartbeats")
+            .exec(sheddable(http("heartbeat").post("/api/v1/me/heartbeats")
                     .header("Authorization", "Bearer #{token}").header("X-Device-Id", "#{device}")
                     .body(StringBody(WaveSimulation::heartbeat))
-                    .check(status().is(200), jsonPath("$.completed").ofBoolean().saveAs("completed"),
+                    , status().is(200), jsonPath("$.completed").ofBoolean().saveAs("completed"),
                             jsonPath("$.creditedSec").ofDouble().saveAs("credited")))
             .exec(s -> {
                 if (s.contains("credited")) {
@@ -269,12 +309,12 @@ public class WaveSimulation extends Simulation {
                 SECOND_DEVICE_TRIES.incrementAndGet();
                 return s;
             })
-            .exec(http("heartbeat from a second device").post("/api/v1/me/heartbeats")
+            .exec(sheddable(http("heartbeat from a second device").post("/api/v1/me/heartbeats")
                     .header("Authorization", "Bearer #{token}").header("X-Device-Id", "#{device}-second")
                     .body(StringBody(s -> String.format(Locale.ROOT, "{\"lessonId\":%d,\"sessionId\":\"%s-second-%d\","
                             + "\"seq\":1,\"positionSec\":0,\"playing\":true,\"sentAt\":\"%s\"}", s.getLong("lessonId"),
                             s.getString("device"), s.getLong("lessonId"), Instant.now())))
-                    .check(status().is(409), jsonPath("$.type").transform(t -> t.endsWith("/concurrent-session")).is(true)));
+                    , status().is(409), jsonPath("$.type").transform(t -> t.endsWith("/concurrent-session")).is(true)));
 
     ChainBuilder lesson(long lessonId, boolean mayTrySecondDevice) {
         return exec(s -> s.set("lessonId", lessonId).set("seq", 0).set("seekOffset", 0).set("completed", false)
@@ -293,15 +333,15 @@ public class WaveSimulation extends Simulation {
                 .asLongAs(s -> !s.getBoolean("passed") && s.getInt("attempts") < 5).on(
                         exec(s -> s.set("attempts", s.getInt("attempts") + 1))
                                 .exec(freshToken())
-                                .exec(http("start quiz").post("/api/v1/me/quizzes/" + quizId + "/attempts")
+                                .exec(sheddable(http("start quiz").post("/api/v1/me/quizzes/" + quizId + "/attempts")
                                         .header("Authorization", "Bearer #{token}")
-                                        .check(status().in(200, 201), jsonPath("$.attemptId").saveAs("attemptId"),
+                                        , status().in(200, 201), jsonPath("$.attemptId").saveAs("attemptId"),
                                                 jsonPath("$.questions[*].id").findAll().saveAs("questionIds")))
                                 .pause(Duration.ofSeconds(5), Duration.ofSeconds(20))
-                                .exec(http("submit quiz").post("/api/v1/me/attempts/#{attemptId}/submit")
+                                .exec(sheddable(http("submit quiz").post("/api/v1/me/attempts/#{attemptId}/submit")
                                         .header("Authorization", "Bearer #{token}")
                                         .body(StringBody(WaveSimulation::answers))
-                                        .check(status().is(200), jsonPath("$.passed").ofBoolean().saveAs("passed"))))
+                                        , status().is(200), jsonPath("$.passed").ofBoolean().saveAs("passed"))))
                 .exec(s -> s.getBoolean("passed") ? s.set("quizzesPassed", s.getInt("quizzesPassed") + 1) : s);
     }
 
@@ -309,12 +349,12 @@ public class WaveSimulation extends Simulation {
             .asLongAs(s -> s.getString("serial").isEmpty() && s.getInt("polls") < 10).on(
                     exec(s -> s.set("polls", s.getInt("polls") + 1))
                             .exec(freshToken())
-                            .exec(http("my certificates").get("/api/v1/me/certificates").header("Authorization", "Bearer #{token}")
-                                    .check(status().is(200), jsonPath("$[0].serial").withDefault("").saveAs("serial")))
+                            .exec(sheddable(http("my certificates").get("/api/v1/me/certificates").header("Authorization", "Bearer #{token}")
+                                    , status().is(200), jsonPath("$[0].serial").withDefault("").saveAs("serial")))
                             .doIf(s -> s.getString("serial").isEmpty()).then(pause(Duration.ofSeconds(2))))
-            .doIf(s -> !s.getString("serial").isEmpty()).then(exec(http("certificate pdf")
+            .doIf(s -> !s.getString("serial").isEmpty()).then(exec(sheddable(http("certificate pdf")
                     .get("/api/v1/certificates/#{serial}.pdf").header("Authorization", "Bearer #{token}")
-                    .header("Accept", "application/pdf").check(status().is(200))));
+                    .header("Accept", "application/pdf"), status().is(200))));
 
     /**
      * Waits for the admin's last announcement, gives it 5–30 s to travel, then compares what this stream
@@ -339,8 +379,8 @@ public class WaveSimulation extends Simulation {
                 return s.set("announcementsMissing", missing);
             })
             .exec(freshToken())
-            .exec(http("stream carried every announcement").get("/api/v1/me").header("Authorization", "Bearer #{token}")
-                    .check(status().is(200), status().transformWithSession((code, s) -> s.getLong("announcementsMissing"))
+            .exec(sheddable(http("stream carried every announcement").get("/api/v1/me").header("Authorization", "Bearer #{token}")
+                    , status().is(200), status().transformWithSession((code, s) -> s.getLong("announcementsMissing"))
                             .is(0L)));
 
     static ChainBuilder asLongAsAdminBusy() {
@@ -374,10 +414,10 @@ public class WaveSimulation extends Simulation {
     // ---- supporters and the admin ---------------------------------------------------------------
 
     static ChainBuilder login(String username, String password) {
-        return exec(http("staff login").post("/api/v1/auth/login")
+        return exec(sheddable(http("staff login").post("/api/v1/auth/login")
                 .body(StringBody(s -> "{\"username\":\"" + (username != null ? username : s.getString("username"))
                         + "\",\"password\":\"" + (password != null ? password : s.getString("password")) + "\"}"))
-                .check(tokenChecks()))
+                , tokenChecks()))
                 .exec(WaveSimulation::noteTokenExpiry);
     }
 
@@ -386,15 +426,15 @@ public class WaveSimulation extends Simulation {
         return scenario("supporter").feed(cycle(SUPPORTERS, "username", "password")).exec(login(null, null))
                 .asLongAs(s -> LEARNERS_DONE.get() < USERS).on(
                         exec(freshToken())
-                                .exec(http("at-risk: not started").get(campaign + "/at-risk?status=NOT_STARTED&size=50")
-                                .header("Authorization", "Bearer #{token}").check(status().is(200)))
-                                .exec(http("at-risk: stalled").get(campaign + "/at-risk?status=STALLED&idleHours=1&size=50")
-                                        .header("Authorization", "Bearer #{token}").check(status().is(200)))
-                                .exec(http("report").get(campaign + "/report?groupBy=locality&level=2")
+                                .exec(sheddable(http("at-risk: not started").get(campaign + "/at-risk?status=NOT_STARTED&size=50")
+                                .header("Authorization", "Bearer #{token}"), status().is(200)))
+                                .exec(sheddable(http("at-risk: stalled").get(campaign + "/at-risk?status=STALLED&idleHours=1&size=50")
+                                        .header("Authorization", "Bearer #{token}"), status().is(200)))
+                                .exec(sheddable(http("report").get(campaign + "/report?groupBy=locality&level=2")
                                         .header("Authorization", "Bearer #{token}")
-                                        .check(status().is(200), jsonPath("$.totals.enrolled").exists()))
-                                .exec(http("leaderboard").get(campaign + "/leaderboard?level=2")
-                                        .header("Authorization", "Bearer #{token}").check(status().is(200)))
+                                        , status().is(200), jsonPath("$.totals.enrolled").exists()))
+                                .exec(sheddable(http("leaderboard").get(campaign + "/leaderboard?level=2")
+                                        .header("Authorization", "Bearer #{token}"), status().is(200)))
                                 .pause(Duration.ofSeconds(SUPPORTER_POLL / 2), Duration.ofSeconds(SUPPORTER_POLL * 3L / 2)));
     }
 
@@ -408,10 +448,10 @@ public class WaveSimulation extends Simulation {
                     .exec(s -> s.set("waitMs", Math.max(0, RUN_STARTED + announceAt(index) * 1000 - System.currentTimeMillis())))
                     .pause(s -> Duration.ofMillis(s.getLong("waitMs")))
                     .exec(freshToken())
-                    .exec(http("announcement").post("/api/v1/announcements").header("Authorization", "Bearer #{token}")
+                    .exec(sheddable(http("announcement").post("/api/v1/announcements").header("Authorization", "Bearer #{token}")
                             .body(StringBody("{\"campaignId\":" + CAMPAIGN + target + ",\"text\":\"Thông báo số " + (k + 1)
                                     + ": lớp học vẫn mở, ai cần hỗ trợ xin gọi tổ hỗ trợ của xã.\"}"))
-                            .check(status().is(201), jsonPath("$.id").ofLong().saveAs("announcementId")))
+                            , status().is(201), jsonPath("$.id").ofLong().saveAs("announcementId")))
                     .exec(s -> {
                         if (s.contains("announcementId")) {
                             SENT.add(s.getLong("announcementId"));
@@ -443,7 +483,9 @@ public class WaveSimulation extends Simulation {
                     "announcements.missing=" + ANNOUNCEMENTS_MISSING.get(),
                     "heartbeats.acknowledged=" + ACKED.values().stream().mapToLong(a -> (long) a[1]).sum(),
                     "secondDevice.tries=" + SECOND_DEVICE_TRIES.get(),
-                    "seeks=" + SEEKS.get()) + "\n");
+                    "seeks=" + SEEKS.get(),
+                    "shed.retried=" + SHED_RETRIED.get(),
+                    "shed.gaveUp=" + SHED_GAVE_UP.get()) + "\n");
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the run's record for the verifier", e);
         }
