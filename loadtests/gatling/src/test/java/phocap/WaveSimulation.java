@@ -208,13 +208,20 @@ public class WaveSimulation extends Simulation {
                 ? s.set("tokenExpires", System.currentTimeMillis() + s.getLong("expiresIn") * 1000).remove("expiresIn") : s;
     }
 
-    /** Access tokens live 15 minutes and a wave longer: trade the refresh token a minute before expiry. */
+    /**
+     * Access tokens live 15 minutes and a wave longer: trade the refresh token a minute before expiry.
+     * A lesson stream ends with its token (the server closes it at expiry), so a learner's app opens
+     * it again with the new token, as an EventSource app does: what the old one delivered is read
+     * first, and the new one starts with the snapshot, current announcements included.
+     */
     static ChainBuilder freshToken() {
         return doIf(s -> s.contains("tokenExpires") && System.currentTimeMillis() > s.getLong("tokenExpires") - 60_000)
                 .then(exec(sheddable(http("refresh token").post("/api/v1/auth/refresh")
-                        .body(StringBody(s -> "{\"refreshToken\":\"" + s.getString("refreshToken") + "\"}"))
-                        , tokenChecks()))
-                        .exec(WaveSimulation::noteTokenExpiry));
+                        .body(StringBody(s -> "{\"refreshToken\":\"" + s.getString("refreshToken") + "\"}")), tokenChecks()))
+                        .exec(WaveSimulation::noteTokenExpiry)
+                        .doIf(s -> s.contains("streamOpen")).then(exec(DRAIN_STREAM)
+                                .exec(sse("close lesson stream").sseName("lesson").close())
+                                .exec(OPEN_STREAM)));
     }
 
     // ---- learners ------------------------------------------------------------------------------
@@ -267,7 +274,12 @@ public class WaveSimulation extends Simulation {
             // Stream events are read in bulk between steps, so they must be kept until then.
             .sseUnmatchedInboundMessageBufferSize(2_000);
 
-    ChainBuilder drainStream = exec(sse.processUnmatchedMessages("lesson", WaveSimulation::readStream));
+    static final ChainBuilder DRAIN_STREAM = exec(sse.processUnmatchedMessages("lesson", WaveSimulation::readStream));
+    static final ChainBuilder OPEN_STREAM = exec(sse("lesson stream").sseName("lesson")
+            .get("/api/v1/me/courses/" + COURSE + "/stream").header("Authorization", "Bearer #{token}")
+            .header("Accept", "text/event-stream"))
+            .exec(s -> s.set("streamOpen", true));
+    ChainBuilder drainStream = DRAIN_STREAM;
 
     ChainBuilder activate = exec(sheddable(http("activate").post("/api/v1/auth/activate")
             .body(StringBody(s -> "{\"phone\":\"" + s.getString("phone") + "\",\"code\":\"" + s.getString("code")
@@ -277,9 +289,7 @@ public class WaveSimulation extends Simulation {
             .exec(s -> s.set("device", "wave-" + s.getString("phone").replaceAll("\\D", ""))
                     .set("announcementsSeen", new HashSet<Long>()).set("streamReady", false).set("quizzesPassed", 0));
 
-    ChainBuilder openStream = exec(sse("lesson stream").sseName("lesson")
-            .get("/api/v1/me/courses/" + COURSE + "/stream").header("Authorization", "Bearer #{token}")
-            .header("Accept", "text/event-stream"));
+    ChainBuilder openStream = OPEN_STREAM;
 
     ChainBuilder beat = exec(freshToken()).exec(s -> {
                 int offset = s.getInt("seekOffset");
@@ -362,6 +372,7 @@ public class WaveSimulation extends Simulation {
      * frontend calls anyway) so that a missing announcement is a failed request Gatling's assertions see.
      */
     ChainBuilder checkAnnouncements = asLongAsAdminBusy()
+            .exec(freshToken())
             // Spread out, as real phones would be: thousands of learners wait for the last announcement.
             .pause(Duration.ofSeconds(5), Duration.ofSeconds(30))
             .exec(drainStream)
@@ -383,8 +394,9 @@ public class WaveSimulation extends Simulation {
                     , status().is(200), status().transformWithSession((code, s) -> s.getLong("announcementsMissing"))
                             .is(0L)));
 
+    /** Waits for the admin's last announcement, keeping the token (and so the stream) fresh meanwhile. */
     static ChainBuilder asLongAsAdminBusy() {
-        return asLongAs(s -> !adminDone).on(pause(Duration.ofSeconds(2)));
+        return asLongAs(s -> !adminDone).on(exec(freshToken()).pause(Duration.ofSeconds(2)));
     }
 
     ScenarioBuilder learners() {

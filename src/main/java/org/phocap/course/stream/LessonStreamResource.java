@@ -25,6 +25,7 @@ import org.phocap.campaign.WaveService;
 import org.phocap.course.CourseService;
 import org.phocap.course.CourseView;
 import org.phocap.platform.Json;
+import org.phocap.platform.Overload;
 import org.phocap.progress.CourseProgress;
 import org.phocap.progress.ProgressService;
 
@@ -79,12 +80,16 @@ public class LessonStreamResource {
         long expiresAt = user.expiresAt();
         String family = user.family();
         java.util.function.BooleanSupplier valid = () -> System.currentTimeMillis() / 1000 < expiresAt && !revoked.isRevoked(family);
-        return courses.outline(courseId, learner).onItem().transformToMulti(published -> {
-            java.util.function.Supplier<Uni<StreamHub.Start>> opening = resumeAfter != null
-                    ? () -> events.after(courseId, learner.id(), resumeAfter).map(StreamHub.Start::new)
-                    : () -> snapshot(published.course(), learner.id(), courseId);
-            return hub.open(courseId, learner.id(), valid, opening).map(e -> toSse(sse, e));
-        });
+        return courses.outline(courseId, learner).onItem().<StreamEvent>transformToMulti(published -> {
+                    java.util.function.Supplier<Uni<StreamHub.Start>> opening = resumeAfter != null
+                            ? () -> events.after(courseId, learner.id(), resumeAfter).map(StreamHub.Start::new)
+                            : () -> snapshot(published.course(), learner.id(), courseId);
+                    return hub.open(courseId, learner.id(), valid, opening);
+                })
+                // The status line is out already: a busy or absent database cannot become a 503 here,
+                // so the client is told to come back (EventSource reconnects by itself after retry:).
+                .onFailure(Overload::transientDatabase).recoverWithMulti(() -> Multi.createFrom().item(StreamHub.RECONNECT))
+                .map(e -> toSse(sse, e));
     }
 
     private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId) {

@@ -21,6 +21,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.phocap.platform.Overload;
+import org.phocap.platform.ThrottledLog;
 
 /**
  * In-process fan-out of stream events to the open lesson streams of this instance.
@@ -36,6 +39,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class StreamHub {
+    private static final Logger LOG = Logger.getLogger(StreamHub.class);
     /** A comment line that keeps proxies from closing an idle stream; never stored, never replayed. */
     static final StreamEvent PING = new StreamEvent(-1, -1, null, null, "");
     /** The last event of a stream the server closes on purpose: a {@code retry:} hint, then the end. */
@@ -99,7 +103,16 @@ public class StreamHub {
             }
             emitter.onTermination(() -> close(stream));
             emitter.onRequest(n -> stream.drain());
-            opening.get().subscribe().with(stream::start, emitter::fail);
+            opening.get().subscribe().with(stream::start, failure -> {
+                if (Overload.transientDatabase(failure)) {
+                    // The stream is open already: told to reconnect (retry:) instead of broken.
+                    ThrottledLog.warn(LOG, "Lesson streams could not load their opening events (database busy or unreachable);"
+                            + " their clients are asked to reconnect");
+                    stream.finish();
+                } else {
+                    emitter.fail(failure);
+                }
+            });
         }, BackPressureStrategy.ERROR);
     }
 
