@@ -341,7 +341,8 @@ public class WaveSimulation extends Simulation {
     ChainBuilder quiz(long quizId) {
         return exec(s -> s.set("passed", false).set("attempts", 0))
                 .asLongAs(s -> !s.getBoolean("passed") && s.getInt("attempts") < 5).on(
-                        exec(s -> s.set("attempts", s.getInt("attempts") + 1))
+                        // A failed start must not leave the previous quiz's attempt to be submitted again.
+                        exec(s -> s.set("attempts", s.getInt("attempts") + 1).remove("attemptId"))
                                 .exec(freshToken())
                                 .exec(sheddable(http("start quiz").post("/api/v1/me/quizzes/" + quizId + "/attempts")
                                         .header("Authorization", "Bearer #{token}")
@@ -374,7 +375,7 @@ public class WaveSimulation extends Simulation {
     ChainBuilder checkAnnouncements = asLongAsAdminBusy()
             .exec(freshToken())
             // Spread out, as real phones would be: thousands of learners wait for the last announcement.
-            .pause(Duration.ofSeconds(5), Duration.ofSeconds(30))
+            .pause(Duration.ofSeconds(5), Duration.ofSeconds(60))
             .exec(drainStream)
             .exec(s -> {
                 Set<Long> seen = s.get("announcementsSeen");
@@ -387,8 +388,11 @@ public class WaveSimulation extends Simulation {
                     STREAMS_WITH_EVERY_ANNOUNCEMENT.incrementAndGet();
                 }
                 ANNOUNCEMENTS_MISSING.addAndGet(missing);
-                return s.set("announcementsMissing", missing);
+                return s.set("announcementsMissing", missing).remove("streamOpen");
             })
+            // The stream is done with before the last request: its socket is free again (the load
+            // generator holds 10,000 streams within this machine's 20,000 open files).
+            .exec(sse("close lesson stream").sseName("lesson").close())
             .exec(freshToken())
             .exec(sheddable(http("stream carried every announcement").get("/api/v1/me").header("Authorization", "Bearer #{token}")
                     , status().is(200), status().transformWithSession((code, s) -> s.getLong("announcementsMissing"))
@@ -418,8 +422,7 @@ public class WaveSimulation extends Simulation {
                     LEARNERS_DONE.incrementAndGet();
                     return s;
                 })
-                .exec(checkAnnouncements)
-                .exec(sse("close lesson stream").sseName("lesson").close());
+                .exec(checkAnnouncements);
         return scenario("learner").exec(journey);
     }
 
@@ -520,7 +523,8 @@ public class WaveSimulation extends Simulation {
                         details("certificate pdf").responseTime().percentile(99.0).lte(2000),
                         details("report").responseTime().percentile(99.0).lte(1000),
                         details("stream carried every announcement").failedRequests().count().is(0L),
-                        details("stream carried every announcement").successfulRequests().count().is((long) USERS),
+                        // At least one each: a 503 waited out and retried counts as a request too.
+                        details("stream carried every announcement").successfulRequests().count().gte((long) USERS),
                         details("announcement").successfulRequests().count().is((long) ANNOUNCEMENTS));
     }
 }
