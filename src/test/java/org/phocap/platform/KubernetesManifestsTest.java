@@ -286,7 +286,7 @@ class KubernetesManifestsTest {
             set.addAll(map.getData().keySet());
         });
         for (String name : set) {
-            boolean launcher = jvm && name.equals("JAVA_OPTS_APPEND");
+            boolean launcher = jvm && LAUNCHER_VARIABLES.contains(name);
             assertTrue(reads.contains(name) || launcher, name + " is set by the Deployment but the app does not read it");
         }
 
@@ -349,6 +349,57 @@ class KubernetesManifestsTest {
         assertTrue(xmx.find(), "the heap is capped");
         long limitMi = Quantity.getAmountInBytes(app.getResources().getLimits().get("memory")).longValue() >> 20;
         assertTrue(limitMi >= Long.parseLong(xmx.group(1)) * 3 / 2, "memory limit " + limitMi + " Mi leaves room above the heap");
+    }
+
+    /** Variables the JVM image's launcher (run-java.sh) reads, not the application. */
+    static final Set<String> LAUNCHER_VARIABLES = Set.of("JAVA_OPTS_APPEND", "GC_CONTAINER_OPTIONS");
+
+    /**
+     * The JVM flags the image's launcher passes, as the UBI OpenJDK 17 runtime image documents its
+     * command line: {@code java -XX:MaxRAMPercentage=80.0 <GC_CONTAINER_OPTIONS, default
+     * -XX:+UseParallelGC> -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4
+     * -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError <JAVA_OPTS_APPEND>}.
+     */
+    static List<String> launcherFlags(Map<String, String> env) {
+        List<String> flags = new ArrayList<>(List.of("-XX:MaxRAMPercentage=80.0"));
+        flags.addAll(List.of(env.getOrDefault("GC_CONTAINER_OPTIONS", "-XX:+UseParallelGC").trim().split("\\s+")));
+        flags.addAll(List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4",
+                "-XX:AdaptiveSizePolicyWeight=90", "-XX:+ExitOnOutOfMemoryError"));
+        String append = env.getOrDefault("JAVA_OPTS_APPEND", "").trim();
+        if (!append.isEmpty()) {
+            flags.addAll(List.of(append.split("\\s+")));
+        }
+        return flags;
+    }
+
+    /** Runs {@code java <flags> -version} with this JDK (the image's is also 17) and answers its exit code and output. */
+    static Map.Entry<Integer, String> javaVersion(List<String> flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(flags);
+        command.add("-version");
+        Process jdk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(jdk.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return Map.entry(jdk.waitFor(), output);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theJvmOverlaysFlagsStartAJdk() throws Exception {
+        Container app = render("jvm").one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> env = new java.util.HashMap<>();
+        app.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
+        List<String> flags = launcherFlags(env);
+        var started = javaVersion(flags);
+        assertEquals(0, started.getKey(), "java " + String.join(" ", flags) + " -version:\n" + started.getValue());
+        assertTrue(flags.contains("-XX:+UseSerialGC") && !flags.contains("-XX:+UseParallelGC"), "one collector: " + flags);
+        // Nothing in JAVA_OPTS_APPEND that the launcher sets itself (a collector, or its own flags).
+        for (String flag : env.getOrDefault("JAVA_OPTS_APPEND", "").trim().split("\\s+")) {
+            assertFalse(flag.matches("-XX:\\+Use\\w+GC") || launcherFlags(Map.of()).contains(flag),
+                    flag + " is the launcher's to set");
+        }
+        // What the overlay used to do, and what this test is for: two collectors stop the JDK at once.
+        var twoCollectors = javaVersion(launcherFlags(Map.of("JAVA_OPTS_APPEND", "-Xmx384m -XX:+UseSerialGC")));
+        assertTrue(twoCollectors.getKey() != 0 && twoCollectors.getValue().contains("Multiple garbage collectors"),
+                twoCollectors.getValue());
     }
 
     @SuppressWarnings("unchecked")
