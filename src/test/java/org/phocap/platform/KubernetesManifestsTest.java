@@ -254,6 +254,9 @@ class KubernetesManifestsTest {
         }
         for (Probe probe : List.of(app.getStartupProbe(), app.getReadinessProbe(), app.getLivenessProbe())) {
             assertNotNull(probe);
+            // Not the 1 s default: loaded pods stalled up to 2.9 s in rehearsals.
+            assertTrue(probe.getTimeoutSeconds() != null && probe.getTimeoutSeconds() >= 3,
+                    probe.getHttpGet().getPath() + " timeoutSeconds " + probe.getTimeoutSeconds());
             assertTrue(refersTo(probe.getHttpGet().getPort(), portNames, portNumbers), "probe port");
             given().get(probe.getHttpGet().getPath()).then().statusCode(200);
         }
@@ -273,6 +276,17 @@ class KubernetesManifestsTest {
         Map<String, String> ingress = k8s.one(Ingress.class).getMetadata().getAnnotations();
         assertEquals("off", ingress.get("nginx.ingress.kubernetes.io/proxy-buffering"), "SSE must not be buffered");
         assertTrue(Integer.parseInt(ingress.get("nginx.ingress.kubernetes.io/proxy-read-timeout")) >= 3600);
+        // The readiness probe outwaits the database check inside it (DatabaseReadiness gives up after 3 s).
+        assertTrue(app.getReadinessProbe().getTimeoutSeconds() > 3, "readiness timeout above its database check's");
+        // The ingress lets through the largest body the service takes.
+        Matcher appLimit = Pattern.compile("(\\d+)M").matcher(appProperties().getProperty("quarkus.http.limits.max-body-size"));
+        Matcher proxyLimit = Pattern.compile("(\\d+)m").matcher(ingress.get("nginx.ingress.kubernetes.io/proxy-body-size"));
+        assertTrue(appLimit.matches() && proxyLimit.matches(), "body sizes in M/m");
+        assertTrue(Long.parseLong(proxyLimit.group(1)) >= Long.parseLong(appLimit.group(1)),
+                "ingress proxy-body-size " + proxyLimit.group() + " below the service's " + appLimit.group());
+        // Startup allows for the wait on Flyway's lock when pods start together.
+        assertTrue(app.getStartupProbe().getPeriodSeconds() * app.getStartupProbe().getFailureThreshold() >= 120,
+                "startup probe allows at least 2 minutes");
 
         // Environment: every variable set is one the app reads.
         Set<String> reads = variablesTheAppReads();
