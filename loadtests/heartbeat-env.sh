@@ -82,3 +82,35 @@ lost_report() {
           FROM (SELECT learner_id, sum(acked) AS acked FROM bench_ack GROUP BY 1) a
           LEFT JOIN lesson_progress lp ON lp.learner_id = a.learner_id AND lp.lesson_id = $LESSON"
 }
+
+# publish_quiz_course: the quiz benchmarks' course, published through the API as the admin: one
+# reading lesson and a final quiz of 20 questions drawn from a bank of 40 (question Qn's kind is
+# n % 3: SINGLE with B right, MULTIPLE with A and C, TRUE_FALSE with T when n is even); sets COURSE
+# and QUIZ.
+publish_quiz_course() {
+  TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+  python3 - > "$WORK/bench-quiz-course.json" <<'PY'
+import json
+questions = []
+for i in range(1, 41):
+    kind = ["SINGLE", "MULTIPLE", "TRUE_FALSE"][i % 3]
+    if kind == "TRUE_FALSE":
+        options = [{"key": "T", "text": "Đúng", "correct": i % 2 == 0}, {"key": "F", "text": "Sai", "correct": i % 2 == 1}]
+    else:
+        options = [{"key": k, "text": "Phương án %s của câu %d" % (k, i),
+                    "correct": (k == "B") if kind == "SINGLE" else (k in ("A", "C"))} for k in "ABCD"]
+    questions.append({"code": "Q%d" % i, "text": "Câu %d: dấu hiệu nào cho thấy một tin nhắn là lừa đảo?" % i,
+                      "kind": kind, "options": options})
+quiz = {"code": "BURST", "title": "Kiểm tra cuối đợt", "questionsPerAttempt": 20, "timeLimitSec": 1800,
+        "maxAttempts": 100, "passScore": 60, "questions": questions}
+lesson = {"code": "L1", "title": "Ôn tập", "kind": "READING", "durationSec": 60, "body": "Ôn tập"}
+print(json.dumps({"code": "BENCH-QUIZ", "title": "Bài kiểm tra đợt cuối", "language": "vi",
+                  "modules": [{"code": "M1", "title": "Ôn tập", "lessons": [lesson]}], "quizzes": [quiz],
+                  "completion": {"lessons": "ALL", "quizzes": ["BURST"]}}, ensure_ascii=False))
+PY
+  curl -sf "localhost:$PORT/api/v1/courses" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data-binary @"$WORK/bench-quiz-course.json" > /dev/null
+  COURSE=$(psql_q "SELECT id FROM course WHERE code = 'BENCH-QUIZ'")
+  QUIZ=$(psql_q "SELECT id FROM quiz WHERE course_id = $COURSE AND code = 'BURST'")
+}
