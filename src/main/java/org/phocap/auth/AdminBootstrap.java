@@ -33,6 +33,14 @@ public class AdminBootstrap {
                  @ConfigProperty(name = "phocap.auth.admin-password") java.util.Optional<String> configured,
                  @ConfigProperty(name = "phocap.auth.admin-reprint-after") Duration reprintAfter) throws Throwable {
         boolean generated = configured.isEmpty() || configured.get().isBlank();
+        // Most starts find the ADMIN in place: one read, and no password hashed (bcrypt costs ~0.1 s).
+        Instant reprintBefore = Instant.now().minus(reprintAfter);
+        boolean passwordNeeded = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> StaffAccount.count()
+                .flatMap(count -> count == 0 ? Uni.createFrom().item(true) : !generated ? Uni.createFrom().item(false)
+                        : StaffAccount.count("passwordGeneratedAt < ?1", reprintBefore).map(pending -> pending > 0))));
+        if (!passwordNeeded) {
+            return;
+        }
         String password = generated ? randomPassword() : configured.get();
         String hash = VertxContextSupport.subscribeAndAwait(() -> hasher.hash(password));
         // Pods of a new deployment start together on an empty database: a transaction-scoped
@@ -43,7 +51,7 @@ public class AdminBootstrap {
                                 "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(" + BOOTSTRAP_LOCK + ")) l", Long.class)
                         .getSingleResult())
                 .flatMap(locked -> StaffAccount.count())
-                .flatMap(count -> count == 0 ? create(username, hash, generated) : reprint(hash, generated, reprintAfter))));
+                .flatMap(count -> count == 0 ? create(username, hash, generated) : reprint(hash, generated, reprintBefore))));
         switch (outcome) {
             case CREATED -> LOG.infof(generated
                     ? "Created ADMIN '%s' with generated password: %s (set PHOCAP_ADMIN_PASSWORD to choose one)"
@@ -68,12 +76,12 @@ public class AdminBootstrap {
     }
 
     /** A generated password not yet used: replaced and printed again (not when one was configured meanwhile). */
-    private static Uni<Outcome> reprint(String hash, boolean generated, Duration reprintAfter) {
+    private static Uni<Outcome> reprint(String hash, boolean generated, Instant reprintBefore) {
         if (!generated) {
             return Uni.createFrom().item(Outcome.UNCHANGED);
         }
         return StaffAccount.update("passwordHash = ?1, passwordGeneratedAt = ?2 where passwordGeneratedAt < ?3",
-                        hash, Instant.now(), Instant.now().minus(reprintAfter))
+                        hash, Instant.now(), reprintBefore)
                 .map(updated -> updated > 0 ? Outcome.REPRINTED : Outcome.UNCHANGED);
     }
 
