@@ -1,13 +1,15 @@
 package org.phocap.platform;
 
 import io.micrometer.core.instrument.Metrics;
+import io.vertx.pgclient.PgException;
 import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 
 /**
  * Load shed on purpose: a bound was reached (the database pool's queue of waiters, a path's own
  * queue) and the request was refused at once. Answered 503 with Retry-After, counted
- * as {@code phocap_overload_rejections_total{cause}} — the meter to alert on.
+ * as {@code phocap_overload_rejections_total{cause}} — the meter to alert on. Also where the
+ * other passing database failure (PostgreSQL restarting or out of reach) is recognised.
  */
 public final class Overload {
     /** Seconds a shed client is asked to wait: short, the queues behind the bound drain in about that. */
@@ -30,7 +32,7 @@ public final class Overload {
 
     /** A failure that passes by itself: load shed at a bound, or the database restarting or out of reach. */
     public static boolean transientDatabase(Throwable failure) {
-        return cause(failure) != null || ProblemMapper.databaseUnavailable(failure);
+        return cause(failure) != null || databaseUnavailable(failure);
     }
 
     /**
@@ -52,5 +54,28 @@ public final class Overload {
 
     static void count(String cause) {
         Metrics.counter("phocap.overload.rejections", "cause", cause).increment();
+    }
+
+    /**
+     * A failure to reach PostgreSQL rather than a fault of the request or the code: SQL state class
+     * 08 (connection), 53 (insufficient resources), 57P01–57P03 (shutting down, starting up), or
+     * the connection refused, reset or closed under the pool.
+     */
+    public static boolean databaseUnavailable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && pg.getSqlState() != null) {
+                String state = pg.getSqlState();
+                return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0");
+            }
+            if (t instanceof java.net.SocketException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+                return true;
+            }
+            // How the pool reports a connection the database dropped under it (a type without a subclass).
+            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable && t.getMessage() != null
+                    && t.getMessage().startsWith("Connection is not active")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

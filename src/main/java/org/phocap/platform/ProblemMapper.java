@@ -62,9 +62,9 @@ public class ProblemMapper {
         String overload = Overload.cause(cause);
         if (overload != null) {
             Overload.count(overload);
-            ProblemException shed = cause instanceof ProblemException pe && pe.overloadCause() != null ? pe
-                    : Overload.shed(overload, "The service is busy just now; nothing was changed. Retry after the time given.");
-            cause = shed;
+            if (!(cause instanceof ProblemException pe && pe.overloadCause() != null)) {
+                cause = Overload.shed(overload, "The service is busy just now; nothing was changed. Retry after the time given.");
+            }
         }
         Problem problem = toProblem(cause);
         Response.ResponseBuilder builder = Response.status(problem.status())
@@ -145,7 +145,7 @@ public class ProblemMapper {
             LOG.warnf("A request carried a value the database refused (SQL state %s)", pg.getSqlState());
             return problem(400, "bad-request", "Bad request", "The request holds a value that cannot be stored.", null);
         }
-        if (databaseUnavailable(failure)) {
+        if (Overload.databaseUnavailable(failure)) {
             // The database is restarting or out of reach: nothing was done; the client retries.
             ThrottledLog.warn(LOG, "Database unavailable (" + failure.getClass().getSimpleName() + "): answered 503");
             return problem(503, "unavailable", "Service unavailable",
@@ -153,29 +153,6 @@ public class ProblemMapper {
         }
         SafeLog.error(LOG, "Unexpected failure", failure);
         return problem(500, "internal", "Internal error", "Something went wrong on our side; it has been logged.", null);
-    }
-
-    /**
-     * A failure to reach PostgreSQL rather than a fault of the request or the code: SQL state class
-     * 08 (connection), 53 (insufficient resources), 57P01–57P03 (shutting down, starting up), or
-     * the connection refused, reset or closed under the pool.
-     */
-    public static boolean databaseUnavailable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && pg.getSqlState() != null) {
-                String state = pg.getSqlState();
-                return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0");
-            }
-            if (t instanceof java.net.SocketException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
-                return true;
-            }
-            // How the pool reports a connection the database dropped under it (a type without a subclass).
-            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable && t.getMessage() != null
-                    && t.getMessage().startsWith("Connection is not active")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** What a mistyped JSON field should have been, in words a client developer reads at once. */

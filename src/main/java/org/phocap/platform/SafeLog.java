@@ -13,24 +13,15 @@ public final class SafeLog {
     }
 
     public static void error(Logger log, String what, Throwable failure) {
-        log(log, Logger.Level.ERROR, what, failure);
-    }
-
-    /** For failures the service recovers from by itself (a retry follows): worth seeing, not paging. */
-    public static void warn(Logger log, String what, Throwable failure) {
-        log(log, Logger.Level.WARN, what, failure);
-    }
-
-    private static void log(Logger log, Logger.Level level, String what, Throwable failure) {
         Throwable cause = failure;
         while (cause != null && !(cause instanceof PgException)) {
             cause = cause.getCause();
         }
         if (cause instanceof PgException pg) {
-            log.logf(level, "%s: database error, SQL state %s, constraint %s, in %s", what, pg.getSqlState(),
+            log.errorf("%s: database error, SQL state %s, constraint %s, in %s", what, pg.getSqlState(),
                     pg.getConstraint(), pg.getTable());
         } else {
-            log.log(level, what, failure);
+            log.error(what, failure);
         }
     }
 }

@@ -15,7 +15,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.platform.Overload;
 import org.phocap.platform.ProblemException;
-import org.phocap.platform.ProblemMapper;
 import org.phocap.platform.SafeLog;
 import org.phocap.platform.ThrottledLog;
 
@@ -194,7 +193,7 @@ public class HeartbeatCommitter {
                                 "The service is busy just now; nothing was credited. Retry the same heartbeat.");
                         batch.forEach(p -> p.emitter().fail(shed));
                     } else {
-                        if (ProblemMapper.databaseUnavailable(failure)) {
+                        if (Overload.databaseUnavailable(failure)) {
                             // Expected while PostgreSQL restarts: clients retry; one line per 10 s is enough.
                             ThrottledLog.warn(LOG, "Heartbeat batches fail while the database is unavailable; answered 503");
                         } else {
