@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Singleton
 public class SigningKey {
     private final PrivateKey key;
+    private final String kid;
 
     public SigningKey(@ConfigProperty(name = "phocap.jwt.private-key") Optional<String> pem,
                       @ConfigProperty(name = "smallrye.jwt.sign.key.location") String location,
@@ -33,6 +34,25 @@ public class SigningKey {
         // smallrye-jwt's own default for the inline key is the word NONE: then the location holds it.
         Optional<String> inline = publicPem.filter(text -> !text.isBlank() && !"NONE".equals(text.strip()));
         checkPair(inline.isPresent() ? "mp.jwt.verify.publickey" : publicLocation, inline);
+        this.kid = VerificationKeys.kid(publicOf(key));
+    }
+
+    /** The public half of an RSA private key (PKCS#8 keys carry the modulus and public exponent). */
+    private static java.security.PublicKey publicOf(PrivateKey key) {
+        if (!(key instanceof java.security.interfaces.RSAPrivateCrtKey rsa)) {
+            throw new IllegalStateException("The JWT signing key must be an RSA key with its public parts (PKCS#8)");
+        }
+        try {
+            return java.security.KeyFactory.getInstance("RSA").generatePublic(
+                    new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot derive the JWT public key", e);
+        }
+    }
+
+    /** The id written into every token signed here (the thumbprint of the public key). */
+    String kid() {
+        return kid;
     }
 
     /**
@@ -68,7 +88,7 @@ public class SigningKey {
     }
 
     /** A file: URL in any spelling (file:/a, file:///a), or any other location smallrye can read. */
-    private static String read(String location) throws java.io.IOException {
+    static String read(String location) throws java.io.IOException {
         if (location.startsWith("file:")) {
             String path = location.substring("file:".length());
             if (path.startsWith("//")) {

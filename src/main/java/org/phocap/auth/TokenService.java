@@ -93,6 +93,7 @@ public class TokenService {
                 .claim(SCOPE_CLAIM, subject.scope())
                 .claim(FAMILY_CLAIM, family.toString())
                 .expiresIn(accessTtl)
+                .jws().keyId(signingKey.kid())
                 .sign(signingKey.key());
         return row.persist().replaceWith(new TokenPair(access, refresh, accessTtl.toSeconds(), subject.role()));
     }

@@ -29,6 +29,12 @@ public class VerifiedTokenCache extends DefaultJWTParser {
     @jakarta.inject.Inject
     RevokedFamilies revoked;
 
+    @jakarta.inject.Inject
+    VerificationKeys keys;
+
+    /** The key set's version the cached entries were verified under. */
+    private volatile long keysVersion;
+
     /** A verified token, unless its family was signed out or revoked since (then 401). */
     @Override
     public JsonWebToken parse(String token) throws ParseException {
@@ -42,6 +48,11 @@ public class VerifiedTokenCache extends DefaultJWTParser {
     private JsonWebToken verify(String token) throws ParseException {
         String key = Hashing.sha256(token);
         long now = System.currentTimeMillis() / 1000;
+        if (keys.version() != keysVersion) {
+            // A key left the set: tokens it signed must stop working now, not when they expire.
+            verified.clear();
+            keysVersion = keys.version();
+        }
         JsonWebToken known = verified.get(key);
         if (known != null) {
             if (known.getExpirationTime() > now) {
@@ -49,7 +60,7 @@ public class VerifiedTokenCache extends DefaultJWTParser {
             }
             verified.remove(key);
         }
-        JsonWebToken fresh = super.parse(token);
+        JsonWebToken fresh = verifyWithKeySet(token);
         if (verified.size() >= MAX_ENTRIES) {
             verified.values().removeIf(jwt -> jwt.getExpirationTime() <= now);
             if (verified.size() >= MAX_ENTRIES) {
@@ -58,6 +69,27 @@ public class VerifiedTokenCache extends DefaultJWTParser {
         }
         verified.put(key, fresh);
         return fresh;
+    }
+
+    /** Verifies with the key the token's kid names; a token without a kid (signed before kids) with each key. */
+    private JsonWebToken verifyWithKeySet(String token) throws ParseException {
+        String kid = VerificationKeys.kidOf(token);
+        if (kid != null) {
+            java.security.PublicKey key = keys.byKid(kid);
+            if (key == null) {
+                throw new ParseException("The token was signed with a key this service does not accept.");
+            }
+            return verify(token, key);
+        }
+        ParseException last = new ParseException("No verification key.");
+        for (java.security.PublicKey key : keys.all()) {
+            try {
+                return verify(token, key);
+            } catch (ParseException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /**

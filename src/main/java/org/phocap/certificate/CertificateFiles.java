@@ -18,6 +18,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * stored in PostgreSQL and served byte for byte from there on every instance. Two downloads of a
  * certificate that is still rendering share that render.
  */
+// Created at start so that its meters exist (an alert on the render backlog needs the series).
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class CertificateFiles {
     private final CertificateStore store;
@@ -42,6 +44,8 @@ public class CertificateFiles {
         this.renderTime = Timer.builder("phocap.certificate.render")
                 .description("Time to render one certificate PDF (first download only)")
                 .register(metrics);
+        // Renders asked for and not finished (running or waiting for a render thread): the backlog.
+        metrics.gaugeMapSize("phocap.certificate.render.pending", io.micrometer.core.instrument.Tags.empty(), rendering);
     }
 
     public Uni<byte[]> pdf(Certificate certificate) {

@@ -52,8 +52,15 @@ public final class Overload {
         return ProblemException.overloaded(cause, detail, RETRY_AFTER_SEC);
     }
 
+    /** The same with a wait of the bound's own (a full instance asks its stream clients to wait longer). */
+    public static ProblemException shed(String cause, String detail, int retryAfterSec) {
+        return ProblemException.overloaded(cause, detail, retryAfterSec);
+    }
+
+    static final String METER = "phocap.overload.rejections";
+
     static void count(String cause) {
-        Metrics.counter("phocap.overload.rejections", "cause", cause).increment();
+        Metrics.counter(METER, "cause", cause).increment();
     }
 
     /**

@@ -67,6 +67,10 @@ public class ProblemMapper {
             }
         }
         Problem problem = toProblem(cause);
+        if (problem.status() == 429 || problem.status() == 503) {
+            RefusalMeter.count(problem.status(), overload != null ? overload
+                    : problem.type().substring(problem.type().lastIndexOf('/') + 1));
+        }
         Response.ResponseBuilder builder = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(problem);

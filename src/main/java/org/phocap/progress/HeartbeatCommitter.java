@@ -31,6 +31,8 @@ import org.phocap.platform.ThrottledLog;
  * <p>{@code max-size=1} turns this into one transaction per request (with {@code max-in-flight}
  * of them at once), the baseline the benchmark compares against.
  */
+// Created at start so that its meters exist before the first heartbeat (alerts read them).
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class HeartbeatCommitter {
     private static final Logger LOG = Logger.getLogger(HeartbeatCommitter.class);

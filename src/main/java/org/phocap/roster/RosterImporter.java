@@ -56,6 +56,10 @@ public class RosterImporter {
         this.pool = pool;
         this.store = store;
         this.metrics = metrics;
+        // Registered at zero so that an alert on server failures has a series before the first one.
+        for (String outcome : List.of("done", "file-refused", "failed")) {
+            metrics.counter("phocap.roster.imports", "outcome", outcome);
+        }
         this.batchSize = batchSize;
         this.maxRows = maxRows;
         AtomicInteger n = new AtomicInteger();
@@ -105,6 +109,7 @@ public class RosterImporter {
                 tx.commit().await().indefinitely();
                 metrics.counter("phocap.roster.rows", "outcome", "imported").increment(done.created() + done.updated());
                 metrics.counter("phocap.roster.rows", "outcome", "rejected").increment(done.rejected());
+                metrics.counter("phocap.roster.imports", "outcome", "done").increment();
                 LOG.infof("Import %d done: %d rows (%d created, %d updated, %d rejected) in %d ms", job.importId(),
                         done.total(), done.created(), done.updated(), done.rejected(), (System.nanoTime() - started) / 1_000_000);
             } catch (Throwable failure) {
@@ -112,10 +117,10 @@ public class RosterImporter {
                 throw failure;
             }
         } catch (RosterFileException e) {
-            fail(job, e.getMessage());
+            fail(job, e.getMessage(), "file-refused");
         } catch (Throwable e) {
             SafeLog.error(LOG, "Import " + job.importId() + " failed", e);
-            fail(job, "The import failed on the server; nothing from it was kept. Try again, or ask an operator.");
+            fail(job, "The import failed on the server; nothing from it was kept. Try again, or ask an operator.", "failed");
         } finally {
             if (conn != null) {
                 conn.close().await().indefinitely();
@@ -129,9 +134,10 @@ public class RosterImporter {
         }
     }
 
-    private void fail(Job job, String message) {
+    /** Outcome file-refused: the file was wrong (the uploader is told why); failed: the server's fault (alerted on). */
+    private void fail(Job job, String message, String outcome) {
         store.fail(job.importId(), message).await().indefinitely();
-        metrics.counter("phocap.roster.imports.failed").increment();
+        metrics.counter("phocap.roster.imports", "outcome", outcome).increment();
     }
 
     private void importRows(SqlConnection conn, Job job, ImportProgress progress) throws IOException {

@@ -1,5 +1,6 @@
 package org.phocap.certificate;
 
+import org.phocap.platform.Management;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -408,7 +409,7 @@ class CertificateTest {
     }
 
     private static double metric(String result) {
-        String metrics = RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = RestAssured.given().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         return metrics.lines().filter(line -> line.startsWith("phocap_certificate_verifications_total{")
                         && line.contains("result=\"" + result + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))

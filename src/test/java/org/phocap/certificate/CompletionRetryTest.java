@@ -1,5 +1,6 @@
 package org.phocap.certificate;
 
+import org.phocap.platform.Management;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.phocap.platform.Api.as;
@@ -80,7 +81,7 @@ class CompletionRetryTest {
     }
 
     private static double retried() {
-        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = RestAssured.get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith("phocap_completion_checks_total{outcome=\"retried\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

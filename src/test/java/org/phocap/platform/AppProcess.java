@@ -25,12 +25,14 @@ public final class AppProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
 
-    private AppProcess(String name, Process process, int port, Path log) {
+    private AppProcess(String name, Process process, int port, int managementPort, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -57,6 +59,8 @@ public final class AppProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        int managementPort = freePort();
+        environment.put("PHOCAP_MANAGEMENT_PORT", String.valueOf(managementPort));
         if (dbUrl != null) {
             environment.put("PHOCAP_DB_URL", dbUrl);
             environment.put("PHOCAP_DB_USER", "postgres");
@@ -72,7 +76,7 @@ public final class AppProcess implements AutoCloseable {
         environment.put("PHOCAP_JWT_PUBLIC_KEY_LOCATION", keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString());
         environment.put("PHOCAP_JWT_PRIVATE_KEY_LOCATION", keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString());
         environment.putAll(env);
-        return new AppProcess(name, builder.start(), port, log);
+        return new AppProcess(name, builder.start(), port, managementPort, log);
     }
 
     private static int freePort() throws IOException {
@@ -83,6 +87,11 @@ public final class AppProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The management interface's port (/q/health, /q/metrics). */
+    public int managementPort() {
+        return managementPort;
     }
 
     public URL base() {
@@ -119,7 +128,7 @@ public final class AppProcess implements AutoCloseable {
 
     /** The readiness probe's status code, as Kubernetes sees it. */
     public int readiness(HttpClient client) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(base() + "q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+        return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 

@@ -135,7 +135,7 @@ class MultiInstanceIT {
     }
 
     private static double fired(AppProcess instance, String outcome) {
-        String metrics = given().port(instance.port()).get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().port(instance.managementPort()).get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("phocap_scheduled_jobs_total\\{[^}]*job=\"quiz-expiry-sweep\"[^}]*outcome=\"" + outcome
                 + "\"[^}]*} ([0-9.E]+)").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;

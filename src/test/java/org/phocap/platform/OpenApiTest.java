@@ -73,7 +73,7 @@ class OpenApiTest {
 
     @Test
     void everyEndpointIsDescribedWithItsSchemas() {
-        JsonPath doc = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        JsonPath doc = given().queryParam("format", "json").get(Management.url("/q/openapi")).then().statusCode(200).extract().jsonPath();
         Map<String, Object> paths = doc.getMap("paths");
         for (String[] endpoint : ENDPOINTS) {
             org.junit.jupiter.api.Assertions.assertTrue(paths.containsKey(endpoint[0]), "missing path " + endpoint[0]);
@@ -96,6 +96,6 @@ class OpenApiTest {
 
     @Test
     void swaggerUiIsServed() {
-        given().get("/q/swagger-ui/").then().statusCode(200);
+        given().get(Management.url("/q/swagger-ui/")).then().statusCode(200);
     }
 }

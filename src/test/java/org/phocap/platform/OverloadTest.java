@@ -60,13 +60,13 @@ class OverloadTest {
         assertOverloaded(refused);
         assertTrue(refusedMs < 500, "refused at once, after " + refusedMs + " ms");
         assertTrue(shed() >= shedBefore + 1, "counted in phocap_overload_rejections_total");
-        assertTrue(RestAssured.get("/q/metrics").asString().contains("phocap_overload_rejections_total{cause=\"db-queue-full\"}"));
+        assertTrue(RestAssured.get(Management.url("/q/metrics")).asString().contains("phocap_overload_rejections_total{cause=\"db-queue-full\"}"));
 
         // Liveness needs no connection: fast while the pool is saturated; readiness says busy, not down.
         t0 = System.nanoTime();
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(Management.url("/q/health/live")).then().statusCode(200).body("status", equalTo("UP"));
         assertTrue((System.nanoTime() - t0) / 1_000_000 < 300, "liveness stays fast");
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().get(Management.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'PostgreSQL database' }.data.busy", equalTo(true));
 
         // Once the connections come back, service resumes without anything restarted.
@@ -93,7 +93,7 @@ class OverloadTest {
     }
 
     private static double shed() {
-        return RestAssured.get("/q/metrics").asString().lines()
+        return RestAssured.get(Management.url("/q/metrics")).asString().lines()
                 .filter(l -> l.startsWith("phocap_overload_rejections_total{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

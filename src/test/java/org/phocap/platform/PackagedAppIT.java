@@ -19,7 +19,7 @@ class PackagedAppIT {
 
     @Test
     void startsReadyAndSignsIn() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(Management.url("/q/health/ready")).then().statusCode(200).body("status", equalTo("UP"));
         String token = given().contentType(ContentType.JSON)
                 .body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
                 .post("/api/v1/auth/login").then().statusCode(200).extract().path("accessToken");
@@ -27,7 +27,7 @@ class PackagedAppIT {
         given().header("Authorization", "Bearer " + token).contentType("text/csv; charset=UTF-8")
                 .body("code,name,level,parent_code\nIT,Tỉnh Tích Hợp,1,\n")
                 .put("/api/v1/localities").then().statusCode(200).body("created", equalTo(1));
-        given().get("/q/openapi").then().statusCode(200);
+        given().get(Management.url("/q/openapi")).then().statusCode(200);
     }
 
     @Test

@@ -31,7 +31,9 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                 "PHOCAP_DB_URL", url,
                 "PHOCAP_DB_USER", "postgres",
                 "PHOCAP_JWT_PUBLIC_KEY_LOCATION", keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString(),
-                "PHOCAP_JWT_PRIVATE_KEY_LOCATION", keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString());
+                "PHOCAP_JWT_PRIVATE_KEY_LOCATION", keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString(),
+                // The folder as Kubernetes mounts the phocap-jwt Secret: the pair, read as the verification set.
+                "PHOCAP_JWT_VERIFY_KEYS_DIR", keys.toString());
     }
 
     @Override

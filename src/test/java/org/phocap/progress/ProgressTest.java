@@ -1,5 +1,6 @@
 package org.phocap.progress;
 
+import org.phocap.platform.Management;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -497,7 +498,7 @@ class ProgressTest {
         Learner l = learner(true);
         at(l, "d1", 0, "LR", "m1", 1, 0, true);
         send(l, "d1", beat(lessons.get("OX"), "m1", 2, 0, true, t0)).then().statusCode(404);
-        String metrics = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = RestAssured.get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("phocap_heartbeats_total{outcome=\"accepted\""), "accepted counter");
         assertTrue(metrics.contains("phocap_heartbeats_total{outcome=\"rejected\",reason=\"not-found\""), "rejected counter");
         assertTrue(metrics.contains("phocap_heartbeat_batch_size_bucket"), "batch size histogram");

@@ -1,5 +1,6 @@
 package org.phocap.security;
 
+import org.phocap.platform.Management;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -171,7 +172,7 @@ class ScopeGuardTest {
 
     @Test
     void theTableNamesEveryStaffOperationOfTheOpenApiDocument() {
-        JsonPath doc = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        JsonPath doc = given().queryParam("format", "json").get(Management.url("/q/openapi")).then().statusCode(200).extract().jsonPath();
         Map<String, Map<String, Object>> paths = doc.getMap("paths");
         Set<String> documented = new TreeSet<>();
         paths.forEach((path, operations) -> operations.keySet().stream()

@@ -1,5 +1,6 @@
 package org.phocap.security;
 
+import org.phocap.platform.Management;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.phocap.platform.Api.as;
@@ -92,7 +93,7 @@ class SignOutTest {
                 four.untilReady();
                 List<SseReader.Event> closed = one.untilEnd();
                 assertTrue(closed.stream().anyMatch(e -> e.retry() != null), closed.toString());
-                String metrics = given().get("/q/metrics").asString();
+                String metrics = given().get(Management.url("/q/metrics")).asString();
                 assertTrue(metrics.contains("reason=\"superseded\""), "counted");
             }
         }

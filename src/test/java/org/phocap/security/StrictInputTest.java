@@ -1,5 +1,6 @@
 package org.phocap.security;
 
+import org.phocap.platform.Management;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -146,7 +147,7 @@ class StrictInputTest {
         assertEquals(414, longUri.statusCode());
         assertTrue(longUri.body().contains("\"status\":414"), longUri.body());
 
-        HttpResponse<String> bigHeaders = client.send(HttpRequest.newBuilder(URI.create(base + "q/health/live"))
+        HttpResponse<String> bigHeaders = client.send(HttpRequest.newBuilder(URI.create(base + "api/v1/me"))
                 .header("X-Junk", "y".repeat(20_000)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(431, bigHeaders.statusCode());
         assertTrue(bigHeaders.body().contains("\"status\":431"), bigHeaders.body());
@@ -190,7 +191,7 @@ class StrictInputTest {
             assertTrue(sent < 64L * 1024 * 1024, "the server stopped the upload early; the client got " + sent + " bytes out");
         }
         // The server is fine afterwards.
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(Management.url("/q/health/live")).then().statusCode(200);
     }
 
     @Test
@@ -231,7 +232,7 @@ class StrictInputTest {
             given().get("/api/v1/me/junk-" + i);
         }
         as(admin()).get("/api/v1/campaigns/" + campaign).then().statusCode(200);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         Set<String> uris = new HashSet<>();
         Matcher m = Pattern.compile("http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"").matcher(metrics);
         while (m.find()) {

@@ -49,6 +49,10 @@ public class EmbeddedLauncher {
             System.setProperty("PHOCAP_DB_USER", "postgres");
             System.setProperty("PHOCAP_DB_PASSWORD", password);
             defaultTo("phocap.demo.enabled", "true");
+            // A person reads this terminal: plain lines, not the cluster's JSON (PHOCAP_LOG_JSON=true asks for it).
+            if (setting("PHOCAP_LOG_JSON", null) == null) {
+                System.setProperty("PHOCAP_LOG_JSON", "false");
+            }
             if (setting("PHOCAP_JWT_PUBLIC_KEY_LOCATION", null) == null) {
                 Path keys = JwtKeyFiles.ensure(dataDir.resolve("keys"));
                 System.setProperty("PHOCAP_JWT_PUBLIC_KEY_LOCATION", keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString());

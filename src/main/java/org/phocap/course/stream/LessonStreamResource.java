@@ -38,9 +38,6 @@ public class LessonStreamResource {
     private final CourseService courses;
     private final WaveService waves;
     private final StreamEvents events;
-    /** The retry: hint on a stream the server closes: long enough for a stopping pod to leave the Service. */
-    static final long RECONNECT_AFTER_MS = 3000;
-
     private final StreamHub hub;
     private final CurrentUser user;
     private final Json json;
@@ -71,6 +68,7 @@ public class LessonStreamResource {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RolesAllowed(Role.LEARNER)
+    @org.phocap.platform.CheckedBeforeStream(LessonStreamAccess.class)
     @Operation(summary = "SSE: lesson snapshot, ready, then live events; Last-Event-ID replays what was missed")
     public Multi<OutboundSseEvent> stream(@PathParam("courseId") long courseId,
                                           @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
@@ -89,7 +87,7 @@ public class LessonStreamResource {
                 // The status line is out already: a busy or absent database cannot become a 503 here,
                 // so the client is told to come back (EventSource reconnects by itself after retry:).
                 .onFailure(Overload::transientDatabase).recoverWithMulti(() -> Multi.createFrom().item(StreamHub.RECONNECT))
-                .map(e -> toSse(sse, e));
+                .map(e -> toSse(sse, e, hub));
     }
 
     private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId) {
@@ -119,13 +117,13 @@ public class LessonStreamResource {
         }));
     }
 
-    private static OutboundSseEvent toSse(Sse sse, StreamEvent event) {
+    private static OutboundSseEvent toSse(Sse sse, StreamEvent event, StreamHub hub) {
         if (event == StreamHub.PING) {
             return sse.newEventBuilder().comment("keep-alive").build();
         }
         if (event == StreamHub.RECONNECT) {
             return sse.newEventBuilder().comment("server closing this stream; reconnect with Last-Event-ID")
-                    .reconnectDelay(RECONNECT_AFTER_MS).build();
+                    .reconnectDelay(hub.reconnectDelayMs()).build();
         }
         return sse.newEventBuilder().id(Long.toString(event.id())).name(event.kind()).data(event.data()).build();
     }

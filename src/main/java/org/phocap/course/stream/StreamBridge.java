@@ -62,7 +62,8 @@ public class StreamBridge {
                         @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
                         @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
                         @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
-                        @ConfigProperty(name = "phocap.stream.keep-alive") Duration keepAlive) {
+                        @ConfigProperty(name = "phocap.stream.keep-alive") Duration keepAlive,
+                        io.micrometer.core.instrument.MeterRegistry metrics) {
         this.peerTimeoutNanos = keepAlive.toNanos() * 7 / 2;
         this.vertx = vertx;
         this.pool = pool;
@@ -73,6 +74,14 @@ public class StreamBridge {
         this.options = PgConnectOptions.fromUri(url).setMetricsName("phocap-stream-bridge");
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
+        // 1 while this instance listens for its peers' events; 0 means its streams miss events
+        // published elsewhere until it listens again (alerted on when it lasts).
+        metrics.gauge("phocap.stream.bridge.listening", this, StreamBridge::listening);
+    }
+
+    private double listening() {
+        PgSubscriber current = subscriber;
+        return current != null && !current.closed() && current.actualConnection() != null ? 1 : 0;
     }
 
     void start(@Observes StartupEvent started) {

@@ -56,16 +56,28 @@ public class StreamHub {
     private final Map<Long, java.util.Deque<Stream>> ofLearner = new ConcurrentHashMap<>();
     private final int bufferSize;
     private final int maxPerLearner;
+    private final int maxOpen;
+    private final long reconnectAfterMs;
+    private final long reconnectJitterMs;
     private final AtomicInteger open = new AtomicInteger();
     private final Counter dropped;
     private final Counter superseded;
     private volatile boolean draining;
 
     public StreamHub(@ConfigProperty(name = "phocap.stream.buffer-events") int bufferSize,
-                     @ConfigProperty(name = "phocap.stream.max-per-learner") int maxPerLearner, MeterRegistry metrics) {
+                     @ConfigProperty(name = "phocap.stream.max-per-learner") int maxPerLearner,
+                     @ConfigProperty(name = "phocap.stream.max-open") int maxOpen,
+                     @ConfigProperty(name = "phocap.stream.reconnect-after") java.time.Duration reconnectAfter,
+                     @ConfigProperty(name = "phocap.stream.reconnect-jitter") java.time.Duration reconnectJitter,
+                     MeterRegistry metrics) {
         this.bufferSize = bufferSize;
         this.maxPerLearner = Math.max(1, maxPerLearner);
+        this.maxOpen = Math.max(1, maxOpen);
+        this.reconnectAfterMs = Math.max(0, reconnectAfter.toMillis());
+        this.reconnectJitterMs = Math.max(0, reconnectJitter.toMillis());
         metrics.gauge("phocap.stream.open", open);
+        // The cap beside the count: dashboards and the streams-near-cap alert divide one by the other.
+        metrics.gauge("phocap.stream.capacity", this, hub -> hub.maxOpen);
         this.dropped = metrics.counter("phocap.stream.dropped", "reason", "slow-client");
         this.superseded = metrics.counter("phocap.stream.dropped", "reason", "superseded");
     }
@@ -172,6 +184,26 @@ public class StreamHub {
 
     public int openStreams() {
         return open.get();
+    }
+
+    /** Whether this instance holds as many streams as it may ({@code phocap.stream.max-open}). */
+    public boolean full() {
+        return open.get() >= maxOpen;
+    }
+
+    /**
+     * The {@code retry:} a closed stream's client is given: the base wait plus a random share of the
+     * jitter, so that the thousands of streams a stopping pod closes at once come back spread over
+     * the jitter instead of in the same second.
+     */
+    public long reconnectDelayMs() {
+        return reconnectAfterMs + (reconnectJitterMs == 0 ? 0
+                : java.util.concurrent.ThreadLocalRandom.current().nextLong(reconnectJitterMs + 1));
+    }
+
+    /** Seconds a client refused at the cap is asked to wait (Retry-After): about the reconnect spread. */
+    public int refusedRetryAfterSec() {
+        return (int) Math.max(1, (reconnectDelayMs() + 999) / 1000);
     }
 
     /** Whether this learner has a stream of the course open on this instance. */

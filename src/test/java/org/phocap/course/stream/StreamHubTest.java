@@ -19,7 +19,8 @@ class StreamHubTest {
     static final long COURSE = 7;
     static final long LEARNER = 42;
 
-    final StreamHub hub = new StreamHub(100, 3, new SimpleMeterRegistry());
+    final StreamHub hub = new StreamHub(100, 3, 10_000, java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(10),
+            new SimpleMeterRegistry());
     final List<Long> received = new CopyOnWriteArrayList<>();
     final AtomicReference<UniEmitter<? super StreamHub.Start>> opening = new AtomicReference<>();
 
@@ -34,6 +35,31 @@ class StreamHubTest {
 
     static StreamEvent announcement(long id, long announcementId) {
         return event(id, "announcement", "{\"announcementId\":" + announcementId + ",\"text\":\"x\"}");
+    }
+
+    @Test
+    void theInstanceIsFullAtItsStreamCapAndHasRoomAgainWhenOneCloses() {
+        StreamHub small = new StreamHub(100, 3, 2, java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(10),
+                new SimpleMeterRegistry());
+        var first = small.open(COURSE, 1, () -> true, () -> Uni.createFrom().item(new StreamHub.Start(List.of())))
+                .subscribe().with(e -> {});
+        small.open(COURSE, 2, () -> true, () -> Uni.createFrom().item(new StreamHub.Start(List.of()))).subscribe().with(e -> {});
+        assertEquals(true, small.full());
+        first.cancel();
+        assertEquals(false, small.full());
+    }
+
+    @Test
+    void reconnectHintsAreSpreadOverTheJitter() {
+        java.util.Set<Long> delays = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            long delay = hub.reconnectDelayMs();
+            org.junit.jupiter.api.Assertions.assertTrue(delay >= 3000 && delay <= 13_000, "retry: " + delay);
+            delays.add(delay / 1000);
+        }
+        // 1,000 closed streams come back over the whole 10 s, not in one second.
+        org.junit.jupiter.api.Assertions.assertTrue(delays.size() >= 10, "seconds used: " + delays);
+        org.junit.jupiter.api.Assertions.assertTrue(hub.refusedRetryAfterSec() >= 3 && hub.refusedRetryAfterSec() <= 13);
     }
 
     @Test
