@@ -41,7 +41,7 @@ END=$(date +%s.%N)
 echo "first pass: $N PDFs in $(echo "$END - $START" | bc) s wall time (incl. Gatling start-up) "
 echo "server peak RSS during the render pass: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
 echo "PDFs stored: $(psql_q "SELECT count(*) || ', average ' || round(avg(length(pdf))) || ' bytes, table ' || pg_size_pretty(pg_total_relation_size('certificate_pdf')) FROM certificate_pdf")"
-curl -s "localhost:$PORT/q/metrics" | grep -E '^phocap_certificate_render_seconds_(count|sum|max)' || true
+curl -s "localhost:$((PORT + 1000))/q/metrics" | grep -E '^phocap_certificate_render_seconds_(count|sum|max)' || true
 echo "== second pass: the same $N PDFs, now stored"
 gatling
 echo "server peak RSS overall since the reset: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"

@@ -8,7 +8,7 @@ source "$(dirname "$0")/heartbeat-env.sh"
 trap 'stop_server' EXIT
 fresh_database
 start_server "$WORK/chunked-server.log"
-heap() { curl -s "localhost:$PORT/q/metrics" | awk '/^jvm_memory_used_bytes/ && /area="heap"/ {s += $NF} END {printf "%.0f MB", s / 1048576}'; }
+heap() { curl -s "localhost:$((PORT + 1000))/q/metrics" | awk '/^jvm_memory_used_bytes/ && /area="heap"/ {s += $NF} END {printf "%.0f MB", s / 1048576}'; }
 echo "server -Xmx$HEAP; heap used before: $(heap)"
 # Samples the heap every 100 ms while the clients run; the largest sample is the peak seen.
 ( while true; do heap | tr -d ' MB' >> "$WORK/chunked-heap.txt"; echo >> "$WORK/chunked-heap.txt"; sleep 0.1; done ) &
@@ -61,4 +61,4 @@ for name, (status, problem, sent, secs) in sorted(results.items()):
 PY
 kill $SAMPLER 2>/dev/null || true
 echo "heap peak while the bodies arrived: $(sort -n "$WORK/chunked-heap.txt" | tail -1) MB (of -Xmx$HEAP)"
-echo "heap used after: $(heap); server RSS $(( $(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) / 1024 )) MB; alive: $(curl -s -o /dev/null -w '%{http_code}' localhost:$PORT/q/health/live)"
+echo "heap used after: $(heap); server RSS $(( $(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) / 1024 )) MB; alive: $(curl -s -o /dev/null -w '%{http_code}' localhost:$((PORT + 1000))/q/health/live)"

@@ -14,7 +14,7 @@ bench closed $PORT "$WORK/tokens.txt" "$LESSON" 64 50 "$WORK/acks-restart.txt" >
 BENCH=$!
 sleep 15
 echo "restarting PostgreSQL at $(date +%T)"; pg_ctlcluster 15 main restart -m fast; echo "back at $(date +%T)"
-for i in $(seq 1 15); do printf '%s ready=%s ' "$(date +%T)" "$(curl -s -o /dev/null -w '%{http_code}' localhost:$PORT/q/health/ready)"; sleep 1; done; echo
+for i in $(seq 1 15); do printf '%s ready=%s ' "$(date +%T)" "$(curl -s -o /dev/null -w '%{http_code}' localhost:$((PORT + 1000))/q/health/ready)"; sleep 1; done; echo
 wait $BENCH
 cat "$WORK/restart-bench.out"
 load_acks "$WORK/acks-restart.txt"

@@ -33,11 +33,11 @@ start_server() {
   env PHOCAP_DB_URL="postgresql://$PGHOST:$PGPORT/$DB" PHOCAP_DB_USER="$PGUSER" PHOCAP_DEMO_ENABLED=true \
     PHOCAP_JWT_PUBLIC_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-public.pem" \
     PHOCAP_JWT_PRIVATE_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-private.pem" \
-    PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT "$@" \
+    PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) "$@" \
     java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 180); do
-    if curl -sf "localhost:$PORT/q/health/ready" > /dev/null && \
+    if curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null && \
        [ "$(psql_q "SELECT count(*) FROM enrolment" 2>/dev/null || echo 0)" -ge 10000 ]; then
       return 0
     fi

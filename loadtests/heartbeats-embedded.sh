@@ -22,7 +22,7 @@ run() { # run LABEL: the three measurements against the server now running
   load_acks "$WORK/acks-a.txt"
   bench open $PORT "$WORK/tokens.txt" "$LESSON" 3000 "$SECONDS_RUN" "$WORK/acks-c.txt" | sed "s/^/[$1] (c) /"
   load_acks "$WORK/acks-c.txt"
-  bench health $PORT $CONNS "$SECONDS_RUN" | sed "s/^/[$1] (d) /"
+  bench health $((PORT + 1000)) $CONNS "$SECONDS_RUN" | sed "s/^/[$1] (d) /"
   echo "[$1] zero lost? $(lost_report)"
 }
 
@@ -38,11 +38,11 @@ rm -rf "$DATA"
 env -u PHOCAP_DB_URL PHOCAP_DATA_DIR="$DATA" PHOCAP_DEMO_ENABLED=true \
   PHOCAP_JWT_PUBLIC_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-public.pem" \
   PHOCAP_JWT_PRIVATE_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-private.pem" \
-  PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT \
+  PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) \
   java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$WORK/heartbeats-embedded-server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 180); do
-  if [ -f "$DATA/pg/postmaster.pid" ] && curl -sf "localhost:$PORT/q/health/ready" > /dev/null; then break; fi
+  if [ -f "$DATA/pg/postmaster.pid" ] && curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null; then break; fi
   kill -0 $SERVER 2>/dev/null || { echo "server died; see $WORK/heartbeats-embedded-server.log"; exit 1; }
   sleep 1
 done

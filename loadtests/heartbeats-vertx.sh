@@ -4,7 +4,7 @@
 #  (a) the most heartbeats/s sustained over 60 s with group commit (closed model, 256 connections)
 #  (b) the same with max-size=1: one transaction per heartbeat (server restarted with it)
 #  (c) p50/p99 latency at a fixed 3,000 heartbeats/s (open model) with group commit
-#  (d) the ceiling of the same server and tool on GET /q/health/live
+#  (d) the ceiling of the same server and tool on GET /q/health/live (its management port, PORT + 1000)
 # and zero lost: per learner, the stored count of accepted heartbeats equals the 2xx answers.
 # Server (JVM, heap capped), PostgreSQL (the machine's, 127.0.0.1:5432) and the load generator
 # (loadtests/heartbeats/HeartbeatBench.java, its own JVM) share this machine.
@@ -27,8 +27,8 @@ load_acks "$WORK/acks-a.txt"
 echo "server RSS after (a): $(( $(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) / 1024 )) MB"
 echo "(c)"; bench open $PORT "$WORK/tokens.txt" "$LESSON" 3000 "$SECONDS_RUN" "$WORK/acks-c.txt"
 load_acks "$WORK/acks-c.txt"
-echo "(d)"; bench health $PORT $CONNS 30
-curl -s "localhost:$PORT/q/metrics" | grep -E '^phocap_heartbeat_batch_size_(count|sum)' || true
+echo "(d)"; bench health $((PORT + 1000)) $CONNS 30
+curl -s "localhost:$((PORT + 1000))/q/metrics" | grep -E '^phocap_heartbeat_batch_size_(count|sum)' || true
 stop_server
 
 echo "== one transaction per heartbeat (max-size=1, 16 in flight)"

@@ -14,11 +14,11 @@ ulimit -n 20000 || true
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
 head -c 52428800 /dev/urandom > "$WORK/video-50mb.mp4"
 
-PHOCAP_DATA_DIR="$WORK/media-data" PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT \
+PHOCAP_DATA_DIR="$WORK/media-data" PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) \
   java -Xmx384m -jar target/quarkus-app/quarkus-run.jar > "$WORK/media-server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do curl -sf "localhost:$PORT/q/health/ready" > /dev/null && break; sleep 1; done
+for _ in $(seq 1 120); do curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null && break; sleep 1; done
 TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
 curl -sf -X PUT "localhost:$PORT/api/v1/lessons/1/media" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: video/mp4' \

@@ -36,7 +36,7 @@ gatling() {
     -DbaseUrl="http://127.0.0.1:$PORT" -Dtokens="$PWD/$WORK/tokens.txt" -DquizId="$QUIZ" "$@" 2>&1 \
     | grep -vE '^\s*$|Simulation .* started|Parsing log|Generating reports|Please open' || true
 }
-metric() { curl -sf "localhost:$PORT/q/metrics" | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%d", s}'; }
+metric() { curl -sf "localhost:$((PORT + 1000))/q/metrics" | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%d", s}'; }
 
 echo "== warm-up (not recorded): 20 s of the sustain scenario"
 gatling -Dmode=sustain -Dconcurrency=64 -Dseconds=20 > /dev/null
@@ -55,7 +55,7 @@ SAMPLER=$!
 gatling -Dmode=overload -Drate="$RATE" -Dseconds="$SECONDS_RUN" -DprobeRate=20 > "$WORK/overload-run.out"
 kill $SAMPLER 2>/dev/null || true
 sed -n '/Global Information/,/^=*$/p;/Assertion/p;/global:/p;/after/p' "$WORK/overload-run.out" | grep -v '^\s*$'
-curl -sf "localhost:$PORT/q/metrics" | grep '^phocap_overload_rejections_total' || echo "no load shed"
+curl -sf "localhost:$((PORT + 1000))/q/metrics" | grep '^phocap_overload_rejections_total' || echo "no load shed"
 echo "shed during the run: $(( $(metric 'phocap_overload_rejections_total') - SHED_BEFORE ))"
 echo "peak RSS: $(sort -n "$WORK/overload-rss.txt" | tail -1 | awk '{printf "%d MB", $1/1024}'), mean CPU: $(awk '{s+=$2; n++} END {printf "%.0f %%", s/n}' "$WORK/overload-rss.txt")"
 echo "== completions once the outbox has drained (up to 90 s)"

@@ -27,5 +27,5 @@ POISONER=1 WARMUP_SECONDS=10 bench open $PORT "$WORK/tokens-poison.txt" "$LESSON
 load_acks "$WORK/acks-poison.txt"
 echo "server RSS: $(( $(awk '/VmRSS/ {print $2}' /proc/$SERVER/status) / 1024 )) MB"
 echo "stack traces in the server log: $(grep -c '^\s*at ' "$WORK/poison-server.log" || true)"
-curl -s "localhost:$PORT/q/metrics" | grep -E '^phocap_heartbeat_batch_isolations_total|^phocap_heartbeats_total\{outcome="rejected"' || true
+curl -s "localhost:$((PORT + 1000))/q/metrics" | grep -E '^phocap_heartbeat_batch_isolations_total|^phocap_heartbeats_total\{outcome="rejected"' || true
 echo "zero lost? $(lost_report)"

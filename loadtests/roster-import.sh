@@ -18,15 +18,15 @@ java -cp target/classes org.phocap.demo.RosterGenerator "$ROWS" "$WORK/roster.cs
 SIZE=$(stat -c %s "$WORK/roster.csv")
 
 echo "Starting the server (heap $HEAP)..."
-PHOCAP_DATA_DIR="$WORK/data" PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT \
+PHOCAP_DATA_DIR="$WORK/data" PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) \
   PHOCAP_ROSTER_MAX_ROWS=200000 java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-  curl -sf "localhost:$PORT/q/health/ready" > /dev/null && break
+  curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null && break
   sleep 1
 done
-curl -sf "localhost:$PORT/q/health/ready" > /dev/null || { echo "server did not become ready"; tail -50 "$WORK/server.log"; exit 1; }
+curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null || { echo "server did not become ready"; tail -50 "$WORK/server.log"; exit 1; }
 
 json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
 TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
@@ -36,7 +36,7 @@ CAMPAIGN=$(curl -sf "localhost:$PORT/api/v1/campaigns" -H "$AUTH" -H 'Content-Ty
   -d '{"name":"Benchmark","year":2026,"localityCode":"26","courseIds":[],"targetLearners":100000}' | json '["id"]')
 
 rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SERVER/status; }
-heap_bytes() { curl -s "localhost:$PORT/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$NF} END {printf "%d", s}'; }
+heap_bytes() { curl -s "localhost:$((PORT + 1000))/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$NF} END {printf "%d", s}'; }
 BASE_RSS=$(rss_kb)
 PEAK_RSS=$BASE_RSS
 PEAK_HEAP=$(heap_bytes)

@@ -61,7 +61,7 @@ if [ -z "$URL" ]; then
   env PHOCAP_DB_URL="postgresql://$PGHOST:$PGPORT/$DB" PHOCAP_DB_USER="$PGUSER" PHOCAP_DEMO_ENABLED=false \
     PHOCAP_JWT_PUBLIC_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-public.pem" \
     PHOCAP_JWT_PRIVATE_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-private.pem" \
-    PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT \
+    PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) \
     java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$WORK/wave-server.log" 2>&1 &
   SERVER=$!
   TARGET="the service started by this script (target/quarkus-app, -Xmx$HEAP) on the machine's PostgreSQL"
@@ -71,8 +71,14 @@ else
   TARGET="$BASE"
 fi
 DB=$TARGET_DB
-for _ in $(seq 1 120); do curl -sf "$BASE/q/health/ready" > /dev/null && break; sleep 1; done
-curl -sf "$BASE/q/health/ready" > /dev/null || { echo "$BASE is not ready (see $WORK/wave-server.log)"; exit 1; }
+# Ready: the local server's readiness on its management port; a deployment's through its public
+# address (its /q/* is not routed): the sign-in endpoint answering GET with 405.
+ready() {
+  if [ -z "$URL" ]; then curl -sf "http://127.0.0.1:$((PORT + 1000))/q/health/ready" > /dev/null
+  else [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/v1/auth/login")" = 405 ]; fi
+}
+for _ in $(seq 1 120); do ready && break; sleep 1; done
+ready || { echo "$BASE is not ready (see $WORK/wave-server.log)"; exit 1; }
 db_size() { [ -n "$DB" ] && psql_q "SELECT pg_database_size(current_database())" || echo 0; }
 SIZE_BEFORE=$(db_size)
 

@@ -19,12 +19,12 @@ ulimit -n 20000 || true
 [ -f "$WORK/bench.classpath" ] || ./mvnw -q dependency:build-classpath -Dmdep.outputFile="$WORK/bench.classpath" -Dmdep.includeScope=runtime
 
 echo "Starting the server (heap $HEAP, demo data)..."
-PHOCAP_DATA_DIR="$WORK/streams-data" PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT \
+PHOCAP_DATA_DIR="$WORK/streams-data" PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) \
   java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$WORK/streams-server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
-  curl -sf "localhost:$PORT/q/health/ready" > /dev/null && break
+  curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null && break
   sleep 1
 done
 TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \

@@ -21,17 +21,23 @@ import org.phocap.course.stream.StreamEvents;
  * learner, course and campaign, together with its certificate in the same transaction; then the
  * learner's stream gets {@code course-completed} and {@code certificate-issued}.
  */
+// Created at start so that its meter exists before the first completion (the dashboard reads it).
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class CourseCompletion {
     private final Pool pool;
+    private final io.micrometer.core.instrument.Counter completed;
     private final StreamEvents events;
 
     private final CertificateStore certificates;
     private final CertificateLinks links;
 
     public CourseCompletion(Pool pool, StreamEvents events,
-                            CertificateStore certificates, CertificateLinks links) {
+                            CertificateStore certificates, CertificateLinks links,
+                            io.micrometer.core.instrument.MeterRegistry metrics) {
         this.pool = pool;
+        this.completed = io.micrometer.core.instrument.Counter.builder("phocap.courses.completed")
+                .description("Course completions recorded (each with its certificate)").register(metrics);
         this.events = events;
         this.certificates = certificates;
         this.links = links;
@@ -102,6 +108,7 @@ public class CourseCompletion {
                     if (certificate == null) {
                         return Uni.createFrom().item(true);
                     }
+                    completed.increment();
                     return events.publishAll(List.of(
                                     new StreamEvents.Outgoing(courseId, learnerId, "course-completed", Map.of(
                                             "courseId", courseId, "campaignId", campaignId, "completedAt", at.toString())),

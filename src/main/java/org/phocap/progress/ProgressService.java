@@ -21,6 +21,8 @@ import org.phocap.platform.ProblemException;
  * then the lesson and the learner's enrolment and wave (both cached), and hands the heartbeat to
  * group commit; the answer leaves only once the credit is committed.
  */
+// Created at start, its heartbeat counters with it: the dashboard's heartbeats/s has a series at once.
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class ProgressService {
     /** The most heartbeats one offline replay may carry. */
@@ -42,6 +44,8 @@ public class ProgressService {
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
+        counter("accepted", "");
+        counter("repeat", "");
     }
 
     /** One answer of an offline replay, in the order of the request; a result or a problem. */
@@ -143,10 +147,14 @@ public class ProgressService {
     }
 
     private void count(String outcome, String reason) {
-        counters.computeIfAbsent(outcome + "/" + reason, k -> Counter.builder("phocap.heartbeats")
+        counter(outcome, reason).increment();
+    }
+
+    private Counter counter(String outcome, String reason) {
+        return counters.computeIfAbsent(outcome + "/" + reason, k -> Counter.builder("phocap.heartbeats")
                 .description("Heartbeats by outcome; rejected ones by reason")
                 .tag("outcome", outcome).tag("reason", reason.isEmpty() ? "none" : reason)
-                .register(metrics)).increment();
+                .register(metrics));
     }
 
     /** A learner's state on every lesson of a course's newest version, in outline order. */

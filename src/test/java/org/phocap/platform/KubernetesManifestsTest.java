@@ -85,17 +85,33 @@ class KubernetesManifestsTest {
      * Cluster and Prometheus Operator ServiceMonitor APIs (a misspelt field fails like a core one).
      */
     static final Map<String, Map<String, Set<String>>> CUSTOM = Map.of(
-            "postgresql.cnpg.io/v1/Cluster", Map.of(
-                    "spec", Set.of("instances", "imageName", "primaryUpdateStrategy", "bootstrap", "postgresql", "storage",
-                            "resources", "monitoring", "affinity", "walStorage", "backup"),
-                    "spec.bootstrap", Set.of("initdb"),
-                    "spec.bootstrap.initdb", Set.of("database", "owner", "secret"),
-                    "spec.postgresql", Set.of("parameters"),
-                    "spec.storage", Set.of("size", "storageClass"),
-                    "spec.resources", Set.of("requests", "limits"),
-                    "spec.resources.requests", Set.of("cpu", "memory"),
-                    "spec.resources.limits", Set.of("cpu", "memory"),
-                    "spec.monitoring", Set.of("enablePodMonitor")),
+            "postgresql.cnpg.io/v1/Cluster", Map.ofEntries(
+                    Map.entry("spec", Set.of("instances", "imageName", "primaryUpdateStrategy", "primaryUpdateMethod", "bootstrap",
+                            "postgresql", "storage", "walStorage", "resources", "monitoring", "affinity", "backup",
+                            "minSyncReplicas", "maxSyncReplicas")),
+                    Map.entry("spec.bootstrap", Set.of("initdb")),
+                    Map.entry("spec.bootstrap.initdb", Set.of("database", "owner", "secret")),
+                    Map.entry("spec.postgresql", Set.of("parameters")),
+                    Map.entry("spec.storage", Set.of("size", "storageClass")),
+                    Map.entry("spec.walStorage", Set.of("size", "storageClass")),
+                    Map.entry("spec.resources", Set.of("requests", "limits")),
+                    Map.entry("spec.resources.requests", Set.of("cpu", "memory")),
+                    Map.entry("spec.resources.limits", Set.of("cpu", "memory")),
+                    Map.entry("spec.backup", Set.of("barmanObjectStore", "retentionPolicy", "target")),
+                    Map.entry("spec.backup.barmanObjectStore", Set.of("destinationPath", "endpointURL", "s3Credentials", "wal", "data")),
+                    Map.entry("spec.backup.barmanObjectStore.s3Credentials", Set.of("accessKeyId", "secretAccessKey", "region")),
+                    Map.entry("spec.backup.barmanObjectStore.s3Credentials.accessKeyId", Set.of("name", "key")),
+                    Map.entry("spec.backup.barmanObjectStore.s3Credentials.secretAccessKey", Set.of("name", "key")),
+                    Map.entry("spec.backup.barmanObjectStore.wal", Set.of("compression", "maxParallel", "encryption")),
+                    Map.entry("spec.backup.barmanObjectStore.data", Set.of("compression", "jobs", "encryption")),
+                    Map.entry("spec.monitoring", Set.of("enablePodMonitor"))),
+            "postgresql.cnpg.io/v1/ScheduledBackup", Map.of(
+                    "spec", Set.of("schedule", "immediate", "backupOwnerReference", "method", "cluster", "suspend", "target"),
+                    "spec.cluster", Set.of("name")),
+            "postgresql.cnpg.io/v1/Pooler", Map.of(
+                    "spec", Set.of("cluster", "instances", "type", "pgbouncer", "template", "monitoring"),
+                    "spec.cluster", Set.of("name"),
+                    "spec.pgbouncer", Set.of("poolMode", "parameters", "authQuery", "authQuerySecret", "paused")),
             "monitoring.coreos.com/v1/ServiceMonitor", Map.of(
                     "spec", Set.of("selector", "endpoints", "namespaceSelector", "jobLabel"),
                     "spec.selector", Set.of("matchLabels"),
@@ -118,11 +134,18 @@ class KubernetesManifestsTest {
         }
     }
 
+    /** The whole deployment: the data kustomization (applied once) and the overlay's application. */
     static Rendered render(String overlay) throws Exception {
+        List<HasMetadata> all = new ArrayList<>(renderFolder(Path.of("k8s", "data")).objects());
+        all.addAll(renderFolder(Path.of("k8s", "overlays", overlay)).objects());
+        return new Rendered(all);
+    }
+
+    static Rendered renderFolder(Path folder) throws Exception {
         String custom = System.getenv("PHOCAP_KUSTOMIZE");
         List<String> command = new ArrayList<>(custom == null || custom.isBlank()
                 ? List.of("kubectl", "kustomize") : Arrays.asList(custom.trim().split("\\s+")));
-        command.add(Path.of("k8s", "overlays", overlay).toAbsolutePath().toString());
+        command.add(folder.toAbsolutePath().toString());
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] out = process.getInputStream().readAllBytes();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
@@ -247,8 +270,10 @@ class KubernetesManifestsTest {
             portNames.add(p.getName());
             portNumbers.add(p.getContainerPort());
         }
-        assertEquals(Set.of(8080), portNumbers, "the app listens on 8080 (quarkus.http.port is not overridden)");
+        assertEquals(Set.of(8080, 9000), portNumbers, "the app listens on 8080 and its management interface on 9000");
         assertFalse(appProperties().containsKey("quarkus.http.port"));
+        assertEquals("${PHOCAP_MANAGEMENT_PORT:9000}", appProperties().getProperty("quarkus.management.port"));
+        assertEquals("true", appProperties().getProperty("quarkus.management.enabled"));
         for (ServicePort p : service.getSpec().getPorts()) {
             assertTrue(refersTo(p.getTargetPort(), portNames, portNumbers), "Service targetPort " + p.getTargetPort());
         }
@@ -258,7 +283,8 @@ class KubernetesManifestsTest {
             assertTrue(probe.getTimeoutSeconds() != null && probe.getTimeoutSeconds() >= 3,
                     probe.getHttpGet().getPath() + " timeoutSeconds " + probe.getTimeoutSeconds());
             assertTrue(refersTo(probe.getHttpGet().getPort(), portNames, portNumbers), "probe port");
-            given().get(probe.getHttpGet().getPath()).then().statusCode(200);
+            assertEquals("management", probe.getHttpGet().getPort().getStrVal(), "probes ask the management interface");
+            given().get(Management.url(probe.getHttpGet().getPath())).then().statusCode(200);
         }
 
         GenericKubernetesResource monitor = k8s.custom("ServiceMonitor");
@@ -267,7 +293,25 @@ class KubernetesManifestsTest {
         service.getSpec().getPorts().forEach(p -> servicePorts.add(p.getName()));
         for (Map<String, Object> endpoint : monitor.<List<Map<String, Object>>>get("spec", "endpoints")) {
             assertTrue(servicePorts.contains((String) endpoint.get("port")), "ServiceMonitor port " + endpoint.get("port"));
-            given().get((String) endpoint.get("path")).then().statusCode(200);
+            assertEquals("management", endpoint.get("port"), "Prometheus scrapes the management interface");
+            given().get(Management.url((String) endpoint.get("path"))).then().statusCode(200);
+        }
+        // kube-prometheus-stack selects ServiceMonitors by its release label.
+        assertNotNull(monitor.getMetadata().getLabels().get("release"), "ServiceMonitor carries a release label");
+
+        // The operations endpoints are not routed by the Ingress: it names the API port only, and
+        // the API port does not serve them.
+        for (var rule : k8s.one(Ingress.class).getSpec().getRules()) {
+            for (var path : rule.getHttp().getPaths()) {
+                var port = path.getBackend().getService().getPort();
+                ServicePort routed = service.getSpec().getPorts().stream()
+                        .filter(p -> p.getName().equals(port.getName()) || p.getPort().equals(port.getNumber())).findFirst().orElseThrow();
+                assertEquals("http", routed.getTargetPort().getStrVal(), "the Ingress routes the API port only");
+            }
+        }
+        for (String path : List.of("/q/metrics", "/q/health/live", "/q/openapi", "/q/swagger-ui/")) {
+            given().get(path).then().statusCode(404);
+            given().get(Management.url(path)).then().statusCode(200);
         }
         var backend = k8s.one(Ingress.class).getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
         assertEquals(service.getMetadata().getName(), backend.getName());
@@ -363,6 +407,162 @@ class KubernetesManifestsTest {
         assertTrue(xmx.find(), "the heap is capped");
         long limitMi = Quantity.getAmountInBytes(app.getResources().getLimits().get("memory")).longValue() >> 20;
         assertTrue(limitMi >= Long.parseLong(xmx.group(1)) * 3 / 2, "memory limit " + limitMi + " Mi leaves room above the heap");
+
+        // Scaling: the HPA owns the replica count and scales on streams and requests as well as CPU.
+        assertEquals(null, deployment.getSpec().getReplicas(), "no replicas field beside the autoscaler");
+        HorizontalPodAutoscaler hpa = k8s.one(HorizontalPodAutoscaler.class);
+        Set<String> signals = new HashSet<>();
+        long streamCap = Long.parseLong(config.get("PHOCAP_STREAM_MAX_OPEN"));
+        for (var metric : hpa.getSpec().getMetrics()) {
+            if (metric.getResource() != null) {
+                signals.add(metric.getResource().getName());
+            } else if (metric.getPods() != null) {
+                String name = metric.getPods().getMetric().getName();
+                signals.add(name);
+                assertTrue(adapterMetrics().contains(name), name + " is served by prometheus-adapter (k8s/monitoring)");
+                if (name.equals("phocap_stream_open")) {
+                    long scaleAt = Quantity.getAmountInBytes(metric.getPods().getTarget().getAverageValue()).longValue();
+                    assertTrue(scaleAt <= streamCap * 8 / 10, "scale out at " + scaleAt + " streams, well before the cap " + streamCap);
+                }
+            }
+        }
+        assertEquals(Set.of("cpu", "phocap_stream_open", "phocap_http_requests_per_second"), signals, "HPA signals");
+        assertTrue(given().get(Management.url("/q/metrics")).asString().contains("phocap_stream_open"), "the stream gauge is exported");
+
+        // Migrations: an init container migrates and exits; the service itself does not migrate.
+        var inits = deployment.getSpec().getTemplate().getSpec().getInitContainers();
+        assertEquals(1, inits.size(), "one init container");
+        Container migrate = inits.get(0);
+        assertEquals(app.getImage(), migrate.getImage(), "the migration runs the release's own image");
+        Map<String, String> migrateEnv = new java.util.HashMap<>();
+        migrate.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> migrateEnv.put(e.getName(), e.getValue()));
+        assertEquals("true", migrateEnv.get("PHOCAP_INIT_AND_EXIT"));
+        assertEquals("true", migrateEnv.get("PHOCAP_MIGRATE_AT_START"));
+        assertEquals("false", config.get("PHOCAP_MIGRATE_AT_START"), "pods start without migrating");
+        assertEquals("${PHOCAP_INIT_AND_EXIT:false}", appProperties().getProperty("quarkus.init-and-exit"));
+        for (EnvVar e : migrate.getEnv()) {
+            assertTrue(reads.contains(e.getName()), e.getName() + " is set on the init container but the app does not read it");
+        }
+
+        // Uploads: staged in /tmp, sized for four of the largest at once and inside ephemeral-storage.
+        var tmp = deployment.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals("tmp"))
+                .findFirst().orElseThrow().getEmptyDir();
+        long tmpBytes = Quantity.getAmountInBytes(tmp.getSizeLimit()).longValue();
+        long largestBody = Long.parseLong(appLimit.group(1)) << 20;
+        assertTrue(tmpBytes >= 4 * largestBody, "/tmp holds four " + appLimit.group() + " uploads: " + tmp.getSizeLimit());
+        assertTrue(app.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("tmp") && m.getMountPath().equals("/tmp")));
+        Quantity ephemeral = app.getResources().getLimits().get("ephemeral-storage");
+        assertNotNull(ephemeral, "an ephemeral-storage limit");
+        assertNotNull(app.getResources().getRequests().get("ephemeral-storage"), "an ephemeral-storage request");
+        assertTrue(Quantity.getAmountInBytes(ephemeral).longValue() > tmpBytes, "ephemeral-storage above the /tmp volume");
+
+        // Edits to the settings roll the pods: the ConfigMap is generated, with a content hash in its name.
+        String configName = k8s.one(ConfigMap.class).getMetadata().getName();
+        assertTrue(configName.matches("phocap-config-[a-z0-9]{10}"), "a generated ConfigMap: " + configName);
+
+        // Data that survives: synchronous replica, backups with WAL archiving, supervised updates, a pinned image.
+        assertTrue(((Number) cluster.get("spec", "instances")).intValue() >= 3, "three PostgreSQL instances");
+        assertTrue(((Number) cluster.get("spec", "minSyncReplicas")).intValue() >= 1, "a synchronous replica");
+        assertEquals("supervised", cluster.get("spec", "primaryUpdateStrategy"));
+        assertTrue(((String) cluster.get("spec", "imageName")).matches(".+:(\\d+\\.\\d+.*|.*@sha256:[0-9a-f]{64})"),
+                "a pinned PostgreSQL image: " + cluster.get("spec", "imageName"));
+        assertNotNull(cluster.get("spec", "backup", "barmanObjectStore", "destinationPath"), "base backups to an object store");
+        assertNotNull(cluster.get("spec", "backup", "barmanObjectStore", "wal"), "WAL archiving");
+        assertNotNull(cluster.get("spec", "backup", "retentionPolicy"), "a retention policy");
+        assertEquals(Boolean.TRUE, cluster.get("spec", "monitoring", "enablePodMonitor"));
+        GenericKubernetesResource nightly = k8s.custom("ScheduledBackup");
+        assertEquals(clusterName, nightly.get("spec", "cluster", "name"));
+        String backupSecret = cluster.get("spec", "backup", "barmanObjectStore", "s3Credentials", "accessKeyId", "name");
+        assertTrue(howTo.contains("create secret generic " + backupSecret), backupSecret + " is documented in k8s/README.md");
+
+        // The connection budget, from the rendered numbers.
+        assertConnectionBudget(k8s, overlay);
+    }
+
+    /**
+     * Every pod the Deployment may run at once (the HPA's maximum plus the rollout's surge), each
+     * with its request pool, its stream listener and its JDBC (Flyway) connections, plus the
+     * pooler's server connections when there is one, plus PostgreSQL's reserved connections and
+     * the operator's own, fit under max_connections.
+     */
+    static void assertConnectionBudget(Rendered k8s, String what) throws Exception {
+        Map<String, String> config = k8s.one(ConfigMap.class).getData();
+        GenericKubernetesResource cluster = k8s.custom("Cluster");
+        Map<String, Object> parameters = cluster.get("spec", "postgresql", "parameters");
+        int maxConnections = Integer.parseInt((String) parameters.get("max_connections"));
+        int reserved = Integer.parseInt((String) parameters.getOrDefault("superuser_reserved_connections", "3"))
+                + OPERATOR_CONNECTIONS;
+        Deployment deployment = k8s.one(Deployment.class);
+        int surge = deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal();
+        int pods = k8s.one(HorizontalPodAutoscaler.class).getSpec().getMaxReplicas() + surge;
+        int pool = Integer.parseInt(config.get("PHOCAP_DB_POOL_SIZE"));
+        int jdbc = Integer.parseInt(appProperties().getProperty("quarkus.datasource.jdbc.max-size"));
+        String clusterName = cluster.getMetadata().getName();
+        List<GenericKubernetesResource> poolers = k8s.all(GenericKubernetesResource.class).stream()
+                .filter(r -> r.getKind().equals("Pooler")).toList();
+        int direct;
+        if (poolers.isEmpty()) {
+            direct = pods * (pool + 1 + jdbc);
+        } else {
+            // The request pool goes through PgBouncer; the listener and Flyway stay direct.
+            GenericKubernetesResource pooler = poolers.get(0);
+            assertEquals("transaction", pooler.get("spec", "pgbouncer", "poolMode"));
+            assertEquals("postgresql://" + pooler.getMetadata().getName() + ":5432/app", config.get("PHOCAP_DB_URL"));
+            assertEquals("postgresql://" + clusterName + "-rw:5432/app", config.get("PHOCAP_DB_DIRECT_URL"));
+            Map<String, Object> bouncer = pooler.get("spec", "pgbouncer", "parameters");
+            int serverSide = ((Number) pooler.get("spec", "instances")).intValue()
+                    * Integer.parseInt((String) bouncer.get("default_pool_size"));
+            assertTrue(Integer.parseInt((String) bouncer.get("max_client_conn")) >= pods * pool,
+                    "PgBouncer takes every pod's request pool");
+            direct = pods * (1 + jdbc) + serverSide;
+            var egress = k8s.one(NetworkPolicy.class).getSpec().getEgress();
+            assertTrue(egress.stream().anyMatch(rule -> rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
+                    && pooler.getMetadata().getName().equals(peer.getPodSelector().getMatchLabels().get("cnpg.io/poolerName")))),
+                    "NetworkPolicy lets the pods reach the pooler");
+        }
+        assertTrue(direct + reserved <= maxConnections, what + ": " + direct + " connections at most + " + reserved
+                + " reserved exceed max_connections " + maxConnections);
+    }
+
+    /** Connections CloudNativePG's instance manager, exporter and replication take (beyond superuser_reserved). */
+    static final int OPERATOR_CONNECTIONS = 10;
+
+    /** The metric names prometheus-adapter serves to the HPA (the "as" names of its rules). */
+    static Set<String> adapterMetrics() throws IOException {
+        JsonNode values = YAML.readTree(Path.of("k8s", "monitoring", "prometheus-adapter-values.yaml").toFile());
+        Set<String> names = new HashSet<>();
+        values.path("rules").path("custom").forEach(rule -> names.add(rule.path("name").path("as").asText()));
+        return names;
+    }
+
+    @org.junit.jupiter.api.Test
+    void deletingTheApplicationLeavesItsData() throws Exception {
+        for (String overlay : List.of("jvm", "native")) {
+            for (HasMetadata o : renderFolder(Path.of("k8s", "overlays", overlay)).objects()) {
+                assertFalse(Set.of("Namespace", "Cluster", "ScheduledBackup", "PersistentVolumeClaim").contains(o.getKind()),
+                        overlay + " renders " + o.getKind() + " " + o.getMetadata().getName() + ": data belongs in k8s/data");
+            }
+        }
+        Set<String> data = new HashSet<>();
+        renderFolder(Path.of("k8s", "data")).objects().forEach(o -> data.add(o.getKind()));
+        assertEquals(Set.of("Namespace", "Cluster", "ScheduledBackup", "PersistentVolumeClaim"), data);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theOptionalPgBouncerComponentKeepsTheBudgetAndTheDirectSessions() throws Exception {
+        // A throwaway overlay: the JVM overlay with the component, as k8s/components/pgbouncer says to add it.
+        Path overlay = Files.createDirectories(Path.of("target", "k8s-pgbouncer").toAbsolutePath());
+        Path k8sRoot = Path.of("k8s").toAbsolutePath();
+        Files.writeString(overlay.resolve("kustomization.yaml"), "resources:\n  - " + overlay.relativize(k8sRoot.resolve("overlays/jvm"))
+                + "\ncomponents:\n  - " + overlay.relativize(k8sRoot.resolve("components/pgbouncer")) + "\n");
+        List<HasMetadata> all = new ArrayList<>(renderFolder(Path.of("k8s", "data")).objects());
+        all.addAll(renderFolder(overlay).objects());
+        Rendered k8s = new Rendered(all);
+        assertEquals(1, k8s.all(GenericKubernetesResource.class).stream().filter(r -> r.getKind().equals("Pooler")).count());
+        assertConnectionBudget(k8s, "jvm + pgbouncer");
+        // The stream listener and Flyway read the direct address.
+        assertEquals("${PHOCAP_DB_DIRECT_URL:${PHOCAP_DB_URL}}", appProperties().getProperty("phocap.db.direct-url"));
+        assertEquals("jdbc:${phocap.db.direct-url}", appProperties().getProperty("quarkus.datasource.jdbc.url"));
     }
 
     /** Variables the JVM image's launcher (run-java.sh) reads, not the application. */

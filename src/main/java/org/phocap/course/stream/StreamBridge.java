@@ -59,7 +59,7 @@ public class StreamBridge {
     private final long peerTimeoutNanos;
 
     public StreamBridge(Vertx vertx, Pool pool, StreamHub hub, StreamEvents events, InstanceId instance,
-                        @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+                        @ConfigProperty(name = "phocap.db.direct-url") String url,
                         @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
                         @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
                         @ConfigProperty(name = "phocap.stream.keep-alive") Duration keepAlive,
