@@ -71,6 +71,9 @@ public final class AppProcess implements AutoCloseable {
             environment.remove("PHOCAP_DB_PASSWORD");
         }
         environment.put("PHOCAP_DB_POOL_SIZE", "8");
+        // These tests read their logs line by line as text; the production profile's JSON lines are
+        // checked on their own (FirstStartIT).
+        environment.put("PHOCAP_LOG_JSON", "false");
         environment.put("PHOCAP_ADMIN_PASSWORD", Api.ADMIN_PASSWORD);
         environment.put("PHOCAP_DATA_DIR", Path.of("target", "it-data", name).toAbsolutePath().toString());
         environment.put("PHOCAP_JWT_PUBLIC_KEY_LOCATION", keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString());

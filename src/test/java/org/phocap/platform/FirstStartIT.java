@@ -34,9 +34,18 @@ class FirstStartIT {
             // Only the database configured: the keys' default location does not exist here.
             try (AppProcess app = AppProcess.start("first-start-nokeys", url, Map.of("PHOCAP_ADMIN_PASSWORD", "",
                     "PHOCAP_JWT_PUBLIC_KEY_LOCATION", "file:/nonexistent/jwt-public.pem",
-                    "PHOCAP_JWT_PRIVATE_KEY_LOCATION", "file:/nonexistent/jwt-private.pem"))) {
+                    "PHOCAP_JWT_PRIVATE_KEY_LOCATION", "file:/nonexistent/jwt-private.pem", "PHOCAP_LOG_JSON", "true"))) {
                 assertTrue(app.waitForExit(Duration.ofSeconds(90)), "a start without keys stops");
                 assertTrue(app.log().contains("JWT signing key"), app.log());
+                // The production profile logs JSON lines, one object each, for the cluster's log collector.
+                var json = new com.fasterxml.jackson.databind.ObjectMapper();
+                boolean found = false;
+                for (String line : app.log().lines().filter(l -> l.startsWith("{")).toList()) {
+                    var entry = json.readTree(line);
+                    assertTrue(entry.has("timestamp") && entry.has("level") && entry.has("loggerName"), line);
+                    found |= line.contains("JWT signing key") && entry.path("level").asText().equals("ERROR");
+                }
+                assertTrue(found, "the failure is one JSON log line at ERROR:\n" + app.log());
                 assertFalse(GENERATED.matcher(app.log()).find(), "no password printed for an ADMIN that was not kept");
             }
             assertEquals(0, staffAccounts(postgres), "no ADMIN left behind");
