@@ -115,8 +115,9 @@ class HeartbeatCommitterIsolationTest {
     void aDatabaseThatIsAwayFailsTheWholeBatchWith503WithoutSplitting() throws InterruptedException {
         FakeStore store = new FakeStore(new PgException("the database system is shutting down", "FATAL", "57P03", null));
         Map<Long, Object> answers = run(store, 10);
-        // The eleven submissions queued within the 20 ms wait: one batch, tried once, failed whole.
-        assertEquals(List.of(11), store.batchSizes);
+        // Every submission tried once and failed with its batch: nothing split off to be tried alone.
+        // (Eleven usually arrive within the 20 ms wait as one batch; a busy machine may make two.)
+        assertEquals(11, store.batchSizes.stream().mapToInt(Integer::intValue).sum(), "tried once each: " + store.batchSizes);
         answers.forEach((learner, answer) ->
                 assertTrue(answer instanceof ProblemException p && p.status() == 503, learner + ": " + answer));
     }
