@@ -25,11 +25,17 @@ public final class SseReader implements AutoCloseable {
         this.it = lines.iterator();
     }
 
-    /** Opens {@code path} (relative to the app's base URL) as the token's owner; expects 200. */
+    /**
+     * Opens {@code path} (relative to the app's base URL) as the token's owner, or with no
+     * Authorization when the token is null (a stream ticket in the path); expects 200.
+     */
     public static SseReader open(URL base, String path, String token, String lastEventId) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream")
+                .header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
