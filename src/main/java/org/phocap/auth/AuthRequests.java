@@ -17,4 +17,7 @@ public final class AuthRequests {
                            @NotNull @Pattern(regexp = "\\d{6}", message = "must be exactly 6 digits") String pin) {}
 
     public record Refresh(@NotBlank @Size(max = 200) String refreshToken) {}
+
+    public record ChangePin(@NotNull @Pattern(regexp = "\\d{6}", message = "must be exactly 6 digits") String currentPin,
+                            @NotNull @Pattern(regexp = "\\d{6}", message = "must be exactly 6 digits") String newPin) {}
 }

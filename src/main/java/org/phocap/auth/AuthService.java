@@ -96,6 +96,36 @@ public class AuthService {
         });
     }
 
+    /**
+     * A learner changes their PIN, proving the current one (throttled like a sign-in, so a borrowed
+     * phone with an open session cannot be used to guess it); every other sign-in of theirs ends.
+     */
+    public Uni<Void> changePin(Subject learner, String family, AuthRequests.ChangePin request, String address) {
+        if (request.newPin().equals(request.currentPin())) {
+            return Uni.createFrom().failure(ProblemException.invalid("newPin", "must differ from the current PIN"));
+        }
+        String account = "learner:" + learner.id();
+        Duration hold = throttle.check(account, address);
+        return held(hold).chain(() -> pool.preparedQuery("SELECT pin_hash FROM learner WHERE id = $1").execute(Tuple.of(learner.id())))
+                .flatMap(rows -> {
+                    String current = rows.size() == 0 ? null : rows.iterator().next().getString("pin_hash");
+                    return hasher.verify(request.currentPin(), current).flatMap(ok -> {
+                        if (!ok) {
+                            throttle.failed(account, address);
+                            return Uni.createFrom().failure(ProblemException.invalid("currentPin", "is not the current PIN"));
+                        }
+                        throttle.succeeded(account, address);
+                        return hasher.hash(request.newPin()).flatMap(hash -> pool.preparedQuery(
+                                        "UPDATE learner SET pin_hash = $1, updated_at = now() WHERE id = $2 AND pin_hash = $3")
+                                .execute(Tuple.of(hash, learner.id(), current)))
+                                .flatMap(updated -> updated.rowCount() == 0
+                                        ? Uni.createFrom().failure(ProblemException.conflict("pin-changed",
+                                                "The PIN was changed at the same moment elsewhere; sign in again."))
+                                        : Panache.withTransaction(() -> tokens.revokeOthers(learner, UUID.fromString(family))));
+                    });
+                });
+    }
+
     public Uni<TokenPair> refresh(AuthRequests.Refresh request) {
         return tokens.refresh(request.refreshToken(), token -> "STAFF".equals(token.subjectKind)
                 ? StaffAccount.<StaffAccount>findById(token.subjectId).map(s -> {

@@ -77,6 +77,20 @@ public class TokenService {
                 .invoke(updated -> revoked.revoked(family));
     }
 
+    /**
+     * Ends every other sign-in of this person (after a PIN change: whoever knew the old PIN is signed
+     * out). Must run inside a transaction; their access tokens stop working here at once, elsewhere
+     * at the next poll.
+     */
+    public Uni<Void> revokeOthers(Subject subject, UUID keep) {
+        return RefreshToken.<RefreshToken>list("subjectKind = ?1 and subjectId = ?2 and family <> ?3 and revokedAt is null",
+                        subject.kind().name(), subject.id(), keep)
+                .flatMap(rows -> RefreshToken.update("revokedAt = ?1 where subjectKind = ?2 and subjectId = ?3 and family <> ?4 "
+                                + "and revokedAt is null", Instant.now(), subject.kind().name(), subject.id(), keep)
+                        .invoke(n -> rows.stream().map(r -> r.family).distinct().forEach(revoked::revoked)))
+                .replaceWithVoid();
+    }
+
     private Uni<TokenPair> issue(Subject subject, UUID family) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);

@@ -89,6 +89,29 @@ class StreamTicketTest {
     }
 
     @Test
+    void aReconnectWithAFreshTicketNamesTheLastEventInTheQueryAndGetsWhatItMissed() throws Exception {
+        String last;
+        try (SseReader stream = SseReader.open(base, lessonStream() + "?ticket=" + ticket(learner), null, null)) {
+            stream.untilReady();
+            String sent = broadcast("Trước khi mất kết nối");
+            SseReader.Event live = stream.next();
+            assertEquals(sent, live.id());
+            last = live.id();
+        }
+        String missed = broadcast("Trong lúc mất kết nối");
+        try (SseReader again = SseReader.open(base, lessonStream() + "?ticket=" + ticket(learner) + "&lastEventId=" + last, null, null)) {
+            SseReader.Event first = again.next();
+            assertEquals(missed, first.id(), "the missed event, not the snapshot");
+            assertEquals("announcement", first.name());
+        }
+    }
+
+    static String broadcast(String text) {
+        return String.valueOf(as(admin()).contentType(ContentType.JSON).body(Map.of("text", text))
+                .post("/api/v1/courses/" + course + "/broadcast").then().statusCode(202).extract().jsonPath().getLong("eventId"));
+    }
+
+    @Test
     void aTicketOpensStreamsOnlyAndIsNotSpentElsewhere() throws Exception {
         String ticket = ticket(learner);
         // Not a stream request: the ticket signs in nothing, and stays unspent.

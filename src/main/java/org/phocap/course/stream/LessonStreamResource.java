@@ -69,11 +69,14 @@ public class LessonStreamResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RolesAllowed(Role.LEARNER)
     @org.phocap.platform.CheckedBeforeStream(LessonStreamAccess.class)
-    @Operation(summary = "SSE: lesson snapshot, ready, then live events; Last-Event-ID replays what was missed")
+    @Operation(summary = "SSE: lesson snapshot, ready, then live events; Last-Event-ID (or ?lastEventId=) replays what was missed")
     public Multi<OutboundSseEvent> stream(@PathParam("courseId") long courseId,
-                                          @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+                                          @HeaderParam("Last-Event-ID") String lastEventId,
+                                          @jakarta.ws.rs.QueryParam("lastEventId") String lastEventIdParam, @Context Sse sse) {
         Subject learner = user.subject();
-        Long resumeAfter = parse(lastEventId);
+        // A new EventSource (a reconnect with a fresh stream ticket) cannot set Last-Event-ID: it
+        // names the last event it saw in the query instead. The header wins when both are there.
+        Long resumeAfter = parse(lastEventId != null && !lastEventId.isBlank() ? lastEventId : lastEventIdParam);
         // The stream lives as long as the token that opened it, and not past a sign-out.
         long expiresAt = user.expiresAt();
         String family = user.family();
