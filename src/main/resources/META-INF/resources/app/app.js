@@ -86,9 +86,13 @@ const routes = [
   [/^#\/quiz\/(\d+)\/(\d+)$/, showQuiz], [/^#\/certificates$/, showCertificates], [/^#\/support$/, showSupport],
 ];
 
+/** A message for the next screen (said after the navigation, which otherwise clears the notice). */
+let flash = '';
+
 async function route() {
   leave(); leave = () => {};
-  say('');
+  say(flash);
+  flash = '';
   const hash = location.hash || '#/courses';
   const inCourse = hash.match(/^#\/(?:course|lesson|quiz)\/(\d+)/);
   if (course && (!inCourse || inCourse[1] !== String(course.id))) { course.close(); course = null; }
@@ -159,7 +163,7 @@ function showPin() {
       <label for="next">Mã PIN mới (6 số)</label><input id="next" name="next" type="password" inputmode="numeric" maxlength="6" required>
     </form>`, 'Đổi mã PIN', async data => {
     await api('/me/pin', {method: 'POST', body: {currentPin: data.get('current'), newPin: data.get('next')}});
-    say('Đã đổi mã PIN. Các thiết bị khác đã được đăng xuất.');
+    flash = 'Đã đổi mã PIN. Các thiết bị khác đã được đăng xuất.';
     location.hash = '#/courses';
   });
 }

@@ -134,6 +134,17 @@ class StreamTicketTest {
     }
 
     @Test
+    void importEventsTakeTicketsToo() throws Exception {
+        String csv = Api.ROSTER_HEADER + "Vé Nhập," + Api.phone(61, 9) + ",1990,Nữ,Kinh," + P + "1-1-1,VILLAGE,\n";
+        long importId = Api.upload(admin(), campaign, csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv");
+        Api.finished(admin(), importId);
+        try (SseReader events = SseReader.open(base, "api/v1/imports/" + importId + "/events?ticket=" + ticket(admin()), null, null)) {
+            java.util.List<SseReader.Event> all = events.untilEnd();
+            assertEquals("done", all.get(all.size() - 1).name(), all.toString());
+        }
+    }
+
+    @Test
     void anExpiredTicketOpensNothing() {
         String ticket = ticket(learner);
         pool.preparedQuery("UPDATE stream_ticket SET expires_at = now() - interval '1 second' WHERE ticket_hash = $1")

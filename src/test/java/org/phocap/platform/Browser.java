@@ -224,6 +224,13 @@ public final class Browser implements AutoCloseable {
             return lines;
         }
 
+        /** Takes the page off the network (or back on), as the DevTools' network emulation does. */
+        public void offline(boolean offline) throws Exception {
+            call("Network.enable", Map.of());
+            call("Network.emulateNetworkConditions", Map.of("offline", offline, "latency", 0,
+                    "downloadThroughput", -1, "uploadThroughput", -1));
+        }
+
         /** A PNG of the viewport, written to the path given. */
         public void screenshot(Path file) throws Exception {
             JsonNode shot = call("Page.captureScreenshot", Map.of("format", "png"));

@@ -112,10 +112,22 @@ class LearnerAppBrowserIT {
             page.waitFor("window.phocapEvents.some(e => e.name === 'lesson-completed')", Duration.ofSeconds(15));
             page.screenshot(Path.of("target", "app-3-lesson-completed.png"));
 
+            // Off the network: the heartbeat is kept on the phone and said so; back on, it is replayed (heartbeats:batch).
+            page.offline(true);
+            page.eval("window.phocapBeat().then(() => true)");
+            assertEquals(1, page.eval("JSON.parse(localStorage.getItem('phocap.pending') || '[]').length").asInt());
+            assertTrue(page.eval("document.querySelector('#notice').innerText").asText().contains("Mất kết nối"));
+            page.screenshot(Path.of("target", "app-3b-offline.png"));
+            page.offline(false);
+            page.eval("window.phocapBeat().then(() => true)");
+            page.waitFor("localStorage.getItem('phocap.pending') === null", Duration.ofSeconds(10));
+
             // The final quiz: the right answer, submitted; passed; the course completes and the certificate is issued.
             page.eval("location.hash = '#/quiz/" + course + "/" + quiz + "'");
             page.waitFor("document.querySelector('input[value=A]')", Duration.ofSeconds(15));
             page.eval("document.querySelector('input[value=A]').click()");
+            // Autosaved before it is submitted.
+            page.waitFor("document.querySelector('#saved').innerText.startsWith('Đã lưu')", Duration.ofSeconds(10));
             page.eval("document.querySelector('#submit').click()");
             page.waitFor("document.querySelector('#result') && document.querySelector('#result').innerText.startsWith('Đạt')", Duration.ofSeconds(15));
             page.waitFor("window.phocapEvents.some(e => e.name === 'certificate-issued')", Duration.ofSeconds(20));
@@ -155,6 +167,27 @@ class LearnerAppBrowserIT {
             }
             assertTrue(page.eval("window.phocapStream.last !== null").asBoolean(), "reconnected with the last event seen");
             page.screenshot(Path.of("target", "app-6-reconnected.png"));
+
+            // Support contacts of the learner's area, and a PIN change that the next sign-in uses.
+            given().auth().oauth2(admin).contentType(ContentType.JSON)
+                    .body(Map.of("hotline", "0211 3 824 000", "contacts", List.of(Map.of("name", "Nguyễn Văn An", "role", "Tổ trưởng", "phone", "0912 000 111"))))
+                    .put("/api/v1/localities/LA1/support").then().statusCode(200);
+            page.eval("location.hash = '#/support'");
+            page.waitFor("document.body.innerText.includes('0211 3 824 000') && document.body.innerText.includes('Nguyễn Văn An')",
+                    Duration.ofSeconds(10));
+            page.screenshot(Path.of("target", "app-7-support.png"));
+            page.eval("location.hash = '#/pin'");
+            page.waitFor("document.querySelector('#next')", Duration.ofSeconds(10));
+            String newPin = Secrets.remember("135792");
+            fill(page, Map.of("#current", PIN, "#next", newPin));
+            page.eval("document.querySelector('button[type=submit]').click()");
+            try {
+                page.waitFor("document.querySelector('#notice').innerText.includes('Đã đổi mã PIN')", Duration.ofSeconds(10));
+            } finally {
+                page.screenshot(Path.of("target", "app-8-pin-changed.png"));
+            }
+            given().contentType(ContentType.JSON).body(Map.of("username", PHONE, "password", newPin))
+                    .post("/api/v1/auth/login").then().statusCode(200);
             assertTrue(page.console().stream().noneMatch(l -> l.startsWith("exception")), String.join("\n", page.console()));
         }
     }
