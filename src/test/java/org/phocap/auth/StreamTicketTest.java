@@ -16,7 +16,6 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.phocap.course.CoursePackages;
@@ -51,9 +50,7 @@ class StreamTicketTest {
         }
         Api.treeOnce(P);
         course = CoursePackages.publish("TICKET-COURSE");
-        campaign = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Vé luồng", "year", 2026, "localityCode", P, "courseIds", List.of(course), "targetLearners", 10))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        campaign = Api.campaignTeaching(P, "Vé luồng", List.of(course));
         learner = Api.enrolledLearner(P, campaign, Api.phone(61, 1));
     }
 
@@ -107,8 +104,7 @@ class StreamTicketTest {
     }
 
     static String broadcast(String text) {
-        return String.valueOf(as(admin()).contentType(ContentType.JSON).body(Map.of("text", text))
-                .post("/api/v1/courses/" + course + "/broadcast").then().statusCode(202).extract().jsonPath().getLong("eventId"));
+        return Api.broadcast(course, text);
     }
 
     @Test

@@ -87,6 +87,19 @@ public final class Api {
                 .then().statusCode(201).extract().jsonPath().getLong("id");
     }
 
+    /** A campaign over the locality that teaches the given courses, and its id. */
+    public static long campaignTeaching(String localityCode, String name, List<Long> courseIds) {
+        return as(admin()).contentType(ContentType.JSON)
+                .body(Map.of("name", name, "year", 2026, "localityCode", localityCode, "courseIds", courseIds, "targetLearners", 10))
+                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    /** An announcement to a course's lesson streams; answers its stream event id. */
+    public static String broadcast(long course, String text) {
+        return String.valueOf(as(admin()).contentType(ContentType.JSON).body(Map.of("text", text))
+                .post("/api/v1/courses/" + course + "/broadcast").then().statusCode(202).extract().jsonPath().getLong("eventId"));
+    }
+
     public static long upload(String token, long campaignId, byte[] body, String contentType) {
         return as(token).contentType(contentType).body(body)
                 .post("/api/v1/campaigns/" + campaignId + "/roster")

@@ -10,13 +10,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,9 +90,7 @@ class CorsBrowserTest {
     void anAllowedOriginSignsInAndStreamsAndAnotherIsBlocked() throws Exception {
         long course = CoursePackages.publish("CORS-COURSE");
         Api.treeOnce("CR");
-        long campaign = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "CORS", "year", 2026, "localityCode", "CR", "courseIds", List.of(course), "targetLearners", 10))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        long campaign = Api.campaignTeaching("CR", "CORS", List.of(course));
         int port = pages.getAddress().getPort();
         String api = base.toString().replace("127.0.0.1", "localhost");
 

@@ -48,9 +48,7 @@ class DashboardBrowserTest {
         long course = as(admin()).contentType(ContentType.JSON).body(pkg).post("/api/v1/courses").then().statusCode(201)
                 .extract().jsonPath().getLong("id");
         long lesson = as(admin()).get("/api/v1/courses/" + course).then().statusCode(200).extract().jsonPath().getLong("modules[0].lessons[0].id");
-        long campaign = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Bảng điều hành " + P, "year", 2026, "localityCode", P, "courseIds", List.of(course), "targetLearners", 10))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        long campaign = Api.campaignTeaching(P, "Bảng điều hành " + P, List.of(course));
         long wave = Api.openWave(campaign);
         String mine = Api.enrolledLearner(P, campaign, Api.phone(63, 1), "Nguyễn Thị Một", P + "1-1-1");
         String theirs = Api.enrolledLearner(P, campaign, Api.phone(63, 2), "Lê Văn Hai", P + "2-1-1");

@@ -2,29 +2,20 @@ package org.phocap.course.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.phocap.platform.Api.admin;
 import static org.phocap.platform.Api.as;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,10 +52,7 @@ class LessonStreamTest {
         }
         Api.treeOnce(P);
         course = CoursePackages.publish("STREAM-COURSE");
-        campaign = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Luồng bài học", "year", 2026, "localityCode", P, "courseIds", List.of(course),
-                        "targetLearners", 10))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        campaign = Api.campaignTeaching(P, "Luồng bài học", List.of(course));
         learner = Api.enrolledLearner(P, campaign, Api.phone(60, 1));
     }
 
@@ -80,8 +68,7 @@ class LessonStreamTest {
     }
 
     static String broadcast(String text) {
-        return String.valueOf(as(admin()).contentType(ContentType.JSON).body(Map.of("text", text))
-                .post("/api/v1/courses/" + course + "/broadcast").then().statusCode(202).extract().jsonPath().getLong("eventId"));
+        return Api.broadcast(course, text);
     }
 
     @Test
