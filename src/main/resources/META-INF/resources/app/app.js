@@ -162,7 +162,7 @@ function showPin() {
       <label for="current">Mã PIN hiện tại</label><input id="current" name="current" type="password" inputmode="numeric" maxlength="6" required>
       <label for="next">Mã PIN mới (6 số)</label><input id="next" name="next" type="password" inputmode="numeric" maxlength="6" required>
     </form>`, 'Đổi mã PIN', async data => {
-    await api('/me/pin', {method: 'POST', body: {currentPin: data.get('current'), newPin: data.get('next')}});
+    await api('/me/pin', {method: 'PUT', body: {currentPin: data.get('current'), newPin: data.get('next')}});
     flash = 'Đã đổi mã PIN. Các thiết bị khác đã được đăng xuất.';
     location.hash = '#/courses';
   });

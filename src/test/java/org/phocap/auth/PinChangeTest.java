@@ -28,7 +28,7 @@ class PinChangeTest {
 
     static int change(String token, String current, String next) {
         return as(token).contentType(ContentType.JSON).body(Map.of("currentPin", current, "newPin", next))
-                .post("/api/v1/me/pin").then().extract().statusCode();
+                .put("/api/v1/me/pin").then().extract().statusCode();
     }
 
     static int login(String phone, String pin) {
@@ -58,19 +58,19 @@ class PinChangeTest {
         String phone = Api.phone(62, 2);
         String token = Api.enrolledLearner(P, campaign(), phone);
         as(token).contentType(ContentType.JSON).body(Map.of("currentPin", "000000", "newPin", "271828"))
-                .post("/api/v1/me/pin").then().statusCode(400).contentType("application/problem+json")
+                .put("/api/v1/me/pin").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", org.hamcrest.Matchers.hasItem("currentPin"));
         as(token).contentType(ContentType.JSON).body(Map.of("currentPin", "314159", "newPin", "314159"))
-                .post("/api/v1/me/pin").then().statusCode(400).body("errors.field", org.hamcrest.Matchers.hasItem("newPin"));
+                .put("/api/v1/me/pin").then().statusCode(400).body("errors.field", org.hamcrest.Matchers.hasItem("newPin"));
         for (Object bad : List.of("12345", "1234567", "12a456", 271828)) {
             as(token).contentType(ContentType.JSON).body(Map.of("currentPin", "314159", "newPin", bad))
-                    .post("/api/v1/me/pin").then().statusCode(400);
+                    .put("/api/v1/me/pin").then().statusCode(400);
         }
         assertEquals(200, login(phone, "314159"), "the PIN is unchanged");
         // Staff have passwords, not PINs.
         assertEquals(403, change(admin(), "314159", "271828"));
         assertEquals(401, RestAssured.given().contentType(ContentType.JSON)
-                .body(Map.of("currentPin", "314159", "newPin", "271828")).post("/api/v1/me/pin").then().extract().statusCode());
+                .body(Map.of("currentPin", "314159", "newPin", "271828")).put("/api/v1/me/pin").then().extract().statusCode());
     }
 
     @Test
