@@ -73,7 +73,10 @@ public class AuthService {
         String code = request.code().strip().toUpperCase();
         return held(hold).chain(() -> learnerByPhone(phone)).flatMap(found -> {
             String expected = found.map(r -> r.getString("activation_code")).orElse(null);
-            if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+            // A recovery code expires; a roster import's code has no expiry (NULL).
+            boolean expired = found.map(r -> r.getOffsetDateTime("activation_code_expires_at"))
+                    .map(at -> at.toInstant().isBefore(java.time.Instant.now())).orElse(false);
+            if (expected == null || expired || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                     code.getBytes(StandardCharsets.UTF_8))) {
                 throttle.failed(phone, address);
                 return Uni.createFrom().failure(ProblemException.invalid("code",
@@ -81,7 +84,8 @@ public class AuthService {
             }
             Row learner = found.get();
             return hasher.hash(request.pin()).flatMap(hash -> pool.preparedQuery("""
-                            UPDATE learner SET pin_hash = $1, activated_at = now(), activation_code = NULL, updated_at = now()
+                            UPDATE learner SET pin_hash = $1, activated_at = coalesce(activated_at, now()), activation_code = NULL,
+                                activation_code_expires_at = NULL, updated_at = now()
                             WHERE id = $2 AND activation_code = $3""")
                     .execute(Tuple.of(hash, learner.getLong("id"), code))
                     .flatMap(result -> {
@@ -91,7 +95,9 @@ public class AuthService {
                                     "the activation code is wrong or has already been used"));
                         }
                         throttle.succeeded(phone, address);
-                        return Panache.withTransaction(() -> tokens.issue(learnerSubject(learner)));
+                        // After a recovery code, whoever held the old PIN's sign-ins is signed out.
+                        Subject subject = learnerSubject(learner);
+                        return Panache.withTransaction(() -> tokens.revokeAll(subject).chain(() -> tokens.issue(subject)));
                     }));
         });
     }
@@ -152,7 +158,7 @@ public class AuthService {
     }
 
     private Uni<Optional<Row>> learnerByPhone(String phone) {
-        return pool.preparedQuery("SELECT id, phone, pin_hash, activation_code FROM learner WHERE phone = $1")
+        return pool.preparedQuery("SELECT id, phone, pin_hash, activation_code, activation_code_expires_at FROM learner WHERE phone = $1")
                 .execute(Tuple.of(phone))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
     }

@@ -91,6 +91,12 @@ public class TokenService {
                 .replaceWithVoid();
     }
 
+    /** Ends every sign-in of this person (after an activation with a recovery code). Must run inside a transaction. */
+    public Uni<Void> revokeAll(Subject subject) {
+        // A family no sign-in has: every one of theirs is "another".
+        return revokeOthers(subject, UUID.randomUUID());
+    }
+
     private Uni<TokenPair> issue(Subject subject, UUID family) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);

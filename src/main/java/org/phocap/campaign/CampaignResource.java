@@ -112,6 +112,6 @@ public class CampaignResource {
     @Operation(summary = "Assign enrolled learners to a wave by locality, nominating body or id (all filters combine)")
     public Uni<AssignResult> assign(@PathParam("id") long id, @PathParam("waveId") long waveId,
                                     @Valid @NotNull AssignLearners request) {
-        return scopes.scope().flatMap(scope -> waves.assign(id, waveId, request, scope));
+        return scopes.scope().flatMap(scope -> waves.assign(id, waveId, request, scope, user.subject()));
     }
 }

@@ -23,8 +23,10 @@ import org.phocap.roster.NominatingBody;
 public class WaveService {
     private final Pool pool;
     private final CampaignAccess access;
+    private final org.phocap.audit.AuditLog audit;
 
-    public WaveService(Pool pool, CampaignAccess access) {
+    public WaveService(Pool pool, CampaignAccess access, org.phocap.audit.AuditLog audit) {
+        this.audit = audit;
         this.pool = pool;
         this.access = access;
     }
@@ -75,7 +77,8 @@ public class WaveService {
      * Moves the campaign's enrolled learners that match every given filter (and lie in the
      * caller's scope) into the wave. Refused with 409, changing nothing, if the wave would overflow.
      */
-    public Uni<AssignResult> assign(long campaignId, long waveId, AssignLearners request, Scope scope) {
+    public Uni<AssignResult> assign(long campaignId, long waveId, AssignLearners request, Scope scope,
+                                    org.phocap.auth.Subject staff) {
         boolean noFilter = (request.localityCodes() == null || request.localityCodes().isEmpty())
                 && (request.learnerIds() == null || request.learnerIds().isEmpty())
                 && (request.nominatedBy() == null || request.nominatedBy().isBlank());
@@ -120,8 +123,27 @@ public class WaveService {
                                                     + " learners; this would make " + total + ". Nothing was changed.");
                                         }
                                         return new AssignResult(updated.rowCount(), total, capacity);
-                                    }));
+                                    })
+                                    .call(result -> audit.record(conn, staff, new org.phocap.audit.AuditLog.Entry(
+                                            "learners-moved-to-wave", null, campaignId, null, auditDetail(waveId, request, result)))));
                 })));
+    }
+
+    private static java.util.Map<String, Object> auditDetail(long waveId, AssignLearners request, AssignResult result) {
+        java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        detail.put("waveId", waveId);
+        detail.put("assigned", result.assigned());
+        if (request.localityCodes() != null && !request.localityCodes().isEmpty()) {
+            detail.put("localityCodes", request.localityCodes());
+        }
+        if (request.learnerIds() != null && !request.learnerIds().isEmpty()) {
+            // The first hundred: an entry stays small however many were moved.
+            detail.put("learnerIds", request.learnerIds().stream().limit(100).toList());
+        }
+        if (request.nominatedBy() != null && !request.nominatedBy().isBlank()) {
+            detail.put("nominatedBy", request.nominatedBy());
+        }
+        return detail;
     }
 
     /**

@@ -43,9 +43,12 @@ public class CertificateResource {
     private final StaffScope scopes;
     private final CurrentUser user;
     private final int maxPageSize;
+    private final org.phocap.audit.AuditLog audit;
 
     public CertificateResource(CertificateService certificates, CertificateLinks links, StaffScope scopes,
-                               CurrentUser user, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+                               CurrentUser user, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize,
+                               org.phocap.audit.AuditLog audit) {
+        this.audit = audit;
         this.certificates = certificates;
         this.links = links;
         this.scopes = scopes;
@@ -113,22 +116,13 @@ public class CertificateResource {
         long staffId = user.staffId();
         return scopes.scope()
                 .flatMap(scope -> certificates.revoke(serial, request.reason(), staffId, scope))
+                .call(c -> audit.record(user.subject(), new org.phocap.audit.AuditLog.Entry("certificate-revoked", c.learnerId(),
+                        c.campaignId(), c.localityCode(), java.util.Map.of("serial", c.serial(), "reason", c.revokeReason()))))
                 .map(c -> CertificateView.of(c, links));
     }
 
     private static Filter filter(Long campaignId, String localityCode, String issuedFrom, String issuedTo) {
         return new Filter(campaignId, localityCode == null || localityCode.isBlank() ? null : localityCode.strip(),
-                instant("issuedFrom", issuedFrom), instant("issuedTo", issuedTo));
-    }
-
-    private static Instant instant(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value.strip());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw ProblemException.invalid(field, "an RFC 3339 UTC time such as 2026-08-01T07:00:00Z");
-        }
+                org.phocap.platform.Times.param("issuedFrom", issuedFrom), org.phocap.platform.Times.param("issuedTo", issuedTo));
     }
 }

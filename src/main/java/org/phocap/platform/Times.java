@@ -16,4 +16,16 @@ public final class Times {
     public static OffsetDateTime utc(Instant at) {
         return at == null ? null : at.atOffset(ZoneOffset.UTC);
     }
+
+    /** A query parameter holding an RFC 3339 time, or null when absent; 400 naming the parameter otherwise. */
+    public static Instant param(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.invalid(field, "an RFC 3339 UTC time such as 2026-08-01T07:00:00Z");
+        }
+    }
 }

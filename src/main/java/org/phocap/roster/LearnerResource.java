@@ -17,15 +17,26 @@ import org.phocap.locality.StaffScope;
 public class LearnerResource {
     private final LearnerService learners;
     private final StaffScope scopes;
+    private final org.phocap.auth.CurrentUser user;
 
-    public LearnerResource(LearnerService learners, StaffScope scopes) {
+    public LearnerResource(LearnerService learners, StaffScope scopes, org.phocap.auth.CurrentUser user) {
         this.learners = learners;
         this.scopes = scopes;
+        this.user = user;
     }
 
     @GET
     @Operation(summary = "One learner (404 outside the caller's scope)")
     public Uni<LearnerView> get(@PathParam("id") long id) {
         return scopes.scope().flatMap(scope -> learners.get(id, scope));
+    }
+
+    @jakarta.ws.rs.POST
+    @Path("/activation-code")
+    @Operation(summary = "Account recovery: a fresh one-time activation code for a learner who forgot the PIN (shown once, "
+            + "expires after phocap.roster.recovery-code-ttl, replaces any earlier code, audited); activating with it sets a "
+            + "new PIN and ends every sign-in of the learner. 404 outside the caller's scope")
+    public Uni<LearnerService.RecoveryCode> issueActivationCode(@PathParam("id") long id) {
+        return scopes.scope().flatMap(scope -> learners.issueActivationCode(id, scope, user.subject()));
     }
 }

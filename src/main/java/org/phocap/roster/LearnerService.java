@@ -17,8 +17,14 @@ public class LearnerService {
 
     private final Pool pool;
     private final CampaignAccess access;
+    private final org.phocap.audit.AuditLog audit;
+    private final java.time.Duration recoveryCodeTtl;
 
-    public LearnerService(Pool pool, CampaignAccess access) {
+    public LearnerService(Pool pool, CampaignAccess access, org.phocap.audit.AuditLog audit,
+                          @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.roster.recovery-code-ttl")
+                          java.time.Duration recoveryCodeTtl) {
+        this.audit = audit;
+        this.recoveryCodeTtl = recoveryCodeTtl;
         this.pool = pool;
         this.access = access;
     }
@@ -33,6 +39,32 @@ public class LearnerService {
                     }
                     return LearnerView.of(rows.iterator().next());
                 });
+    }
+
+    /** A fresh one-time activation code, shown once: the learner activates with it and chooses a new PIN. */
+    public record RecoveryCode(long learnerId, String code, java.time.Instant expiresAt) {}
+
+    /**
+     * Account recovery: a new activation code for a learner in the caller's scope (404 outside it),
+     * replacing any earlier one, valid for {@code phocap.roster.recovery-code-ttl}; audited in the
+     * same transaction. Activating with it sets a new PIN and ends every sign-in of the learner.
+     */
+    public Uni<RecoveryCode> issueActivationCode(long id, Scope scope, org.phocap.auth.Subject staff) {
+        String code = ActivationCodes.next();
+        java.time.Instant expiresAt = java.time.Instant.now().plus(recoveryCodeTtl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                                UPDATE learner le SET activation_code = $1, activation_code_expires_at = $2, updated_at = now()
+                                FROM locality l WHERE le.id = $3 AND l.code = le.locality_code AND l.path LIKE ANY($4)
+                                RETURNING le.locality_code""")
+                        .execute(Tuple.of(code, expiresAt.atOffset(java.time.ZoneOffset.UTC), id, scope.patterns()))
+                        .flatMap(rows -> {
+                            if (rows.size() == 0) {
+                                return Uni.createFrom().<RecoveryCode>failure(ProblemException.notFound("No learner " + id + " in your scope."));
+                            }
+                            return audit.record(conn, staff, new org.phocap.audit.AuditLog.Entry("activation-code-issued", id, null,
+                                            rows.iterator().next().getString("locality_code"), java.util.Map.of("expiresAt", expiresAt.toString())))
+                                    .replaceWith(new RecoveryCode(id, code, expiresAt));
+                        }));
     }
 
     public Uni<Page<LearnerView>> enrolled(long campaignId, Scope scope, String localityCode, int page, int size) {

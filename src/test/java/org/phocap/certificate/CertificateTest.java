@@ -290,6 +290,11 @@ class CertificateTest {
                 .then().statusCode(200).body("revoked", equalTo(true)).body("revokeReason", equalTo("Học thay người khác"));
         as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "again")).post(revoke)
                 .then().statusCode(409).body("type", endsWith("/already-revoked"));
+        // Audited once (the refused attempts are not entries): who, which certificate, why.
+        var audit = as(admin()).get("/api/v1/audit?learnerId=" + l.id()).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("certificate-revoked"), audit.getList("items.findAll { it.action == 'certificate-revoked' }.action"));
+        assertEquals("admin", audit.getString("items.find { it.action == 'certificate-revoked' }.staffUsername"));
+        assertEquals(serial, audit.getString("items.find { it.action == 'certificate-revoked' }.detail.serial"));
         for (String query : List.of("", "?code=" + code)) {
             RestAssured.given().get("/api/v1/public/certificates/" + serial + query).then().statusCode(200)
                     .body("valid", equalTo(false)).body("revoked", equalTo(true))

@@ -42,7 +42,7 @@ class ScopeGuardTest {
     static final CertificateCourse COURSE = new CertificateCourse(P, 93);
 
     /** What an out-of-scope caller must get. */
-    enum Expect { NOT_FOUND, REFUSED, LIST_WITHOUT_TARGET, SAME_FOR_ALL_STAFF }
+    enum Expect { NOT_FOUND, REFUSED, LIST_WITHOUT_TARGET, SAME_FOR_ALL_STAFF, ADMIN_LIST_WITHOUT_TARGET }
 
     record Call(String method, String template, Expect expect, Function<Fixture, String> path,
                 Function<Fixture, Object> body, String contentType) {}
@@ -119,7 +119,11 @@ class ScopeGuardTest {
             write("PUT", "/api/v1/lessons/{id}/media", f -> "/api/v1/lessons/" + f.lesson() + "/media",
                     f -> "not a video", "video/mp4"),
             write("POST", "/api/v1/courses/{id}/broadcast", f -> "/api/v1/courses/" + f.course() + "/broadcast",
-                    f -> Map.of("text", "Phát tán")));
+                    f -> Map.of("text", "Phát tán")),
+            write("POST", "/api/v1/learners/{id}/activation-code", f -> "/api/v1/learners/" + f.learnerId() + "/activation-code",
+                    f -> Map.of()),
+            // The audit log: ADMINs only, and only entries inside their scope (district one's wave moves are not).
+            new Call("GET", "/api/v1/audit", Expect.ADMIN_LIST_WITHOUT_TARGET, f -> "/api/v1/audit?size=500", null, null));
 
     /** Operations that are not staff endpoints: a learner's own, sign-in, and the public register. */
     static boolean staffOperation(String path) {
@@ -158,6 +162,10 @@ class ScopeGuardTest {
         long learnerId = learners.getLong("items[0].id");
         fixture = new Fixture(campaign, wave, importId, learnerId, "Người Huyện Một", serial, COURSE.course,
                 COURSE.lessonId);
+        // An audit entry of district one's campaign, which the out-of-scope ADMIN must not read.
+        Api.assign(campaign, wave, List.of(learnerId));
+        org.junit.jupiter.api.Assertions.assertTrue(as(admin()).get("/api/v1/audit?campaignId=" + campaign).then().statusCode(200)
+                .extract().jsonPath().getInt("total") > 0);
 
         as(admin()).contentType(ContentType.JSON).body(Map.of("hotline", "0211 3862 000",
                 "contacts", List.of(Map.of("name", "Cán bộ xã", "phone", "0211 3862 001")))).put("/api/v1/localities/" + P + "1-1/support")
@@ -261,6 +269,11 @@ class ScopeGuardTest {
                 case REFUSED -> {
                     if (status != 403 && status != 404) {
                         failures.add(label + " (expected 403 or 404): " + body);
+                    }
+                }
+                case ADMIN_LIST_WITHOUT_TARGET -> {
+                    if (status != 403 && (status != 200 || body.contains("\"campaignId\":" + fixture.campaign() + ","))) {
+                        failures.add(label + " (expected 403, or 200 without district one's entries)");
                     }
                 }
                 case LIST_WITHOUT_TARGET -> {
