@@ -10,8 +10,8 @@ import java.util.Map;
 import org.phocap.auth.Subject;
 
 /**
- * The audit log of staff actions that touch learners (an import, an activation code issued, a
- * certificate revoked, learners moved to a wave): who, what, when, kept in PostgreSQL and never
+ * The audit log of staff actions that touch learners (a roster import started, an activation code
+ * issued, a certificate revoked, learners moved to a wave): who, what, when, kept in PostgreSQL and never
  * written to the service log. Where the action runs in a transaction of its own here (an activation
  * code, a wave assignment) the entry is written in it ({@link #record(SqlClient, Subject, Entry)}):
  * no such action without its entry; elsewhere (a certificate revoked, an import accepted) right

@@ -71,7 +71,7 @@ public class RosterResource {
         uploads.checkAnnounced(contentLength);
         Scope scope = callerScope();
         var file = uploads.receive(body);
-        return started(roster.start(campaignId, user.staffId(), scope, file, fileName, contentType, charset));
+        return started(roster.start(campaignId, user.subject(), scope, file, fileName, contentType, charset));
     }
 
     @POST
@@ -89,7 +89,7 @@ public class RosterResource {
         }
         Scope scope = callerScope();
         var copy = uploads.check(file.uploadedFile());
-        return started(roster.start(campaignId, user.staffId(), scope, copy, file.fileName(), file.contentType(), charset));
+        return started(roster.start(campaignId, user.subject(), scope, copy, file.fileName(), file.contentType(), charset));
     }
 
     private Scope callerScope() {

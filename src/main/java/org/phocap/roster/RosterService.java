@@ -22,8 +22,11 @@ public class RosterService {
     private final RosterImporter importer;
     private final CampaignAccess access;
     private final LocalityService localities;
+    private final org.phocap.audit.AuditLog audit;
 
-    public RosterService(ImportStore store, RosterImporter importer, CampaignAccess access, LocalityService localities) {
+    public RosterService(ImportStore store, RosterImporter importer, CampaignAccess access, LocalityService localities,
+                         org.phocap.audit.AuditLog audit) {
+        this.audit = audit;
         this.store = store;
         this.importer = importer;
         this.access = access;
@@ -31,13 +34,15 @@ public class RosterService {
     }
 
     /** Blocking: called from a worker thread once the upload sits on disk. */
-    long start(long campaignId, long staffId, Scope scope, Path file, String fileName, String contentType,
+    long start(long campaignId, org.phocap.auth.Subject staff, Scope scope, Path file, String fileName, String contentType,
                String charsetParameter) {
         try {
             access.require(campaignId, scope).await().indefinitely();
             var charset = RosterUploads.charset(charsetParameter, contentType);
             var format = RosterUploads.format(file, contentType, fileName);
-            long importId = store.create(campaignId, staffId, fileName, format.name()).await().indefinitely();
+            long importId = store.create(campaignId, staff.id(), fileName, format.name()).await().indefinitely();
+            audit.record(staff, new org.phocap.audit.AuditLog.Entry("roster-import-started", null, campaignId, null,
+                    java.util.Map.of("importId", importId, "format", format.name()))).await().indefinitely();
             importer.submit(new RosterImporter.Job(importId, campaignId, file, format, charset, scope));
             return importId;
         } catch (RuntimeException e) {
