@@ -75,10 +75,14 @@ public class QuizService {
     private record Definition(long id, long courseId, String title, int questionsPerAttempt, int timeLimitSec,
                               int maxAttempts, int passScore, int cooldownSec, List<CoursePackage.Question> bank) {}
 
+    private final jakarta.enterprise.event.Event<QuizPassed> passes;
+
     public QuizService(Pool pool, Json json, LearnerAccess access, StreamEvents events, CompletionOutbox completion,
                        Clock clock, @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
                        @ConfigProperty(name = "phocap.quiz.partial-credit") boolean partialCredit,
-                       @ConfigProperty(name = "phocap.quiz.sweep-every") Duration sweepEvery, ClusterJobs jobs) {
+                       @ConfigProperty(name = "phocap.quiz.sweep-every") Duration sweepEvery, ClusterJobs jobs,
+                       jakarta.enterprise.event.Event<QuizPassed> passes) {
+        this.passes = passes;
         this.sweepEvery = sweepEvery;
         this.jobs = jobs;
         this.pool = pool;
@@ -261,6 +265,12 @@ public class QuizService {
         return events.publishAll(List.of(new StreamEvents.Outgoing(courseId, learnerId, "quiz-graded", Map.of(
                         "attemptId", result.attemptId(), "quizId", row.getLong("quiz_id"), "score", result.score(),
                         "passed", result.passed(), "correct", result.correct(), "total", result.total()))))
+                .invoke(() -> {
+                    if (result.passed()) {
+                        passes.fire(new QuizPassed(learnerId, courseId, row.getLong("quiz_id"), result.attemptId(), result.total(),
+                                result.timeUsedSec() == null ? 0 : result.timeUsedSec(), result.gradedBy()));
+                    }
+                })
                 .chain(() -> result.passed() ? completion.checkNow(learnerId, courseId, now).replaceWithVoid()
                         : Uni.createFrom().voidItem())
                 .onFailure().recoverWithItem(e -> {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
 import static org.phocap.platform.Api.admin;
 import static org.phocap.platform.Api.as;
 
@@ -156,6 +157,36 @@ class QuizTest {
         for (String id : KEY.keySet()) {
             assertFalse(body.contains("\"" + id + "\":[\"") && !body.contains("\"answers\""), body);
         }
+    }
+
+    /** Starts an attempt at t0 and submits the right answers {@code seconds} later (server clock). */
+    long passIn(Learner l, Instant t0, int seconds) {
+        clock.set(t0);
+        JsonPath attempt = start(l).then().statusCode(201).extract().jsonPath();
+        clock.set(t0.plusSeconds(seconds));
+        submit(l, attempt.getLong("attemptId"), rightAnswers(attempt), null).then().statusCode(200).body("passed", equalTo(true));
+        return attempt.getLong("attemptId");
+    }
+
+    @Test
+    void aPassFasterThanThreeSecondsAQuestionRaisesFastQuizAndOneAtThatPaceDoesNot() {
+        Learner atPace = learner();
+        Learner tooFast = learner();
+        Instant t0 = Instant.now();
+        passIn(atPace, t0, 15);   // 5 questions x 3 s
+        long fast = passIn(tooFast, t0, 14);
+        await().atMost(Duration.ofSeconds(10)).until(() -> as(admin())
+                .get("/api/v1/campaigns/" + campaign + "/integrity-flags?kind=FAST_QUIZ").then().statusCode(200)
+                .extract().jsonPath().getList("items.learnerId").contains((int) tooFast.id()));
+        JsonPath flags = as(admin()).get("/api/v1/campaigns/" + campaign + "/integrity-flags?kind=FAST_QUIZ&status=OPEN")
+                .then().statusCode(200).extract().jsonPath();
+        assertFalse(flags.getList("items.learnerId").contains((int) atPace.id()), "at the threshold is not fast");
+        int i = flags.getList("items.learnerId").indexOf((int) tooFast.id());
+        assertEquals("FAST_QUIZ", flags.getString("items[" + i + "].kind"));
+        assertEquals(fast, flags.getLong("items[" + i + "].evidence.attemptId"));
+        assertEquals(14, flags.getInt("items[" + i + "].evidence.timeUsedSec"));
+        assertEquals(15, flags.getInt("items[" + i + "].evidence.thresholdSec"));
+        as(admin()).get("/api/v1/campaigns/" + campaign + "/integrity-flags?kind=NOPE").then().statusCode(400);
     }
 
     @Test

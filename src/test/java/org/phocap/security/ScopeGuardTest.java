@@ -63,6 +63,8 @@ class ScopeGuardTest {
             read("GET", "/api/v1/campaigns/{id}/report", f -> "/api/v1/campaigns/" + f.campaign() + "/report"),
             read("GET", "/api/v1/campaigns/{id}/leaderboard", f -> "/api/v1/campaigns/" + f.campaign() + "/leaderboard"),
             read("GET", "/api/v1/campaigns/{id}/live", f -> "/api/v1/campaigns/" + f.campaign() + "/live"),
+            read("GET", "/api/v1/campaigns/{id}/integrity-flags",
+                    f -> "/api/v1/campaigns/" + f.campaign() + "/integrity-flags"),
             read("GET", "/api/v1/imports/{id}", f -> "/api/v1/imports/" + f.importId()),
             read("GET", "/api/v1/imports/{id}/events", f -> "/api/v1/imports/" + f.importId() + "/events"),
             read("GET", "/api/v1/imports/{id}/rejected.csv", f -> "/api/v1/imports/" + f.importId() + "/rejected.csv"),

@@ -1,0 +1,47 @@
+package org.phocap.integrity;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.phocap.auth.Role;
+import org.phocap.locality.StaffScope;
+import org.phocap.platform.Page;
+import org.phocap.platform.PageRequest;
+
+/** The integrity flags of a campaign, for supporters to review (their scope only). */
+@Path("/api/v1/campaigns/{id}/integrity-flags")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+public class IntegrityFlagResource {
+    private final IntegrityFlags flags;
+    private final StaffScope scopes;
+    private final int maxPageSize;
+
+    public IntegrityFlagResource(IntegrityFlags flags, StaffScope scopes,
+                                 @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+        this.flags = flags;
+        this.scopes = scopes;
+        this.maxPageSize = maxPageSize;
+    }
+
+    @GET
+    @Operation(summary = "Integrity flags of the campaign's learners in the caller's scope (kind: SHARED_DEVICE, "
+            + "CONCURRENT_DEVICES, IMPLAUSIBLE_PACE, FAST_QUIZ; status: OPEN, CLEARED, CONFIRMED; a locality subtree), "
+            + "with their evidence, newest first")
+    public Uni<Page<IntegrityFlags.FlagView>> list(@PathParam("id") long id, @QueryParam("kind") String kind,
+                                                   @QueryParam("status") String status,
+                                                   @QueryParam("localityCode") String localityCode,
+                                                   @QueryParam("page") @DefaultValue("0") int page,
+                                                   @QueryParam("size") @DefaultValue("100") int size) {
+        PageRequest.check(page, size, maxPageSize);
+        return scopes.scope().flatMap(scope -> flags.list(id, scope, kind, status, localityCode, page, size));
+    }
+}
