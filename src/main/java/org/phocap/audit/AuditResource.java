@@ -20,6 +20,7 @@ import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
+import org.phocap.platform.Times;
 
 /** The audit log, newest first, for ADMINs, cut to their scope. */
 @Path("/api/v1/audit")
@@ -53,8 +54,8 @@ public class AuditResource {
                                      @QueryParam("page") @DefaultValue("0") int page,
                                      @QueryParam("size") @DefaultValue("50") int size) {
         PageRequest.check(page, size, maxPageSize);
-        Instant from = org.phocap.platform.Times.param("from", fromText);
-        Instant to = org.phocap.platform.Times.param("to", toText);
+        Instant from = Times.param("from", fromText);
+        Instant to = Times.param("to", toText);
         return scopes.scope().flatMap(scope -> pool.preparedQuery("""
                         SELECT a.*, count(*) OVER () AS total FROM audit_entry a JOIN locality l ON l.code = a.locality_code
                         WHERE l.path LIKE ANY($1)

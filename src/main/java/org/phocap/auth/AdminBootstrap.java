@@ -4,12 +4,14 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.locality.Scope;
@@ -28,9 +30,9 @@ public class AdminBootstrap {
     /** Advisory lock key of the first-start ADMIN creation (any constant unique to this use). */
     private static final long BOOTSTRAP_LOCK = 7_261_001L;
 
-    void onStart(@Observes @jakarta.annotation.Priority(10) StartupEvent event, PasswordHasher hasher, SigningKey keysChecked,
+    void onStart(@Observes @Priority(10) StartupEvent event, PasswordHasher hasher, SigningKey keysChecked,
                  @ConfigProperty(name = "phocap.auth.admin-username") String username,
-                 @ConfigProperty(name = "phocap.auth.admin-password") java.util.Optional<String> configured,
+                 @ConfigProperty(name = "phocap.auth.admin-password") Optional<String> configured,
                  @ConfigProperty(name = "phocap.auth.admin-reprint-after") Duration reprintAfter) throws Throwable {
         boolean generated = configured.isEmpty() || configured.get().isBlank();
         // Most starts find the ADMIN in place: one read, and no password hashed (bcrypt costs ~0.1 s).

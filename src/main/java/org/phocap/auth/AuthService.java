@@ -6,10 +6,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.phocap.platform.PhoneNumbers;
@@ -75,7 +76,7 @@ public class AuthService {
             String expected = found.map(r -> r.getString("activation_code")).orElse(null);
             // A recovery code expires; a roster import's code has no expiry (NULL).
             boolean expired = found.map(r -> r.getOffsetDateTime("activation_code_expires_at"))
-                    .map(at -> at.toInstant().isBefore(java.time.Instant.now())).orElse(false);
+                    .map(at -> at.toInstant().isBefore(Instant.now())).orElse(false);
             if (expected == null || expired || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                     code.getBytes(StandardCharsets.UTF_8))) {
                 throttle.failed(phone, address);

@@ -2,8 +2,19 @@ package org.phocap.auth;
 
 import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.util.KeyUtils;
+import io.smallrye.jwt.util.ResourceUtils;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.RSAPublicKeySpec;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -38,14 +49,14 @@ public class SigningKey {
     }
 
     /** The public half of an RSA private key (PKCS#8 keys carry the modulus and public exponent). */
-    private static java.security.PublicKey publicOf(PrivateKey key) {
-        if (!(key instanceof java.security.interfaces.RSAPrivateCrtKey rsa)) {
+    private static PublicKey publicOf(PrivateKey key) {
+        if (!(key instanceof RSAPrivateCrtKey rsa)) {
             throw new IllegalStateException("The JWT signing key must be an RSA key with its public parts (PKCS#8)");
         }
         try {
-            return java.security.KeyFactory.getInstance("RSA").generatePublic(
-                    new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
-        } catch (java.security.GeneralSecurityException e) {
+            return KeyFactory.getInstance("RSA").generatePublic(
+                    new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot derive the JWT public key", e);
         }
     }
@@ -70,33 +81,33 @@ public class SigningKey {
             return; // a JWK set: smallrye-jwt reads it; the pair is not compared here
         }
         try {
-            java.security.PublicKey publicKey = KeyUtils.decodePublicKey(text);
-            byte[] probe = "phocap key pair check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
+            PublicKey publicKey = KeyUtils.decodePublicKey(text);
+            byte[] probe = "phocap key pair check".getBytes(StandardCharsets.UTF_8);
+            Signature signer = Signature.getInstance("SHA256withRSA");
             signer.initSign(key);
             signer.update(probe);
             byte[] signature = signer.sign();
-            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withRSA");
+            Signature verifier = Signature.getInstance("SHA256withRSA");
             verifier.initVerify(publicKey);
             verifier.update(probe);
             if (!verifier.verify(signature)) {
                 throw new IllegalStateException("The JWT public key at " + where + " does not belong to the signing key");
             }
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot use the JWT public key from " + where + ": " + e.getClass().getSimpleName(), e);
         }
     }
 
     /** A file: URL in any spelling (file:/a, file:///a), or any other location smallrye can read. */
-    static String read(String location) throws java.io.IOException {
+    static String read(String location) throws IOException {
         if (location.startsWith("file:")) {
             String path = location.substring("file:".length());
             if (path.startsWith("//")) {
                 path = path.substring(2);
             }
-            return java.nio.file.Files.readString(java.nio.file.Path.of(path));
+            return Files.readString(Path.of(path));
         }
-        return io.smallrye.jwt.util.ResourceUtils.readResource(location);
+        return ResourceUtils.readResource(location);
     }
 
     PrivateKey key() {

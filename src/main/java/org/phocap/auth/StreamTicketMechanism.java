@@ -1,9 +1,11 @@
 package org.phocap.auth;
 
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.AuthenticationRequest;
 import io.quarkus.security.identity.request.BaseAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
@@ -55,7 +57,7 @@ public class StreamTicketMechanism implements HttpAuthenticationMechanism {
     }
 
     @Override
-    public Set<Class<? extends io.quarkus.security.identity.request.AuthenticationRequest>> getCredentialTypes() {
+    public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
         return Set.of(TicketRequest.class);
     }
 
@@ -85,7 +87,7 @@ public class StreamTicketMechanism implements HttpAuthenticationMechanism {
             return tickets.redeem(request.ticket).map(token -> {
                 // Unknown, used or expired; or the sign-in it stands for was ended since.
                 if (token == null || revoked.isRevoked(token.getClaim(TokenService.FAMILY_CLAIM))) {
-                    throw new io.quarkus.security.AuthenticationFailedException("Unknown, used or expired stream ticket");
+                    throw new AuthenticationFailedException("Unknown, used or expired stream ticket");
                 }
                 return QuarkusSecurityIdentity.builder().setPrincipal(token).addRoles(token.getGroups()).build();
             });

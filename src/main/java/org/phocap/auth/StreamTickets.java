@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -58,7 +59,7 @@ public class StreamTickets {
                         SELECT $1, $2, $3::jsonb, $4
                         WHERE (SELECT count(*) FROM stream_ticket WHERE subject = $2 AND expires_at > now()) < $5""")
                 .execute(Tuple.of(Hashing.sha256(ticket), token.getSubject(), claims,
-                        expiresAt.atOffset(java.time.ZoneOffset.UTC), maxOutstanding))
+                        expiresAt.atOffset(ZoneOffset.UTC), maxOutstanding))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
                         throw new ProblemException(429, "too-many-requests", "Too many stream tickets",

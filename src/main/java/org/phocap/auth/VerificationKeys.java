@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
@@ -16,13 +17,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.lang.HashUtil;
 import org.jose4j.lang.JoseException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The public keys access tokens are accepted with, by key id ({@code kid}). Key rotation without
@@ -147,7 +148,7 @@ public class VerificationKeys {
                 PublicKey key = KeyUtils.decodePublicKey(text);
                 keys.put(kid(key), key);
             }
-        } catch (JoseException | java.security.GeneralSecurityException e) {
+        } catch (JoseException | GeneralSecurityException e) {
             throw new IllegalArgumentException("not a PEM public key or JWK set (" + e.getClass().getSimpleName() + ")", e);
         }
         return keys;

@@ -1,11 +1,13 @@
 package org.phocap.auth;
 
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
-import io.quarkus.scheduler.Scheduled;
+import jakarta.inject.Inject;
+import java.security.PublicKey;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -26,10 +28,10 @@ public class VerifiedTokenCache extends DefaultJWTParser {
 
     private final Map<String, JsonWebToken> verified = new ConcurrentHashMap<>();
 
-    @jakarta.inject.Inject
+    @Inject
     RevokedFamilies revoked;
 
-    @jakarta.inject.Inject
+    @Inject
     VerificationKeys keys;
 
     /** The key set's version the cached entries were verified under. */
@@ -75,14 +77,14 @@ public class VerifiedTokenCache extends DefaultJWTParser {
     private JsonWebToken verifyWithKeySet(String token) throws ParseException {
         String kid = VerificationKeys.kidOf(token);
         if (kid != null) {
-            java.security.PublicKey key = keys.byKid(kid);
+            PublicKey key = keys.byKid(kid);
             if (key == null) {
                 throw new ParseException("The token was signed with a key this service does not accept.");
             }
             return verify(token, key);
         }
         ParseException last = new ParseException("No verification key.");
-        for (java.security.PublicKey key : keys.all()) {
+        for (PublicKey key : keys.all()) {
             try {
                 return verify(token, key);
             } catch (ParseException e) {

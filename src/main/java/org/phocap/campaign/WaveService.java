@@ -9,7 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.phocap.audit.AuditLog;
+import org.phocap.auth.Subject;
 import org.phocap.campaign.CampaignDtos.AssignLearners;
 import org.phocap.campaign.CampaignDtos.AssignResult;
 import org.phocap.campaign.CampaignDtos.CreateWave;
@@ -23,9 +27,9 @@ import org.phocap.roster.NominatingBody;
 public class WaveService {
     private final Pool pool;
     private final CampaignAccess access;
-    private final org.phocap.audit.AuditLog audit;
+    private final AuditLog audit;
 
-    public WaveService(Pool pool, CampaignAccess access, org.phocap.audit.AuditLog audit) {
+    public WaveService(Pool pool, CampaignAccess access, AuditLog audit) {
         this.audit = audit;
         this.pool = pool;
         this.access = access;
@@ -78,7 +82,7 @@ public class WaveService {
      * caller's scope) into the wave. Refused with 409, changing nothing, if the wave would overflow.
      */
     public Uni<AssignResult> assign(long campaignId, long waveId, AssignLearners request, Scope scope,
-                                    org.phocap.auth.Subject staff) {
+                                    Subject staff) {
         boolean noFilter = (request.localityCodes() == null || request.localityCodes().isEmpty())
                 && (request.learnerIds() == null || request.learnerIds().isEmpty())
                 && (request.nominatedBy() == null || request.nominatedBy().isBlank());
@@ -124,13 +128,13 @@ public class WaveService {
                                         }
                                         return new AssignResult(updated.rowCount(), total, capacity);
                                     })
-                                    .call(result -> audit.record(conn, staff, new org.phocap.audit.AuditLog.Entry(
+                                    .call(result -> audit.record(conn, staff, new AuditLog.Entry(
                                             "learners-moved-to-wave", null, campaignId, null, auditDetail(waveId, request, result)))));
                 })));
     }
 
-    private static java.util.Map<String, Object> auditDetail(long waveId, AssignLearners request, AssignResult result) {
-        java.util.Map<String, Object> detail = new java.util.LinkedHashMap<>();
+    private static Map<String, Object> auditDetail(long waveId, AssignLearners request, AssignResult result) {
+        Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("waveId", waveId);
         detail.put("assigned", result.assigned());
         if (request.localityCodes() != null && !request.localityCodes().isEmpty()) {

@@ -1,7 +1,9 @@
 package org.phocap.certificate;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +21,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * certificate that is still rendering share that render.
  */
 // Created at start so that its meters exist (an alert on the render backlog needs the series).
-@io.quarkus.runtime.Startup
+@Startup
 @ApplicationScoped
 public class CertificateFiles {
     private final CertificateStore store;
@@ -45,7 +47,7 @@ public class CertificateFiles {
                 .description("Time to render one certificate PDF (first download only)")
                 .register(metrics);
         // Renders asked for and not finished (running or waiting for a render thread): the backlog.
-        metrics.gaugeMapSize("phocap.certificate.render.pending", io.micrometer.core.instrument.Tags.empty(), rendering);
+        metrics.gaugeMapSize("phocap.certificate.render.pending", Tags.empty(), rendering);
     }
 
     public Uni<byte[]> pdf(Certificate certificate) {

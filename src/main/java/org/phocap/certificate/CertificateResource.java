@@ -16,24 +16,27 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.phocap.audit.AuditLog;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.auth.Subject;
 import org.phocap.certificate.CertificateDtos.CertificateView;
 import org.phocap.certificate.CertificateDtos.RevokeRequest;
 import org.phocap.certificate.CertificateStore.Filter;
-import org.phocap.locality.StaffScope;
 import org.phocap.locality.Scope;
+import org.phocap.locality.StaffScope;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
 import org.phocap.platform.ProblemException;
+import org.phocap.platform.Times;
 
 /** Certificates for staff (listing, export, revocation) and the PDF download for holders and staff. */
 @Path("/api/v1/certificates")
@@ -43,11 +46,11 @@ public class CertificateResource {
     private final StaffScope scopes;
     private final CurrentUser user;
     private final int maxPageSize;
-    private final org.phocap.audit.AuditLog audit;
+    private final AuditLog audit;
 
     public CertificateResource(CertificateService certificates, CertificateLinks links, StaffScope scopes,
                                CurrentUser user, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize,
-                               org.phocap.audit.AuditLog audit) {
+                               AuditLog audit) {
         this.audit = audit;
         this.certificates = certificates;
         this.links = links;
@@ -116,13 +119,13 @@ public class CertificateResource {
         long staffId = user.staffId();
         return scopes.scope()
                 .flatMap(scope -> certificates.revoke(serial, request.reason(), staffId, scope))
-                .call(c -> audit.record(user.subject(), new org.phocap.audit.AuditLog.Entry("certificate-revoked", c.learnerId(),
-                        c.campaignId(), c.localityCode(), java.util.Map.of("serial", c.serial(), "reason", c.revokeReason()))))
+                .call(c -> audit.record(user.subject(), new AuditLog.Entry("certificate-revoked", c.learnerId(),
+                        c.campaignId(), c.localityCode(), Map.of("serial", c.serial(), "reason", c.revokeReason()))))
                 .map(c -> CertificateView.of(c, links));
     }
 
     private static Filter filter(Long campaignId, String localityCode, String issuedFrom, String issuedTo) {
         return new Filter(campaignId, localityCode == null || localityCode.isBlank() ? null : localityCode.strip(),
-                org.phocap.platform.Times.param("issuedFrom", issuedFrom), org.phocap.platform.Times.param("issuedTo", issuedTo));
+                Times.param("issuedFrom", issuedFrom), Times.param("issuedTo", issuedTo));
     }
 }

@@ -1,8 +1,12 @@
 package org.phocap.platform;
 
 import io.micrometer.core.instrument.Metrics;
-import io.vertx.pgclient.PgException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.SocketException;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,7 +27,7 @@ public final class Overload {
             if (t instanceof ProblemException pe && pe.overloadCause() != null) {
                 return pe.overloadCause();
             }
-            if (t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+            if (t instanceof ConnectionPoolTooBusyException) {
                 return "db-queue-full";
             }
         }
@@ -74,11 +78,11 @@ public final class Overload {
                 String state = pg.getSqlState();
                 return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P0");
             }
-            if (t instanceof java.net.SocketException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+            if (t instanceof SocketException || t instanceof ClosedConnectionException) {
                 return true;
             }
             // How the pool reports a connection the database dropped under it (a type without a subclass).
-            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable && t.getMessage() != null
+            if (t instanceof NoStackTraceThrowable && t.getMessage() != null
                     && t.getMessage().startsWith("Connection is not active")) {
                 return true;
             }

@@ -4,14 +4,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.smallrye.mutiny.CompositeException;
 import io.vertx.pgclient.PgException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -41,7 +51,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response invalid(io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException failure) {
+    public Response invalid(ResteasyReactiveViolationException failure) {
         return map(failure);
     }
 
@@ -87,8 +97,8 @@ public class ProblemMapper {
 
     static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
-        while ((current instanceof java.util.concurrent.CompletionException
-                || current instanceof io.smallrye.mutiny.CompositeException) && current.getCause() != null) {
+        while ((current instanceof CompletionException
+                || current instanceof CompositeException) && current.getCause() != null) {
             current = current.getCause();
         }
         return current;
@@ -101,7 +111,7 @@ public class ProblemMapper {
         if (failure instanceof ConstraintViolationException cve) {
             List<Problem.FieldError> errors = cve.getConstraintViolations().stream()
                     .map(v -> new Problem.FieldError(fieldName(v.getPropertyPath().toString()), v.getMessage()))
-                    .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
+                    .sorted(Comparator.comparing(Problem.FieldError::field))
                     .collect(Collectors.toList());
             return problem(400, "validation", "Invalid input", "The request has invalid fields.", errors);
         }
@@ -133,7 +143,7 @@ public class ProblemMapper {
                 return toProblem(jpe);
             }
             if (status == 404 && (wae.getCause() instanceof IllegalArgumentException
-                    || wae.getCause() instanceof java.time.format.DateTimeParseException)) {
+                    || wae.getCause() instanceof DateTimeParseException)) {
                 // JAX-RS answers a path or query parameter that does not convert with 404; it is a bad request.
                 return problem(400, "bad-request", "Bad request",
                         "A path or query parameter is not of the expected type (for example, not a whole number).", null);
@@ -174,7 +184,7 @@ public class ProblemMapper {
             return "must be a whole number (not text, not a fraction)";
         }
         if (type == Double.class || type == double.class || type == Float.class || type == float.class
-                || type == java.math.BigDecimal.class) {
+                || type == BigDecimal.class) {
             return "must be a number (not text)";
         }
         if (type == Boolean.class || type == boolean.class) {
@@ -183,13 +193,13 @@ public class ProblemMapper {
         if (type == String.class) {
             return "must be text";
         }
-        if (type == java.time.Instant.class || type == java.time.OffsetDateTime.class) {
+        if (type == Instant.class || type == OffsetDateTime.class) {
             return "must be an RFC 3339 time as text, e.g. 2026-11-29T08:00:00Z";
         }
-        if (type == java.time.LocalDate.class) {
+        if (type == LocalDate.class) {
             return "must be a date as text, e.g. 2026-11-29";
         }
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "must be an array";
         }
         return "wrong type or shape";

@@ -3,6 +3,7 @@ package org.phocap.platform;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 
 /** Between the database's timestamptz values and instants, null staying null. */
 public final class Times {
@@ -24,7 +25,7 @@ public final class Times {
         }
         try {
             return Instant.parse(value.strip());
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw ProblemException.invalid(field, "an RFC 3339 UTC time such as 2026-08-01T07:00:00Z");
         }
     }

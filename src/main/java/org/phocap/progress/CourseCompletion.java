@@ -1,7 +1,11 @@
 package org.phocap.progress;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -22,11 +26,11 @@ import org.phocap.course.stream.StreamEvents;
  * learner's stream gets {@code course-completed} and {@code certificate-issued}.
  */
 // Created at start so that its meter exists before the first completion (the dashboard reads it).
-@io.quarkus.runtime.Startup
+@Startup
 @ApplicationScoped
 public class CourseCompletion {
     private final Pool pool;
-    private final io.micrometer.core.instrument.Counter completed;
+    private final Counter completed;
     private final StreamEvents events;
 
     private final CertificateStore certificates;
@@ -34,9 +38,9 @@ public class CourseCompletion {
 
     public CourseCompletion(Pool pool, StreamEvents events,
                             CertificateStore certificates, CertificateLinks links,
-                            io.micrometer.core.instrument.MeterRegistry metrics) {
+                            MeterRegistry metrics) {
         this.pool = pool;
-        this.completed = io.micrometer.core.instrument.Counter.builder("phocap.courses.completed")
+        this.completed = Counter.builder("phocap.courses.completed")
                 .description("Course completions recorded (each with its certificate)").register(metrics);
         this.events = events;
         this.certificates = certificates;
@@ -84,7 +88,7 @@ public class CourseCompletion {
     }
 
     /** Marks the enrolment completed once every course of the campaign is (the report counters follow by trigger). */
-    private static Uni<?> campaignCompleted(io.vertx.mutiny.sqlclient.SqlConnection conn, long campaignId, long learnerId,
+    private static Uni<?> campaignCompleted(SqlConnection conn, long campaignId, long learnerId,
                                             Instant at) {
         return conn.preparedQuery("""
                         UPDATE enrolment e SET completed_at = $3, started_at = coalesce(e.started_at, $3) FROM campaign c

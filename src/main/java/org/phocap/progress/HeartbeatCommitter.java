@@ -1,16 +1,24 @@
 package org.phocap.progress;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.platform.Overload;
@@ -32,7 +40,7 @@ import org.phocap.platform.ThrottledLog;
  * of them at once), the baseline the benchmark compares against.
  */
 // Created at start so that its meters exist before the first heartbeat (alerts read them).
-@io.quarkus.runtime.Startup
+@Startup
 @ApplicationScoped
 public class HeartbeatCommitter {
     private static final Logger LOG = Logger.getLogger(HeartbeatCommitter.class);
@@ -41,8 +49,8 @@ public class HeartbeatCommitter {
     private record Pending(HeartbeatBatch.Submission submission, UniEmitter<? super List<HeartbeatBatch.Outcome>> emitter) {}
 
 
-    private final java.util.function.Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit;
-    private final java.util.function.Consumer<List<ProgressState>> onCommitted;
+    private final Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit;
+    private final Consumer<List<ProgressState>> onCommitted;
     private final Vertx vertx;
     private final int maxSize;
     private final long maxWaitMs;
@@ -50,13 +58,13 @@ public class HeartbeatCommitter {
     private final int maxQueued;
     private final DistributionSummary batchSize;
     private final Timer commitTime;
-    private final io.micrometer.core.instrument.Counter isolations;
-    private final io.micrometer.core.instrument.Counter retries;
+    private final Counter isolations;
+    private final Counter retries;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int inFlight;
     private boolean timerSet;
 
-    @jakarta.inject.Inject
+    @Inject
     public HeartbeatCommitter(ProgressStore store, ProgressEvents events, Vertx vertx, MeterRegistry metrics,
                               @ConfigProperty(name = "phocap.heartbeat.batch.max-size") int maxSize,
                               @ConfigProperty(name = "phocap.heartbeat.batch.max-wait") Duration maxWait,
@@ -66,8 +74,8 @@ public class HeartbeatCommitter {
     }
 
     /** With the commit step given: the store's in service, a stand-in in the isolation unit test. */
-    HeartbeatCommitter(java.util.function.Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit,
-                       java.util.function.Consumer<List<ProgressState>> committed, Vertx vertx, MeterRegistry metrics,
+    HeartbeatCommitter(Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit,
+                       Consumer<List<ProgressState>> committed, Vertx vertx, MeterRegistry metrics,
                        int maxSize, Duration maxWait, int maxInFlight, int maxQueued) {
         this.commit = commit;
         this.onCommitted = committed;
@@ -81,9 +89,9 @@ public class HeartbeatCommitter {
         this.commitTime = Timer.builder("phocap.heartbeat.commit")
                 .description("Time to apply and commit one batch of heartbeats").publishPercentileHistogram()
                 .register(metrics);
-        this.isolations = io.micrometer.core.instrument.Counter.builder("phocap.heartbeat.batch.isolations")
+        this.isolations = Counter.builder("phocap.heartbeat.batch.isolations")
                 .description("Batches split because one submission's data failed them").register(metrics);
-        this.retries = io.micrometer.core.instrument.Counter.builder("phocap.heartbeat.batch.retries")
+        this.retries = Counter.builder("phocap.heartbeat.batch.retries")
                 .description("Batches tried again after a deadlock or serialization failure").register(metrics);
     }
 
@@ -147,7 +155,7 @@ public class HeartbeatCommitter {
         batchSize.record(batch.size());
         long started = System.nanoTime();
         attempt(batch).subscribe().with(done -> {
-            commitTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             finished();
         });
     }
@@ -216,7 +224,7 @@ public class HeartbeatCommitter {
      */
     static boolean concurrencyConflict(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg) {
+            if (t instanceof PgException pg) {
                 return "40P01".equals(pg.getSqlState()) || "40001".equals(pg.getSqlState());
             }
         }
@@ -225,10 +233,10 @@ public class HeartbeatCommitter {
 
     static boolean causedByData(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof io.vertx.pgclient.PgException pg) {
+            if (t instanceof PgException pg) {
                 return pg.getSqlState() != null && pg.getSqlState().startsWith("22");
             }
-            if (t instanceof ArithmeticException || t instanceof java.time.DateTimeException
+            if (t instanceof ArithmeticException || t instanceof DateTimeException
                     || t instanceof IllegalArgumentException || t instanceof NullPointerException
                     || t instanceof IndexOutOfBoundsException || t instanceof ClassCastException) {
                 return true;

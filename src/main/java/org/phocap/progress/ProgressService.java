@@ -2,6 +2,7 @@ package org.phocap.progress;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -22,7 +23,7 @@ import org.phocap.platform.ProblemException;
  * group commit; the answer leaves only once the credit is committed.
  */
 // Created at start, its heartbeat counters with it: the dashboard's heartbeats/s has a series at once.
-@io.quarkus.runtime.Startup
+@Startup
 @ApplicationScoped
 public class ProgressService {
     /** The most heartbeats one offline replay may carry. */

@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.course.CoursePackage;
@@ -70,18 +72,18 @@ public class QuizService {
     private final Duration grace;
     private final boolean partialCredit;
     /** Quiz definitions with parsed banks: a quiz row never changes, so starts need not re-read it. */
-    private final Map<Long, Definition> definitions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Definition> definitions = new ConcurrentHashMap<>();
 
     private record Definition(long id, long courseId, String title, int questionsPerAttempt, int timeLimitSec,
                               int maxAttempts, int passScore, int cooldownSec, List<CoursePackage.Question> bank) {}
 
-    private final jakarta.enterprise.event.Event<QuizPassed> passes;
+    private final Event<QuizPassed> passes;
 
     public QuizService(Pool pool, Json json, LearnerAccess access, StreamEvents events, CompletionOutbox completion,
                        Clock clock, @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
                        @ConfigProperty(name = "phocap.quiz.partial-credit") boolean partialCredit,
                        @ConfigProperty(name = "phocap.quiz.sweep-every") Duration sweepEvery, ClusterJobs jobs,
-                       jakarta.enterprise.event.Event<QuizPassed> passes) {
+                       Event<QuizPassed> passes) {
         this.passes = passes;
         this.sweepEvery = sweepEvery;
         this.jobs = jobs;

@@ -3,11 +3,13 @@ package org.phocap.roster;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
 
@@ -17,9 +19,9 @@ import org.phocap.locality.StaffScope;
 public class LearnerResource {
     private final LearnerService learners;
     private final StaffScope scopes;
-    private final org.phocap.auth.CurrentUser user;
+    private final CurrentUser user;
 
-    public LearnerResource(LearnerService learners, StaffScope scopes, org.phocap.auth.CurrentUser user) {
+    public LearnerResource(LearnerService learners, StaffScope scopes, CurrentUser user) {
         this.learners = learners;
         this.scopes = scopes;
         this.user = user;
@@ -31,7 +33,7 @@ public class LearnerResource {
         return scopes.scope().flatMap(scope -> learners.get(id, scope));
     }
 
-    @jakarta.ws.rs.POST
+    @POST
     @Path("/activation-code")
     @Operation(summary = "Account recovery: a fresh one-time activation code for a learner who forgot the PIN (shown once, "
             + "expires after phocap.roster.recovery-code-ttl, replaces any earlier code, audited); activating with it sets a "

@@ -4,6 +4,14 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.phocap.audit.AuditLog;
+import org.phocap.auth.Subject;
 import org.phocap.campaign.CampaignAccess;
 import org.phocap.locality.Scope;
 import org.phocap.platform.Page;
@@ -17,12 +25,12 @@ public class LearnerService {
 
     private final Pool pool;
     private final CampaignAccess access;
-    private final org.phocap.audit.AuditLog audit;
-    private final java.time.Duration recoveryCodeTtl;
+    private final AuditLog audit;
+    private final Duration recoveryCodeTtl;
 
-    public LearnerService(Pool pool, CampaignAccess access, org.phocap.audit.AuditLog audit,
-                          @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.roster.recovery-code-ttl")
-                          java.time.Duration recoveryCodeTtl) {
+    public LearnerService(Pool pool, CampaignAccess access, AuditLog audit,
+                          @ConfigProperty(name = "phocap.roster.recovery-code-ttl")
+                          Duration recoveryCodeTtl) {
         this.audit = audit;
         this.recoveryCodeTtl = recoveryCodeTtl;
         this.pool = pool;
@@ -42,27 +50,27 @@ public class LearnerService {
     }
 
     /** A fresh one-time activation code, shown once: the learner activates with it and chooses a new PIN. */
-    public record RecoveryCode(long learnerId, String code, java.time.Instant expiresAt) {}
+    public record RecoveryCode(long learnerId, String code, Instant expiresAt) {}
 
     /**
      * Account recovery: a new activation code for a learner in the caller's scope (404 outside it),
      * replacing any earlier one, valid for {@code phocap.roster.recovery-code-ttl}; audited in the
      * same transaction. Activating with it sets a new PIN and ends every sign-in of the learner.
      */
-    public Uni<RecoveryCode> issueActivationCode(long id, Scope scope, org.phocap.auth.Subject staff) {
+    public Uni<RecoveryCode> issueActivationCode(long id, Scope scope, Subject staff) {
         String code = ActivationCodes.next();
-        java.time.Instant expiresAt = java.time.Instant.now().plus(recoveryCodeTtl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant expiresAt = Instant.now().plus(recoveryCodeTtl).truncatedTo(ChronoUnit.SECONDS);
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 UPDATE learner le SET activation_code = $1, activation_code_expires_at = $2, updated_at = now()
                                 FROM locality l WHERE le.id = $3 AND l.code = le.locality_code AND l.path LIKE ANY($4)
                                 RETURNING le.locality_code""")
-                        .execute(Tuple.of(code, expiresAt.atOffset(java.time.ZoneOffset.UTC), id, scope.patterns()))
+                        .execute(Tuple.of(code, expiresAt.atOffset(ZoneOffset.UTC), id, scope.patterns()))
                         .flatMap(rows -> {
                             if (rows.size() == 0) {
                                 return Uni.createFrom().<RecoveryCode>failure(ProblemException.notFound("No learner " + id + " in your scope."));
                             }
-                            return audit.record(conn, staff, new org.phocap.audit.AuditLog.Entry("activation-code-issued", id, null,
-                                            rows.iterator().next().getString("locality_code"), java.util.Map.of("expiresAt", expiresAt.toString())))
+                            return audit.record(conn, staff, new AuditLog.Entry("activation-code-issued", id, null,
+                                            rows.iterator().next().getString("locality_code"), Map.of("expiresAt", expiresAt.toString())))
                                     .replaceWith(new RecoveryCode(id, code, expiresAt));
                         }));
     }

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.locality.Scope;
@@ -203,7 +204,7 @@ public class RosterImporter {
      * year both differ is a family member sharing the phone, refused unless same_person says otherwise.
      */
     private static List<RosterRow> identityChecked(SqlConnection conn, Scope scope, List<RosterRow> rows,
-                                                   java.util.function.Consumer<Rejection> reject) {
+                                                   Consumer<Rejection> reject) {
         if (rows.isEmpty()) {
             return rows;
         }

@@ -2,16 +2,21 @@ package org.phocap.roster;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.phocap.audit.AuditLog;
+import org.phocap.auth.Subject;
 import org.phocap.campaign.CampaignAccess;
 import org.phocap.locality.LocalityService;
 import org.phocap.locality.Scope;
-import org.phocap.platform.ProblemException;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.CsvLines;
+import org.phocap.platform.ProblemException;
 
 /** Starts imports and answers what they did. */
 @ApplicationScoped
@@ -22,10 +27,10 @@ public class RosterService {
     private final RosterImporter importer;
     private final CampaignAccess access;
     private final LocalityService localities;
-    private final org.phocap.audit.AuditLog audit;
+    private final AuditLog audit;
 
     public RosterService(ImportStore store, RosterImporter importer, CampaignAccess access, LocalityService localities,
-                         org.phocap.audit.AuditLog audit) {
+                         AuditLog audit) {
         this.audit = audit;
         this.store = store;
         this.importer = importer;
@@ -34,15 +39,15 @@ public class RosterService {
     }
 
     /** Blocking: called from a worker thread once the upload sits on disk. */
-    long start(long campaignId, org.phocap.auth.Subject staff, Scope scope, Path file, String fileName, String contentType,
+    long start(long campaignId, Subject staff, Scope scope, Path file, String fileName, String contentType,
                String charsetParameter) {
         try {
             access.require(campaignId, scope).await().indefinitely();
             var charset = RosterUploads.charset(charsetParameter, contentType);
             var format = RosterUploads.format(file, contentType, fileName);
             long importId = store.create(campaignId, staff.id(), fileName, format.name()).await().indefinitely();
-            audit.record(staff, new org.phocap.audit.AuditLog.Entry("roster-import-started", null, campaignId, null,
-                    java.util.Map.of("importId", importId, "format", format.name()))).await().indefinitely();
+            audit.record(staff, new AuditLog.Entry("roster-import-started", null, campaignId, null,
+                    Map.of("importId", importId, "format", format.name()))).await().indefinitely();
             importer.submit(new RosterImporter.Job(importId, campaignId, file, format, charset, scope));
             return importId;
         } catch (RuntimeException e) {
@@ -55,7 +60,7 @@ public class RosterService {
     public ImportStatus importNow(long campaignId, long staffId, Path csv) {
         long importId = store.create(campaignId, staffId, csv.getFileName().toString(), "CSV").await().indefinitely();
         importer.runHere(new RosterImporter.Job(importId, campaignId, csv, RosterImporter.Format.CSV,
-                java.nio.charset.StandardCharsets.UTF_8, Scope.everything()));
+                StandardCharsets.UTF_8, Scope.everything()));
         return store.load(importId, true).await().indefinitely();
     }
 
@@ -113,6 +118,6 @@ public class RosterService {
                         after[0] = key.apply(items.get(items.size() - 1));
                     }
                 }), CSV_PAGE, line)
-                .collect().with(java.util.stream.Collectors.joining());
+                .collect().with(Collectors.joining());
     }
 }

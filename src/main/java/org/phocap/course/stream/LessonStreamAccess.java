@@ -1,5 +1,6 @@
 package org.phocap.course.stream;
 
+import io.quarkus.arc.Unremovable;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.UriInfo;
@@ -13,7 +14,7 @@ import org.phocap.platform.StreamAccess;
  * adds instances well before every one is full (k8s/base/hpa.yaml).
  */
 @ApplicationScoped
-@io.quarkus.arc.Unremovable
+@Unremovable
 public class LessonStreamAccess implements StreamAccess {
     private final StreamHub hub;
 

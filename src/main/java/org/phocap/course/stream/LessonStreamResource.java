@@ -1,5 +1,6 @@
 package org.phocap.course.stream;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -8,6 +9,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -15,15 +17,20 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.phocap.auth.CurrentUser;
+import org.phocap.auth.RevokedFamilies;
 import org.phocap.auth.Role;
 import org.phocap.auth.Subject;
+import org.phocap.campaign.AnnouncementService;
 import org.phocap.campaign.WaveService;
 import org.phocap.course.CourseService;
 import org.phocap.course.CourseView;
+import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.platform.Json;
 import org.phocap.platform.Overload;
 import org.phocap.progress.CourseProgress;
@@ -42,12 +49,12 @@ public class LessonStreamResource {
     private final CurrentUser user;
     private final Json json;
     private final ProgressService progress;
-    private final org.phocap.campaign.AnnouncementService announcements;
-    private final org.phocap.auth.RevokedFamilies revoked;
+    private final AnnouncementService announcements;
+    private final RevokedFamilies revoked;
 
     public LessonStreamResource(CourseService courses, WaveService waves, StreamEvents events, StreamHub hub,
                                 CurrentUser user, Json json, ProgressService progress,
-                                org.phocap.campaign.AnnouncementService announcements, org.phocap.auth.RevokedFamilies revoked) {
+                                AnnouncementService announcements, RevokedFamilies revoked) {
         this.revoked = revoked;
         this.announcements = announcements;
         this.progress = progress;
@@ -61,18 +68,18 @@ public class LessonStreamResource {
 
     /** A lesson as the snapshot shows it: progress is its covered share (1 once completed). */
     // Written by Json into stream events, outside any REST signature: registered for the native image.
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record LessonState(long lessonId, String code, String title, String kind, int position, double progress,
                               boolean completed, boolean locked) {}
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RolesAllowed(Role.LEARNER)
-    @org.phocap.platform.CheckedBeforeStream(LessonStreamAccess.class)
+    @CheckedBeforeStream(LessonStreamAccess.class)
     @Operation(summary = "SSE: lesson snapshot, ready, then live events; Last-Event-ID (or ?lastEventId=) replays what was missed")
     public Multi<OutboundSseEvent> stream(@PathParam("courseId") long courseId,
                                           @HeaderParam("Last-Event-ID") String lastEventId,
-                                          @jakarta.ws.rs.QueryParam("lastEventId") String lastEventIdParam, @Context Sse sse) {
+                                          @QueryParam("lastEventId") String lastEventIdParam, @Context Sse sse) {
         Subject learner = user.subject();
         // A new EventSource (a reconnect with a fresh stream ticket) cannot set Last-Event-ID: it
         // names the last event it saw in the query instead. The header wins when both are there.
@@ -80,9 +87,9 @@ public class LessonStreamResource {
         // The stream lives as long as the token that opened it, and not past a sign-out.
         long expiresAt = user.expiresAt();
         String family = user.family();
-        java.util.function.BooleanSupplier valid = () -> System.currentTimeMillis() / 1000 < expiresAt && !revoked.isRevoked(family);
+        BooleanSupplier valid = () -> System.currentTimeMillis() / 1000 < expiresAt && !revoked.isRevoked(family);
         return courses.outline(courseId, learner).onItem().<StreamEvent>transformToMulti(published -> {
-                    java.util.function.Supplier<Uni<StreamHub.Start>> opening = resumeAfter != null
+                    Supplier<Uni<StreamHub.Start>> opening = resumeAfter != null
                             ? () -> events.after(courseId, learner.id(), resumeAfter).map(StreamHub.Start::new)
                             : () -> snapshot(published.course(), learner.id(), courseId);
                     return hub.open(courseId, learner.id(), valid, opening);
@@ -115,7 +122,7 @@ public class LessonStreamResource {
             // Announcements still current, for a learner who was not connected when they were sent.
             loaded.getItem3().forEach(data -> first.add(new StreamEvent(head, courseId, learnerId, "announcement", data)));
             first.add(new StreamEvent(head, courseId, learnerId, "ready",
-                    json.write(java.util.Map.of("courseId", courseId, "version", course.version(), "lessons", position))));
+                    json.write(Map.of("courseId", courseId, "version", course.version(), "lessons", position))));
             return new StreamHub.Start(first);
         }));
     }

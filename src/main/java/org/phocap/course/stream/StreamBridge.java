@@ -1,13 +1,14 @@
 package org.phocap.course.stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -63,7 +64,7 @@ public class StreamBridge {
                         @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
                         @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
                         @ConfigProperty(name = "phocap.stream.keep-alive") Duration keepAlive,
-                        io.micrometer.core.instrument.MeterRegistry metrics) {
+                        MeterRegistry metrics) {
         this.peerTimeoutNanos = keepAlive.toNanos() * 7 / 2;
         this.vertx = vertx;
         this.pool = pool;

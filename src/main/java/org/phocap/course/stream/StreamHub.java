@@ -11,15 +11,20 @@ import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.platform.Overload;
@@ -53,7 +58,7 @@ public class StreamHub {
      */
     private final Map<Watcher, Set<Stream>> byLearner = new ConcurrentHashMap<>();
     /** Every open stream of a learner, oldest first, across courses: one learner opens at most {@code max-per-learner}. */
-    private final Map<Long, java.util.Deque<Stream>> ofLearner = new ConcurrentHashMap<>();
+    private final Map<Long, Deque<Stream>> ofLearner = new ConcurrentHashMap<>();
     private final int bufferSize;
     private final int maxPerLearner;
     private final int maxOpen;
@@ -67,8 +72,8 @@ public class StreamHub {
     public StreamHub(@ConfigProperty(name = "phocap.stream.buffer-events") int bufferSize,
                      @ConfigProperty(name = "phocap.stream.max-per-learner") int maxPerLearner,
                      @ConfigProperty(name = "phocap.stream.max-open") int maxOpen,
-                     @ConfigProperty(name = "phocap.stream.reconnect-after") java.time.Duration reconnectAfter,
-                     @ConfigProperty(name = "phocap.stream.reconnect-jitter") java.time.Duration reconnectJitter,
+                     @ConfigProperty(name = "phocap.stream.reconnect-after") Duration reconnectAfter,
+                     @ConfigProperty(name = "phocap.stream.reconnect-jitter") Duration reconnectJitter,
                      MeterRegistry metrics) {
         this.bufferSize = bufferSize;
         this.maxPerLearner = Math.max(1, maxPerLearner);
@@ -91,8 +96,8 @@ public class StreamHub {
      * {@code valid} is asked at every keep-alive: once false (the access token expired, or its sign-in
      * was ended) the stream gets the hint and ends, and the client reconnects with a fresh token.
      */
-    public Multi<StreamEvent> open(long courseId, long learnerId, java.util.function.BooleanSupplier valid,
-                                   java.util.function.Supplier<Uni<Start>> opening) {
+    public Multi<StreamEvent> open(long courseId, long learnerId, BooleanSupplier valid,
+                                   Supplier<Uni<Start>> opening) {
         if (draining) {
             return Multi.createFrom().item(RECONNECT);
         }
@@ -102,7 +107,7 @@ public class StreamHub {
             open.incrementAndGet();
             byLearner.computeIfAbsent(new Watcher(courseId, learnerId), k -> ConcurrentHashMap.newKeySet()).add(stream);
             Stream oldest = null;
-            java.util.Deque<Stream> mine = ofLearner.computeIfAbsent(learnerId, k -> new java.util.ArrayDeque<>());
+            Deque<Stream> mine = ofLearner.computeIfAbsent(learnerId, k -> new ArrayDeque<>());
             synchronized (mine) {
                 mine.addLast(stream);
                 if (mine.size() > maxPerLearner) {
@@ -173,7 +178,7 @@ public class StreamHub {
 
     /** How many streams the learner has open here (all courses). */
     int streamsOf(long learnerId) {
-        java.util.Deque<Stream> mine = ofLearner.get(learnerId);
+        Deque<Stream> mine = ofLearner.get(learnerId);
         if (mine == null) {
             return 0;
         }
@@ -198,7 +203,7 @@ public class StreamHub {
      */
     public long reconnectDelayMs() {
         return reconnectAfterMs + (reconnectJitterMs == 0 ? 0
-                : java.util.concurrent.ThreadLocalRandom.current().nextLong(reconnectJitterMs + 1));
+                : ThreadLocalRandom.current().nextLong(reconnectJitterMs + 1));
     }
 
     /** Seconds a client refused at the cap is asked to wait (Retry-After): about the reconnect spread. */
@@ -246,14 +251,14 @@ public class StreamHub {
         final MultiEmitter<? super StreamEvent> emitter;
         final int capacity;
         final Counter dropped;
-        final java.util.function.BooleanSupplier valid;
+        final BooleanSupplier valid;
         private final ArrayDeque<StreamEvent> backlog = new ArrayDeque<>();
         private List<StreamEvent> pending = new ArrayList<>();
         private boolean cut;
         private boolean finishing;
 
         Stream(long courseId, long learnerId, MultiEmitter<? super StreamEvent> emitter, int capacity, Counter dropped,
-               java.util.function.BooleanSupplier valid) {
+               BooleanSupplier valid) {
             this.valid = valid;
             this.courseId = courseId;
             this.learnerId = learnerId;
