@@ -146,10 +146,14 @@ class KubernetesManifestsTest {
         List<String> command = new ArrayList<>(custom == null || custom.isBlank()
                 ? List.of("kubectl", "kustomize") : Arrays.asList(custom.trim().split("\\s+")));
         command.add(folder.toAbsolutePath().toString());
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        // Its complaints go to a file, shown when it fails (a missing kustomization says so there).
+        Path errors = Files.createTempFile("kustomize", ".err");
+        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
         byte[] out = process.getInputStream().readAllBytes();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), String.join(" ", command) + " failed");
+        String complaints = Files.readString(errors);
+        Files.delete(errors);
+        assertEquals(0, process.exitValue(), String.join(" ", command) + " failed: " + complaints);
         List<HasMetadata> objects = new ArrayList<>();
         try (var docs = YAML.readerFor(JsonNode.class).<JsonNode>readValues(new String(out, StandardCharsets.UTF_8))) {
             while (docs.hasNext()) {
