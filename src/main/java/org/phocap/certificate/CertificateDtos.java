@@ -4,6 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import org.phocap.progress.HeldCertificate;
 
 /** Request and answer shapes of certificates. */
 public final class CertificateDtos {
@@ -12,15 +13,27 @@ public final class CertificateDtos {
 
     /** A certificate as its holder and staff see it. */
     @RegisterForReflection
+    /**
+     * A certificate; {@code status} is ISSUED, REVOKED, or UNDER_REVIEW for a completed course whose
+     * certificate the campaign's integrity policy holds (then only the course, campaign, completion
+     * time, a notice and where to find the support group are set).
+     */
     public record CertificateView(String serial, long learnerId, String holderName, Integer birthYear, String localityCode,
                                   String locality, long courseId, String course, long campaignId, String campaign,
                                   String issuingBody, Instant issuedAt, boolean revoked, Instant revokedAt,
-                                  String revokeReason, String pdfUrl, String verifyUrl) {
+                                  String revokeReason, String pdfUrl, String verifyUrl, String status, Instant completedAt,
+                                  String notice, String supportUrl) {
         static CertificateView of(Certificate c, CertificateLinks links) {
             return new CertificateView(c.serial(), c.learnerId(), c.holderName(), c.birthYear(), c.localityCode(),
                     c.localityName(), c.courseId(), c.courseTitle(), c.campaignId(), c.campaignName(), c.issuingBody(),
                     c.issuedAt(), c.revoked(), c.revokedAt(), c.revokeReason(), CertificateLinks.pdfPath(c.serial()),
-                    links.verifyUrl(c));
+                    links.verifyUrl(c), c.revoked() ? "REVOKED" : "ISSUED", null, null, null);
+        }
+
+        static CertificateView held(long learnerId, HeldCertificate h) {
+            return new CertificateView(null, learnerId, null, null, null, null, h.courseId(), null, h.campaignId(), null, null,
+                    null, false, null, null, null, null, HeldCertificate.UNDER_REVIEW, h.completedAt(), HeldCertificate.MESSAGE,
+                    HeldCertificate.SUPPORT_URL);
         }
     }
 

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.phocap.progress.HeldCertificate;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -80,6 +81,11 @@ public class CertificateService {
                     return checks.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(checks).andFailFast().replaceWithVoid();
                 })
                 .flatMap(checked -> store.ofLearner(learnerId));
+    }
+
+    /** The learner's completed courses whose certificate is held for review. */
+    public Uni<List<HeldCertificate>> held(long learnerId) {
+        return completion.held(learnerId);
     }
 
     /** The PDF for its holder, or for staff whose scope covers the holder; 404 to anyone else. */

@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.phocap.auth.CurrentUser;
@@ -27,9 +28,14 @@ public class MyCertificatesResource {
     }
 
     @GET
-    @Operation(summary = "The learner's certificates, newest first, with PDF and verification links")
+    @Operation(summary = "The learner's certificates, newest first, with PDF and verification links; then completed "
+            + "courses whose certificate is held for review (status UNDER_REVIEW, with a notice and the support link)")
     public Uni<List<CertificateView>> mine() {
-        return certificates.mine(user.subject().id())
-                .map(list -> list.stream().map(c -> CertificateView.of(c, links)).toList());
+        long learnerId = user.subject().id();
+        return certificates.mine(learnerId).flatMap(list -> certificates.held(learnerId).map(held -> {
+            List<CertificateView> all = new ArrayList<>(list.stream().map(c -> CertificateView.of(c, links)).toList());
+            held.forEach(h -> all.add(CertificateView.held(learnerId, h)));
+            return all;
+        }));
     }
 }

@@ -10,12 +10,19 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.phocap.certificate.Certificate;
 import org.phocap.certificate.CertificateLinks;
 import org.phocap.certificate.CertificateStore;
 import org.phocap.course.stream.StreamEvents;
+import org.phocap.integrity.CertificatePolicy;
+import org.phocap.integrity.FlagReviewed;
+import org.phocap.integrity.IntegrityFlags;
+import org.phocap.integrity.IntegritySignal;
 
 /**
  * Decides when a learner has completed a course: every lesson of the newest version completed,
@@ -35,11 +42,19 @@ public class CourseCompletion {
 
     private final CertificateStore certificates;
     private final CertificateLinks links;
+    private final IntegrityFlags flags;
+    private final PaceLimits limits;
+    private final Counter held;
 
     public CourseCompletion(Pool pool, StreamEvents events,
-                            CertificateStore certificates, CertificateLinks links,
+                            CertificateStore certificates, CertificateLinks links, IntegrityFlags flags, PaceLimits limits,
                             MeterRegistry metrics) {
         this.pool = pool;
+        this.flags = flags;
+        this.limits = limits;
+        this.held = Counter.builder("phocap.completions.unobserved")
+                .description("Course completions refused because the server saw too little of the study happen")
+                .register(metrics);
         this.completed = Counter.builder("phocap.courses.completed")
                 .description("Course completions recorded (each with its certificate)").register(metrics);
         this.events = events;
@@ -75,16 +90,45 @@ public class CourseCompletion {
                                (SELECT e.campaign_id FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
                                 JOIN wave w ON w.id = e.wave_id
                                 WHERE e.learner_id = $2 AND $1 = ANY (c.course_ids) AND w.opens_at <= $3
-                                ORDER BY w.opens_at DESC, e.campaign_id DESC LIMIT 1) AS campaign_id
+                                ORDER BY w.opens_at DESC, e.campaign_id DESC LIMIT 1) AS campaign_id,
+                               (SELECT coalesce(sum(l.duration_sec * l.min_coverage), 0) FROM course_version_lesson cvl
+                                JOIN lesson l ON l.id = cvl.lesson_id WHERE cvl.version_id = v.id) AS required_sec,
+                               (SELECT coalesce(sum(lp.observed_sec), 0) FROM course_version_lesson cvl
+                                JOIN lesson_progress lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
+                                WHERE cvl.version_id = v.id) AS observed_sec,
+                               (SELECT coalesce(sum(lp.credited_sec), 0) FROM course_version_lesson cvl
+                                JOIN lesson_progress lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
+                                WHERE cvl.version_id = v.id) AS credited_sec
                         FROM v""")
                 .execute(Tuple.of(courseId, learnerId, at.atOffset(ZoneOffset.UTC)))
                 .flatMap(rows -> {
                     var row = rows.iterator().next();
                     boolean done = row.getLong("remaining") == 0 && row.getLong("quizzes") == 0;
                     Long campaignId = row.getLong("campaign_id");
-                    return done && campaignId != null ? record(learnerId, courseId, campaignId, at)
-                            : Uni.createFrom().item(false);
+                    if (!done || campaignId == null) {
+                        return Uni.createFrom().item(false);
+                    }
+                    double required = row.getDouble("required_sec");
+                    double observed = row.getDouble("observed_sec");
+                    if (observed < limits.minObservedFraction() * required - 1e-9) {
+                        // Everything is done on paper, but the server did not see enough of it happen:
+                        // no completion, and the sign for supporters. More study seen later completes it.
+                        return unobserved(learnerId, courseId, campaignId, required, observed, row.getDouble("credited_sec"), at)
+                                .replaceWith(false);
+                    }
+                    return record(learnerId, courseId, campaignId, at);
                 });
+    }
+
+    private Uni<Void> unobserved(long learnerId, long courseId, long campaignId, double required, double observed,
+                                 double credited, Instant at) {
+        IntegritySignal signal = new IntegritySignal(learnerId, campaignId, courseId, "IMPLAUSIBLE_PACE", "HIGH",
+                "course-" + courseId, Map.of("courseId", courseId, "requiredSec", Math.round(required),
+                "observedSec", Math.round(observed), "creditedSec", Math.round(credited),
+                "minObservedSec", Math.round(limits.minObservedFraction() * required), "at", at.toString()));
+        held.increment();
+        return pool.preparedQuery(IntegrityFlags.RAISE_SQL).execute(IntegrityFlags.raiseParameters(signal))
+                .invoke(rows -> flags.counted(signal.kind(), rows)).replaceWithVoid();
     }
 
     /** Marks the enrolment completed once every course of the campaign is (the report counters follow by trigger). */
@@ -98,30 +142,106 @@ public class CourseCompletion {
                 .execute(Tuple.of(campaignId, learnerId, at.atOffset(ZoneOffset.UTC)));
     }
 
+    /** What recording a completion did: nothing (already recorded), or recorded with its certificate or held. */
+    private record Recorded(boolean recorded, Certificate certificate) {}
+
     private Uni<Boolean> record(long learnerId, long courseId, long campaignId, Instant at) {
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 INSERT INTO course_completion (campaign_id, learner_id, course_id, completed_at) VALUES ($1, $2, $3, $4)
-                                ON CONFLICT DO NOTHING RETURNING completed_at""")
+                                ON CONFLICT DO NOTHING RETURNING completed_at,"""
+                                + " " + CertificatePolicy.HOLDING_SQL.formatted("$2", "$1")
+                                + " AS held")
                         .execute(Tuple.of(campaignId, learnerId, courseId, at.atOffset(ZoneOffset.UTC)))
                         // Only the transaction that recorded the completion issues: a racing one waits on the
-                        // key, finds it taken and does nothing.
-                        .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<Certificate>nullItem()
-                                : certificates.issue(conn, campaignId, learnerId, courseId, at)
-                                        .call(issued -> campaignCompleted(conn, campaignId, learnerId, at))))
-                .flatMap(certificate -> {
-                    if (certificate == null) {
+                        // key, finds it taken and does nothing. A flag the campaign's policy holds for keeps
+                        // the certificate back until a supporter clears it.
+                        .flatMap(rows -> {
+                            if (rows.size() == 0) {
+                                return Uni.createFrom().item(new Recorded(false, null));
+                            }
+                            Uni<Certificate> issued = rows.iterator().next().getBoolean("held") ? Uni.createFrom().nullItem()
+                                    : certificates.issue(conn, campaignId, learnerId, courseId, at);
+                            return issued.call(c -> campaignCompleted(conn, campaignId, learnerId, at))
+                                    .map(c -> new Recorded(true, c));
+                        }))
+                .flatMap(recorded -> {
+                    if (!recorded.recorded()) {
                         return Uni.createFrom().item(true);
                     }
                     completed.increment();
-                    return events.publishAll(List.of(
-                                    new StreamEvents.Outgoing(courseId, learnerId, "course-completed", Map.of(
-                                            "courseId", courseId, "campaignId", campaignId, "completedAt", at.toString())),
-                                    new StreamEvents.Outgoing(courseId, learnerId, "certificate-issued", Map.of(
-                                            "serial", certificate.serial(), "courseId", courseId, "campaignId", campaignId,
-                                            "issuedAt", certificate.issuedAt().toString(),
-                                            "pdfUrl", CertificateLinks.pdfPath(certificate.serial()),
-                                            "verifyUrl", links.verifyUrl(certificate)))))
-                            .replaceWith(true);
+                    List<StreamEvents.Outgoing> outgoing = new ArrayList<>();
+                    outgoing.add(new StreamEvents.Outgoing(courseId, learnerId, "course-completed", Map.of(
+                            "courseId", courseId, "campaignId", campaignId, "completedAt", at.toString())));
+                    outgoing.add(recorded.certificate() == null ? held(learnerId, courseId, campaignId)
+                            : issued(learnerId, courseId, campaignId, recorded.certificate()));
+                    return events.publishAll(outgoing).replaceWith(true);
+                });
+    }
+
+    private StreamEvents.Outgoing issued(long learnerId, long courseId, long campaignId, Certificate certificate) {
+        return new StreamEvents.Outgoing(courseId, learnerId, "certificate-issued", Map.of(
+                "serial", certificate.serial(), "courseId", courseId, "campaignId", campaignId,
+                "issuedAt", certificate.issuedAt().toString(),
+                "pdfUrl", CertificateLinks.pdfPath(certificate.serial()),
+                "verifyUrl", links.verifyUrl(certificate)));
+    }
+
+    private static StreamEvents.Outgoing held(long learnerId, long courseId, long campaignId) {
+        return new StreamEvents.Outgoing(courseId, learnerId, "certificate-held", Map.of(
+                "courseId", courseId, "campaignId", campaignId, "status", HeldCertificate.UNDER_REVIEW,
+                "message", HeldCertificate.MESSAGE, "supportUrl", HeldCertificate.SUPPORT_URL));
+    }
+
+    /**
+     * A supporter reviewed a flag: the learner's held certificates in that campaign are issued now
+     * if no flag holds them any more (a confirmed flag still does). Runs before the review answers.
+     */
+    void onReview(@Observes FlagReviewed review) {
+        review.work().add(issueHeld(review.learnerId(), review.campaignId()));
+    }
+
+    Uni<Void> issueHeld(long learnerId, long campaignId) {
+        Instant now = Instant.now();
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                                SELECT cc.course_id, cc.completed_at FROM course_completion cc
+                                WHERE cc.campaign_id = $1 AND cc.learner_id = $2 AND NOT"""
+                                + " " + CertificatePolicy.HOLDING_SQL.formatted("$2", "$1") + """
+                                  AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.campaign_id = $1 AND c.learner_id = $2
+                                                  AND c.course_id = cc.course_id)
+                                ORDER BY cc.course_id FOR UPDATE OF cc""")
+                        .execute(Tuple.of(campaignId, learnerId))
+                        .flatMap(rows -> {
+                            Uni<List<Certificate>> issued = Uni.createFrom().item(new ArrayList<>());
+                            for (Row row : rows) {
+                                long courseId = row.getLong("course_id");
+                                issued = issued.flatMap(list -> certificates.issue(conn, campaignId, learnerId, courseId, now)
+                                        .map(c -> {
+                                            list.add(c);
+                                            return list;
+                                        }));
+                            }
+                            return issued;
+                        }))
+                .flatMap(issued -> issued.isEmpty() ? Uni.createFrom().voidItem()
+                        : events.publishAll(issued.stream().map(c -> issued(learnerId, c.courseId(), campaignId, c)).toList())
+                                .replaceWithVoid());
+    }
+
+    /** The learner's completions whose certificate is held, for their certificate list. */
+    public Uni<List<HeldCertificate>> held(long learnerId) {
+        return pool.preparedQuery("""
+                        SELECT cc.campaign_id, cc.course_id, cc.completed_at FROM course_completion cc
+                        WHERE cc.learner_id = $1 AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.campaign_id = cc.campaign_id
+                              AND c.learner_id = $1 AND c.course_id = cc.course_id)
+                        ORDER BY cc.completed_at DESC""")
+                .execute(Tuple.of(learnerId))
+                .map(rows -> {
+                    List<HeldCertificate> held = new ArrayList<>();
+                    for (Row r : rows) {
+                        held.add(new HeldCertificate(r.getLong("campaign_id"), r.getLong("course_id"),
+                                r.getOffsetDateTime("completed_at").toInstant()));
+                    }
+                    return held;
                 });
     }
 }

@@ -50,7 +50,7 @@ public class HeartbeatCommitter {
 
 
     private final Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit;
-    private final Consumer<List<ProgressState>> onCommitted;
+    private final Consumer<ProgressStore.Committed> onCommitted;
     private final Vertx vertx;
     private final int maxSize;
     private final long maxWaitMs;
@@ -75,7 +75,7 @@ public class HeartbeatCommitter {
 
     /** With the commit step given: the store's in service, a stand-in in the isolation unit test. */
     HeartbeatCommitter(Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit,
-                       Consumer<List<ProgressState>> committed, Vertx vertx, MeterRegistry metrics,
+                       Consumer<ProgressStore.Committed> committed, Vertx vertx, MeterRegistry metrics,
                        int maxSize, Duration maxWait, int maxInFlight, int maxQueued) {
         this.commit = commit;
         this.onCommitted = committed;
@@ -177,7 +177,7 @@ public class HeartbeatCommitter {
                         for (int i = 0; i < batch.size(); i++) {
                             batch.get(i).emitter().complete(committed.outcomes().get(i));
                         }
-                        onCommitted.accept(committed.changed());
+                        onCommitted.accept(committed);
                         return Uni.createFrom().voidItem();
                     }
                     if (mayRetry && concurrencyConflict(failure)) {

@@ -1,6 +1,7 @@
 package org.phocap.progress;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.event.Event;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import org.jboss.logging.Logger;
 import org.phocap.course.stream.StreamBridge;
 import org.phocap.course.stream.StreamEvents;
 import org.phocap.course.stream.StreamHub;
+import org.phocap.integrity.HeartbeatsObserved;
 import org.phocap.platform.SafeLog;
 
 /**
@@ -38,10 +40,13 @@ public class ProgressEvents {
     private final Map<HeartbeatBatch.LearnerLesson, Long> lastProgress = new ConcurrentHashMap<>();
 
     private final Pool pool;
+    private final Event<HeartbeatsObserved> observed;
     private final java.util.Set<String> started = ConcurrentHashMap.newKeySet();
 
     public ProgressEvents(StreamEvents events, StreamHub hub, StreamBridge bridge, CompletionOutbox completion, Pool pool,
+                          Event<HeartbeatsObserved> observed,
                           @ConfigProperty(name = "phocap.progress.event-interval") Duration interval) {
+        this.observed = observed;
         this.bridge = bridge;
         this.pool = pool;
         this.events = events;
@@ -50,7 +55,11 @@ public class ProgressEvents {
         this.intervalNanos = interval.toNanos();
     }
 
-    void committed(List<ProgressState> changed) {
+    void committed(ProgressStore.Committed committed) {
+        List<ProgressState> changed = committed.changed();
+        if (!committed.devices().isEmpty() || !committed.signals().isEmpty()) {
+            observed.fire(new HeartbeatsObserved(committed.devices(), committed.signals()));
+        }
         markStarted(changed);
         List<StreamEvents.Outgoing> outgoing = new ArrayList<>();
         Map<String, ProgressState> completedCourses = new LinkedHashMap<>();

@@ -8,6 +8,8 @@ final class ProgressState {
     final long learnerId;
     final LessonMeta lesson;
     double creditedSec;
+    /** The part of the credit the server saw happen (see HeartbeatBatch). */
+    double observedSec;
     BitSet coverage = new BitSet();
     Instant completedAt;
     String sessionId;
@@ -33,6 +35,7 @@ final class ProgressState {
     ProgressState copy() {
         ProgressState c = new ProgressState(learnerId, lesson);
         c.creditedSec = creditedSec;
+        c.observedSec = observedSec;
         c.coverage = (java.util.BitSet) coverage.clone();
         c.completedAt = completedAt;
         c.sessionId = sessionId;

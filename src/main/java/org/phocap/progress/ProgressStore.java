@@ -19,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.phocap.integrity.DeviceSeen;
+import org.phocap.integrity.IntegritySignal;
 import org.phocap.progress.HeartbeatBatch.LearnerLesson;
 import org.phocap.progress.HeartbeatBatch.Presence;
 import org.phocap.progress.HeartbeatBatch.Submission;
@@ -50,16 +52,22 @@ public class ProgressStore {
 
     private final Pool pool;
     private final CompletionOutbox outbox;
+    private final PaceLimits limits;
     private final Map<LearnerLesson, ProgressState> cache = new ConcurrentHashMap<>();
     private final Map<Long, Presence> presenceCache = new ConcurrentHashMap<>();
 
-    public ProgressStore(Pool pool, CompletionOutbox outbox) {
+    public ProgressStore(Pool pool, CompletionOutbox outbox, PaceLimits limits) {
         this.pool = pool;
         this.outbox = outbox;
+        this.limits = limits;
     }
 
-    /** What a committed batch produced: each submission's outcomes, and the states it changed. */
-    record Committed(List<List<HeartbeatBatch.Outcome>> outcomes, List<ProgressState> changed) {}
+    /**
+     * What a committed batch produced: each submission's outcomes, the states it changed, and what
+     * the integrity signals learn from the submissions whose answers these are.
+     */
+    record Committed(List<List<HeartbeatBatch.Outcome>> outcomes, List<ProgressState> changed,
+                     List<IntegritySignal> signals, List<DeviceSeen> devices) {}
 
     /** The rows a batch touches, sorted so that locks are always taken in the same order. */
     private record Keys(TreeSet<Long> learners, TreeSet<LearnerLesson> lessons, Map<Long, LessonMeta> meta) {
@@ -96,7 +104,7 @@ public class ProgressStore {
                     presences.put(l, cached);
                 }
             });
-            HeartbeatBatch batch = new HeartbeatBatch(states, presences);
+            HeartbeatBatch batch = new HeartbeatBatch(states, presences, limits);
             List<List<HeartbeatBatch.Outcome>> outcomes = new ArrayList<>(batch.apply(submissions));
             return write(pool, batch.changed.values(), batch.changedPresences.values()).flatMap(written -> {
                 List<ProgressState> changed = new ArrayList<>();
@@ -113,7 +121,7 @@ public class ProgressStore {
                 for (Presence p : batch.changedPresences.values()) {
                     if (written.learners().contains(p.learnerId())) {
                         presenceCache.put(p.learnerId(), new Presence(p.learnerId(), p.deviceId(), p.sessionId(), p.seenAt(),
-                                p.version() + 1));
+                                p.day(), p.dayCreditedSec(), p.version() + 1));
                     } else {
                         presenceCache.remove(p.learnerId());
                     }
@@ -125,8 +133,18 @@ public class ProgressStore {
                         forget(submissions.get(i));
                     }
                 }
+                List<IntegritySignal> signals = new ArrayList<>();
+                List<DeviceSeen> devices = new ArrayList<>();
+                for (int i = 0; i < submissions.size(); i++) {
+                    if (!redo.contains(i)) {
+                        signals.addAll(batch.signals.get(i));
+                        if (batch.devices.get(i) != null) {
+                            devices.add(batch.devices.get(i));
+                        }
+                    }
+                }
                 if (redo.isEmpty()) {
-                    return Uni.createFrom().item(new Committed(outcomes, changed));
+                    return Uni.createFrom().item(new Committed(outcomes, changed, signals, devices));
                 }
                 List<Submission> again = redo.stream().map(submissions::get).toList();
                 return commitLocked(again).map(locked -> {
@@ -135,7 +153,9 @@ public class ProgressStore {
                     }
                     again.forEach(this::forget);
                     changed.addAll(locked.changed());
-                    return new Committed(outcomes, changed);
+                    signals.addAll(locked.signals());
+                    devices.addAll(locked.devices());
+                    return new Committed(outcomes, changed, signals, devices);
                 });
             });
         });
@@ -212,7 +232,7 @@ public class ProgressStore {
         Keys keys = Keys.of(submissions);
         return pool.withTransaction(conn -> loadPresences(conn, keys.learners(), true)
                 .flatMap(presences -> loadStates(conn, keys.lessons(), keys.meta(), true)
-                        .map(states -> new HeartbeatBatch(states, presences)))
+                        .map(states -> new HeartbeatBatch(states, presences, limits)))
                 .flatMap(batch -> {
                     List<List<HeartbeatBatch.Outcome>> outcomes = batch.apply(submissions);
                     List<ProgressState> changed = new ArrayList<>(batch.changed.values());
@@ -222,20 +242,24 @@ public class ProgressStore {
                             // A row that did not exist when locked was inserted meanwhile: roll back, answer 503.
                             throw new IllegalStateException("progress rows changed under a locked batch");
                         }
-                        return new Committed(outcomes, changed);
+                        List<IntegritySignal> signals = new ArrayList<>();
+                        batch.signals.forEach(signals::addAll);
+                        List<DeviceSeen> devices = batch.devices.stream().filter(java.util.Objects::nonNull).toList();
+                        return new Committed(outcomes, changed, signals, devices);
                     });
                 }));
     }
 
     private static Uni<Map<Long, Presence>> loadPresences(SqlClient client, TreeSet<Long> learners, boolean lock) {
-        return client.preparedQuery("SELECT learner_id, device_id, session_id, seen_at, version FROM learner_presence "
+        return client.preparedQuery("SELECT learner_id, device_id, session_id, seen_at, version, day, day_credited_sec "
+                        + "FROM learner_presence "
                         + "WHERE learner_id = ANY($1) ORDER BY learner_id" + (lock ? " FOR UPDATE" : ""))
                 .execute(Tuple.of(learners.toArray(Long[]::new)))
                 .map(rows -> {
                     Map<Long, Presence> found = new HashMap<>();
                     for (Row r : rows) {
                         found.put(r.getLong(0), new Presence(r.getLong(0), r.getString(1), r.getString(2),
-                                r.getOffsetDateTime(3).toInstant(), r.getLong(4)));
+                                r.getOffsetDateTime(3).toInstant(), r.getLocalDate(5), r.getDouble(6), r.getLong(4)));
                     }
                     return found;
                 });
@@ -262,6 +286,7 @@ public class ProgressStore {
     static ProgressState read(Row r, LessonMeta lesson) {
         ProgressState s = new ProgressState(r.getLong("learner_id"), lesson);
         s.creditedSec = r.getDouble("credited_sec");
+        s.observedSec = r.getDouble("observed_sec");
         s.coverage = Coverage.parse(r.getString("bits"));
         OffsetDateTime completed = r.getOffsetDateTime("completed_at");
         s.completedAt = completed == null ? null : completed.toInstant();
@@ -315,6 +340,7 @@ public class ProgressStore {
         Integer[] heartbeats = new Integer[n];
         Long[] version = new Long[n];
         Boolean[] completedNow = new Boolean[n];
+        Double[] observed = new Double[n];
         int i = 0;
         for (ProgressState s : states) {
             learner[i] = s.learnerId;
@@ -334,27 +360,31 @@ public class ProgressStore {
             heartbeats[i] = s.heartbeats;
             version[i] = s.version + 1;
             completedNow[i] = s.completedNow;
+            observed[i] = s.observedSec;
             i++;
         }
         List<Presence> ps = new ArrayList<>(presences);
         ps.sort(java.util.Comparator.comparingLong(Presence::learnerId));
         return client.preparedQuery("""
                         WITH p AS (
-                            INSERT INTO learner_presence (learner_id, device_id, session_id, seen_at, version)
-                            SELECT * FROM unnest($17::bigint[], $18::text[], $19::text[], $20::timestamptz[], $21::bigint[])
+                            INSERT INTO learner_presence (learner_id, device_id, session_id, seen_at, version, day, day_credited_sec)
+                            SELECT * FROM unnest($17::bigint[], $18::text[], $19::text[], $20::timestamptz[], $21::bigint[],
+                                                 $25::date[], $26::float8[])
                             ON CONFLICT (learner_id) DO UPDATE SET device_id = EXCLUDED.device_id,
-                                session_id = EXCLUDED.session_id, seen_at = EXCLUDED.seen_at, version = EXCLUDED.version
+                                session_id = EXCLUDED.session_id, seen_at = EXCLUDED.seen_at, version = EXCLUDED.version,
+                                day = EXCLUDED.day, day_credited_sec = EXCLUDED.day_credited_sec
                             WHERE learner_presence.version = EXCLUDED.version - 1
                             RETURNING learner_id),
                         s AS (
                             INSERT INTO lesson_progress (learner_id, lesson_id, course_id, credited_sec, coverage, covered_sec,
                                    completed_at, session_id, last_seq, device_id, last_server_at, last_sent_at, last_position,
-                                   last_playing, heartbeats, version)
-                            SELECT l, le, c, cr, b::varbit, cs, ca, si, sq, d, sa, se, p, pl, h, v
+                                   last_playing, heartbeats, version, observed_sec)
+                            SELECT l, le, c, cr, b::varbit, cs, ca, si, sq, d, sa, se, p, pl, h, v, ob
                             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::float8[], $5::text[], $6::int[],
                                         $7::timestamptz[], $8::text[], $9::bigint[], $10::text[], $11::timestamptz[],
-                                        $12::timestamptz[], $13::float8[], $14::bool[], $15::int[], $16::bigint[])
-                                 AS t(l, le, c, cr, b, cs, ca, si, sq, d, sa, se, p, pl, h, v)
+                                        $12::timestamptz[], $13::float8[], $14::bool[], $15::int[], $16::bigint[],
+                                        $24::float8[])
+                                 AS t(l, le, c, cr, b, cs, ca, si, sq, d, sa, se, p, pl, h, v, ob)
                             -- A learner's lessons are written only with the learner's presence, so a
                             -- submission is never half written when another writer got there first.
                             WHERE t.l IN (SELECT learner_id FROM p)
@@ -367,7 +397,8 @@ public class ProgressStore {
                                 session_id = EXCLUDED.session_id, last_seq = EXCLUDED.last_seq, device_id = EXCLUDED.device_id,
                                 last_server_at = EXCLUDED.last_server_at, last_sent_at = EXCLUDED.last_sent_at,
                                 last_position = EXCLUDED.last_position, last_playing = EXCLUDED.last_playing,
-                                heartbeats = EXCLUDED.heartbeats, version = EXCLUDED.version
+                                heartbeats = EXCLUDED.heartbeats, version = EXCLUDED.version,
+                                observed_sec = EXCLUDED.observed_sec
                             WHERE lesson_progress.version = EXCLUDED.version - 1
                             RETURNING learner_id, lesson_id),
                         o AS (""" + NEEDED_CHECKS + """
@@ -381,7 +412,9 @@ public class ProgressStore {
                         ps.stream().map(Presence::sessionId).toArray(String[]::new),
                         ps.stream().map(p -> utc(p.seenAt())).toArray(OffsetDateTime[]::new),
                         ps.stream().map(p -> p.version() + 1).toArray(Long[]::new),
-                        completedNow, outbox.retryAfterSec()}))
+                        completedNow, outbox.retryAfterSec(), observed,
+                        ps.stream().map(Presence::day).toArray(java.time.LocalDate[]::new),
+                        ps.stream().map(Presence::dayCreditedSec).toArray(Double[]::new)}))
                 .map(rows -> {
                     Set<Long> learners = new HashSet<>();
                     Set<LearnerLesson> lessons = new HashSet<>();

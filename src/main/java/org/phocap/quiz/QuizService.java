@@ -24,6 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.course.CoursePackage;
 import org.phocap.course.stream.StreamEvents;
+import org.phocap.integrity.QuizPassed;
 import org.phocap.platform.ClusterJobs;
 import org.phocap.platform.Json;
 import org.phocap.platform.Overload;
@@ -267,14 +268,16 @@ public class QuizService {
         return events.publishAll(List.of(new StreamEvents.Outgoing(courseId, learnerId, "quiz-graded", Map.of(
                         "attemptId", result.attemptId(), "quizId", row.getLong("quiz_id"), "score", result.score(),
                         "passed", result.passed(), "correct", result.correct(), "total", result.total()))))
-                .invoke(() -> {
-                    if (result.passed()) {
-                        passes.fire(new QuizPassed(learnerId, courseId, row.getLong("quiz_id"), result.attemptId(), result.total(),
-                                result.timeUsedSec() == null ? 0 : result.timeUsedSec(), result.gradedBy()));
+                .chain(() -> {
+                    if (!result.passed()) {
+                        return Uni.createFrom().voidItem();
                     }
+                    QuizPassed pass = new QuizPassed(learnerId, courseId, row.getLong("quiz_id"), result.attemptId(),
+                            result.total(), result.timeUsedSec() == null ? 0 : result.timeUsedSec(), result.gradedBy());
+                    passes.fire(pass);
+                    // A flag the pass raised is stored before the completion check reads the holds.
+                    return pass.observed().chain(() -> completion.checkNow(learnerId, courseId, now)).replaceWithVoid();
                 })
-                .chain(() -> result.passed() ? completion.checkNow(learnerId, courseId, now).replaceWithVoid()
-                        : Uni.createFrom().voidItem())
                 .onFailure().recoverWithItem(e -> {
                     // A pass's completion check is in the outbox either way; only the stream event is lost.
                     if (Overload.transientDatabase(e)) {

@@ -71,12 +71,14 @@ public class ReportResource {
                                    @QueryParam("level") @DefaultValue("1") int level) {
         return report(id, groupBy, level).map(report -> {
             StringBuilder csv = new StringBuilder(CsvLines.line("key", "name", "enrolled", "activated", "started", "completed",
-                    "completion_rate"));
+                    "completion_rate", "open_flags", "flagged_completed", "completion_rate_unflagged"));
             for (ReportRow r : report.rows()) {
-                csv.append(line(r.key(), r.name(), r.enrolled(), r.activated(), r.started(), r.completed(), r.completionRate()));
+                csv.append(line(r.key(), r.name(), r.enrolled(), r.activated(), r.started(), r.completed(), r.completionRate(),
+                        r.openFlags(), r.flaggedCompleted(), r.completionRateUnflagged()));
             }
             Counts t = report.totals();
-            csv.append(line("TOTAL", "Tổng cộng", t.enrolled(), t.activated(), t.started(), t.completed(), t.completionRate()));
+            csv.append(line("TOTAL", "Tổng cộng", t.enrolled(), t.activated(), t.started(), t.completed(), t.completionRate(),
+                    report.openFlags(), null, null));
             return Response.ok(csv.toString()).type("text/csv;charset=UTF-8").build();
         });
     }
@@ -107,9 +109,11 @@ public class ReportResource {
                         .build());
     }
 
+    /** A CSV row; the flag columns are empty where the grouping has none. */
     private static String line(String key, String name, long enrolled, long activated, long started, long completed,
-                               double rate) {
+                               double rate, Long openFlags, Long flaggedCompleted, Double rateUnflagged) {
         return CsvLines.line(key, name, Long.toString(enrolled), Long.toString(activated), Long.toString(started),
-                Long.toString(completed), Objects.toString(rate));
+                Long.toString(completed), Objects.toString(rate), Objects.toString(openFlags, ""),
+                Objects.toString(flaggedCompleted, ""), Objects.toString(rateUnflagged, ""));
     }
 }

@@ -58,7 +58,9 @@ public class ReportService {
         Uni<List<ReportRow>> rows = access.require(campaignId, scope).flatMap(ok -> cached(
                 campaignId + "|" + groupBy + "|" + level + "|" + String.join(",", scope.patterns()),
                 () -> "locality".equals(groupBy) ? byLocality(campaignId, level, scope) : byValue(campaignId, groupBy, scope)));
-        return rows.map(list -> new Report(campaignId, groupBy, "locality".equals(groupBy) ? level : null, total(list), list));
+        return rows.map(list -> new Report(campaignId, groupBy, "locality".equals(groupBy) ? level : null, total(list),
+                "locality".equals(groupBy) ? list.stream().mapToLong(r -> r.openFlags() == null ? 0 : r.openFlags()).sum() : null,
+                list));
     }
 
     /** Localities at {@code level} below the campaign's, ranked by completion rate, then completions, then name. */
@@ -75,7 +77,8 @@ public class ReportService {
                 // Equal rate and count share a rank (1, 2, 2, 4).
                 int rank = previous != null && previous.completionRate() == r.completionRate()
                         && previous.completed() == r.completed() ? ranked.get(i - 1).rank() : i + 1;
-                ranked.add(new LeaderboardRow(rank, r.key(), r.name(), r.enrolled(), r.completed(), r.completionRate()));
+                ranked.add(new LeaderboardRow(rank, r.key(), r.name(), r.enrolled(), r.completed(), r.completionRate(),
+                        r.openFlags(), r.flaggedCompleted(), r.completionRateUnflagged()));
             }
             return new Leaderboard(campaignId, level, ranked);
         });
@@ -127,15 +130,42 @@ public class ReportService {
                             GROUP BY 1 HAVING sum(rc.enrolled) > 0)
                         SELECT s.*, n.name FROM sums s LEFT JOIN locality n ON n.code = s.key ORDER BY s.key""")
                 .execute(Tuple.of(campaignId, scope.patterns(), level))
-                .map(rows -> {
+                .flatMap(rows -> flagsByLocality(campaignId, level, scope).map(flags -> {
                     List<ReportRow> list = new ArrayList<>();
                     for (Row r : rows) {
                         String key = r.getString("key");
                         // Learners registered above this level (say, at a commune when villages are asked for).
                         String name = key.isEmpty() ? "(ở cấp trên)" : r.getString("name");
-                        list.add(ReportRow.of(key, name, Counts.of(r)));
+                        long[] f = flags.getOrDefault(key, new long[2]);
+                        list.add(ReportRow.of(key, name, Counts.of(r)).withFlags(f[0], f[1]));
                     }
                     return list;
+                }));
+    }
+
+    /**
+     * Per group at the level: open flags, and completed learners with an open or confirmed flag.
+     * Flags are few (an index on the campaign finds them), so this adds little to a report.
+     */
+    private Uni<Map<String, long[]>> flagsByLocality(long campaignId, int level, Scope scope) {
+        return pool.preparedQuery("""
+                        WITH c AS (SELECT l.path FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1)
+                        SELECT split_part(l.path, '/', cardinality(string_to_array(trim(BOTH '/' FROM c.path), '/')) + $3 + 1) AS key,
+                               count(*) FILTER (WHERE f.status = 'OPEN') AS open_flags,
+                               count(DISTINCT f.learner_id) FILTER (WHERE f.status <> 'CLEARED' AND e.completed_at IS NOT NULL)
+                                   AS flagged_completed
+                        FROM c, integrity_flag f JOIN learner le ON le.id = f.learner_id
+                        JOIN locality l ON l.code = le.locality_code
+                        LEFT JOIN enrolment e ON e.campaign_id = f.campaign_id AND e.learner_id = f.learner_id
+                        WHERE f.campaign_id = $1 AND l.path LIKE ANY($2)
+                        GROUP BY 1""")
+                .execute(Tuple.of(campaignId, scope.patterns(), level))
+                .map(rows -> {
+                    Map<String, long[]> found = new HashMap<>();
+                    for (Row r : rows) {
+                        found.put(r.getString("key"), new long[] {r.getLong("open_flags"), r.getLong("flagged_completed")});
+                    }
+                    return found;
                 });
     }
 

@@ -189,7 +189,7 @@ function lessonStream(courseId, onEvent) {
   let last = null;
   let source = null;
   let closed = false;
-  const names = ['lesson', 'ready', 'progress', 'lesson-completed', 'quiz-graded', 'course-completed', 'certificate-issued', 'announcement'];
+  const names = ['lesson', 'ready', 'progress', 'lesson-completed', 'quiz-graded', 'course-completed', 'certificate-issued', 'certificate-held', 'announcement'];
   async function connect() {
     if (closed) { return; }
     try {
@@ -238,6 +238,7 @@ function enterCourse(courseId) {
     if (name === 'announcement') { state.announcements.push(data.text); }
     if (name === 'course-completed') { state.completed = true; say('Bạn đã hoàn thành khóa học!'); }
     if (name === 'certificate-issued') { say('Bạn đã được cấp giấy chứng nhận số ' + data.serial + '. Xem ở mục "Chứng nhận".'); }
+    if (name === 'certificate-held') { say('Giấy chứng nhận của bạn đang được tổ hỗ trợ xem xét. Xem ở mục "Chứng nhận".'); }
     state.render();
   });
   course = state;
@@ -378,7 +379,12 @@ function showResult(courseId, attempt) {
 async function showCertificates() {
   const certificates = await api('/me/certificates');
   view.innerHTML = html`<h2>Giấy chứng nhận</h2>` + (certificates.length === 0 ? '<p>Bạn chưa có giấy chứng nhận nào.</p>'
-    : '<ul class="list">' + certificates.map(c => html`<li data-serial="${c.serial}"><strong>${c.courseTitle || c.course || c.serial}</strong>
+    : '<ul class="list">' + certificates.map(c => c.status === 'UNDER_REVIEW'
+      // Held by the campaign's integrity policy: not an error, a review; the support group can help.
+      ? html`<li class="under-review" data-course="${c.courseId}"><strong>Khóa học ${c.courseId}: đang xem xét</strong>
+        <div class="muted">Bạn đã hoàn thành khóa học. Giấy chứng nhận đang được tổ hỗ trợ xem xét và sẽ hiện ở đây khi xong.</div>
+        <a class="button" href="#/support">Liên hệ tổ hỗ trợ</a></li>`
+      : html`<li data-serial="${c.serial}"><strong>${c.courseTitle || c.course || c.serial}</strong>
       <div class="muted">Số hiệu ${c.serial}</div>
       <button class="secondary" type="button" data-pdf="${c.serial}">Tải bản PDF</button>
       <a class="button" href="${c.verifyUrl}" target="_blank" rel="noopener">Trang xác minh</a></li>`).join('') + '</ul>');

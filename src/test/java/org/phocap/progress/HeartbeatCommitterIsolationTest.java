@@ -59,7 +59,7 @@ class HeartbeatCommitterIsolationTest {
             submissions.forEach(s -> outcomes.add(List.of(new HeartbeatBatch.Outcome(
                     new HeartbeatResult(1, 10, 10, 0.5, false, 10, false), null))));
             // Answered later, as the database would, so that submissions queue up into batches.
-            return Uni.createFrom().item(new ProgressStore.Committed(outcomes, List.of()))
+            return Uni.createFrom().item(new ProgressStore.Committed(outcomes, List.of(), List.of(), List.of()))
                     .onItem().delayIt().by(Duration.ofMillis(5));
         }
     }

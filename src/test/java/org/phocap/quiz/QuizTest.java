@@ -183,9 +183,11 @@ class QuizTest {
         assertFalse(flags.getList("items.learnerId").contains((int) atPace.id()), "at the threshold is not fast");
         int i = flags.getList("items.learnerId").indexOf((int) tooFast.id());
         assertEquals("FAST_QUIZ", flags.getString("items[" + i + "].kind"));
-        assertEquals(fast, flags.getLong("items[" + i + "].evidence.attemptId"));
-        assertEquals(14, flags.getInt("items[" + i + "].evidence.timeUsedSec"));
-        assertEquals(15, flags.getInt("items[" + i + "].evidence.thresholdSec"));
+        // Evidence is kept per reason: here, per attempt.
+        String evidence = "items[" + i + "].evidence.'attempt-" + fast + "'";
+        assertEquals(fast, flags.getLong(evidence + ".attemptId"));
+        assertEquals(14, flags.getInt(evidence + ".timeUsedSec"));
+        assertEquals(15, flags.getInt(evidence + ".thresholdSec"));
         as(admin()).get("/api/v1/campaigns/" + campaign + "/integrity-flags?kind=NOPE").then().statusCode(400);
     }
 

@@ -157,16 +157,19 @@ class ReportTest {
         String csv = as(token).accept("text/csv").get("/api/v1/campaigns/" + campaign + "/report?level=2").then()
                 .statusCode(200).contentType("text/csv;charset=UTF-8").extract().asString();
         List<String> lines = csv.lines().toList();
-        assertEquals("key,name,enrolled,activated,started,completed,completion_rate", lines.get(0));
+        assertEquals("key,name,enrolled,activated,started,completed,completion_rate,open_flags,flagged_completed,"
+                + "completion_rate_unflagged", lines.get(0));
         assertEquals(7, lines.size());
         List<Map<String, Object>> rows = report.getList("rows");
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> r = rows.get(i);
             assertEquals(r.get("key") + "," + r.get("name") + "," + r.get("enrolled") + "," + r.get("activated") + ","
-                    + r.get("started") + "," + r.get("completed") + "," + r.get("completionRate"), lines.get(i + 1));
+                    + r.get("started") + "," + r.get("completed") + "," + r.get("completionRate") + "," + r.get("openFlags")
+                    + "," + r.get("flaggedCompleted") + "," + r.get("completionRateUnflagged"), lines.get(i + 1));
         }
         assertEquals("TOTAL,Tổng cộng,5000," + report.getLong("totals.activated") + "," + report.getLong("totals.started")
-                + "," + report.getLong("totals.completed") + "," + report.getDouble("totals.completionRate"), lines.get(6));
+                + "," + report.getLong("totals.completed") + "," + report.getDouble("totals.completionRate") + ","
+                + report.getLong("openFlags") + ",,", lines.get(6));
     }
 
     @Test

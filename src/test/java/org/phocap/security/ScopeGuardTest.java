@@ -49,7 +49,7 @@ class ScopeGuardTest {
 
     /** The things of district SG1 that the calls aim at. */
     record Fixture(long campaign, long wave, long importId, long learnerId, String learnerName, String serial,
-                   long course, long lesson) {}
+                   long course, long lesson, long flag) {}
 
     static final List<Call> CALLS = List.of(
             // Campaign-keyed reads on a campaign over district SG1.
@@ -124,6 +124,12 @@ class ScopeGuardTest {
                     f -> Map.of("text", "Phát tán")),
             write("POST", "/api/v1/learners/{id}/activation-code", f -> "/api/v1/learners/" + f.learnerId() + "/activation-code",
                     f -> Map.of()),
+            // Integrity: the campaign's certificate policy, and a review of district one's learner's flag.
+            read("GET", "/api/v1/campaigns/{id}/certificate-policy", f -> "/api/v1/campaigns/" + f.campaign() + "/certificate-policy"),
+            write("PUT", "/api/v1/campaigns/{id}/certificate-policy", f -> "/api/v1/campaigns/" + f.campaign() + "/certificate-policy",
+                    f -> Map.of("FAST_QUIZ", "HOLD_FLAGGED")),
+            write("POST", "/api/v1/integrity-flags/{flagId}/review", f -> "/api/v1/integrity-flags/" + f.flag() + "/review",
+                    f -> Map.of("decision", "CONFIRMED")),
             // The audit log: ADMINs only, and only entries inside their scope (district one's wave moves are not).
             new Call("GET", "/api/v1/audit", Expect.ADMIN_LIST_WITHOUT_TARGET, f -> "/api/v1/audit?size=500", null, null));
 
@@ -162,8 +168,16 @@ class ScopeGuardTest {
         JsonPath learners = as(admin()).get("/api/v1/campaigns/" + campaign + "/learners").then().statusCode(200)
                 .extract().jsonPath();
         long learnerId = learners.getLong("items[0].id");
+        // The holder's quizzes were fast: a FAST_QUIZ flag of district one's learner, for the review call.
+        long[] flag = new long[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            List<Integer> ids = as(admin()).get("/api/v1/campaigns/" + COURSE.campaign + "/integrity-flags?kind=FAST_QUIZ")
+                    .then().statusCode(200).extract().jsonPath().getList("items.id");
+            flag[0] = ids.isEmpty() ? 0 : ids.get(0);
+            return !ids.isEmpty();
+        });
         fixture = new Fixture(campaign, wave, importId, learnerId, "Người Huyện Một", serial, COURSE.course,
-                COURSE.lessonId);
+                COURSE.lessonId, flag[0]);
         // An audit entry of district one's campaign, which the out-of-scope ADMIN must not read.
         Api.assign(campaign, wave, List.of(learnerId));
         org.junit.jupiter.api.Assertions.assertTrue(as(admin()).get("/api/v1/audit?campaignId=" + campaign).then().statusCode(200)
@@ -302,6 +316,11 @@ class ScopeGuardTest {
         as(admin()).get("/api/v1/certificates/" + fixture.serial() + ".pdf").then().statusCode(200);
         JsonPath cert = given().get("/api/v1/public/certificates/" + fixture.serial()).then().extract().jsonPath();
         assertFalse("REVOKED".equals(cert.getString("status")), "the certificate was revoked");
+        JsonPath flags = as(admin()).get("/api/v1/campaigns/" + COURSE.campaign + "/integrity-flags?kind=FAST_QUIZ").then()
+                .statusCode(200).extract().jsonPath();
+        assertEquals("OPEN", flags.getString("items.find { it.id == " + fixture.flag() + " }.status"), "the flag was reviewed");
+        as(admin()).get("/api/v1/campaigns/" + fixture.campaign() + "/certificate-policy").then().statusCode(200)
+                .body("FAST_QUIZ", org.hamcrest.Matchers.equalTo("ISSUE"));
     }
 
     private static Response send(String token, Call call) {

@@ -1,0 +1,72 @@
+package org.phocap.integrity;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.phocap.audit.AuditLog;
+import org.phocap.auth.CurrentUser;
+import org.phocap.auth.Role;
+import org.phocap.campaign.CampaignAccess;
+import org.phocap.locality.StaffScope;
+
+/**
+ * A campaign's certificate policy per flag kind (see {@link CertificatePolicy}): read by staff who
+ * see the campaign, changed by ADMINs whose scope covers it (audited). A change applies to
+ * completions from then on; it does not issue or hold certificates already decided.
+ */
+@Path("/api/v1/campaigns/{id}/certificate-policy")
+@Produces(MediaType.APPLICATION_JSON)
+public class CertificatePolicyResource {
+    private final Pool pool;
+    private final CampaignAccess access;
+    private final StaffScope scopes;
+    private final CurrentUser user;
+    private final AuditLog audit;
+
+    public CertificatePolicyResource(Pool pool, CampaignAccess access, StaffScope scopes, CurrentUser user, AuditLog audit) {
+        this.pool = pool;
+        this.access = access;
+        this.scopes = scopes;
+        this.user = user;
+        this.audit = audit;
+    }
+
+    @GET
+    @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
+    @Operation(summary = "The campaign's certificate policy: for each flag kind, ISSUE or HOLD_FLAGGED")
+    public Uni<Map<String, String>> get(@PathParam("id") long id) {
+        return scopes.scope().flatMap(scope -> access.require(id, scope)).chain(() -> read(id));
+    }
+
+    @PUT
+    @RolesAllowed(Role.ADMIN)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set the rule of one or more flag kinds ({\"FAST_QUIZ\": \"HOLD_FLAGGED\"}); kinds left out keep "
+            + "theirs. Answers the whole policy. 403 when the caller's scope covers only part of the campaign")
+    public Uni<Map<String, String>> set(@PathParam("id") long id, Map<String, Object> request) {
+        Map<String, String> rules = CertificatePolicy.validated(request);
+        return scopes.scope().flatMap(scope -> access.requireWhole(id, scope))
+                .chain(() -> pool.withTransaction(conn -> conn.preparedQuery(
+                                "UPDATE campaign SET certificate_policy = certificate_policy || $2 WHERE id = $1 RETURNING locality_code")
+                        .execute(Tuple.of(id, new JsonObject(Map.copyOf(rules))))
+                        .flatMap(rows -> audit.record(conn, user.subject(), new AuditLog.Entry("certificate-policy-set", null, id,
+                                rows.iterator().next().getString(0), Map.copyOf(rules))))))
+                .chain(() -> read(id));
+    }
+
+    private Uni<Map<String, String>> read(long id) {
+        return pool.preparedQuery("SELECT certificate_policy FROM campaign WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> CertificatePolicy.effective(rows.iterator().next().getJsonObject(0).getMap()));
+    }
+}
