@@ -1,7 +1,10 @@
 -- Study time the server saw happen: per lesson, the credit that server-side time between the
 -- learner's requests backs (a replay's claimed span counts only as far as the time since the
 -- learner was last heard from). Completion needs enough of it (phocap.integrity.min-observed-fraction).
-ALTER TABLE lesson_progress ADD COLUMN observed_sec double precision NOT NULL DEFAULT 0;
+-- NULL on rows written before this migration: their credit counts as observed (nothing else is
+-- known of it), so a learner half-way through a course on upgrade day is not held back, and adding
+-- the column rewrites no row.
+ALTER TABLE lesson_progress ADD COLUMN observed_sec double precision;
 
 -- The learner's credited time on their current day (in phocap.integrity.zone), for the
 -- more-than-10-hours-a-day sign; kept with the presence row every heartbeat writes anyway.

@@ -44,10 +44,14 @@ public class DemoCompletions {
             learners.add(row.getLong(0));
         }
         Long[] ids = learners.toArray(Long[]::new);
+        // As if each had studied every lesson in full while the server watched (observed = credited):
+        // completion needs observed study time (docs/integrity.md).
         pool.withTransaction(conn -> conn.preparedQuery("""
                                 INSERT INTO lesson_progress (learner_id, lesson_id, course_id, credited_sec, covered_sec, completed_at,
-                                    session_id, last_seq, device_id, last_server_at, last_sent_at, last_position, last_playing)
-                                SELECT l.id, le.id, $2, le.duration_sec, le.duration_sec, now(), 'demo', 1, 'demo', now(), now(), 0, false
+                                    session_id, last_seq, device_id, last_server_at, last_sent_at, last_position, last_playing,
+                                    observed_sec)
+                                SELECT l.id, le.id, $2, le.duration_sec, le.duration_sec, now(), 'demo', 1, 'demo', now(), now(), 0, false,
+                                       le.duration_sec
                                 FROM unnest($1::bigint[]) AS l(id)
                                 CROSS JOIN (SELECT id FROM course_version WHERE course_id = $2 ORDER BY version DESC LIMIT 1) v
                                 JOIN course_version_lesson cvl ON cvl.version_id = v.id JOIN lesson le ON le.id = cvl.lesson_id

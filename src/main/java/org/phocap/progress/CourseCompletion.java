@@ -93,7 +93,7 @@ public class CourseCompletion {
                                 ORDER BY w.opens_at DESC, e.campaign_id DESC LIMIT 1) AS campaign_id,
                                (SELECT coalesce(sum(l.duration_sec * l.min_coverage), 0) FROM course_version_lesson cvl
                                 JOIN lesson l ON l.id = cvl.lesson_id WHERE cvl.version_id = v.id) AS required_sec,
-                               (SELECT coalesce(sum(lp.observed_sec), 0) FROM course_version_lesson cvl
+                               (SELECT coalesce(sum(coalesce(lp.observed_sec, lp.credited_sec)), 0) FROM course_version_lesson cvl
                                 JOIN lesson_progress lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
                                 WHERE cvl.version_id = v.id) AS observed_sec,
                                (SELECT coalesce(sum(lp.credited_sec), 0) FROM course_version_lesson cvl

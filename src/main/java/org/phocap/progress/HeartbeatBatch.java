@@ -63,7 +63,8 @@ final class HeartbeatBatch {
     List<List<Outcome>> apply(List<Submission> submissions) {
         List<List<Outcome>> answers = new ArrayList<>(submissions.size());
         for (Submission submission : submissions) {
-            signals.add(new ArrayList<>());
+            // Most submissions find nothing: no list until one does.
+            signals.add(List.of());
             devices.add(null);
             answers.add(apply(submission));
         }
@@ -160,7 +161,11 @@ final class HeartbeatBatch {
     }
 
     private void signal(long learnerId, long courseId, String reason, Map<String, Object> evidence) {
-        signals.get(signals.size() - 1).add(new IntegritySignal(learnerId, courseId, "IMPLAUSIBLE_PACE", "HIGH", reason, evidence));
+        int last = signals.size() - 1;
+        if (signals.get(last).isEmpty()) {
+            signals.set(last, new ArrayList<>());
+        }
+        signals.get(last).add(new IntegritySignal(learnerId, courseId, "IMPLAUSIBLE_PACE", "HIGH", reason, evidence));
     }
 
     private static double round(double seconds) {

@@ -286,7 +286,9 @@ public class ProgressStore {
     static ProgressState read(Row r, LessonMeta lesson) {
         ProgressState s = new ProgressState(r.getLong("learner_id"), lesson);
         s.creditedSec = r.getDouble("credited_sec");
-        s.observedSec = r.getDouble("observed_sec");
+        Double observed = r.getDouble("observed_sec");
+        // Rows from before observed time was kept (V20): their credit counts as observed.
+        s.observedSec = observed == null ? s.creditedSec : observed;
         s.coverage = Coverage.parse(r.getString("bits"));
         OffsetDateTime completed = r.getOffsetDateTime("completed_at");
         s.completedAt = completed == null ? null : completed.toInstant();

@@ -3,6 +3,7 @@ package org.phocap.report;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ public class ReportService {
     }
 
     private Uni<List<ReportRow>> byLocality(long campaignId, int level, Scope scope) {
-        return pool.preparedQuery("""
+        Uni<RowSet<Row>> counts = pool.preparedQuery("""
                         WITH c AS (SELECT l.path FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1),
                         sums AS (
                             SELECT split_part(l.path, '/', cardinality(string_to_array(trim(BOTH '/' FROM c.path), '/')) + $3 + 1) AS key,
@@ -129,8 +130,12 @@ public class ReportService {
                             WHERE rc.campaign_id = $1 AND rc.dimension = 'locality' AND l.path LIKE ANY($2)
                             GROUP BY 1 HAVING sum(rc.enrolled) > 0)
                         SELECT s.*, n.name FROM sums s LEFT JOIN locality n ON n.code = s.key ORDER BY s.key""")
-                .execute(Tuple.of(campaignId, scope.patterns(), level))
-                .flatMap(rows -> flagsByLocality(campaignId, level, scope).map(flags -> {
+                .execute(Tuple.of(campaignId, scope.patterns(), level));
+        // The flag counts are read at the same time, on another connection: no added latency.
+        return Uni.combine().all().unis(counts, flagsByLocality(campaignId, level, scope)).asTuple()
+                .map(both -> {
+                    RowSet<Row> rows = both.getItem1();
+                    Map<String, long[]> flags = both.getItem2();
                     List<ReportRow> list = new ArrayList<>();
                     for (Row r : rows) {
                         String key = r.getString("key");
@@ -140,7 +145,7 @@ public class ReportService {
                         list.add(ReportRow.of(key, name, Counts.of(r)).withFlags(f[0], f[1]));
                     }
                     return list;
-                }));
+                });
     }
 
     /**

@@ -69,7 +69,11 @@ class OpenApiTest {
             new String[] {"/api/v1/localities/{code}/support", "put"},
             new String[] {"/api/v1/localities/{code}/support", "get"},
             new String[] {"/api/v1/me/support", "get"},
-            new String[] {"/api/v1/announcements", "post"});
+            new String[] {"/api/v1/announcements", "post"},
+            new String[] {"/api/v1/campaigns/{id}/integrity-flags", "get"},
+            new String[] {"/api/v1/integrity-flags/{flagId}/review", "post"},
+            new String[] {"/api/v1/campaigns/{id}/certificate-policy", "get"},
+            new String[] {"/api/v1/campaigns/{id}/certificate-policy", "put"});
 
     @Test
     void everyEndpointIsDescribedWithItsSchemas() {
@@ -92,6 +96,29 @@ class OpenApiTest {
                 "LocalityDto", "CreateStaffRequest", "StaffDto", "Problem", "CertificateView", "Verification", "RevokeRequest")) {
             org.junit.jupiter.api.Assertions.assertNotNull(doc.get("components.schemas." + schema), "schema " + schema);
         }
+    }
+
+    /** docs/api.md and /q/openapi name the same operations: one cannot change without the other. */
+    @Test
+    void theApiDocumentAndTheGeneratedDescriptionNameTheSameOperations() throws java.io.IOException {
+        JsonPath doc = given().queryParam("format", "json").get(Management.url("/q/openapi")).then().statusCode(200).extract().jsonPath();
+        java.util.Set<String> generated = new java.util.TreeSet<>();
+        Map<String, Map<String, Object>> paths = doc.getMap("paths");
+        paths.forEach((path, operations) -> operations.keySet().stream()
+                .filter(m -> java.util.Set.of("get", "post", "put", "patch", "delete", "head").contains(m))
+                .forEach(m -> generated.add(m.toUpperCase() + " " + path)));
+        String text = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "api.md"));
+        java.util.Set<String> written = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(GET|POST|PUT|PATCH|DELETE|HEAD) (/[^`\\s]+)`").matcher(text);
+        while (m.find()) {
+            written.add(m.group(1) + " " + m.group(2));
+        }
+        java.util.Set<String> undocumented = new java.util.TreeSet<>(generated);
+        undocumented.removeAll(written);
+        java.util.Set<String> unknown = new java.util.TreeSet<>(written);
+        unknown.removeAll(generated);
+        org.junit.jupiter.api.Assertions.assertTrue(undocumented.isEmpty(), "in /q/openapi, not in docs/api.md: " + undocumented);
+        org.junit.jupiter.api.Assertions.assertTrue(unknown.isEmpty(), "in docs/api.md, not in /q/openapi: " + unknown);
     }
 
     @Test
