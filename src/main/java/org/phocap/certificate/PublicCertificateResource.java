@@ -49,13 +49,15 @@ public class PublicCertificateResource {
     @GET
     @Path("api/v1/public/certificates/{serial}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Verifies a certificate: valid or revoked with the holder's initials; with ?code= (printed beside "
-            + "the serial) also the holder's name, course and locality; 404 for an unknown or mistyped serial; 429 past the "
-            + "per-address limit")
-    public Uni<Verification> verify(@PathParam("serial") String serial, @QueryParam("code") String code,
-                                    @Context HttpServerRequest http) {
+    @Operation(summary = "Verifies a certificate: valid or revoked with the holder's initials; with ?c= (the code printed "
+            + "beside the serial, as in the QR code's URL; ?code= is read too) also the holder's name, course and locality; "
+            + "404 for an unknown or mistyped serial; 429 past the per-address limit")
+    public Uni<Verification> verify(@PathParam("serial") String serial, @QueryParam("c") String c,
+                                    @QueryParam("code") String code, @Context HttpServerRequest http) {
         limit.take(ClientAddress.of(http));
-        return certificates.verify(serial).map(c -> Verification.of(c, c.codeMatches(code)));
+        // The contract's parameter is c (as on the verification page); code was this call's first name for it.
+        String given = c != null ? c : code;
+        return certificates.verify(serial).map(found -> Verification.of(found, found.codeMatches(given)));
     }
 
 

@@ -257,7 +257,11 @@ class CertificateTest {
                 .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("locality")));
         RestAssured.given().get("/api/v1/public/certificates/" + serial + "?code=0000000000000000").then().statusCode(200)
                 .body("detailsShown", equalTo(false));
-        // With the code printed beside it: the holder's details.
+        // With the code printed beside it (?c=, as in the QR code's URL; ?code= works too): the holder's details.
+        RestAssured.given().get("/api/v1/public/certificates/" + serial + "?c=" + code).then().statusCode(200)
+                .body("detailsShown", equalTo(true)).body("holderName", equalTo("Đặng Thị Xác Minh"));
+        RestAssured.given().get("/api/v1/public/certificates/" + serial + "?c=0000000000000000").then().statusCode(200)
+                .body("detailsShown", equalTo(false));
         RestAssured.given().get("/api/v1/public/certificates/" + serial + "?code=" + code.toLowerCase()).then().statusCode(200)
                 .body("serial", equalTo(serial)).body("valid", equalTo(true)).body("revoked", equalTo(false))
                 .body("holderName", equalTo("Đặng Thị Xác Minh")).body("course", equalTo("Kỹ năng số cơ bản"))
