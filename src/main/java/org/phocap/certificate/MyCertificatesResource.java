@@ -32,7 +32,8 @@ public class MyCertificatesResource {
             + "courses whose certificate is held for review (status UNDER_REVIEW, with a notice and the support link)")
     public Uni<List<CertificateView>> mine() {
         long learnerId = user.subject().id();
-        return certificates.mine(learnerId).flatMap(list -> certificates.held(learnerId).map(held -> {
+        // Held first: a certificate released since (a cleared flag whose issuing was lost) is issued there.
+        return certificates.held(learnerId).flatMap(held -> certificates.mine(learnerId).map(list -> {
             List<CertificateView> all = new ArrayList<>(list.stream().map(c -> CertificateView.of(c, links)).toList());
             held.forEach(h -> all.add(CertificateView.held(learnerId, h)));
             return all;

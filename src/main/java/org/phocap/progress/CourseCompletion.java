@@ -227,21 +227,37 @@ public class CourseCompletion {
                                 .replaceWithVoid());
     }
 
-    /** The learner's completions whose certificate is held, for their certificate list. */
+    /**
+     * The learner's completions whose certificate is held, for their certificate list. One that no
+     * flag holds any more (a review cleared it, but the instance died or the database went away
+     * before the certificate was issued) is issued here first, as the review would have.
+     */
     public Uni<List<HeldCertificate>> held(long learnerId) {
         return pool.preparedQuery("""
-                        SELECT cc.campaign_id, cc.course_id, cc.completed_at FROM course_completion cc
+                        SELECT cc.campaign_id, cc.course_id, cc.completed_at,""" + " "
+                        + CertificatePolicy.HOLDING_SQL.formatted("$1", "cc.campaign_id") + """
+                         AS holding
+                        FROM course_completion cc
                         WHERE cc.learner_id = $1 AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.campaign_id = cc.campaign_id
                               AND c.learner_id = $1 AND c.course_id = cc.course_id)
                         ORDER BY cc.completed_at DESC""")
                 .execute(Tuple.of(learnerId))
-                .map(rows -> {
+                .flatMap(rows -> {
                     List<HeldCertificate> held = new ArrayList<>();
+                    java.util.Set<Long> released = new java.util.TreeSet<>();
                     for (Row r : rows) {
-                        held.add(new HeldCertificate(r.getLong("campaign_id"), r.getLong("course_id"),
-                                r.getOffsetDateTime("completed_at").toInstant()));
+                        if (r.getBoolean("holding")) {
+                            held.add(new HeldCertificate(r.getLong("campaign_id"), r.getLong("course_id"),
+                                    r.getOffsetDateTime("completed_at").toInstant()));
+                        } else {
+                            released.add(r.getLong("campaign_id"));
+                        }
                     }
-                    return held;
+                    Uni<Void> issued = Uni.createFrom().voidItem();
+                    for (long campaignId : released) {
+                        issued = issued.chain(() -> issueHeld(learnerId, campaignId));
+                    }
+                    return issued.replaceWith(held);
                 });
     }
 }

@@ -117,6 +117,40 @@ class IntegrityTest {
         assertTrue(flags(COURSE.campaign, at.id(), "IMPLAUSIBLE_PACE").isEmpty(), "at the threshold is not implausible");
     }
 
+    @Test
+    void aClearedFlagWhoseCertificateWasNotIssuedIsIssuedWhenTheLearnerLooks() {
+        Learner l = COURSE.learner("Ngô Chờ Lâu");
+        completeWithAReplayedLesson(l);
+        assertEquals("UNDER_REVIEW", CertificateCourse.certificates(l, 1).get(0).get("status"));
+        Map<String, Object> flag = awaitFlag(COURSE.campaign, l.id(), "IMPLAUSIBLE_PACE", "lesson-" + COURSE.lessonId);
+        // The review was stored, but the instance died before the certificate was issued.
+        pool.preparedQuery("UPDATE integrity_flag SET status = 'CLEARED', reviewed_at = now() WHERE id = $1")
+                .execute(Tuple.of(((Number) flag.get("id")).longValue())).await().indefinitely();
+        Map<String, Object> issued = as(l.token()).get("/api/v1/me/certificates").then().statusCode(200).extract().jsonPath()
+                .getMap("[0]");
+        assertEquals("ISSUED", issued.get("status"));
+        assertNotNull(issued.get("serial"));
+    }
+
+    /**
+     * A lesson replayed with no server time behind it (completed, and an IMPLAUSIBLE_PACE sign), then
+     * studied again while the server watches (enough observed time), then both quizzes: the course is
+     * completed and, under the default policy, its certificate held.
+     */
+    private void completeWithAReplayedLesson(Learner l) {
+        Instant t0 = Instant.now();
+        clock.set(t0);
+        heartbeat(l, "dev-" + l.id(), "live-" + l.id(), 1, false).then().statusCode(200);
+        replay(l, "dev-" + l.id(), "forged-" + l.id(), t0.minusSeconds(70), 10, 8).then().statusCode(200);
+        clock.set(t0.plusSeconds(1));
+        heartbeat(l, "dev-" + l.id(), "real-" + l.id(), 1, true).then().statusCode(200);
+        clock.set(t0.plusSeconds(31));
+        heartbeat(l, "dev-" + l.id(), "real-" + l.id(), 2, true).then().statusCode(200);
+        clock.release();
+        COURSE.pass(l, COURSE.quizA);
+        COURSE.pass(l, COURSE.quizB);
+    }
+
     /** A paused live heartbeat at t0 (the server hears of the learner), then the whole lesson replayed {@code after} s later. */
     private void studyOfflineAfter(Learner l, Instant t0, int after) {
         clock.set(t0);
@@ -131,19 +165,7 @@ class IntegrityTest {
     @Test
     void theDefaultPolicyHoldsForImplausiblePaceUntilASupporterClearsIt() {
         Learner l = COURSE.learner("Phạm Chờ Xét");
-        Instant t0 = Instant.now();
-        clock.set(t0);
-        heartbeat(l, "dev-" + l.id(), "live-" + l.id(), 1, false).then().statusCode(200);
-        // The lesson replayed with no server time behind it: completed, and a sign.
-        replay(l, "dev-" + l.id(), "forged-" + l.id(), t0.minusSeconds(70), 10, 8).then().statusCode(200);
-        // Then real study the server watches: enough observed time for the course.
-        clock.set(t0.plusSeconds(1));
-        heartbeat(l, "dev-" + l.id(), "real-" + l.id(), 1, true).then().statusCode(200);
-        clock.set(t0.plusSeconds(31));
-        heartbeat(l, "dev-" + l.id(), "real-" + l.id(), 2, true).then().statusCode(200);
-        clock.release();
-        COURSE.pass(l, COURSE.quizA);
-        COURSE.pass(l, COURSE.quizB);
+        completeWithAReplayedLesson(l);
 
         Map<String, Object> held = CertificateCourse.certificates(l, 1).get(0);
         assertEquals("UNDER_REVIEW", held.get("status"));
