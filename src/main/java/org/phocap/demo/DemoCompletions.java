@@ -5,17 +5,24 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.jboss.logging.Logger;
+import org.phocap.auth.PasswordHasher;
 import org.phocap.progress.CourseCompletion;
 
 /**
  * Demo learners who have already studied everything, so a newcomer finds certificates to fetch
  * and verify: their lessons are recorded as completed and each quiz as passed once (a short
- * stand-in attempt), then the real completion rule runs and issues their certificates.
+ * stand-in attempt), then the real completion rule runs and issues their certificates. They are the
+ * open wave's last learners (the first rows are the README's examples, who start from nothing), and
+ * they have activated their accounts, as anyone who studied has: with a PIN nobody knows (a random
+ * secret, hashed and forgotten), so the way in is the staff's account recovery, as for a learner who
+ * forgot it. Reports and the not-activated call list count them as activated.
  */
 @ApplicationScoped
 public class DemoCompletions {
@@ -24,10 +31,12 @@ public class DemoCompletions {
     private final Pool pool;
     private final CourseCompletion completion;
     private final Clock clock;
+    private final PasswordHasher hasher;
 
-    public DemoCompletions(Pool pool, CourseCompletion completion, Clock clock) {
+    public DemoCompletions(Pool pool, CourseCompletion completion, Clock clock, PasswordHasher hasher) {
         this.pool = pool;
         this.completion = completion;
+        this.hasher = hasher;
         this.clock = clock;
     }
 
@@ -39,11 +48,19 @@ public class DemoCompletions {
         long started = System.nanoTime();
         List<Long> learners = new ArrayList<>();
         for (Row row : pool.preparedQuery("""
-                        SELECT learner_id FROM enrolment WHERE campaign_id = $1 AND wave_id = $2 ORDER BY learner_id LIMIT $3""")
+                        SELECT learner_id FROM enrolment WHERE campaign_id = $1 AND wave_id = $2 ORDER BY learner_id DESC LIMIT $3""")
                 .execute(Tuple.of(campaignId, waveId, count)).await().indefinitely()) {
             learners.add(row.getLong(0));
         }
         Long[] ids = learners.toArray(Long[]::new);
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        String pinHash = hasher.hash(Base64.getEncoder().encodeToString(secret)).await().indefinitely();
+        pool.preparedQuery("""
+                        UPDATE learner SET activated_at = now(), pin_hash = $2, activation_code = NULL,
+                            activation_code_expires_at = NULL, updated_at = now()
+                        WHERE id = ANY($1)""")
+                .execute(Tuple.of(ids, pinHash)).await().indefinitely();
         // As if each had studied every lesson in full while the server watched (observed = credited):
         // completion needs observed study time (docs/integrity.md).
         pool.withTransaction(conn -> conn.preparedQuery("""

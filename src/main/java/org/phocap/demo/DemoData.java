@@ -33,6 +33,8 @@ public class DemoData {
     private static final Logger LOG = Logger.getLogger(DemoData.class);
     static final String CAMPAIGN_NAME = "Phổ cập kỹ năng số - Vĩnh Phúc (demo)";
     static final String SAMPLE_COURSE = "demo/kns-co-ban/";
+    /** How many of the roster's first rows study in the open wave whatever their district. */
+    static final int EXAMPLE_LEARNERS = 10;
 
     private final Pool pool;
     private final LocalityService localities;
@@ -88,6 +90,12 @@ public class DemoData {
         List<String> districts = DemoProvince.districtCodes();
         assign(campaignId, wave1, districts.subList(0, districts.size() / 2));
         assign(campaignId, wave2, districts.subList(districts.size() / 2, districts.size()));
+        // The roster's first rows are the README's examples (the first lines of the code file): they
+        // study in the open wave, wherever they live, so a newcomer's first learner can study today.
+        pool.preparedQuery("""
+                        UPDATE enrolment SET wave_id = $1 WHERE campaign_id = $2 AND learner_id IN (
+                            SELECT learner_id FROM enrolment WHERE campaign_id = $2 ORDER BY learner_id LIMIT $3)""")
+                .execute(Tuple.of(wave1, campaignId, EXAMPLE_LEARNERS)).await().indefinitely();
         LOG.infof("Demo mode: campaign %d with waves %d and %d; roster import %d: %d learners (%d rejected)",
                 campaignId, wave1, wave2, imported.id(), imported.created() + imported.updated(), imported.rejected());
         completions.finish(campaignId, wave1, courseId, finished);
