@@ -24,7 +24,7 @@ import org.phocap.platform.ProblemException;
  * so a stranger can make a sign-in slower but never impossible.</li>
  * </ul>
  * The client address is the TCP peer, or the forwarded client when the peer is a trusted proxy
- * ({@code quarkus.http.proxy.*}). Kept in memory: each instance throttles on its own (README, "Limits").
+ * ({@code quarkus.http.proxy.*}). Kept in memory: each instance throttles on its own (docs/api.md, "Limits").
  */
 @ApplicationScoped
 public class LoginThrottle {
