@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +34,20 @@ import java.util.regex.Pattern;
  *   TOKENS_FILE: "learnerId token" lines; LESSON_IDS: comma-separated, in order
  */
 public class CheaterRehearsal {
-    enum Role { HONEST, SHARED, REPLAY, TWO_PHONE, SPEED_CLICK }
+    enum Role {
+        HONEST,
+        SHARED,
+        REPLAY,
+        TWO_PHONE,
+        SPEED_CLICK
+    }
 
-    enum Kind { SHARED_DEVICE, CONCURRENT_DEVICES, IMPLAUSIBLE_PACE, FAST_QUIZ }
+    enum Kind {
+        SHARED_DEVICE,
+        CONCURRENT_DEVICES,
+        IMPLAUSIBLE_PACE,
+        FAST_QUIZ
+    }
 
     /** Which kinds each role plants. */
     static final Map<Role, Set<Kind>> PLANTS = Map.of(
@@ -56,7 +66,8 @@ public class CheaterRehearsal {
     static String base;
     static List<Long> lessons;
     static long quiz;
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     static final AtomicLong requests = new AtomicLong();
     static final AtomicLong errors = new AtomicLong();
     static final AtomicLong refusals = new AtomicLong();
@@ -64,7 +75,9 @@ public class CheaterRehearsal {
 
     public static void main(String[] args) throws Exception {
         base = args[0];
-        List<String> lines = Files.readAllLines(Path.of(args[1])).stream().filter(l -> !l.isBlank()).toList();
+        List<String> lines = Files.readAllLines(Path.of(args[1])).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
         lessons = Arrays.stream(args[2].split(",")).map(Long::parseLong).toList();
         quiz = Long.parseLong(args[3]);
         long campaign = Long.parseLong(args[4]);
@@ -74,13 +87,15 @@ public class CheaterRehearsal {
         List<Learner> learners = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String[] parts = lines.get(i).split(" ");
-            Role role = i < 50 ? Role.SHARED : i < 70 ? Role.REPLAY : i < 90 ? Role.TWO_PHONE : i < 110 ? Role.SPEED_CLICK
-                    : Role.HONEST;
+            Role role = i < 50
+                    ? Role.SHARED
+                    : i < 70 ? Role.REPLAY : i < 90 ? Role.TWO_PHONE : i < 110 ? Role.SPEED_CLICK : Role.HONEST;
             String device = switch (role) {
-                case SHARED -> "helper-phone-" + (i / 5);              // five learners a device
-                default -> i >= 200 && i < 400 ? "couple-phone-" + (i / 2) : "own-phone-" + i;  // 100 couples share one
+                case SHARED -> "helper-phone-" + (i / 5); // five learners a device
+                default -> i >= 200 && i < 400 ? "couple-phone-" + (i / 2) : "own-phone-" + i; // 100 couples share one
             };
-            learners.add(new Learner(i, Long.parseLong(parts[0]), parts[1], role, device, role == Role.HONEST && i % 10 == 3));
+            learners.add(new Learner(
+                    i, Long.parseLong(parts[0]), parts[1], role, device, role == Role.HONEST && i % 10 == 3));
         }
         Map<Role, Integer> counts = new TreeMap<>();
         learners.forEach(l -> counts.merge(l.role(), 1, Integer::sum));
@@ -92,24 +107,29 @@ public class CheaterRehearsal {
         Random random = new Random(20);
         for (Learner l : learners) {
             long delayMs = random.nextInt(30_000);
-            Thread t = new Thread(() -> {
-                try {
-                    Thread.sleep(delayMs);
-                    play(l);
-                } catch (Exception e) {
-                    failures.put(l.id(), l.role() + ": " + e.getMessage());
-                } finally {
-                    done.countDown();
-                }
-            }, "learner-" + l.index());
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            Thread.sleep(delayMs);
+                            play(l);
+                        } catch (Exception e) {
+                            failures.put(l.id(), l.role() + ": " + e.getMessage());
+                        } finally {
+                            done.countDown();
+                        }
+                    },
+                    "learner-" + l.index());
             t.setDaemon(true);
             t.start();
         }
         done.await();
         Duration took = Duration.between(started, Instant.now());
-        System.out.printf("played in %d s: %d requests, %d unexpected answers %s, %d concurrent-session refusals (planted), %d learners failed%n",
+        System.out.printf(
+                "played in %d s: %d requests, %d unexpected answers %s, %d concurrent-session refusals (planted), %d learners failed%n",
                 took.toSeconds(), requests.get(), errors.get(), errorKinds, refusals.get(), failures.size());
-        failures.entrySet().stream().limit(10).forEach(e -> System.out.println("  failed: learner " + e.getKey() + " " + e.getValue()));
+        failures.entrySet().stream()
+                .limit(10)
+                .forEach(e -> System.out.println("  failed: learner " + e.getKey() + " " + e.getValue()));
         // Signs from heartbeats are stored just after the answers: give them a moment.
         Thread.sleep(5_000);
 
@@ -123,7 +143,8 @@ public class CheaterRehearsal {
         do {
             String body = get("/api/v1/campaigns/" + campaign + "/integrity-flags?size=500&page=" + page, admin);
             total = Integer.parseInt(field(body, "\"total\":(\\d+)"));
-            Matcher m = Pattern.compile("\"learnerId\":(\\d+),.*?\"kind\":\"([A-Z_]+)\"").matcher(body);
+            Matcher m = Pattern.compile("\"learnerId\":(\\d+),.*?\"kind\":\"([A-Z_]+)\"")
+                    .matcher(body);
             while (m.find()) {
                 flagged.get(Kind.valueOf(m.group(2))).add(Long.parseLong(m.group(1)));
             }
@@ -131,9 +152,11 @@ public class CheaterRehearsal {
         } while (page * 500 < total);
 
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%d learners: %s. Played in %d s; %d requests, %d unexpected answers.%n%n",
+        out.append(String.format(
+                "%d learners: %s. Played in %d s; %d requests, %d unexpected answers.%n%n",
                 learners.size(), counts, took.toSeconds(), requests.get(), errors.get()));
-        out.append("| kind | planted | flagged | flagged and planted | precision | recall |\n|---|---|---|---|---|---|\n");
+        out.append(
+                "| kind | planted | flagged | flagged and planted | precision | recall |\n|---|---|---|---|---|---|\n");
         boolean pass = failures.isEmpty() && errors.get() == 0;
         Set<Long> honest = new HashSet<>();
         learners.stream().filter(l -> l.role() == Role.HONEST).forEach(l -> honest.add(l.id()));
@@ -143,10 +166,13 @@ public class CheaterRehearsal {
             learners.stream().filter(l -> PLANTS.get(l.role()).contains(k)).forEach(l -> planted.add(l.id()));
             Set<Long> hit = new HashSet<>(flagged.get(k));
             hit.retainAll(planted);
-            double precision = flagged.get(k).isEmpty() ? 1 : (double) hit.size() / flagged.get(k).size();
+            double precision = flagged.get(k).isEmpty()
+                    ? 1
+                    : (double) hit.size() / flagged.get(k).size();
             double recall = planted.isEmpty() ? 1 : (double) hit.size() / planted.size();
-            out.append(String.format("| %s | %d | %d | %d | %.1f %% | %.1f %% |%n", k, planted.size(), flagged.get(k).size(),
-                    hit.size(), precision * 100, recall * 100));
+            out.append(String.format(
+                    "| %s | %d | %d | %d | %.1f %% | %.1f %% |%n",
+                    k, planted.size(), flagged.get(k).size(), hit.size(), precision * 100, recall * 100));
             pass &= recall == 1.0;
             flagged.get(k).stream().filter(honest::contains).forEach(honestFlagged::add);
         }
@@ -167,11 +193,18 @@ public class CheaterRehearsal {
             }
         }
         pass &= honestIssued == honest.size() && replayCompleted == 0;
-        out.append(String.format("%nHonest learners flagged (any kind): %d of %d (including %d studying a lesson offline and "
+        out.append(String.format(
+                "%nHonest learners flagged (any kind): %d of %d (including %d studying a lesson offline and "
                         + "200 in couples sharing a phone). Honest learners with their certificate issued: %d of %d. Replay scripts "
                         + "with a completion or certificate (issued or held): %d of %d. Planted two-phone refusals: %d.%n",
-                honestFlagged.size(), honest.size(), learners.stream().filter(Learner::offlineLesson).count(), honestIssued,
-                honest.size(), replayCompleted, counts.getOrDefault(Role.REPLAY, 0), refusals.get()));
+                honestFlagged.size(),
+                honest.size(),
+                learners.stream().filter(Learner::offlineLesson).count(),
+                honestIssued,
+                honest.size(),
+                replayCompleted,
+                counts.getOrDefault(Role.REPLAY, 0),
+                refusals.get()));
         Files.writeString(summary, out.toString());
         System.out.print(out);
         System.out.println(pass ? "PASSED" : "FAILED");
@@ -186,10 +219,20 @@ public class CheaterRehearsal {
                     Instant now = Instant.now();
                     StringBuilder items = new StringBuilder("[");
                     for (int i = 0; i <= LESSON_SEC / 4; i++) {
-                        items.append(i == 0 ? "" : ",").append(heartbeat(lesson, "script-" + lesson, i + 1, true,
-                                now.minusSeconds(LESSON_SEC + 5 - 4L * i)));
+                        items.append(i == 0 ? "" : ",")
+                                .append(heartbeat(
+                                        lesson,
+                                        "script-" + lesson,
+                                        i + 1,
+                                        true,
+                                        now.minusSeconds(LESSON_SEC + 5 - 4L * i)));
                     }
-                    post("/api/v1/me/heartbeats:batch", l.token(), l.device(), items.append(']').toString(), 200);
+                    post(
+                            "/api/v1/me/heartbeats:batch",
+                            l.token(),
+                            l.device(),
+                            items.append(']').toString(),
+                            200);
                 }
                 takeQuiz(l, 0);
             }
@@ -198,8 +241,12 @@ public class CheaterRehearsal {
                     try {
                         for (int i = 1; i <= 4; i++) {
                             Thread.sleep(7_000);
-                            int status = post("/api/v1/me/heartbeats", l.token(), "second-phone-" + l.index(),
-                                    heartbeat(lessons.get(0), "p2-" + l.index(), i, true, Instant.now()), -1);
+                            int status = post(
+                                    "/api/v1/me/heartbeats",
+                                    l.token(),
+                                    "second-phone-" + l.index(),
+                                    heartbeat(lessons.get(0), "p2-" + l.index(), i, true, Instant.now()),
+                                    -1);
                             if (status == 409) {
                                 refusals.incrementAndGet();
                             }
@@ -230,19 +277,35 @@ public class CheaterRehearsal {
             long lesson = lessons.get(k);
             if (l.offlineLesson() && k == 1) {
                 // Heard once, then the lesson studied without a network, replayed when back online.
-                post("/api/v1/me/heartbeats", l.token(), l.device(), heartbeat(lesson, "on-" + lesson, 1, false, Instant.now()), 200);
+                post(
+                        "/api/v1/me/heartbeats",
+                        l.token(),
+                        l.device(),
+                        heartbeat(lesson, "on-" + lesson, 1, false, Instant.now()),
+                        200);
                 Instant from = Instant.now();
                 Thread.sleep((LESSON_SEC + 2) * 1000L);
                 StringBuilder items = new StringBuilder("[");
                 for (int i = 0; i <= LESSON_SEC / 4; i++) {
-                    items.append(i == 0 ? "" : ",").append(heartbeat(lesson, "off-" + lesson, i + 1, true, from.plusSeconds(1 + 4L * i)));
+                    items.append(i == 0 ? "" : ",")
+                            .append(heartbeat(lesson, "off-" + lesson, i + 1, true, from.plusSeconds(1 + 4L * i)));
                 }
-                post("/api/v1/me/heartbeats:batch", l.token(), l.device(), items.append(']').toString(), 200);
+                post(
+                        "/api/v1/me/heartbeats:batch",
+                        l.token(),
+                        l.device(),
+                        items.append(']').toString(),
+                        200);
                 continue;
             }
             String session = "live-" + lesson;
             for (int seq = 1; seq <= LESSON_SEC / HEARTBEAT_EVERY_SEC + 2; seq++) {
-                post("/api/v1/me/heartbeats", l.token(), l.device(), heartbeat(lesson, session, seq, true, Instant.now()), 200);
+                post(
+                        "/api/v1/me/heartbeats",
+                        l.token(),
+                        l.device(),
+                        heartbeat(lesson, session, seq, true, Instant.now()),
+                        200);
                 Thread.sleep(HEARTBEAT_EVERY_SEC * 1000L);
             }
         }
@@ -259,25 +322,32 @@ public class CheaterRehearsal {
             first = false;
         }
         Thread.sleep(thinkSec * 1000L);
-        String result = postBody("/api/v1/me/attempts/" + attemptId + "/submit", l.token(), answers.append("}}").toString());
+        String result = postBody(
+                "/api/v1/me/attempts/" + attemptId + "/submit",
+                l.token(),
+                answers.append("}}").toString());
         if (!result.contains("\"passed\":true")) {
             throw new IllegalStateException("quiz not passed: " + result);
         }
     }
 
     static String heartbeat(long lesson, String session, long seq, boolean playing, Instant sentAt) {
-        return "{\"lessonId\":" + lesson + ",\"sessionId\":\"" + session + "\",\"seq\":" + seq + ",\"positionSec\":0,\"playing\":"
-                + playing + ",\"sentAt\":\"" + sentAt + "\"}";
+        return "{\"lessonId\":" + lesson + ",\"sessionId\":\"" + session + "\",\"seq\":" + seq
+                + ",\"positionSec\":0,\"playing\":" + playing + ",\"sentAt\":\"" + sentAt + "\"}";
     }
 
     /** Posts; an answer other than {@code expected} (unless -1) counts as unexpected. Retries 503s after Retry-After. */
     static int post(String path, String token, String device, String body, int expected) throws Exception {
         for (int attempt = 0; ; attempt++) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                    .header("X-Device-Id", device).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + token)
+                    .header("X-Device-Id", device)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build());
             if (r.statusCode() == 503 && attempt < 5) {
-                Thread.sleep(1000L * Integer.parseInt(r.headers().firstValue("Retry-After").orElse("1")));
+                Thread.sleep(1000L
+                        * Integer.parseInt(r.headers().firstValue("Retry-After").orElse("1")));
                 continue;
             }
             if (expected != -1 && r.statusCode() != expected) {
@@ -288,8 +358,11 @@ public class CheaterRehearsal {
     }
 
     static String postBody(String path, String token, String body) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
         if (r.statusCode() / 100 != 2) {
             unexpected(path, r);
             throw new IllegalStateException(path + " answered " + r.statusCode());
@@ -298,8 +371,10 @@ public class CheaterRehearsal {
     }
 
     static String get(String path, String token) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                .GET().build());
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build());
         if (r.statusCode() != 200) {
             unexpected(path, r);
             throw new IllegalStateException(path + " answered " + r.statusCode());
@@ -314,13 +389,16 @@ public class CheaterRehearsal {
 
     static void unexpected(String path, HttpResponse<String> r) {
         errors.incrementAndGet();
-        errorKinds.computeIfAbsent(path.replaceAll("\\d+", "{id}") + " " + r.statusCode(), k -> new AtomicLong()).incrementAndGet();
+        errorKinds
+                .computeIfAbsent(path.replaceAll("\\d+", "{id}") + " " + r.statusCode(), k -> new AtomicLong())
+                .incrementAndGet();
     }
 
     static String login(String password) throws Exception {
         HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/auth/login"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + password + "\"}")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + password + "\"}"))
+                .build());
         return field(r.body(), "\"accessToken\":\"([^\"]+)\"");
     }
 

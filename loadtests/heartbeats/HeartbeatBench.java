@@ -47,8 +47,10 @@ public class HeartbeatBench {
             health(vertx, port, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             System.exit(0);
         }
-        List<String[]> lines = Files.readAllLines(Path.of(args[2])).stream().filter(l -> !l.isBlank())
-                .map(l -> l.trim().split(" ", 2)).toList();
+        List<String[]> lines = Files.readAllLines(Path.of(args[2])).stream()
+                .filter(l -> !l.isBlank())
+                .map(l -> l.trim().split(" ", 2))
+                .toList();
         long lesson = Long.parseLong(args[3]);
         long[] learners = lines.stream().mapToLong(l -> Long.parseLong(l[0])).toArray();
         Fleet fleet = new Fleet(lines.stream().map(l -> l[1]).toArray(String[]::new), lesson, learners);
@@ -59,15 +61,27 @@ public class HeartbeatBench {
         Stats poison = new Stats();
         if (poisoner) {
             poison.started = System.nanoTime();
-            poisonLoop(vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(1).setKeepAlive(true)), port, fleet,
-                    poison, 0);
+            poisonLoop(
+                    vertx.createHttpClient(
+                            new HttpClientOptions().setMaxPoolSize(1).setKeepAlive(true)),
+                    port,
+                    fleet,
+                    poison,
+                    0);
         }
-        Stats stats = mode.equals("closed") ? closed(vertx, port, honest, load, seconds) : open(vertx, port, honest, load, seconds);
+        Stats stats = mode.equals("closed")
+                ? closed(vertx, port, honest, load, seconds)
+                : open(vertx, port, honest, load, seconds);
         if (poisoner) {
             stopPoison = true;
             poison.ended = System.nanoTime();
-            System.out.printf("poisoner (learner %d): %d malformed heartbeats sent, answers by status %s, 2xx %d, transport errors %d%n",
-                    fleet.ids[fleet.ids.length - 1], poison.recorded.get(), poison.byStatus, poison.ok.get(), poison.failed.get());
+            System.out.printf(
+                    "poisoner (learner %d): %d malformed heartbeats sent, answers by status %s, 2xx %d, transport errors %d%n",
+                    fleet.ids[fleet.ids.length - 1],
+                    poison.recorded.get(),
+                    poison.byStatus,
+                    poison.ok.get(),
+                    poison.failed.get());
         }
         stats.print(mode.equals("closed") ? "closed, " + load + " connections" : "open, " + load + "/s scheduled");
         if (args.length > 6) {
@@ -90,13 +104,28 @@ public class HeartbeatBench {
         int i = fleet.ids.length - 1;
         String now = Instant.now().toString();
         String[] bodies = {
-            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"p\\u0000x\",\"seq\":1,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now + "\"}",
-            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"far\",\"seq\":" + (2 * n + 1) + ",\"positionSec\":0,\"playing\":true,\"sentAt\":\"9999-12-31T23:59:59Z\"}",
-            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"far\",\"seq\":" + (2 * n + 2) + ",\"positionSec\":0,\"playing\":true,\"sentAt\":\"0001-01-01T00:00:00Z\"}",
-            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"big\",\"seq\":9223372036854775807,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now + "\"}",
-            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"" + "x".repeat(70) + "\",\"seq\":1,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now + "\"}",
-            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"pos\",\"seq\":" + (n + 1) + ",\"positionSec\":100000,\"playing\":true,\"sentAt\":\"" + now + "\"}"};
-        post(client, fleet.request(port, i), Buffer.buffer(bodies[n % bodies.length]), stats, System.nanoTime(), null,
+            "{\"lessonId\":" + fleet.lesson
+                    + ",\"sessionId\":\"p\\u0000x\",\"seq\":1,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now
+                    + "\"}",
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"far\",\"seq\":" + (2 * n + 1)
+                    + ",\"positionSec\":0,\"playing\":true,\"sentAt\":\"9999-12-31T23:59:59Z\"}",
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"far\",\"seq\":" + (2 * n + 2)
+                    + ",\"positionSec\":0,\"playing\":true,\"sentAt\":\"0001-01-01T00:00:00Z\"}",
+            "{\"lessonId\":" + fleet.lesson
+                    + ",\"sessionId\":\"big\",\"seq\":9223372036854775807,\"positionSec\":0,\"playing\":true,\"sentAt\":\""
+                    + now + "\"}",
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"" + "x".repeat(70)
+                    + "\",\"seq\":1,\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + now + "\"}",
+            "{\"lessonId\":" + fleet.lesson + ",\"sessionId\":\"pos\",\"seq\":" + (n + 1)
+                    + ",\"positionSec\":100000,\"playing\":true,\"sentAt\":\"" + now + "\"}"
+        };
+        post(
+                client,
+                fleet.request(port, i),
+                Buffer.buffer(bodies[n % bodies.length]),
+                stats,
+                System.nanoTime(),
+                null,
                 () -> poisonLoop(client, port, fleet, stats, n + 1));
     }
 
@@ -141,8 +170,13 @@ public class HeartbeatBench {
         }
 
         RequestOptions request(int port, int i) {
-            return new RequestOptions().setMethod(HttpMethod.POST).setHost(HOST).setPort(port).setURI("/api/v1/me/heartbeats")
-                    .putHeader("Authorization", "Bearer " + tokens[i]).putHeader("X-Device-Id", "bench-device-" + ids[i])
+            return new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setHost(HOST)
+                    .setPort(port)
+                    .setURI("/api/v1/me/heartbeats")
+                    .putHeader("Authorization", "Bearer " + tokens[i])
+                    .putHeader("X-Device-Id", "bench-device-" + ids[i])
                     .putHeader("Content-Type", "application/json");
         }
     }
@@ -169,17 +203,23 @@ public class HeartbeatBench {
             long n = Math.min(recorded.get(), latencies.length);
             long[] sorted = Arrays.copyOf(latencies, (int) n);
             Arrays.sort(sorted);
-            System.out.printf("%s: %d answered 2xx in %.1f s = %.0f/s; repeats %d; non-2xx %s; transport errors %d%n",
+            System.out.printf(
+                    "%s: %d answered 2xx in %.1f s = %.0f/s; repeats %d; non-2xx %s; transport errors %d%n",
                     what, ok.get(), secs, ok.get() / secs, repeats.get(), byStatus, failed.get());
             if (n > 0) {
-                System.out.printf("latency ms: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f%n", sorted[(int) (n / 2)] / 1e6,
-                        sorted[(int) (n * 0.9)] / 1e6, sorted[(int) (n * 0.99)] / 1e6, sorted[(int) n - 1] / 1e6);
+                System.out.printf(
+                        "latency ms: p50 %.1f, p90 %.1f, p99 %.1f, max %.1f%n",
+                        sorted[(int) (n / 2)] / 1e6,
+                        sorted[(int) (n * 0.9)] / 1e6,
+                        sorted[(int) (n * 0.99)] / 1e6,
+                        sorted[(int) n - 1] / 1e6);
             }
         }
     }
 
     static Stats closed(Vertx vertx, int port, Fleet fleet, int connections, int seconds) throws Exception {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(connections).setKeepAlive(true));
+        HttpClient client = vertx.createHttpClient(
+                new HttpClientOptions().setMaxPoolSize(connections).setKeepAlive(true));
         Stats stats = new Stats();
         stats.started = System.nanoTime();
         long deadline = stats.started + seconds * 1_000_000_000L;
@@ -194,15 +234,30 @@ public class HeartbeatBench {
     }
 
     /** One connection's loop: its own learners (i ≡ conn mod connections) in turn, one request at a time. */
-    static void loop(HttpClient client, int port, Fleet fleet, Stats stats, int conn, int connections, int i,
-                     long deadline, CountDownLatch done) {
+    static void loop(
+            HttpClient client,
+            int port,
+            Fleet fleet,
+            Stats stats,
+            int conn,
+            int connections,
+            int i,
+            long deadline,
+            CountDownLatch done) {
         if (System.nanoTime() >= deadline) {
             done.countDown();
             return;
         }
         int next = i + connections < fleet.ids.length ? i + connections : conn;
         long start = System.nanoTime();
-        send(client, port, fleet, stats, i, start, () -> loop(client, port, fleet, stats, conn, connections, next, deadline, done));
+        send(
+                client,
+                port,
+                fleet,
+                stats,
+                i,
+                start,
+                () -> loop(client, port, fleet, stats, conn, connections, next, deadline, done));
     }
 
     static void send(HttpClient client, int port, Fleet fleet, Stats stats, int i, long start, Runnable after) {
@@ -210,23 +265,32 @@ public class HeartbeatBench {
     }
 
     /** One request; 2xx answers are counted (and {@code acked} run unless the server says it was a repeat). */
-    static void post(HttpClient client, RequestOptions request, Buffer payload, Stats stats, long start, Runnable acked,
-                     Runnable after) {
+    static void post(
+            HttpClient client,
+            RequestOptions request,
+            Buffer payload,
+            Stats stats,
+            long start,
+            Runnable acked,
+            Runnable after) {
         client.request(request)
-                .compose(req -> req.send(payload).compose(resp -> resp.body().map(body -> {
-                    if (resp.statusCode() / 100 == 2) {
-                        stats.ok.incrementAndGet();
-                        if (body.toString().contains("\"duplicate\":true")) {
-                            stats.repeats.incrementAndGet();
-                        } else if (acked != null) {
-                            acked.run();
-                        }
-                    } else {
-                        stats.byStatus.computeIfAbsent(resp.statusCode(), s -> new AtomicLong()).incrementAndGet();
-                    }
-                    stats.record(System.nanoTime() - start);
-                    return body;
-                })))
+                .compose(req -> req.send(payload)
+                        .compose(resp -> resp.body().map(body -> {
+                            if (resp.statusCode() / 100 == 2) {
+                                stats.ok.incrementAndGet();
+                                if (body.toString().contains("\"duplicate\":true")) {
+                                    stats.repeats.incrementAndGet();
+                                } else if (acked != null) {
+                                    acked.run();
+                                }
+                            } else {
+                                stats.byStatus
+                                        .computeIfAbsent(resp.statusCode(), s -> new AtomicLong())
+                                        .incrementAndGet();
+                            }
+                            stats.record(System.nanoTime() - start);
+                            return body;
+                        })))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         // The server is down (the crash test kills it): back off instead of spinning.
@@ -239,8 +303,8 @@ public class HeartbeatBench {
     }
 
     static Stats open(Vertx vertx, int port, Fleet fleet, int rate, int seconds) throws Exception {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(512).setKeepAlive(true)
-                .setMaxWaitQueueSize(-1));
+        HttpClient client = vertx.createHttpClient(
+                new HttpClientOptions().setMaxPoolSize(512).setKeepAlive(true).setMaxWaitQueueSize(-1));
         // The first WARMUP_SECONDS (default 10) run at the same rate but are not measured: a fresh
         // load-generator JVM and its new connections would otherwise show up as server latency.
         int warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP_SECONDS", "10"));
@@ -272,7 +336,8 @@ public class HeartbeatBench {
     }
 
     static void health(Vertx vertx, int port, int connections, int seconds) throws Exception {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(connections).setKeepAlive(true));
+        HttpClient client = vertx.createHttpClient(
+                new HttpClientOptions().setMaxPoolSize(connections).setKeepAlive(true));
         Stats stats = new Stats();
         stats.started = System.nanoTime();
         long deadline = stats.started + seconds * 1_000_000_000L;
@@ -291,13 +356,15 @@ public class HeartbeatBench {
             return;
         }
         long start = System.nanoTime();
-        client.request(HttpMethod.GET, port, HOST, "/q/health/live").compose(req -> req.send().compose(resp -> resp.body()
-                .map(body -> {
-                    if (resp.statusCode() == 200) {
-                        stats.ok.incrementAndGet();
-                    }
-                    stats.record(System.nanoTime() - start);
-                    return body;
-                }))).onComplete(ar -> healthLoop(client, port, stats, deadline, done));
+        client.request(HttpMethod.GET, port, HOST, "/q/health/live")
+                .compose(req -> req.send()
+                        .compose(resp -> resp.body().map(body -> {
+                            if (resp.statusCode() == 200) {
+                                stats.ok.incrementAndGet();
+                            }
+                            stats.record(System.nanoTime() - start);
+                            return body;
+                        })))
+                .onComplete(ar -> healthLoop(client, port, stats, deadline, done));
     }
 }

@@ -25,8 +25,10 @@ public class StreamsBench {
         String host = "127.0.0.1";
         int port = Integer.parseInt(args[0]);
         // "learnerId token" lines prepared beforehand (loadtests/tokens/BenchTokens.java); learner i+1 is line i.
-        List<String> tokens = Files.readAllLines(Path.of(args[1])).stream().filter(l -> !l.isBlank())
-                .map(l -> l.trim().split(" ", 2)[1]).toList();
+        List<String> tokens = Files.readAllLines(Path.of(args[1])).stream()
+                .filter(l -> !l.isBlank())
+                .map(l -> l.trim().split(" ", 2)[1])
+                .toList();
         long course = Long.parseLong(args[2]);
         int count = Integer.parseInt(args[3]);
         String adminToken = args[4];
@@ -34,8 +36,10 @@ public class StreamsBench {
         int broadcastPort = args.length > 5 ? Integer.parseInt(args[5]) : port;
 
         Vertx vertx = Vertx.vertx();
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(count + 10)
-                .setKeepAlive(true).setIdleTimeout(0));
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setMaxPoolSize(count + 10)
+                .setKeepAlive(true)
+                .setIdleTimeout(0));
         long[] arrival = new long[count];
         CountDownLatch ready = new CountDownLatch(count);
         CountDownLatch received = new CountDownLatch(count);
@@ -56,7 +60,8 @@ public class StreamsBench {
             context.runOnContext(v -> {
                 client.request(HttpMethod.GET, port, host, "/api/v1/me/courses/" + course + "/stream")
                         .compose(req -> req.putHeader("Authorization", "Bearer " + token)
-                                .putHeader("Accept", "text/event-stream").send())
+                                .putHeader("Accept", "text/event-stream")
+                                .send())
                         .onSuccess(resp -> {
                             if (resp.statusCode() != 200) {
                                 failed.incrementAndGet();
@@ -91,7 +96,9 @@ public class StreamsBench {
         boolean allReady = ready.await(180, TimeUnit.SECONDS);
         long readyCount = count - ready.getCount();
         double openSeconds = (System.nanoTime() - openStart) / 1e9;
-        System.out.printf("streams ready: %d of %d in %.1f s (connection failures %d)%n", readyCount, count, openSeconds, failed.get());
+        System.out.printf(
+                "streams ready: %d of %d in %.1f s (connection failures %d)%n",
+                readyCount, count, openSeconds, failed.get());
         if (!allReady && readyCount < count * 0.99) {
             System.exit(1);
         }
@@ -100,18 +107,27 @@ public class StreamsBench {
         Thread.sleep(3000);
 
         long sent = System.nanoTime();
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + ":" + broadcastPort + "/api/v1/courses/" + course + "/broadcast"))
-                        .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"text\":\"Thông báo: lịch học đợt 2\"}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + ":" + broadcastPort
+                                        + "/api/v1/courses/" + course + "/broadcast"))
+                                .header("Authorization", "Bearer " + adminToken)
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                        "{\"text\":\"Thông báo: lịch học đợt 2\"}"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
             System.out.println("broadcast failed: " + response.statusCode() + " " + response.body());
             System.exit(1);
         }
         // Streams that never became ready are not waited for; they are reported above.
         boolean all = awaitCount(received, ready.getCount(), 60);
-        long[] latencies = Arrays.stream(arrival).filter(t -> t > 0).map(t -> t - sent).sorted().toArray();
+        long[] latencies = Arrays.stream(arrival)
+                .filter(t -> t > 0)
+                .map(t -> t - sent)
+                .sorted()
+                .toArray();
         System.out.printf("broadcast delivered to %d of %d streams%n", latencies.length, count);
         int notReady = 0;
         int noLesson = 0;
@@ -126,11 +142,14 @@ public class StreamsBench {
                 }
             }
         }
-        System.out.printf("streams with the broadcast but no 'ready' seen by this client: %d (of those, %d saw no 'lesson' either)%s%n",
+        System.out.printf(
+                "streams with the broadcast but no 'ready' seen by this client: %d (of those, %d saw no 'lesson' either)%s%n",
                 notReady, noLesson, notReady == 0 ? "" : "; learners:" + which);
         if (latencies.length > 0) {
-            System.out.printf("latency: p50 %.0f ms, p99 %.0f ms, all (max) %.0f ms%n",
-                    latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6,
+            System.out.printf(
+                    "latency: p50 %.0f ms, p99 %.0f ms, all (max) %.0f ms%n",
+                    latencies[latencies.length / 2] / 1e6,
+                    latencies[(int) (latencies.length * 0.99)] / 1e6,
                     latencies[latencies.length - 1] / 1e6);
         }
         client.close();

@@ -42,12 +42,14 @@ public class BenchTokens {
     static String token(PrivateKey key, long learnerId) throws Exception {
         long now = System.currentTimeMillis() / 1000;
         String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-        String payload = b64("{\"sub\":\"learner:" + learnerId + "\",\"upn\":\"bench-" + learnerId + "\",\"groups\":[\"LEARNER\"],"
-                + "\"scope\":[],\"iss\":\"https://phocap.org\",\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}");
+        String payload = b64("{\"sub\":\"learner:" + learnerId + "\",\"upn\":\"bench-" + learnerId
+                + "\",\"groups\":[\"LEARNER\"]," + "\"scope\":[],\"iss\":\"https://phocap.org\",\"iat\":" + now
+                + ",\"exp\":" + (now + 7200) + "}");
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(key);
         rsa.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-        return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
+        return header + "." + payload + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(rsa.sign());
     }
 
     static String b64(String json) {
@@ -56,6 +58,7 @@ public class BenchTokens {
 
     static PrivateKey readKey(Path pem) throws Exception {
         String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        return KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 }

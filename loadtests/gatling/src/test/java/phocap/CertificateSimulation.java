@@ -38,7 +38,9 @@ public class CertificateSimulation extends Simulation {
     static List<String> lines(String property) {
         try {
             return Files.readAllLines(Path.of(System.getProperty(property))).stream()
-                    .filter(line -> !line.isBlank()).map(String::trim).toList();
+                    .filter(line -> !line.isBlank())
+                    .map(String::trim)
+                    .toList();
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the file named by -D" + property, e);
         }
@@ -63,19 +65,33 @@ public class CertificateSimulation extends Simulation {
 
     HttpProtocolBuilder protocol = http.baseUrl(BASE).shareConnections();
 
-    ScenarioBuilder issue = scenario("issue").exec(repeat(ITEMS.size() / CONCURRENCY).on(feed(once()).exec(
-            http("my certificates").get("/api/v1/me/certificates").header("Authorization", "Bearer #{token}")
-                    .check(status().is(200), jsonPath("$[0].serial").exists()))));
+    ScenarioBuilder issue = scenario("issue")
+            .exec(repeat(ITEMS.size() / CONCURRENCY)
+                    .on(feed(once())
+                            .exec(http("my certificates")
+                                    .get("/api/v1/me/certificates")
+                                    .header("Authorization", "Bearer #{token}")
+                                    .check(
+                                            status().is(200),
+                                            jsonPath("$[0].serial").exists()))));
 
-    ScenarioBuilder render = scenario("render").exec(repeat(ITEMS.size() / CONCURRENCY).on(feed(once()).exec(
-            http("certificate pdf").get("/api/v1/certificates/#{serial}.pdf")
-                    .header("Authorization", "Bearer " + System.getProperty("adminToken", ""))
-                    .check(status().is(200), header("Content-Type").is("application/pdf"),
-                            bodyBytes().transform(bytes -> bytes.length > 5000).is(true)))));
+    ScenarioBuilder render = scenario("render")
+            .exec(repeat(ITEMS.size() / CONCURRENCY)
+                    .on(feed(once())
+                            .exec(http("certificate pdf")
+                                    .get("/api/v1/certificates/#{serial}.pdf")
+                                    .header("Authorization", "Bearer " + System.getProperty("adminToken", ""))
+                                    .check(
+                                            status().is(200),
+                                            header("Content-Type").is("application/pdf"),
+                                            bodyBytes()
+                                                    .transform(bytes -> bytes.length > 5000)
+                                                    .is(true)))));
 
     {
         if (ITEMS.size() % CONCURRENCY != 0) {
-            throw new IllegalArgumentException(ITEMS.size() + " items do not split evenly over " + CONCURRENCY + " users");
+            throw new IllegalArgumentException(
+                    ITEMS.size() + " items do not split evenly over " + CONCURRENCY + " users");
         }
         setUp((MODE.equals("issue") ? issue : render).injectOpen(atOnceUsers(CONCURRENCY)))
                 .protocols(protocol)

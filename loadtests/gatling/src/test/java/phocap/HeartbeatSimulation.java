@@ -11,7 +11,6 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.ChainBuilder;
-import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.Simulation;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
@@ -50,8 +49,10 @@ public class HeartbeatSimulation extends Simulation {
 
     static List<Learner> load() {
         try {
-            return Files.readAllLines(Path.of(System.getProperty("tokens"))).stream().filter(l -> !l.isBlank())
-                    .map(l -> l.trim().split(" ", 2)).map(p -> new Learner(p[0], p[1], new AtomicInteger(), new long[] {0, 0}))
+            return Files.readAllLines(Path.of(System.getProperty("tokens"))).stream()
+                    .filter(l -> !l.isBlank())
+                    .map(l -> l.trim().split(" ", 2))
+                    .map(p -> new Learner(p[0], p[1], new AtomicInteger(), new long[] {0, 0}))
                     .toList();
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the tokens file", e);
@@ -80,19 +81,28 @@ public class HeartbeatSimulation extends Simulation {
             long positionMs = l.last()[0] == 0 ? 0 : (l.last()[1] + (now - l.last()[0])) % 280_000;
             l.last()[0] = now;
             l.last()[1] = positionMs;
-            return String.format(Locale.ROOT, "{\"lessonId\":%d,\"sessionId\":\"%s\",\"seq\":%d,\"positionSec\":%.3f,"
-                    + "\"playing\":true,\"sentAt\":\"%s\"}", LESSON, SESSION, l.seq().incrementAndGet(), positionMs / 1000.0,
+            return String.format(
+                    Locale.ROOT,
+                    "{\"lessonId\":%d,\"sessionId\":\"%s\",\"seq\":%d,\"positionSec\":%.3f,"
+                            + "\"playing\":true,\"sentAt\":\"%s\"}",
+                    LESSON,
+                    SESSION,
+                    l.seq().incrementAndGet(),
+                    positionMs / 1000.0,
                     Instant.ofEpochMilli(now));
         }
     }
 
     // Virtual users share one pool of keep-alive connections instead of each opening its own.
-    HttpProtocolBuilder protocol = http.baseUrl(BASE).acceptHeader("application/json").shareConnections()
-;
+    HttpProtocolBuilder protocol =
+            http.baseUrl(BASE).acceptHeader("application/json").shareConnections();
 
-    ChainBuilder heartbeat = exec(http("heartbeat").post("/api/v1/me/heartbeats")
-            .header("Authorization", "Bearer #{token}").header("X-Device-Id", "#{device}")
-            .header("Content-Type", "application/json").body(StringBody(HeartbeatSimulation::body))
+    ChainBuilder heartbeat = exec(http("heartbeat")
+            .post("/api/v1/me/heartbeats")
+            .header("Authorization", "Bearer #{token}")
+            .header("X-Device-Id", "#{device}")
+            .header("Content-Type", "application/json")
+            .body(StringBody(HeartbeatSimulation::body))
             .check(status().is(200)));
 
     {
@@ -101,16 +111,32 @@ public class HeartbeatSimulation extends Simulation {
             // Learners arrive at RATE/10 per second whatever the answers (open model) and each sends
             // 10 heartbeats paced 100 ms apart, so RATE heartbeats/s reach the server with a tenth of
             // the virtual users; a heartbeat waits for the previous one only if that took over 100 ms.
-            case "open" -> setUp(scenario("heartbeats, open model").feed(learners())
-                    .repeat(10).on(pace(Duration.ofMillis(100)).exec(heartbeat))
-                    .injectOpen(rampUsersPerSec(5).to(RATE / 10.0).during(Duration.ofSeconds(20)),
-                            constantUsersPerSec(RATE / 10.0).during(during))).protocols(protocol);
-            case "health" -> setUp(scenario("health").forever().on(exec(http("live").get("/q/health/live")
-                    .check(status().is(200)))).injectClosed(constantConcurrentUsers(CONCURRENCY).during(during)))
-                    .maxDuration(during).protocols(protocol);
-            default -> setUp(scenario("heartbeats, closed model").feed(learners()).forever().on(heartbeat)
-                    .injectClosed(constantConcurrentUsers(CONCURRENCY).during(during)))
-                    .maxDuration(during).protocols(protocol);
+            case "open" ->
+                setUp(scenario("heartbeats, open model")
+                                .feed(learners())
+                                .repeat(10)
+                                .on(pace(Duration.ofMillis(100)).exec(heartbeat))
+                                .injectOpen(
+                                        rampUsersPerSec(5).to(RATE / 10.0).during(Duration.ofSeconds(20)),
+                                        constantUsersPerSec(RATE / 10.0).during(during)))
+                        .protocols(protocol);
+            case "health" ->
+                setUp(scenario("health")
+                                .forever()
+                                .on(exec(http("live").get("/q/health/live").check(status().is(200))))
+                                .injectClosed(
+                                        constantConcurrentUsers(CONCURRENCY).during(during)))
+                        .maxDuration(during)
+                        .protocols(protocol);
+            default ->
+                setUp(scenario("heartbeats, closed model")
+                                .feed(learners())
+                                .forever()
+                                .on(heartbeat)
+                                .injectClosed(
+                                        constantConcurrentUsers(CONCURRENCY).during(during)))
+                        .maxDuration(during)
+                        .protocols(protocol);
         }
     }
 }

@@ -4,11 +4,11 @@ import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.feed;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.rampUsers;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.header;
@@ -87,82 +87,116 @@ public class QuizBurstSimulation extends Simulation {
         };
     }
 
-    HttpProtocolBuilder protocol = http.baseUrl(BASE).contentTypeHeader("application/json")
-            .acceptHeader("application/json").shareConnections();
+    HttpProtocolBuilder protocol = http.baseUrl(BASE)
+            .contentTypeHeader("application/json")
+            .acceptHeader("application/json")
+            .shareConnections();
 
-    ChainBuilder attempt = exec(http("start attempt").post("/api/v1/me/quizzes/" + QUIZ + "/attempts")
-            .header("Authorization", "Bearer #{token}")
-            .check(status().in(200, 201), jsonPath("$.attemptId").saveAs("attemptId"),
-                    jsonPath("$.questions[*].id").findAll().saveAs("questionIds"),
-                    jsonPath("$.questions[*].options[0].key").findAll().saveAs("firstKeys")))
+    ChainBuilder attempt = exec(http("start attempt")
+                    .post("/api/v1/me/quizzes/" + QUIZ + "/attempts")
+                    .header("Authorization", "Bearer #{token}")
+                    .check(
+                            status().in(200, 201),
+                            jsonPath("$.attemptId").saveAs("attemptId"),
+                            jsonPath("$.questions[*].id").findAll().saveAs("questionIds"),
+                            jsonPath("$.questions[*].options[0].key").findAll().saveAs("firstKeys")))
             .exec(session -> {
                 List<String> ids = session.getList("questionIds");
                 List<String> keys = session.getList("firstKeys");
                 StringBuilder body = new StringBuilder("{\"answers\":{");
                 for (int i = 0; i < ids.size(); i++) {
-                    body.append(i == 0 ? "" : ",").append('"').append(ids.get(i)).append("\":[\"").append(keys.get(i)).append("\"]");
+                    body.append(i == 0 ? "" : ",")
+                            .append('"')
+                            .append(ids.get(i))
+                            .append("\":[\"")
+                            .append(keys.get(i))
+                            .append("\"]");
                 }
                 return session.set("answers", body.append("}}").toString());
             })
-            .exec(http("submit").post("/api/v1/me/attempts/#{attemptId}/submit")
-                    .header("Authorization", "Bearer #{token}").body(StringBody("#{answers}"))
+            .exec(http("submit")
+                    .post("/api/v1/me/attempts/#{attemptId}/submit")
+                    .header("Authorization", "Bearer #{token}")
+                    .body(StringBody("#{answers}"))
                     .check(status().is(200), jsonPath("$.score").exists()));
 
     /** Under overload: the normal answer, or 503 with Retry-After; a shed start skips the submit. */
-    ChainBuilder attemptOrShed = exec(http("start attempt").post("/api/v1/me/quizzes/" + QUIZ + "/attempts")
-            .header("Authorization", "Bearer #{token}")
-            .check(status().in(200, 201, 503).saveAs("status"))
-            .checkIf((response, session) -> response.status().code() == 503).then(header("Retry-After").exists())
-            .checkIf((response, session) -> response.status().code() != 503).then(
-                    jsonPath("$.attemptId").saveAs("attemptId"),
-                    jsonPath("$.questions[*].id").findAll().saveAs("questionIds"),
-                    jsonPath("$.questions[*].options[0].key").findAll().saveAs("firstKeys")))
-            .doIf(session -> session.getInt("status") != 503).then(exec(session -> {
-                // The right answers of quizzes.sh's bank (question Qn: kind by n % 3), so every submit
-                // passes and goes on to the completion check and the certificate.
-                List<String> ids = session.getList("questionIds");
-                StringBuilder body = new StringBuilder("{\"answers\":{");
-                for (int i = 0; i < ids.size(); i++) {
-                    int n = Integer.parseInt(ids.get(i).substring(1));
-                    String keys = switch (n % 3) {
-                        case 0 -> "\"B\"";
-                        case 1 -> "\"A\",\"C\"";
-                        default -> n % 2 == 0 ? "\"T\"" : "\"F\"";
-                    };
-                    body.append(i == 0 ? "" : ",").append('"').append(ids.get(i)).append("\":[").append(keys).append(']');
-                }
-                return session.set("answers", body.append("}}").toString());
-            }).exec(http("submit").post("/api/v1/me/attempts/#{attemptId}/submit")
-                    .header("Authorization", "Bearer #{token}").body(StringBody("#{answers}"))
-                    .check(status().in(200, 503))
-                    .checkIf((response, session) -> response.status().code() == 503).then(header("Retry-After").exists())));
+    ChainBuilder attemptOrShed = exec(http("start attempt")
+                    .post("/api/v1/me/quizzes/" + QUIZ + "/attempts")
+                    .header("Authorization", "Bearer #{token}")
+                    .check(status().in(200, 201, 503).saveAs("status"))
+                    .checkIf((response, session) -> response.status().code() == 503)
+                    .then(header("Retry-After").exists())
+                    .checkIf((response, session) -> response.status().code() != 503)
+                    .then(
+                            jsonPath("$.attemptId").saveAs("attemptId"),
+                            jsonPath("$.questions[*].id").findAll().saveAs("questionIds"),
+                            jsonPath("$.questions[*].options[0].key").findAll().saveAs("firstKeys")))
+            .doIf(session -> session.getInt("status") != 503)
+            .then(exec(session -> {
+                        // The right answers of quizzes.sh's bank (question Qn: kind by n % 3), so every submit
+                        // passes and goes on to the completion check and the certificate.
+                        List<String> ids = session.getList("questionIds");
+                        StringBuilder body = new StringBuilder("{\"answers\":{");
+                        for (int i = 0; i < ids.size(); i++) {
+                            int n = Integer.parseInt(ids.get(i).substring(1));
+                            String keys = switch (n % 3) {
+                                case 0 -> "\"B\"";
+                                case 1 -> "\"A\",\"C\"";
+                                default -> n % 2 == 0 ? "\"T\"" : "\"F\"";
+                            };
+                            body.append(i == 0 ? "" : ",")
+                                    .append('"')
+                                    .append(ids.get(i))
+                                    .append("\":[")
+                                    .append(keys)
+                                    .append(']');
+                        }
+                        return session.set("answers", body.append("}}").toString());
+                    })
+                    .exec(http("submit")
+                            .post("/api/v1/me/attempts/#{attemptId}/submit")
+                            .header("Authorization", "Bearer #{token}")
+                            .body(StringBody("#{answers}"))
+                            .check(status().in(200, 503))
+                            .checkIf((response, session) -> response.status().code() == 503)
+                            .then(header("Retry-After").exists())));
 
     ScenarioBuilder burst = scenario("quiz burst").feed(circular()).exec(attempt);
     ScenarioBuilder overload = scenario("overload").feed(circular()).exec(attemptOrShed);
-    ScenarioBuilder probe = scenario("after the burst").feed(circular()).group("after").on(attempt);
-    ScenarioBuilder sustain = scenario("sustained").forever().on(feed(circular()).exec(attemptOrShed));
+    ScenarioBuilder probe =
+            scenario("after the burst").feed(circular()).group("after").on(attempt);
+    ScenarioBuilder sustain =
+            scenario("sustained").forever().on(feed(circular()).exec(attemptOrShed));
     ScenarioBuilder max = scenario("quiz max").forever().on(feed(circular()).exec(attempt));
 
     {
         if (MODE.equals("sustain")) {
             // What the box sustains on the passing path (the overload run's 1x), closed model.
             setUp(sustain.injectClosed(constantConcurrentUsers(CONCURRENCY).during(Duration.ofSeconds(SECONDS))))
-                    .maxDuration(Duration.ofSeconds(SECONDS)).protocols(protocol);
+                    .maxDuration(Duration.ofSeconds(SECONDS))
+                    .protocols(protocol);
         } else if (MODE.equals("overload")) {
-            setUp(overload.injectOpen(constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS))),
-                    probe.injectOpen(nothingFor(Duration.ofSeconds(SECONDS + 5)),
-                            constantUsersPerSec(PROBE_RATE).during(Duration.ofSeconds(10))))
+            setUp(
+                            overload.injectOpen(constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS))),
+                            probe.injectOpen(
+                                    nothingFor(Duration.ofSeconds(SECONDS + 5)),
+                                    constantUsersPerSec(PROBE_RATE).during(Duration.ofSeconds(10))))
                     .protocols(protocol)
-                    .assertions(global().failedRequests().count().is(0L),
+                    .assertions(
+                            global().failedRequests().count().is(0L),
                             global().responseTime().percentile(99.0).lt(2000),
                             details("after").failedRequests().count().is(0L));
         } else if (MODE.equals("max")) {
             setUp(max.injectClosed(constantConcurrentUsers(CONCURRENCY).during(Duration.ofSeconds(SECONDS))))
-                    .maxDuration(Duration.ofSeconds(SECONDS)).protocols(protocol)
+                    .maxDuration(Duration.ofSeconds(SECONDS))
+                    .protocols(protocol)
                     .assertions(global().failedRequests().count().is(0L));
         } else {
-            setUp(burst.injectOpen(rampUsers(USERS).during(Duration.ofSeconds(SECONDS)))).protocols(protocol)
-                    .assertions(global().failedRequests().count().is(0L),
+            setUp(burst.injectOpen(rampUsers(USERS).during(Duration.ofSeconds(SECONDS))))
+                    .protocols(protocol)
+                    .assertions(
+                            global().failedRequests().count().is(0L),
                             global().responseTime().percentile(99.0).lte(300));
         }
     }

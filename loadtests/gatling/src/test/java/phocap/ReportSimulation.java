@@ -2,7 +2,6 @@ package phocap;
 
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.exec;
-import static io.gatling.javaapi.core.CoreDsl.forever;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.randomSwitch;
@@ -33,7 +32,9 @@ public class ReportSimulation extends Simulation {
     static final String SUPPORTER = System.getProperty("supporterToken", "");
 
     static ChainBuilder call(String name, String query, String token) {
-        return exec(http(name).get("/api/v1/campaigns/" + CAMPAIGN + query).header("Authorization", "Bearer " + token)
+        return exec(http(name)
+                .get("/api/v1/campaigns/" + CAMPAIGN + query)
+                .header("Authorization", "Bearer " + token)
                 .check(status().is(200), jsonPath("$.rows").exists()));
     }
 
@@ -60,7 +61,8 @@ public class ReportSimulation extends Simulation {
         return choices.toArray(Choice.WithWeight[]::new);
     }
 
-    HttpProtocolBuilder protocol = http.baseUrl(BASE).acceptHeader("application/json").shareConnections();
+    HttpProtocolBuilder protocol =
+            http.baseUrl(BASE).acceptHeader("application/json").shareConnections();
 
     ScenarioBuilder staff = scenario("reports").forever().on(randomSwitch().on(choices()));
 
@@ -68,7 +70,8 @@ public class ReportSimulation extends Simulation {
         setUp(staff.injectClosed(constantConcurrentUsers(CONCURRENCY).during(Duration.ofSeconds(SECONDS))))
                 .maxDuration(Duration.ofSeconds(SECONDS))
                 .protocols(protocol)
-                .assertions(global().failedRequests().count().is(0L),
+                .assertions(
+                        global().failedRequests().count().is(0L),
                         global().responseTime().percentile(99.0).lte(200));
     }
 }

@@ -29,7 +29,8 @@ public class AuditLog {
      * What was done: the action, the learner or campaign it concerns, where (for scope: null means
      * the learner's locality, else the campaign's), and details.
      */
-    public record Entry(String action, Long learnerId, Long campaignId, String localityCode, Map<String, Object> detail) {}
+    public record Entry(
+            String action, Long learnerId, Long campaignId, String localityCode, Map<String, Object> detail) {}
 
     public Uni<Void> record(Subject staff, Entry entry) {
         return record(pool, staff, entry);
@@ -40,8 +41,15 @@ public class AuditLog {
                         INSERT INTO audit_entry (staff_id, staff_username, action, learner_id, campaign_id, locality_code, detail)
                         VALUES ($1, $2, $3, $4, $5, coalesce($6, (SELECT locality_code FROM learner WHERE id = $4),
                                 (SELECT locality_code FROM campaign WHERE id = $5)), $7)""")
-                .execute(Tuple.from(new Object[] {staff.id(), staff.username(), entry.action(), entry.learnerId(),
-                        entry.campaignId(), entry.localityCode(), new JsonObject(entry.detail())}))
+                .execute(Tuple.from(new Object[] {
+                    staff.id(),
+                    staff.username(),
+                    entry.action(),
+                    entry.learnerId(),
+                    entry.campaignId(),
+                    entry.localityCode(),
+                    new JsonObject(entry.detail())
+                }))
                 .replaceWithVoid();
     }
 }

@@ -37,34 +37,61 @@ public class AuditResource {
         this.maxPageSize = maxPageSize;
     }
 
-    public record AuditView(long id, Instant at, long staffId, String staffUsername, String action, Long learnerId,
-                            Long campaignId, String localityCode, Map<String, Object> detail) {
+    public record AuditView(
+            long id,
+            Instant at,
+            long staffId,
+            String staffUsername,
+            String action,
+            Long learnerId,
+            Long campaignId,
+            String localityCode,
+            Map<String, Object> detail) {
         static AuditView of(Row r) {
-            return new AuditView(r.getLong("id"), r.getOffsetDateTime("at").toInstant(), r.getLong("staff_id"),
-                    r.getString("staff_username"), r.getString("action"), r.getLong("learner_id"), r.getLong("campaign_id"),
-                    r.getString("locality_code"), r.getJsonObject("detail").getMap());
+            return new AuditView(
+                    r.getLong("id"),
+                    r.getOffsetDateTime("at").toInstant(),
+                    r.getLong("staff_id"),
+                    r.getString("staff_username"),
+                    r.getString("action"),
+                    r.getLong("learner_id"),
+                    r.getLong("campaign_id"),
+                    r.getString("locality_code"),
+                    r.getJsonObject("detail").getMap());
         }
     }
 
     @GET
-    @Operation(summary = "Staff actions that touched learners (imports, activation codes issued, certificates revoked, "
-            + "learners moved to a wave), newest first; filters by learner, campaign and time (from inclusive, to exclusive)")
-    public Uni<Page<AuditView>> list(@QueryParam("learnerId") Long learnerId, @QueryParam("campaignId") Long campaignId,
-                                     @QueryParam("from") String fromText, @QueryParam("to") String toText,
-                                     @QueryParam("page") @DefaultValue("0") int page,
-                                     @QueryParam("size") @DefaultValue("50") int size) {
+    @Operation(
+            summary =
+                    "Staff actions that touched learners (imports, activation codes issued, certificates revoked, "
+                            + "learners moved to a wave), newest first; filters by learner, campaign and time (from inclusive, to exclusive)")
+    public Uni<Page<AuditView>> list(
+            @QueryParam("learnerId") Long learnerId,
+            @QueryParam("campaignId") Long campaignId,
+            @QueryParam("from") String fromText,
+            @QueryParam("to") String toText,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("50") int size) {
         PageRequest.check(page, size, maxPageSize);
         Instant from = Times.param("from", fromText);
         Instant to = Times.param("to", toText);
-        return scopes.scope().flatMap(scope -> pool.preparedQuery("""
+        return scopes.scope()
+                .flatMap(scope -> pool.preparedQuery("""
                         SELECT a.*, count(*) OVER () AS total FROM audit_entry a JOIN locality l ON l.code = a.locality_code
                         WHERE l.path LIKE ANY($1)
                           AND ($2::bigint IS NULL OR a.learner_id = $2) AND ($3::bigint IS NULL OR a.campaign_id = $3)
                           AND ($4::timestamptz IS NULL OR a.at >= $4) AND ($5::timestamptz IS NULL OR a.at < $5)
                         ORDER BY a.at DESC, a.id DESC LIMIT $6 OFFSET $7""")
-                .execute(Tuple.from(new Object[] {scope.patterns(), learnerId, campaignId,
-                        from == null ? null : from.atOffset(ZoneOffset.UTC), to == null ? null : to.atOffset(ZoneOffset.UTC),
-                        size, (long) page * size}))
-                .map(rows -> Page.of(rows, AuditView::of, page, size)));
+                        .execute(Tuple.from(new Object[] {
+                            scope.patterns(),
+                            learnerId,
+                            campaignId,
+                            from == null ? null : from.atOffset(ZoneOffset.UTC),
+                            to == null ? null : to.atOffset(ZoneOffset.UTC),
+                            size,
+                            (long) page * size
+                        }))
+                        .map(rows -> Page.of(rows, AuditView::of, page, size)));
     }
 }

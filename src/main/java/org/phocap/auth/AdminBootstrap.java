@@ -30,16 +30,25 @@ public class AdminBootstrap {
     /** Advisory lock key of the first-start ADMIN creation (any constant unique to this use). */
     private static final long BOOTSTRAP_LOCK = 7_261_001L;
 
-    void onStart(@Observes @Priority(10) StartupEvent event, PasswordHasher hasher, SigningKey keysChecked,
-                 @ConfigProperty(name = "phocap.auth.admin-username") String username,
-                 @ConfigProperty(name = "phocap.auth.admin-password") Optional<String> configured,
-                 @ConfigProperty(name = "phocap.auth.admin-reprint-after") Duration reprintAfter) throws Throwable {
+    void onStart(
+            @Observes @Priority(10) StartupEvent event,
+            PasswordHasher hasher,
+            SigningKey keysChecked,
+            @ConfigProperty(name = "phocap.auth.admin-username") String username,
+            @ConfigProperty(name = "phocap.auth.admin-password") Optional<String> configured,
+            @ConfigProperty(name = "phocap.auth.admin-reprint-after") Duration reprintAfter)
+            throws Throwable {
         boolean generated = configured.isEmpty() || configured.get().isBlank();
         // Most starts find the ADMIN in place: one read, and no password hashed (bcrypt costs ~0.1 s).
         Instant reprintBefore = Instant.now().minus(reprintAfter);
-        boolean passwordNeeded = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> StaffAccount.count()
-                .flatMap(count -> count == 0 ? Uni.createFrom().item(true) : !generated ? Uni.createFrom().item(false)
-                        : StaffAccount.count("passwordGeneratedAt < ?1", reprintBefore).map(pending -> pending > 0))));
+        boolean passwordNeeded =
+                VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> StaffAccount.count()
+                        .flatMap(count -> count == 0
+                                ? Uni.createFrom().item(true)
+                                : !generated
+                                        ? Uni.createFrom().item(false)
+                                        : StaffAccount.count("passwordGeneratedAt < ?1", reprintBefore)
+                                                .map(pending -> pending > 0))));
         if (!passwordNeeded) {
             return;
         }
@@ -50,21 +59,34 @@ public class AdminBootstrap {
         // failing on the unique username.
         Outcome outcome = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
                 .flatMap(session -> session.createNativeQuery(
-                                "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(" + BOOTSTRAP_LOCK + ")) l", Long.class)
+                                "SELECT count(*) FROM (SELECT pg_advisory_xact_lock(" + BOOTSTRAP_LOCK + ")) l",
+                                Long.class)
                         .getSingleResult())
                 .flatMap(locked -> StaffAccount.count())
-                .flatMap(count -> count == 0 ? create(username, hash, generated) : reprint(hash, generated, reprintBefore))));
+                .flatMap(count ->
+                        count == 0 ? create(username, hash, generated) : reprint(hash, generated, reprintBefore))));
         switch (outcome) {
-            case CREATED -> LOG.infof(generated
-                    ? "Created ADMIN '%s' with generated password: %s (set PHOCAP_ADMIN_PASSWORD to choose one)"
-                    : "Created ADMIN '%s' with the configured password", username, password);
-            case REPRINTED -> LOG.infof("The ADMIN's generated password was never used to sign in; its new password is: %s"
-                    + " (printed at each start until the first sign-in)", password);
-            case UNCHANGED -> { }
+            case CREATED ->
+                LOG.infof(
+                        generated
+                                ? "Created ADMIN '%s' with generated password: %s (set PHOCAP_ADMIN_PASSWORD to choose one)"
+                                : "Created ADMIN '%s' with the configured password",
+                        username,
+                        password);
+            case REPRINTED ->
+                LOG.infof(
+                        "The ADMIN's generated password was never used to sign in; its new password is: %s"
+                                + " (printed at each start until the first sign-in)",
+                        password);
+            case UNCHANGED -> {}
         }
     }
 
-    private enum Outcome { CREATED, REPRINTED, UNCHANGED }
+    private enum Outcome {
+        CREATED,
+        REPRINTED,
+        UNCHANGED
+    }
 
     private static Uni<Outcome> create(String username, String hash, boolean generated) {
         StaffAccount admin = new StaffAccount();
@@ -82,8 +104,11 @@ public class AdminBootstrap {
         if (!generated) {
             return Uni.createFrom().item(Outcome.UNCHANGED);
         }
-        return StaffAccount.update("passwordHash = ?1, passwordGeneratedAt = ?2 where passwordGeneratedAt < ?3",
-                        hash, Instant.now(), reprintBefore)
+        return StaffAccount.update(
+                        "passwordHash = ?1, passwordGeneratedAt = ?2 where passwordGeneratedAt < ?3",
+                        hash,
+                        Instant.now(),
+                        reprintBefore)
                 .map(updated -> updated > 0 ? Outcome.REPRINTED : Outcome.UNCHANGED);
     }
 

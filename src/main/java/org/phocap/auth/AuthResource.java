@@ -3,7 +3,6 @@ package org.phocap.auth;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import org.phocap.platform.ClientAddress;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -16,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import org.phocap.platform.ClientAddress;
 
 @Path("/api/v1/auth")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -68,5 +68,4 @@ public class AuthResource {
     public Uni<Void> logout() {
         return auth.logout(user.family());
     }
-
 }

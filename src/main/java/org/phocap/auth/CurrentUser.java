@@ -37,7 +37,9 @@ public class CurrentUser {
     public List<String> scope() {
         Object claim = jwt.getClaim(TokenService.SCOPE_CLAIM);
         if (claim instanceof jakarta.json.JsonArray array) {
-            return array.getValuesAs(jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList();
+            return array.getValuesAs(jakarta.json.JsonString.class).stream()
+                    .map(jakarta.json.JsonString::getString)
+                    .toList();
         }
         if (claim instanceof java.util.Collection<?> values) {
             return values.stream().map(String::valueOf).toList();

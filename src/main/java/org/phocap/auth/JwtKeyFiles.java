@@ -20,8 +20,7 @@ public final class JwtKeyFiles {
     public static final String PRIVATE_KEY = "jwt-private.pem";
     public static final String PUBLIC_KEY = "jwt-public.pem";
 
-    private JwtKeyFiles() {
-    }
+    private JwtKeyFiles() {}
 
     /** Generates the pair into {@code dir} unless it is already there; answers the folder. */
     public static Path ensure(Path dir) {
@@ -46,7 +45,8 @@ public final class JwtKeyFiles {
     }
 
     private static void writePem(Path file, String label, byte[] der, boolean secret) throws IOException {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         String pem = "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
         Files.writeString(file, pem, StandardCharsets.US_ASCII);
         if (secret) {

@@ -1,14 +1,14 @@
 package org.phocap.auth;
 
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
-import io.quarkus.scheduler.Scheduled;
 import java.util.HashMap;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.ProblemException;
 
@@ -38,12 +38,13 @@ public class LoginThrottle {
     private final Duration window;
     private final Clock clock = Clock.systemUTC();
 
-    public LoginThrottle(@ConfigProperty(name = "phocap.auth.throttle.pair-failures") int pairLimit,
-                         @ConfigProperty(name = "phocap.auth.throttle.address-failures") int addressLimit,
-                         @ConfigProperty(name = "phocap.auth.throttle.account-failures") int accountSlowAfter,
-                         @ConfigProperty(name = "phocap.auth.throttle.account-delay-start") Duration delayStart,
-                         @ConfigProperty(name = "phocap.auth.throttle.account-delay-max") Duration delayMax,
-                         @ConfigProperty(name = "phocap.auth.throttle.window") Duration window) {
+    public LoginThrottle(
+            @ConfigProperty(name = "phocap.auth.throttle.pair-failures") int pairLimit,
+            @ConfigProperty(name = "phocap.auth.throttle.address-failures") int addressLimit,
+            @ConfigProperty(name = "phocap.auth.throttle.account-failures") int accountSlowAfter,
+            @ConfigProperty(name = "phocap.auth.throttle.account-delay-start") Duration delayStart,
+            @ConfigProperty(name = "phocap.auth.throttle.account-delay-max") Duration delayMax,
+            @ConfigProperty(name = "phocap.auth.throttle.window") Duration window) {
         this.pairLimit = pairLimit;
         this.addressLimit = addressLimit;
         this.accountSlowAfter = accountSlowAfter;
@@ -63,9 +64,13 @@ public class LoginThrottle {
         }
         if (!wait.isZero()) {
             int seconds = (int) Math.max(1, (wait.toMillis() + 999) / 1000);
-            throw new ProblemException(429, "locked", "Too many attempts",
-                    "Too many failed attempts from this device; try again in " + Math.max(1, (seconds + 59) / 60)
-                            + " minute(s), or ask your supporter.").retryAfter(seconds);
+            throw new ProblemException(
+                            429,
+                            "locked",
+                            "Too many attempts",
+                            "Too many failed attempts from this device; try again in "
+                                    + Math.max(1, (seconds + 59) / 60) + " minute(s), or ask your supporter.")
+                    .retryAfter(seconds);
         }
         Deque<Instant> times = failures.get("a:" + account);
         if (times == null) {

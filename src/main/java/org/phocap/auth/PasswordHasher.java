@@ -23,18 +23,25 @@ public class PasswordHasher {
     public PasswordHasher(Vertx vertx, @ConfigProperty(name = "phocap.auth.bcrypt-cost") int cost) {
         this.vertx = vertx;
         this.cost = cost;
-        this.decoy = BCrypt.withDefaults().hashToString(cost, java.util.UUID.randomUUID().toString().toCharArray());
+        this.decoy = BCrypt.withDefaults()
+                .hashToString(cost, java.util.UUID.randomUUID().toString().toCharArray());
     }
 
     public Uni<String> hash(String secret) {
-        return vertx.executeBlocking(Uni.createFrom().item(() ->
-                BCrypt.withDefaults().hashToString(cost, secret.toCharArray())), false);
+        return vertx.executeBlocking(
+                Uni.createFrom().item(() -> BCrypt.withDefaults().hashToString(cost, secret.toCharArray())), false);
     }
 
     public Uni<Boolean> verify(String secret, String hash) {
         String against = hash != null ? hash : decoy;
-        return vertx.executeBlocking(Uni.createFrom().item(() ->
-                BCrypt.verifyer().verify(secret.getBytes(StandardCharsets.UTF_8),
-                        against.getBytes(StandardCharsets.UTF_8)).verified && hash != null), false);
+        return vertx.executeBlocking(
+                Uni.createFrom()
+                        .item(() -> BCrypt.verifyer()
+                                        .verify(
+                                                secret.getBytes(StandardCharsets.UTF_8),
+                                                against.getBytes(StandardCharsets.UTF_8))
+                                        .verified
+                                && hash != null),
+                false);
     }
 }

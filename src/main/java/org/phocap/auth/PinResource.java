@@ -28,9 +28,12 @@ public class PinResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.LEARNER)
-    @Operation(summary = "Change the PIN: the current one and a new 6-digit one; every other sign-in of the learner ends")
+    @Operation(
+            summary = "Change the PIN: the current one and a new 6-digit one; every other sign-in of the learner ends")
     @APIResponse(responseCode = "204", description = "Changed")
-    @APIResponse(responseCode = "400", description = "Wrong current PIN, or a new PIN that is not 6 digits or is the same")
+    @APIResponse(
+            responseCode = "400",
+            description = "Wrong current PIN, or a new PIN that is not 6 digits or is the same")
     @APIResponse(responseCode = "429", description = "Too many wrong PINs: wait")
     public Uni<Void> change(@Valid @NotNull AuthRequests.ChangePin request, @Context HttpServerRequest http) {
         return auth.changePin(user.subject(), user.family(), request, ClientAddress.of(http));

@@ -17,19 +17,27 @@ public class RefreshToken extends PanacheEntityBase {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
+
     @Column(name = "token_hash")
     public String tokenHash;
+
     public UUID family;
+
     @Column(name = "subject_kind")
     public String subjectKind;
+
     @Column(name = "subject_id")
     public Long subjectId;
+
     @Column(name = "expires_at")
     public Instant expiresAt;
+
     @Column(name = "used_at")
     public Instant usedAt;
+
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 }

@@ -48,12 +48,20 @@ public class RevokedFamilies {
     Uni<Void> poll() {
         long now = System.currentTimeMillis();
         revokedUntil.values().removeIf(until -> until <= now);
-        return Overload.orSkipped(pool.preparedQuery("""
+        return Overload.orSkipped(
+                pool.preparedQuery("""
                         SELECT DISTINCT family::text, max(revoked_at) FROM refresh_token
                         WHERE revoked_at > now() - make_interval(secs => $1) GROUP BY family""")
-                .execute(Tuple.of((double) accessTtl.toSeconds()))
-                .invoke(rows -> rows.forEach(row -> revokedUntil.merge(row.getString(0),
-                        row.getOffsetDateTime(1).toInstant().plus(accessTtl).toEpochMilli(), Math::max)))
-                .replaceWithVoid(), LOG, "Polling revoked sign-ins");
+                        .execute(Tuple.of((double) accessTtl.toSeconds()))
+                        .invoke(rows -> rows.forEach(row -> revokedUntil.merge(
+                                row.getString(0),
+                                row.getOffsetDateTime(1)
+                                        .toInstant()
+                                        .plus(accessTtl)
+                                        .toEpochMilli(),
+                                Math::max)))
+                        .replaceWithVoid(),
+                LOG,
+                "Polling revoked sign-ins");
     }
 }

@@ -6,6 +6,5 @@ public final class Role {
     public static final String SUPPORTER = "SUPPORTER";
     public static final String LEARNER = "LEARNER";
 
-    private Role() {
-    }
+    private Role() {}
 }

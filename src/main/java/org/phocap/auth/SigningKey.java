@@ -29,15 +29,18 @@ public class SigningKey {
     private final PrivateKey key;
     private final String kid;
 
-    public SigningKey(@ConfigProperty(name = "phocap.jwt.private-key") Optional<String> pem,
-                      @ConfigProperty(name = "smallrye.jwt.sign.key.location") String location,
-                      @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicPem,
-                      @ConfigProperty(name = "mp.jwt.verify.publickey.location") String publicLocation) {
+    public SigningKey(
+            @ConfigProperty(name = "phocap.jwt.private-key") Optional<String> pem,
+            @ConfigProperty(name = "smallrye.jwt.sign.key.location") String location,
+            @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicPem,
+            @ConfigProperty(name = "mp.jwt.verify.publickey.location") String publicLocation) {
         try {
             this.key = KeyUtils.decodePrivateKey(pem.isPresent() ? pem.get() : read(location));
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot read the JWT signing key from "
-                    + (pem.isPresent() ? "PHOCAP_JWT_PRIVATE_KEY" : location) + ": " + e.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "Cannot read the JWT signing key from " + (pem.isPresent() ? "PHOCAP_JWT_PRIVATE_KEY" : location)
+                            + ": " + e.getClass().getSimpleName(),
+                    e);
         }
         if (key == null) {
             throw new IllegalStateException("No JWT signing key at " + location);
@@ -54,8 +57,8 @@ public class SigningKey {
             throw new IllegalStateException("The JWT signing key must be an RSA key with its public parts (PKCS#8)");
         }
         try {
-            return KeyFactory.getInstance("RSA").generatePublic(
-                    new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+            return KeyFactory.getInstance("RSA")
+                    .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot derive the JWT public key", e);
         }
@@ -75,7 +78,10 @@ public class SigningKey {
         try {
             text = publicPem.isPresent() ? publicPem.get() : read(where);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot read the JWT public key from " + where + ": " + e.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "Cannot read the JWT public key from " + where + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
         if (text.strip().startsWith("{")) {
             return; // a JWK set: smallrye-jwt reads it; the pair is not compared here
@@ -91,10 +97,14 @@ public class SigningKey {
             verifier.initVerify(publicKey);
             verifier.update(probe);
             if (!verifier.verify(signature)) {
-                throw new IllegalStateException("The JWT public key at " + where + " does not belong to the signing key");
+                throw new IllegalStateException(
+                        "The JWT public key at " + where + " does not belong to the signing key");
             }
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot use the JWT public key from " + where + ": " + e.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "Cannot use the JWT public key from " + where + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 

@@ -89,7 +89,10 @@ public class StreamTicketMechanism implements HttpAuthenticationMechanism {
                 if (token == null || revoked.isRevoked(token.getClaim(TokenService.FAMILY_CLAIM))) {
                     throw new AuthenticationFailedException("Unknown, used or expired stream ticket");
                 }
-                return QuarkusSecurityIdentity.builder().setPrincipal(token).addRoles(token.getGroups()).build();
+                return QuarkusSecurityIdentity.builder()
+                        .setPrincipal(token)
+                        .addRoles(token.getGroups())
+                        .build();
             });
         }
     }

@@ -24,8 +24,9 @@ public class StreamTicketResource {
     @POST
     @Authenticated
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A single-use ticket (60 s) that opens one Server-Sent Events stream as the caller: "
-            + "GET <stream>?ticket=… (for EventSource, which cannot send Authorization)")
+    @Operation(
+            summary = "A single-use ticket (60 s) that opens one Server-Sent Events stream as the caller: "
+                    + "GET <stream>?ticket=… (for EventSource, which cannot send Authorization)")
     @APIResponse(responseCode = "429", description = "Too many unused tickets of this caller")
     public Uni<StreamTickets.Ticket> issue() {
         return tickets.issue(token);

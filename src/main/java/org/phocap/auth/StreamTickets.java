@@ -37,8 +37,10 @@ public class StreamTickets {
     private final Duration ttl;
     private final int maxOutstanding;
 
-    public StreamTickets(Pool pool, @ConfigProperty(name = "phocap.stream.ticket-ttl") Duration ttl,
-                         @ConfigProperty(name = "phocap.stream.ticket-max-outstanding") int maxOutstanding) {
+    public StreamTickets(
+            Pool pool,
+            @ConfigProperty(name = "phocap.stream.ticket-ttl") Duration ttl,
+            @ConfigProperty(name = "phocap.stream.ticket-max-outstanding") int maxOutstanding) {
         this.pool = pool;
         this.ttl = ttl;
         this.maxOutstanding = maxOutstanding;
@@ -52,18 +54,27 @@ public class StreamTickets {
         RANDOM.nextBytes(secret);
         String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         // The ticket lives no longer than the token it stands for.
-        Instant expiresAt = Instant.ofEpochSecond(Math.min(Instant.now().plus(ttl).getEpochSecond(), token.getExpirationTime()));
+        Instant expiresAt =
+                Instant.ofEpochSecond(Math.min(Instant.now().plus(ttl).getEpochSecond(), token.getExpirationTime()));
         String claims = payloadOf(token.getRawToken());
         return pool.preparedQuery("""
                         INSERT INTO stream_ticket (ticket_hash, subject, claims, expires_at)
                         SELECT $1, $2, $3::jsonb, $4
                         WHERE (SELECT count(*) FROM stream_ticket WHERE subject = $2 AND expires_at > now()) < $5""")
-                .execute(Tuple.of(Hashing.sha256(ticket), token.getSubject(), claims,
-                        expiresAt.atOffset(ZoneOffset.UTC), maxOutstanding))
+                .execute(Tuple.of(
+                        Hashing.sha256(ticket),
+                        token.getSubject(),
+                        claims,
+                        expiresAt.atOffset(ZoneOffset.UTC),
+                        maxOutstanding))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw new ProblemException(429, "too-many-requests", "Too many stream tickets",
-                                "Use the stream tickets already asked for, or wait until they expire.").retryAfter((int) ttl.toSeconds());
+                        throw new ProblemException(
+                                        429,
+                                        "too-many-requests",
+                                        "Too many stream tickets",
+                                        "Use the stream tickets already asked for, or wait until they expire.")
+                                .retryAfter((int) ttl.toSeconds());
                     }
                     return new Ticket(ticket, expiresAt);
                 });
@@ -74,7 +85,8 @@ public class StreamTickets {
         if (ticket == null || ticket.length() != 43 || !ticket.matches("[A-Za-z0-9_-]{43}")) {
             return Uni.createFrom().nullItem();
         }
-        return pool.preparedQuery("DELETE FROM stream_ticket WHERE ticket_hash = $1 RETURNING claims::text, expires_at > now() AS live")
+        return pool.preparedQuery(
+                        "DELETE FROM stream_ticket WHERE ticket_hash = $1 RETURNING claims::text, expires_at > now() AS live")
                 .execute(Tuple.of(Hashing.sha256(ticket)))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -96,8 +108,12 @@ public class StreamTickets {
     /** Expired tickets are deleted once a minute (a redeemed one is gone already). */
     @Scheduled(every = "60s", delayed = "60s", identity = "stream-ticket-expiry")
     Uni<Void> dropExpired() {
-        return Overload.orSkipped(pool.query("DELETE FROM stream_ticket WHERE expires_at < now()").execute().replaceWithVoid(),
-                LOG, "Expired stream tickets' deletion");
+        return Overload.orSkipped(
+                pool.query("DELETE FROM stream_ticket WHERE expires_at < now()")
+                        .execute()
+                        .replaceWithVoid(),
+                LOG,
+                "Expired stream tickets' deletion");
     }
 
     /** The claims part of a compact JWS (already verified by the caller's authentication). */

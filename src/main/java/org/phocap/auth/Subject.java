@@ -7,7 +7,10 @@ import java.util.List;
  * "{kind}:{id}" so the two id spaces never collide.
  */
 public record Subject(Kind kind, long id, String username, String role, List<String> scope) {
-    public enum Kind { STAFF, LEARNER }
+    public enum Kind {
+        STAFF,
+        LEARNER
+    }
 
     public String jwtSubject() {
         return kind.name().toLowerCase() + ":" + id;

@@ -31,9 +31,11 @@ public class TokenService {
     private final SigningKey signingKey;
     private final RevokedFamilies revoked;
 
-    public TokenService(@ConfigProperty(name = "phocap.auth.access-token-ttl") Duration accessTtl,
-                        @ConfigProperty(name = "phocap.auth.refresh-token-ttl") Duration refreshTtl,
-                        SigningKey signingKey, RevokedFamilies revoked) {
+    public TokenService(
+            @ConfigProperty(name = "phocap.auth.access-token-ttl") Duration accessTtl,
+            @ConfigProperty(name = "phocap.auth.refresh-token-ttl") Duration refreshTtl,
+            SigningKey signingKey,
+            RevokedFamilies revoked) {
         this.revoked = revoked;
         this.accessTtl = accessTtl;
         this.refreshTtl = refreshTtl;
@@ -48,7 +50,8 @@ public class TokenService {
     /** Trades a refresh token for a new pair; the loader re-reads the subject so roles and scope stay current. */
     public Uni<TokenPair> refresh(String presented, Function<RefreshToken, Uni<Subject>> loader) {
         String hash = Hashing.sha256(presented);
-        return Panache.withSession(() -> RefreshToken.<RefreshToken>find("tokenHash", hash).firstResult())
+        return Panache.withSession(
+                        () -> RefreshToken.<RefreshToken>find("tokenHash", hash).firstResult())
                 .flatMap(token -> {
                     if (token == null) {
                         return Uni.createFrom().failure(ProblemException.unauthorized("Unknown refresh token."));
@@ -56,17 +59,21 @@ public class TokenService {
                     if (token.usedAt != null || token.revokedAt != null) {
                         // Revocation commits on its own before the refusal goes out.
                         return Panache.withTransaction(() -> revokeFamily(token.family))
-                                .flatMap(n -> Uni.createFrom().failure(ProblemException.unauthorized(
-                                        "This refresh token was already used or revoked; sign in again.")));
+                                .flatMap(n -> Uni.createFrom()
+                                        .failure(ProblemException.unauthorized(
+                                                "This refresh token was already used or revoked; sign in again.")));
                     }
                     if (token.expiresAt.isBefore(Instant.now())) {
-                        return Uni.createFrom().failure(ProblemException.unauthorized("The refresh token has expired."));
+                        return Uni.createFrom()
+                                .failure(ProblemException.unauthorized("The refresh token has expired."));
                     }
                     // Conditional update: of two racing refreshes with one token only one wins.
-                    return Panache.withTransaction(() -> RefreshToken
-                            .update("usedAt = ?1 where id = ?2 and usedAt is null", Instant.now(), token.id)
+                    return Panache.withTransaction(() -> RefreshToken.update(
+                                    "usedAt = ?1 where id = ?2 and usedAt is null", Instant.now(), token.id)
                             .flatMap(updated -> updated == 0
-                                    ? Uni.createFrom().failure(ProblemException.unauthorized("This refresh token was already used."))
+                                    ? Uni.createFrom()
+                                            .failure(ProblemException.unauthorized(
+                                                    "This refresh token was already used."))
                                     : loader.apply(token).flatMap(subject -> issue(subject, token.family))));
                 });
     }
@@ -83,10 +90,18 @@ public class TokenService {
      * at the next poll.
      */
     public Uni<Void> revokeOthers(Subject subject, UUID keep) {
-        return RefreshToken.<RefreshToken>list("subjectKind = ?1 and subjectId = ?2 and family <> ?3 and revokedAt is null",
-                        subject.kind().name(), subject.id(), keep)
-                .flatMap(rows -> RefreshToken.update("revokedAt = ?1 where subjectKind = ?2 and subjectId = ?3 and family <> ?4 "
-                                + "and revokedAt is null", Instant.now(), subject.kind().name(), subject.id(), keep)
+        return RefreshToken.<RefreshToken>list(
+                        "subjectKind = ?1 and subjectId = ?2 and family <> ?3 and revokedAt is null",
+                        subject.kind().name(),
+                        subject.id(),
+                        keep)
+                .flatMap(rows -> RefreshToken.update(
+                                "revokedAt = ?1 where subjectKind = ?2 and subjectId = ?3 and family <> ?4 "
+                                        + "and revokedAt is null",
+                                Instant.now(),
+                                subject.kind().name(),
+                                subject.id(),
+                                keep)
                         .invoke(n -> rows.stream().map(r -> r.family).distinct().forEach(revoked::revoked)))
                 .replaceWithVoid();
     }
@@ -113,7 +128,8 @@ public class TokenService {
                 .claim(SCOPE_CLAIM, subject.scope())
                 .claim(FAMILY_CLAIM, family.toString())
                 .expiresIn(accessTtl)
-                .jws().keyId(signingKey.kid())
+                .jws()
+                .keyId(signingKey.kid())
                 .sign(signingKey.key());
         return row.persist().replaceWith(new TokenPair(access, refresh, accessTtl.toSeconds(), subject.role()));
     }

@@ -48,23 +48,28 @@ public class VerificationKeys {
     /** Changes whenever the set does: verified tokens kept by VerifiedTokenCache are dropped then. */
     private volatile long version;
 
-    public VerificationKeys(SigningKey signing,
-                            @ConfigProperty(name = "phocap.jwt.verify-keys-dir") Optional<String> dir,
-                            @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicPem,
-                            @ConfigProperty(name = "mp.jwt.verify.publickey.location") String publicLocation) {
+    public VerificationKeys(
+            SigningKey signing,
+            @ConfigProperty(name = "phocap.jwt.verify-keys-dir") Optional<String> dir,
+            @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicPem,
+            @ConfigProperty(name = "mp.jwt.verify.publickey.location") String publicLocation) {
         this.dir = dir.filter(d -> !d.isBlank()).map(Path::of);
         this.signingKid = signing.kid();
         try {
             Optional<String> inline = publicPem.filter(text -> !text.isBlank() && !"NONE".equals(text.strip()));
-            byKid = this.dir.isPresent() ? readFolder(this.dir.get())
+            byKid = this.dir.isPresent()
+                    ? readFolder(this.dir.get())
                     : parse(inline.isPresent() ? inline.get() : SigningKey.read(publicLocation));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("Cannot read the JWT verification keys from "
-                    + this.dir.map(Path::toString).orElse(publicLocation) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Cannot read the JWT verification keys from "
+                            + this.dir.map(Path::toString).orElse(publicLocation) + ": " + e.getMessage(),
+                    e);
         }
         if (!byKid.containsKey(signingKid)) {
-            throw new IllegalStateException("The JWT signing key's public key (kid " + signingKid
-                    + ") is not among the verification keys " + byKid.keySet() + ": every token signed here would be refused");
+            throw new IllegalStateException(
+                    "The JWT signing key's public key (kid " + signingKid + ") is not among the verification keys "
+                            + byKid.keySet() + ": every token signed here would be refused");
         }
         LOG.infof("JWT verification keys: %s (signing with %s)", byKid.keySet(), signingKid);
     }
@@ -84,7 +89,9 @@ public class VerificationKeys {
     }
 
     /** Reads the folder again; a change replaces the set (an unreadable folder keeps the last one). */
-    @Scheduled(every = "${phocap.jwt.verify-keys-reload}", delayed = "${phocap.jwt.verify-keys-reload}",
+    @Scheduled(
+            every = "${phocap.jwt.verify-keys-reload}",
+            delayed = "${phocap.jwt.verify-keys-reload}",
             identity = "jwt-verify-keys-reload")
     void reload() {
         if (dir.isEmpty()) {
@@ -106,8 +113,10 @@ public class VerificationKeys {
             version++;
             LOG.infof("JWT verification keys now: %s", fresh.keySet());
             if (!fresh.containsKey(signingKid)) {
-                LOG.warnf("This instance signs with kid %s, which is no longer among the verification keys: "
-                        + "restart it with the new signing key", signingKid);
+                LOG.warnf(
+                        "This instance signs with kid %s, which is no longer among the verification keys: "
+                                + "restart it with the new signing key",
+                        signingKid);
             }
         }
     }
@@ -149,7 +158,8 @@ public class VerificationKeys {
                 keys.put(kid(key), key);
             }
         } catch (JoseException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a PEM public key or JWK set (" + e.getClass().getSimpleName() + ")", e);
+            throw new IllegalArgumentException(
+                    "not a PEM public key or JWK set (" + e.getClass().getSimpleName() + ")", e);
         }
         return keys;
     }
@@ -174,12 +184,14 @@ public class VerificationKeys {
         }
         try {
             byte[] header = Base64.getUrlDecoder().decode(token.substring(0, dot));
-            com.fasterxml.jackson.databind.JsonNode kid = HEADER.readTree(header).get("kid");
+            com.fasterxml.jackson.databind.JsonNode kid =
+                    HEADER.readTree(header).get("kid");
             return kid != null && kid.isTextual() ? kid.asText() : null;
         } catch (IllegalArgumentException | IOException e) {
             return null;
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper HEADER = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper HEADER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 }

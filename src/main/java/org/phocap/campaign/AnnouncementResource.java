@@ -32,11 +32,13 @@ public class AnnouncementResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Announces to a campaign's learners (optionally one wave and/or a locality subtree): an "
-            + "'announcement' event on their lesson streams, shown to later connections until expiresAt")
+    @Operation(
+            summary = "Announces to a campaign's learners (optionally one wave and/or a locality subtree): an "
+                    + "'announcement' event on their lesson streams, shown to later connections until expiresAt")
     public Uni<Response> announce(@Valid @NotNull Announce request) {
         long staffId = user.staffId();
-        return scopes.scope().flatMap(scope -> announcements.announce(request, staffId, scope))
+        return scopes.scope()
+                .flatMap(scope -> announcements.announce(request, staffId, scope))
                 .map(view -> Response.status(201).entity(view).build());
     }
 }

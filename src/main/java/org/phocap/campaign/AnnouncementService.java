@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.phocap.course.stream.StreamHub;
 import org.phocap.course.stream.StreamEvent;
 import org.phocap.course.stream.StreamEvents;
+import org.phocap.course.stream.StreamHub;
 import org.phocap.locality.Scope;
 import org.phocap.platform.Json;
 import org.phocap.platform.ProblemException;
@@ -34,11 +34,22 @@ public class AnnouncementService {
     static final Duration DEFAULT_LIFETIME = Duration.ofDays(7);
     static final Duration MAX_LIFETIME = Duration.ofDays(90);
 
-    public record Announce(@NotNull Long campaignId, Long waveId, @Size(max = 32) String localityCode,
-                           @NotBlank @Size(max = 2000) String text, Instant expiresAt) {}
+    public record Announce(
+            @NotNull Long campaignId,
+            Long waveId,
+            @Size(max = 32) String localityCode,
+            @NotBlank @Size(max = 2000) String text,
+            Instant expiresAt) {}
 
-    public record AnnouncementView(long id, long campaignId, Long waveId, String localityCode, String text,
-                                   Instant createdAt, Instant expiresAt, long delivered) {}
+    public record AnnouncementView(
+            long id,
+            long campaignId,
+            Long waveId,
+            String localityCode,
+            String text,
+            Instant createdAt,
+            Instant expiresAt,
+            long delivered) {}
 
     private final Pool pool;
     private final CampaignAccess access;
@@ -47,8 +58,8 @@ public class AnnouncementService {
     private final Json json;
     private final Clock clock;
 
-    public AnnouncementService(Pool pool, CampaignAccess access, StreamHub hub, StreamEvents streamEvents, Json json,
-                               Clock clock) {
+    public AnnouncementService(
+            Pool pool, CampaignAccess access, StreamHub hub, StreamEvents streamEvents, Json json, Clock clock) {
         this.streamEvents = streamEvents;
         this.pool = pool;
         this.access = access;
@@ -71,14 +82,18 @@ public class AnnouncementService {
                     if (request.waveId() != null && !request.campaignId().equals(target.getLong("wave_campaign"))) {
                         throw ProblemException.invalid("waveId", "not a wave of this campaign");
                     }
-                    String subtree = request.localityCode() == null ? target.getString("campaign_path") : target.getString("target_path");
+                    String subtree = request.localityCode() == null
+                            ? target.getString("campaign_path")
+                            : target.getString("target_path");
                     if (subtree == null) {
-                        throw ProblemException.invalid("localityCode", "unknown locality '" + request.localityCode() + "'");
+                        throw ProblemException.invalid(
+                                "localityCode", "unknown locality '" + request.localityCode() + "'");
                     }
                     if (!scope.covers(subtree)) {
-                        throw ProblemException.forbidden(request.localityCode() == null
-                                ? "Your scope does not cover the whole campaign: name a locality inside it."
-                                : "Locality '" + request.localityCode() + "' is outside your scope.");
+                        throw ProblemException.forbidden(
+                                request.localityCode() == null
+                                        ? "Your scope does not cover the whole campaign: name a locality inside it."
+                                        : "Locality '" + request.localityCode() + "' is outside your scope.");
                     }
                     Instant expires = expiry(request, target, now);
                     return store(request, staffId, now, expires, subtree);
@@ -86,10 +101,14 @@ public class AnnouncementService {
     }
 
     private static Instant expiry(Announce request, Row target, Instant now) {
-        Instant expires = request.expiresAt() != null ? request.expiresAt()
-                : request.waveId() != null ? target.getOffsetDateTime("closes_at").toInstant() : now.plus(DEFAULT_LIFETIME);
+        Instant expires = request.expiresAt() != null
+                ? request.expiresAt()
+                : request.waveId() != null
+                        ? target.getOffsetDateTime("closes_at").toInstant()
+                        : now.plus(DEFAULT_LIFETIME);
         if (!expires.isAfter(now) || expires.isAfter(now.plus(MAX_LIFETIME))) {
-            throw ProblemException.invalid("expiresAt", "in the future, at most " + MAX_LIFETIME.toDays() + " days ahead");
+            throw ProblemException.invalid(
+                    "expiresAt", "in the future, at most " + MAX_LIFETIME.toDays() + " days ahead");
         }
         return expires;
     }
@@ -102,12 +121,26 @@ public class AnnouncementService {
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 INSERT INTO announcement (campaign_id, wave_id, locality_code, text, created_by, created_at, expires_at)
                                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id""")
-                        .execute(Tuple.from(new Object[] {request.campaignId(), request.waveId(), request.localityCode(),
-                                text, staffId, now.atOffset(ZoneOffset.UTC), expires.atOffset(ZoneOffset.UTC)}))
+                        .execute(Tuple.from(new Object[] {
+                            request.campaignId(),
+                            request.waveId(),
+                            request.localityCode(),
+                            text,
+                            staffId,
+                            now.atOffset(ZoneOffset.UTC),
+                            expires.atOffset(ZoneOffset.UTC)
+                        }))
                         .flatMap(rows -> {
                             long id = rows.iterator().next().getLong(0);
-                            String data = payload(new AnnouncementView(id, request.campaignId(), request.waveId(),
-                                    request.localityCode(), text, now, expires, 0));
+                            String data = payload(new AnnouncementView(
+                                    id,
+                                    request.campaignId(),
+                                    request.waveId(),
+                                    request.localityCode(),
+                                    text,
+                                    now,
+                                    expires,
+                                    0));
                             return conn.preparedQuery(StreamEvents.bridged("""
                                             INSERT INTO stream_event (course_id, learner_id, kind, data)
                                             SELECT k.course_id, e.learner_id, 'announcement', $4
@@ -116,15 +149,32 @@ public class AnnouncementService {
                                             CROSS JOIN LATERAL unnest(c.course_ids) AS k(course_id)
                                             WHERE e.campaign_id = $1 AND ($2::bigint IS NULL OR e.wave_id = $2) AND starts_with(l.path, $3)
                                             RETURNING id, course_id, learner_id, kind, data""", 5))
-                                    .execute(Tuple.of(request.campaignId(), request.waveId(), subtree, data, streamEvents.origin()))
+                                    .execute(Tuple.of(
+                                            request.campaignId(),
+                                            request.waveId(),
+                                            subtree,
+                                            data,
+                                            streamEvents.origin()))
                                     .map(events -> {
                                         List<StreamEvent> out = new ArrayList<>(events.size());
                                         for (Row e : events) {
                                             out.add(StreamEvents.event(e));
                                         }
-                                        long learners = out.stream().map(StreamEvent::learnerId).distinct().count();
-                                        return new Sent(new AnnouncementView(id, request.campaignId(), request.waveId(),
-                                                request.localityCode(), text, now, expires, learners), out);
+                                        long learners = out.stream()
+                                                .map(StreamEvent::learnerId)
+                                                .distinct()
+                                                .count();
+                                        return new Sent(
+                                                new AnnouncementView(
+                                                        id,
+                                                        request.campaignId(),
+                                                        request.waveId(),
+                                                        request.localityCode(),
+                                                        text,
+                                                        now,
+                                                        expires,
+                                                        learners),
+                                                out);
                                     });
                         }))
                 // Delivered once committed, so a stream never shows what a rollback took back.
@@ -147,9 +197,15 @@ public class AnnouncementService {
                 .map(rows -> {
                     List<String> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(payload(new AnnouncementView(r.getLong("id"), r.getLong("campaign_id"), r.getLong("wave_id"),
-                                r.getString("locality_code"), r.getString("text"), r.getOffsetDateTime("created_at").toInstant(),
-                                r.getOffsetDateTime("expires_at").toInstant(), 0)));
+                        out.add(payload(new AnnouncementView(
+                                r.getLong("id"),
+                                r.getLong("campaign_id"),
+                                r.getLong("wave_id"),
+                                r.getString("locality_code"),
+                                r.getString("text"),
+                                r.getOffsetDateTime("created_at").toInstant(),
+                                r.getOffsetDateTime("expires_at").toInstant(),
+                                0)));
                     }
                     return out;
                 });

@@ -34,8 +34,8 @@ public class AtRiskResource {
     private final StaffScope scopes;
     private final int maxPageSize;
 
-    public AtRiskResource(AtRiskService atRisk, StaffScope scopes,
-                          @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public AtRiskResource(
+            AtRiskService atRisk, StaffScope scopes, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.atRisk = atRisk;
         this.scopes = scopes;
         this.maxPageSize = maxPageSize;
@@ -43,12 +43,15 @@ public class AtRiskResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "NOT_ACTIVATED, NOT_STARTED (activated, no credited time) or STALLED (no activity for idleHours "
-            + "while their wave is open) learners, in calling order")
-    public Uni<Page<AtRiskLearner>> list(@PathParam("id") long id, @QueryParam("status") String status,
-                                         @QueryParam("idleHours") @DefaultValue("24") int idleHours,
-                                         @QueryParam("page") @DefaultValue("0") int page,
-                                         @QueryParam("size") @DefaultValue("100") int size) {
+    @Operation(
+            summary = "NOT_ACTIVATED, NOT_STARTED (activated, no credited time) or STALLED (no activity for idleHours "
+                    + "while their wave is open) learners, in calling order")
+    public Uni<Page<AtRiskLearner>> list(
+            @PathParam("id") long id,
+            @QueryParam("status") String status,
+            @QueryParam("idleHours") @DefaultValue("24") int idleHours,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
         PageRequest.check(page, size, maxPageSize);
         AtRiskService.Status parsed = parse(status, idleHours);
         return scopes.scope().flatMap(scope -> atRisk.page(id, parsed, idleHours, scope, page, size));
@@ -58,13 +61,17 @@ public class AtRiskResource {
     // The lower quality keeps JSON the answer to Accept: */*; the answer's own type is set plainly below.
     @Produces("text/csv;qs=0.5")
     @Operation(summary = "The whole list as CSV (Accept: text/csv), streamed")
-    @APIResponse(responseCode = "200", description = "CSV with a header row",
+    @APIResponse(
+            responseCode = "200",
+            description = "CSV with a header row",
             content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)))
-    public Multi<String> csv(@PathParam("id") long id, @QueryParam("status") String status,
-                             @QueryParam("idleHours") @DefaultValue("24") int idleHours) {
+    public Multi<String> csv(
+            @PathParam("id") long id,
+            @QueryParam("status") String status,
+            @QueryParam("idleHours") @DefaultValue("24") int idleHours) {
         AtRiskService.Status parsed = parse(status, idleHours);
-        return CsvExport.response(scopes.scope()
-                        .onItem().transformToMulti(scope -> atRisk.csv(id, parsed, idleHours, scope)));
+        return CsvExport.response(
+                scopes.scope().onItem().transformToMulti(scope -> atRisk.csv(id, parsed, idleHours, scope)));
     }
 
     private static AtRiskService.Status parse(String status, int idleHours) {

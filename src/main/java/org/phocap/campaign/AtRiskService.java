@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,15 +33,42 @@ import org.phocap.platform.ProblemException;
  */
 @ApplicationScoped
 public class AtRiskService {
-    public enum Status { NOT_ACTIVATED, NOT_STARTED, STALLED }
+    public enum Status {
+        NOT_ACTIVATED,
+        NOT_STARTED,
+        STALLED
+    }
 
     /** One learner to call. */
-    public record AtRiskLearner(long learnerId, String fullName, String phone, String localityCode, String locality,
-                                Long waveId, String wave, Status status, Instant activatedAt, Instant startedAt,
-                                Instant lastActivityAt, int completedLessons, int totalLessons, double progress) {}
+    public record AtRiskLearner(
+            long learnerId,
+            String fullName,
+            String phone,
+            String localityCode,
+            String locality,
+            Long waveId,
+            String wave,
+            Status status,
+            Instant activatedAt,
+            Instant startedAt,
+            Instant lastActivityAt,
+            int completedLessons,
+            int totalLessons,
+            double progress) {}
 
-    static final String CSV_HEADER = CsvLines.line("learner_id", "full_name", "phone", "locality_code", "locality", "wave",
-            "status", "activated_at", "last_activity_at", "completed_lessons", "total_lessons", "progress");
+    static final String CSV_HEADER = CsvLines.line(
+            "learner_id",
+            "full_name",
+            "phone",
+            "locality_code",
+            "locality",
+            "wave",
+            "status",
+            "activated_at",
+            "last_activity_at",
+            "completed_lessons",
+            "total_lessons",
+            "progress");
     private static final int CSV_CHUNK = 1000;
 
     private final Pool pool;
@@ -63,8 +89,10 @@ public class AtRiskService {
         }
     }
 
-    public Uni<Page<AtRiskLearner>> page(long campaignId, Status status, int idleHours, Scope scope, int page, int size) {
-        return access.require(campaignId, scope).flatMap(ok -> query(campaignId, status, idleHours, scope, size, (long) page * size))
+    public Uni<Page<AtRiskLearner>> page(
+            long campaignId, Status status, int idleHours, Scope scope, int page, int size) {
+        return access.require(campaignId, scope)
+                .flatMap(ok -> query(campaignId, status, idleHours, scope, size, (long) page * size))
                 .flatMap(rows -> withProgress(campaignId, status, rows).map(list -> {
                     long total = rows.size() == 0 ? 0 : rows.iterator().next().getLong("total");
                     return new Page<>(list, page, size, total);
@@ -74,12 +102,24 @@ public class AtRiskService {
     /** Every learner of the list as CSV, read a chunk at a time. */
     public Multi<String> csv(long campaignId, Status status, int idleHours, Scope scope) {
         AtomicInteger chunk = new AtomicInteger();
-        Multi<String> csv = CsvExport.stream(CSV_HEADER,
+        Multi<String> csv = CsvExport.stream(
+                CSV_HEADER,
                 () -> query(campaignId, status, idleHours, scope, CSV_CHUNK, (long) chunk.getAndIncrement() * CSV_CHUNK)
-                        .flatMap(found -> withProgress(campaignId, status, found)), CSV_CHUNK,
-                l -> CsvLines.line(String.valueOf(l.learnerId()), l.fullName(), l.phone(), l.localityCode(), l.locality(),
-                        l.wave(), l.status().name(), text(l.activatedAt()), text(l.lastActivityAt()),
-                        String.valueOf(l.completedLessons()), String.valueOf(l.totalLessons()), String.valueOf(l.progress())));
+                        .flatMap(found -> withProgress(campaignId, status, found)),
+                CSV_CHUNK,
+                l -> CsvLines.line(
+                        String.valueOf(l.learnerId()),
+                        l.fullName(),
+                        l.phone(),
+                        l.localityCode(),
+                        l.locality(),
+                        l.wave(),
+                        l.status().name(),
+                        text(l.activatedAt()),
+                        text(l.lastActivityAt()),
+                        String.valueOf(l.completedLessons()),
+                        String.valueOf(l.totalLessons()),
+                        String.valueOf(l.progress())));
         return access.require(campaignId, scope).onItem().transformToMulti(ok -> csv);
     }
 
@@ -105,8 +145,9 @@ public class AtRiskService {
                         LEFT JOIN wave w ON w.id = e.wave_id LEFT JOIN learner_presence p ON p.learner_id = le.id
                         WHERE e.campaign_id = $1 AND l.path LIKE ANY($2) AND ($3::timestamptz IS NOT NULL) AND ($4::int IS NOT NULL)
                           AND\s""" + condition + " ORDER BY " + order + " LIMIT $5 OFFSET $6")
-                .execute(Tuple.from(new Object[] {campaignId, scope.patterns(),
-                        clock.instant().atOffset(ZoneOffset.UTC), idleHours, limit, offset}));
+                .execute(Tuple.from(new Object[] {
+                    campaignId, scope.patterns(), clock.instant().atOffset(ZoneOffset.UTC), idleHours, limit, offset
+                }));
     }
 
     /** Completed lessons of the campaign's courses for the learners of one page (one grouped query). */
@@ -140,16 +181,25 @@ public class AtRiskService {
                     List<AtRiskLearner> list = new ArrayList<>();
                     for (Row r : rows) {
                         int completed = done.getOrDefault(r.getLong("id"), 0);
-                        list.add(new AtRiskLearner(r.getLong("id"), r.getString("full_name"), r.getString("phone"),
-                                r.getString("locality_code"), r.getString("locality"), r.getLong("wave_id"), r.getString("wave"),
-                                status, instant(r.getOffsetDateTime("activated_at")), instant(r.getOffsetDateTime("started_at")),
-                                instant(r.getOffsetDateTime("last_activity")), completed, total,
+                        list.add(new AtRiskLearner(
+                                r.getLong("id"),
+                                r.getString("full_name"),
+                                r.getString("phone"),
+                                r.getString("locality_code"),
+                                r.getString("locality"),
+                                r.getLong("wave_id"),
+                                r.getString("wave"),
+                                status,
+                                instant(r.getOffsetDateTime("activated_at")),
+                                instant(r.getOffsetDateTime("started_at")),
+                                instant(r.getOffsetDateTime("last_activity")),
+                                completed,
+                                total,
                                 total == 0 ? 0 : Math.round(1000.0 * completed / total) / 1000.0));
                     }
                     return list;
                 });
     }
-
 
     private static String text(Instant at) {
         return at == null ? "" : at.toString();

@@ -17,19 +17,26 @@ public class Campaign extends PanacheEntityBase {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
+
     public String name;
     public int year;
+
     @Column(name = "locality_code")
     public String localityCode;
+
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(name = "course_ids", columnDefinition = "bigint[]")
     public Long[] courseIds;
+
     @Column(name = "target_learners")
     public int targetLearners;
+
     @Column(name = "certificate_prefix")
     public String certificatePrefix;
+
     @Column(name = "issuing_body")
     public String issuingBody;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 }

@@ -27,8 +27,9 @@ public class CampaignAccess {
 
     /** Fails with 404 unless the campaign exists and is visible in the scope. */
     public Uni<Void> require(long campaignId, Scope scope) {
-        return pool.preparedQuery("SELECT 1 FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1 AND "
-                        + visibleTo("$2"))
+        return pool.preparedQuery(
+                        "SELECT 1 FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1 AND "
+                                + visibleTo("$2"))
                 .execute(Tuple.of(campaignId, scope.paths()))
                 .map(rows -> {
                     if (rows.size() == 0) {

@@ -42,8 +42,13 @@ public class CampaignResource {
     private final Idempotency idempotency;
     private final int maxPageSize;
 
-    public CampaignResource(CampaignService campaigns, WaveService waves, StaffScope scopes, CurrentUser user,
-                            Idempotency idempotency, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public CampaignResource(
+            CampaignService campaigns,
+            WaveService waves,
+            StaffScope scopes,
+            CurrentUser user,
+            Idempotency idempotency,
+            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.campaigns = campaigns;
         this.waves = waves;
         this.scopes = scopes;
@@ -56,17 +61,22 @@ public class CampaignResource {
     @RolesAllowed(Role.ADMIN)
     @ResponseStatus(201)
     @Operation(summary = "Create a campaign over a locality")
-    public Uni<CampaignView> create(@Valid @NotNull CreateCampaign request,
-                                    @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
-        return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /campaigns", request, CampaignView.class,
+    public Uni<CampaignView> create(
+            @Valid @NotNull CreateCampaign request, @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(
+                idempotencyKey,
+                user.subject().jwtSubject(),
+                "POST /campaigns",
+                request,
+                CampaignView.class,
                 () -> scopes.scope().flatMap(scope -> campaigns.create(request, scope)));
     }
 
     @GET
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Operation(summary = "Campaigns visible in the caller's scope, newest first")
-    public Uni<Page<CampaignView>> list(@QueryParam("page") @DefaultValue("0") int page,
-                                        @QueryParam("size") @DefaultValue("50") int size) {
+    public Uni<Page<CampaignView>> list(
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("50") int size) {
         PageRequest.check(page, size, maxPageSize);
         return scopes.scope().flatMap(scope -> campaigns.list(scope, page, size));
     }
@@ -84,10 +94,17 @@ public class CampaignResource {
     @RolesAllowed(Role.ADMIN)
     @ResponseStatus(201)
     @Operation(summary = "Add a wave (a study window) to a campaign")
-    public Uni<WaveView> createWave(@PathParam("id") long id, @Valid @NotNull CreateWave request,
-                                    @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
-        return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /campaigns/" + id + "/waves", request,
-                WaveView.class, () -> scopes.scope().flatMap(scope -> waves.create(id, request, scope)));
+    public Uni<WaveView> createWave(
+            @PathParam("id") long id,
+            @Valid @NotNull CreateWave request,
+            @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(
+                idempotencyKey,
+                user.subject().jwtSubject(),
+                "POST /campaigns/" + id + "/waves",
+                request,
+                WaveView.class,
+                () -> scopes.scope().flatMap(scope -> waves.create(id, request, scope)));
     }
 
     @GET
@@ -110,8 +127,8 @@ public class CampaignResource {
     @Path("/{id}/waves/{waveId}/learners")
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Operation(summary = "Assign enrolled learners to a wave by locality, nominating body or id (all filters combine)")
-    public Uni<AssignResult> assign(@PathParam("id") long id, @PathParam("waveId") long waveId,
-                                    @Valid @NotNull AssignLearners request) {
+    public Uni<AssignResult> assign(
+            @PathParam("id") long id, @PathParam("waveId") long waveId, @Valid @NotNull AssignLearners request) {
         return scopes.scope().flatMap(scope -> waves.assign(id, waveId, request, scope, user.subject()));
     }
 }

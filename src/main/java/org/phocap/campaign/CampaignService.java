@@ -30,7 +30,8 @@ public class CampaignService {
 
     public Uni<CampaignView> create(CreateCampaign request, Scope scope) {
         Long[] courseIds = request.courseIds().stream().distinct().toArray(Long[]::new);
-        return localities.named(request.localityCode(), scope, "localityCode")
+        return localities
+                .named(request.localityCode(), scope, "localityCode")
                 .flatMap(locality -> pool.preparedQuery("SELECT count(*) FROM course WHERE id = ANY($1)")
                         .execute(Tuple.of((Object) courseIds))
                         .map(found -> {
@@ -49,8 +50,10 @@ public class CampaignService {
                     campaign.courseIds = courseIds;
                     campaign.targetLearners = request.targetLearners();
                     campaign.certificatePrefix = chosen.getValue();
-                    campaign.issuingBody = request.issuingBody() != null && !request.issuingBody().isBlank()
-                            ? request.issuingBody().strip() : "Ủy ban nhân dân " + locality.name();
+                    campaign.issuingBody = request.issuingBody() != null
+                                    && !request.issuingBody().isBlank()
+                            ? request.issuingBody().strip()
+                            : "Ủy ban nhân dân " + locality.name();
                     return campaign.<Campaign>persist();
                 }))
                 .flatMap(saved -> get(saved.id, scope));
@@ -64,15 +67,16 @@ public class CampaignService {
     private Uni<String> prefix(CreateCampaign request, String localityName) {
         String asked = request.certificatePrefix();
         String base = asked != null ? asked : Serials.defaultPrefix(localityName);
-        return pool.preparedQuery("SELECT certificate_prefix FROM campaign WHERE year = $1 AND certificate_prefix LIKE $2")
+        return pool.preparedQuery(
+                        "SELECT certificate_prefix FROM campaign WHERE year = $1 AND certificate_prefix LIKE $2")
                 .execute(Tuple.of(request.year(), base.substring(0, Math.min(base.length(), 6)) + "%"))
                 .map(rows -> {
                     java.util.Set<String> taken = new java.util.HashSet<>();
                     rows.forEach(r -> taken.add(r.getString(0)));
                     if (asked != null) {
                         if (taken.contains(asked)) {
-                            throw ProblemException.invalid("certificatePrefix",
-                                    "already used by another campaign of " + request.year());
+                            throw ProblemException.invalid(
+                                    "certificatePrefix", "already used by another campaign of " + request.year());
                         }
                         return asked;
                     }
@@ -87,11 +91,12 @@ public class CampaignService {
     }
 
     public Uni<CampaignView> get(long id, Scope scope) {
-        return access.require(id, scope).flatMap(ok -> pool.preparedQuery("""
+        return access.require(id, scope)
+                .flatMap(ok -> pool.preparedQuery("""
                         SELECT c.*, (SELECT count(*) FROM enrolment e WHERE e.campaign_id = c.id) AS enrolled
                         FROM campaign c WHERE c.id = $1""")
-                .execute(Tuple.of(id))
-                .map(rows -> toView(rows.iterator().next())));
+                        .execute(Tuple.of(id))
+                        .map(rows -> toView(rows.iterator().next())));
     }
 
     public Uni<Page<CampaignView>> list(Scope scope, int page, int size) {
@@ -107,9 +112,15 @@ public class CampaignService {
 
     private static CampaignView toView(Row row) {
         Long[] courses = row.getArrayOfLongs("course_ids");
-        return new CampaignView(row.getLong("id"), row.getString("name"), row.getInteger("year"),
-                row.getString("locality_code"), courses == null ? List.of() : List.of(courses),
-                row.getInteger("target_learners"), row.getLong("enrolled"), row.getString("certificate_prefix"),
+        return new CampaignView(
+                row.getLong("id"),
+                row.getString("name"),
+                row.getInteger("year"),
+                row.getString("locality_code"),
+                courses == null ? List.of() : List.of(courses),
+                row.getInteger("target_learners"),
+                row.getLong("enrolled"),
+                row.getString("certificate_prefix"),
                 row.getString("issuing_body"),
                 row.getOffsetDateTime("created_at").toInstant());
     }

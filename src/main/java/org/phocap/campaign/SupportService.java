@@ -31,23 +31,35 @@ public class SupportService {
     }
 
     public Uni<SupportView> set(String code, SetSupport request, long staffId, Scope scope) {
-        return localities.get(code, scope).flatMap(locality -> pool.preparedQuery("""
+        return localities
+                .get(code, scope)
+                .flatMap(locality -> pool.preparedQuery("""
                                 INSERT INTO locality_support (locality_code, channel_url, hotline, contacts, updated_by, updated_at)
                                 VALUES ($1, $2, $3, $4::text::jsonb, $5, now())
                                 ON CONFLICT (locality_code) DO UPDATE SET channel_url = excluded.channel_url,
                                     hotline = excluded.hotline, contacts = excluded.contacts, updated_by = excluded.updated_by,
-                                    updated_at = excluded.updated_at""")
-                        .execute(Tuple.from(new Object[] {locality.code(), blankToNull(request.channelUrl()),
-                                blankToNull(request.hotline()), json.write(request.contacts().stream()
-                                        .map(c -> new Contact(c.name().strip(), blankToNull(c.role()), c.phone().strip())).toList()),
-                                staffId})))
+                                    updated_at = excluded.updated_at""").execute(Tuple.from(new Object[] {
+                    locality.code(),
+                    blankToNull(request.channelUrl()),
+                    blankToNull(request.hotline()),
+                    json.write(request.contacts().stream()
+                            .map(c -> new Contact(
+                                    c.name().strip(),
+                                    blankToNull(c.role()),
+                                    c.phone().strip()))
+                            .toList()),
+                    staffId
+                })))
                 .flatMap(done -> get(code, scope));
     }
 
     public Uni<SupportView> get(String code, Scope scope) {
-        return localities.get(code, scope).flatMap(locality -> pool.preparedQuery(
-                        "SELECT " + COLUMNS + " FROM locality_support s JOIN locality l ON l.code = s.locality_code WHERE s.locality_code = $1")
-                .execute(Tuple.of(locality.code())))
+        return localities
+                .get(code, scope)
+                .flatMap(locality -> pool.preparedQuery(
+                                "SELECT " + COLUMNS
+                                        + " FROM locality_support s JOIN locality l ON l.code = s.locality_code WHERE s.locality_code = $1")
+                        .execute(Tuple.of(locality.code())))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw ProblemException.notFound("No support is set for locality " + code + ".");
@@ -73,8 +85,12 @@ public class SupportService {
     }
 
     private SupportView view(Row r) {
-        return new SupportView(r.getString("locality_code"), r.getString("locality"), r.getString("channel_url"),
-                r.getString("hotline"), List.of(json.read(r.getString("contacts"), Contact[].class)),
+        return new SupportView(
+                r.getString("locality_code"),
+                r.getString("locality"),
+                r.getString("channel_url"),
+                r.getString("hotline"),
+                List.of(json.read(r.getString("contacts"), Contact[].class)),
                 r.getOffsetDateTime("updated_at").toInstant());
     }
 

@@ -15,16 +15,23 @@ public class Wave extends PanacheEntityBase {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
+
     @Column(name = "campaign_id")
     public Long campaignId;
+
     public String name;
+
     @Column(name = "opens_at")
     public Instant opensAt;
+
     @Column(name = "closes_at")
     public Instant closesAt;
+
     public int capacity;
+
     @Column(name = "grace_minutes")
     public int graceMinutes;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
 }

@@ -30,16 +30,18 @@ public class WavePlanResource {
     }
 
     @POST
-    @Operation(summary = "Proposes waves for the learners not yet studying: within maxConcurrent and every support "
-            + "group's load, communes kept whole where they fit, as few waves as it can; changes nothing")
+    @Operation(
+            summary = "Proposes waves for the learners not yet studying: within maxConcurrent and every support "
+                    + "group's load, communes kept whole where they fit, as few waves as it can; changes nothing")
     public Uni<WavePlan> propose(@PathParam("id") long id, @Valid @NotNull PlanRequest request) {
         return scopes.scope().flatMap(scope -> plans.propose(id, request, scope));
     }
 
     @POST
     @Path("/apply")
-    @Operation(summary = "Creates the proposed waves and assigns their learners; learners in an opened wave stay; "
-            + "future waves left empty are removed")
+    @Operation(
+            summary = "Creates the proposed waves and assigns their learners; learners in an opened wave stay; "
+                    + "future waves left empty are removed")
     public Uni<WavePlan> apply(@PathParam("id") long id, @Valid @NotNull PlanRequest request) {
         return scopes.scope().flatMap(scope -> plans.apply(id, request, scope));
     }

@@ -16,8 +16,7 @@ import java.util.TreeMap;
  * consecutive waves. Same input, same plan.
  */
 public final class WavePlanner {
-    private WavePlanner() {
-    }
+    private WavePlanner() {}
 
     /** A group of learners to keep together; group is its support group's code, or null without supporters. */
     public record Unit(String code, String name, String group, List<Long> learnerIds) {}
@@ -31,7 +30,9 @@ public final class WavePlanner {
 
     public static Plan plan(List<Unit> units, Map<String, Integer> groupCapacity, int maxConcurrent) {
         List<Unit> order = new ArrayList<>(units);
-        order.sort(Comparator.comparingInt((Unit u) -> u.learnerIds().size()).reversed().thenComparing(Unit::code));
+        order.sort(Comparator.comparingInt((Unit u) -> u.learnerIds().size())
+                .reversed()
+                .thenComparing(Unit::code));
         List<Builder> waves = new ArrayList<>();
         for (Unit unit : order) {
             int limit = limitFor(unit, groupCapacity, maxConcurrent);

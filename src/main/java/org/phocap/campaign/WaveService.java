@@ -39,17 +39,26 @@ public class WaveService {
         if (!request.closesAt().isAfter(request.opensAt())) {
             throw ProblemException.invalid("closesAt", "must be after opensAt");
         }
-        return access.requireWhole(campaignId, scope).flatMap(ok -> Panache.withTransaction(() -> {
-            Wave wave = new Wave();
-            wave.campaignId = campaignId;
-            wave.name = request.name().strip();
-            wave.opensAt = request.opensAt();
-            wave.closesAt = request.closesAt();
-            wave.capacity = request.capacity();
-            wave.graceMinutes = request.graceMinutes() == null ? 0 : request.graceMinutes();
-            return wave.<Wave>persist();
-        })).map(wave -> new WaveView(wave.id, campaignId, wave.name, wave.opensAt, wave.closesAt, wave.capacity,
-                wave.graceMinutes, 0));
+        return access.requireWhole(campaignId, scope)
+                .flatMap(ok -> Panache.withTransaction(() -> {
+                    Wave wave = new Wave();
+                    wave.campaignId = campaignId;
+                    wave.name = request.name().strip();
+                    wave.opensAt = request.opensAt();
+                    wave.closesAt = request.closesAt();
+                    wave.capacity = request.capacity();
+                    wave.graceMinutes = request.graceMinutes() == null ? 0 : request.graceMinutes();
+                    return wave.<Wave>persist();
+                }))
+                .map(wave -> new WaveView(
+                        wave.id,
+                        campaignId,
+                        wave.name,
+                        wave.opensAt,
+                        wave.closesAt,
+                        wave.capacity,
+                        wave.graceMinutes,
+                        0));
     }
 
     private static final String WAVES = """
@@ -61,12 +70,14 @@ public class WaveService {
     }
 
     public Uni<WaveView> get(long campaignId, long waveId, Scope scope) {
-        return access.require(campaignId, scope).flatMap(ok -> waves(campaignId, waveId)).map(found -> {
-            if (found.isEmpty()) {
-                throw ProblemException.notFound("No wave " + waveId + " in campaign " + campaignId + ".");
-            }
-            return found.get(0);
-        });
+        return access.require(campaignId, scope)
+                .flatMap(ok -> waves(campaignId, waveId))
+                .map(found -> {
+                    if (found.isEmpty()) {
+                        throw ProblemException.notFound("No wave " + waveId + " in campaign " + campaignId + ".");
+                    }
+                    return found.get(0);
+                });
     }
 
     private Uni<List<WaveView>> waves(long campaignId, Long waveId) {
@@ -81,9 +92,9 @@ public class WaveService {
      * Moves the campaign's enrolled learners that match every given filter (and lie in the
      * caller's scope) into the wave. Refused with 409, changing nothing, if the wave would overflow.
      */
-    public Uni<AssignResult> assign(long campaignId, long waveId, AssignLearners request, Scope scope,
-                                    Subject staff) {
-        boolean noFilter = (request.localityCodes() == null || request.localityCodes().isEmpty())
+    public Uni<AssignResult> assign(long campaignId, long waveId, AssignLearners request, Scope scope, Subject staff) {
+        boolean noFilter = (request.localityCodes() == null
+                        || request.localityCodes().isEmpty())
                 && (request.learnerIds() == null || request.learnerIds().isEmpty())
                 && (request.nominatedBy() == null || request.nominatedBy().isBlank());
         if (noFilter) {
@@ -95,19 +106,23 @@ public class WaveService {
                     .orElseThrow(() -> ProblemException.invalid("nominatedBy", "unknown nominating body"))
                     .name();
         }
-        String[] localityCodes = request.localityCodes() == null ? null : request.localityCodes().toArray(String[]::new);
+        String[] localityCodes =
+                request.localityCodes() == null ? null : request.localityCodes().toArray(String[]::new);
         Long[] learnerIds = request.learnerIds() == null || request.learnerIds().isEmpty()
-                ? null : request.learnerIds().toArray(Long[]::new);
+                ? null
+                : request.learnerIds().toArray(Long[]::new);
         String body = nominatedBy;
-        return access.require(campaignId, scope).flatMap(ok -> pool.withTransaction(conn -> conn
-                .preparedQuery("SELECT capacity FROM wave WHERE id = $1 AND campaign_id = $2 FOR UPDATE")
-                .execute(Tuple.of(waveId, campaignId))
-                .flatMap(waves -> {
-                    if (waves.size() == 0) {
-                        throw ProblemException.notFound("No wave " + waveId + " in campaign " + campaignId + ".");
-                    }
-                    int capacity = waves.iterator().next().getInteger(0);
-                    return conn.preparedQuery("""
+        return access.require(campaignId, scope)
+                .flatMap(ok -> pool.withTransaction(conn -> conn.preparedQuery(
+                                "SELECT capacity FROM wave WHERE id = $1 AND campaign_id = $2 FOR UPDATE")
+                        .execute(Tuple.of(waveId, campaignId))
+                        .flatMap(waves -> {
+                            if (waves.size() == 0) {
+                                throw ProblemException.notFound(
+                                        "No wave " + waveId + " in campaign " + campaignId + ".");
+                            }
+                            int capacity = waves.iterator().next().getInteger(0);
+                            return conn.preparedQuery("""
                                     UPDATE enrolment e SET wave_id = $1
                                     FROM learner le JOIN locality l ON l.code = le.locality_code
                                     WHERE e.learner_id = le.id AND e.campaign_id = $2
@@ -116,21 +131,33 @@ public class WaveService {
                                            WHERE f.code = ANY($4) AND starts_with(l.path, f.path)))
                                       AND ($5::bigint[] IS NULL OR e.learner_id = ANY($5))
                                       AND ($6::varchar IS NULL OR e.nominated_by = $6)""")
-                            .execute(Tuple.from(new Object[] {waveId, campaignId, scope.patterns(), localityCodes,
-                                    learnerIds, body}))
-                            .flatMap(updated -> conn.preparedQuery("SELECT count(*) FROM enrolment WHERE wave_id = $1")
-                                    .execute(Tuple.of(waveId))
-                                    .map(count -> {
-                                        long total = count.iterator().next().getLong(0);
-                                        if (total > capacity) {
-                                            throw ProblemException.conflict("wave-full", "The wave holds " + capacity
-                                                    + " learners; this would make " + total + ". Nothing was changed.");
-                                        }
-                                        return new AssignResult(updated.rowCount(), total, capacity);
-                                    })
-                                    .call(result -> audit.record(conn, staff, new AuditLog.Entry(
-                                            "learners-moved-to-wave", null, campaignId, null, auditDetail(waveId, request, result)))));
-                })));
+                                    .execute(Tuple.from(new Object[] {
+                                        waveId, campaignId, scope.patterns(), localityCodes, learnerIds, body
+                                    }))
+                                    .flatMap(updated -> conn.preparedQuery(
+                                                    "SELECT count(*) FROM enrolment WHERE wave_id = $1")
+                                            .execute(Tuple.of(waveId))
+                                            .map(count -> {
+                                                long total =
+                                                        count.iterator().next().getLong(0);
+                                                if (total > capacity) {
+                                                    throw ProblemException.conflict(
+                                                            "wave-full",
+                                                            "The wave holds " + capacity + " learners; this would make "
+                                                                    + total + ". Nothing was changed.");
+                                                }
+                                                return new AssignResult(updated.rowCount(), total, capacity);
+                                            })
+                                            .call(result -> audit.record(
+                                                    conn,
+                                                    staff,
+                                                    new AuditLog.Entry(
+                                                            "learners-moved-to-wave",
+                                                            null,
+                                                            campaignId,
+                                                            null,
+                                                            auditDetail(waveId, request, result)))));
+                        })));
     }
 
     private static Map<String, Object> auditDetail(long waveId, AssignLearners request, AssignResult result) {
@@ -164,8 +191,14 @@ public class WaveService {
     }
 
     private static WaveView toView(Row row) {
-        return new WaveView(row.getLong("id"), row.getLong("campaign_id"), row.getString("name"),
-                row.getOffsetDateTime("opens_at").toInstant(), row.getOffsetDateTime("closes_at").toInstant(),
-                row.getInteger("capacity"), row.getInteger("grace_minutes"), row.getLong("assigned"));
+        return new WaveView(
+                row.getLong("id"),
+                row.getLong("campaign_id"),
+                row.getString("name"),
+                row.getOffsetDateTime("opens_at").toInstant(),
+                row.getOffsetDateTime("closes_at").toInstant(),
+                row.getInteger("capacity"),
+                row.getInteger("grace_minutes"),
+                row.getLong("assigned"));
     }
 }

@@ -31,9 +31,12 @@ public class CertificateFiles {
     private final Timer renderTime;
     private final Map<String, Uni<byte[]>> rendering = new ConcurrentHashMap<>();
 
-    public CertificateFiles(CertificateStore store, CertificateLinks links, MeterRegistry metrics,
-                            @ConfigProperty(name = "phocap.certificate.zone") ZoneId zone,
-                            @ConfigProperty(name = "phocap.certificate.render-threads") int threads) {
+    public CertificateFiles(
+            CertificateStore store,
+            CertificateLinks links,
+            MeterRegistry metrics,
+            @ConfigProperty(name = "phocap.certificate.zone") ZoneId zone,
+            @ConfigProperty(name = "phocap.certificate.render-threads") int threads) {
         this.store = store;
         this.links = links;
         this.zone = zone;
@@ -57,12 +60,17 @@ public class CertificateFiles {
 
     private Uni<byte[]> render(Certificate certificate) {
         String serial = certificate.serial();
-        return rendering.computeIfAbsent(serial, s -> Uni.createFrom()
-                .item(() -> renderTime.record(() -> CertificatePdf.render(certificate, links.verifyUrl(certificate), zone)))
-                .runSubscriptionOn(renderers)
-                .flatMap(bytes -> store.storePdf(s, bytes))
-                .onTermination().invoke(() -> rendering.remove(s))
-                .memoize().indefinitely());
+        return rendering.computeIfAbsent(
+                serial,
+                s -> Uni.createFrom()
+                        .item(() -> renderTime.record(
+                                () -> CertificatePdf.render(certificate, links.verifyUrl(certificate), zone)))
+                        .runSubscriptionOn(renderers)
+                        .flatMap(bytes -> store.storePdf(s, bytes))
+                        .onTermination()
+                        .invoke(() -> rendering.remove(s))
+                        .memoize()
+                        .indefinitely());
     }
 
     @PreDestroy

@@ -43,11 +43,10 @@ public final class CertificatePdf {
     private static final float[] INK = {0.1f, 0.1f, 0.1f};
 
     /** Parsed fonts are not safe to share between threads, and parsing costs more than drawing: one pair per render thread. */
-    private static final ThreadLocal<TrueTypeFont[]> FONTS = ThreadLocal.withInitial(() -> new TrueTypeFont[] {
-            parse(REGULAR), parse(BOLD)});
+    private static final ThreadLocal<TrueTypeFont[]> FONTS =
+            ThreadLocal.withInitial(() -> new TrueTypeFont[] {parse(REGULAR), parse(BOLD)});
 
-    private CertificatePdf() {
-    }
+    private CertificatePdf() {}
 
     public static byte[] render(Certificate c, String verifyUrl, ZoneId zone) {
         try (PDDocument doc = new PDDocument()) {
@@ -71,8 +70,20 @@ public final class CertificatePdf {
                 centred(s, regular, 13, INK, "Đã hoàn thành khóa học", WIDTH / 2, 272, 700);
                 centred(s, bold, 18, BLUE, clean(c.courseTitle()), WIDTH / 2, 248, 700);
                 centred(s, regular, 13, INK, "Thuộc chương trình: " + clean(c.campaignName()), WIDTH / 2, 220, 700);
-                centred(s, regular, 12, INK, String.format(Locale.ROOT, "Ngày %02d tháng %02d năm %d",
-                        issued.getDayOfMonth(), issued.getMonthValue(), issued.getYear()), 610, 160, 330);
+                centred(
+                        s,
+                        regular,
+                        12,
+                        INK,
+                        String.format(
+                                Locale.ROOT,
+                                "Ngày %02d tháng %02d năm %d",
+                                issued.getDayOfMonth(),
+                                issued.getMonthValue(),
+                                issued.getYear()),
+                        610,
+                        160,
+                        330);
                 centred(s, bold, 12, INK, upper(c.issuingBody()), 610, 142, 330);
                 QrCodes.draw(s, verifyUrl, 56, 48, 104);
                 left(s, bold, 13, INK, "Số hiệu: " + c.serial(), 172, 126, 300);
@@ -104,15 +115,31 @@ public final class CertificatePdf {
     }
 
     /** Text centred on x; a long line is set smaller until it fits maxWidth. */
-    private static void centred(PDPageContentStream s, PDFont font, float size, float[] colour, String text, float x,
-                                float y, float maxWidth) throws IOException {
+    private static void centred(
+            PDPageContentStream s,
+            PDFont font,
+            float size,
+            float[] colour,
+            String text,
+            float x,
+            float y,
+            float maxWidth)
+            throws IOException {
         float fitted = fit(font, size, text, maxWidth);
         float width = font.getStringWidth(text) / 1000 * fitted;
         show(s, font, fitted, colour, text, x - width / 2, y);
     }
 
-    private static void left(PDPageContentStream s, PDFont font, float size, float[] colour, String text, float x, float y,
-                             float maxWidth) throws IOException {
+    private static void left(
+            PDPageContentStream s,
+            PDFont font,
+            float size,
+            float[] colour,
+            String text,
+            float x,
+            float y,
+            float maxWidth)
+            throws IOException {
         show(s, font, fit(font, size, text, maxWidth), colour, text, x, y);
     }
 
@@ -121,7 +148,8 @@ public final class CertificatePdf {
         return width <= maxWidth ? size : Math.max(6, size * maxWidth / width);
     }
 
-    private static void show(PDPageContentStream s, PDFont font, float size, float[] colour, String text, float x, float y)
+    private static void show(
+            PDPageContentStream s, PDFont font, float size, float[] colour, String text, float x, float y)
             throws IOException {
         s.beginText();
         s.setNonStrokingColor(colour[0], colour[1], colour[2]);

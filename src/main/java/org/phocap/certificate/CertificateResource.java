@@ -15,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Instant;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -35,7 +34,6 @@ import org.phocap.locality.StaffScope;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
-import org.phocap.platform.ProblemException;
 import org.phocap.platform.Times;
 
 /** Certificates for staff (listing, export, revocation) and the PDF download for holders and staff. */
@@ -48,9 +46,13 @@ public class CertificateResource {
     private final int maxPageSize;
     private final AuditLog audit;
 
-    public CertificateResource(CertificateService certificates, CertificateLinks links, StaffScope scopes,
-                               CurrentUser user, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize,
-                               AuditLog audit) {
+    public CertificateResource(
+            CertificateService certificates,
+            CertificateLinks links,
+            StaffScope scopes,
+            CurrentUser user,
+            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize,
+            AuditLog audit) {
         this.audit = audit;
         this.certificates = certificates;
         this.links = links;
@@ -62,19 +64,27 @@ public class CertificateResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
-    @Operation(summary = "Certificates of learners in the caller's scope, oldest first; filters: campaign, "
-            + "locality subtree, issued in [issuedFrom, issuedTo)")
-    public Uni<Page<CertificateView>> list(@QueryParam("campaignId") Long campaignId,
-                                           @QueryParam("localityCode") String localityCode,
-                                           @QueryParam("issuedFrom") String issuedFrom,
-                                           @QueryParam("issuedTo") String issuedTo,
-                                           @QueryParam("page") @DefaultValue("0") int page,
-                                           @QueryParam("size") @DefaultValue("100") int size) {
+    @Operation(
+            summary = "Certificates of learners in the caller's scope, oldest first; filters: campaign, "
+                    + "locality subtree, issued in [issuedFrom, issuedTo)")
+    public Uni<Page<CertificateView>> list(
+            @QueryParam("campaignId") Long campaignId,
+            @QueryParam("localityCode") String localityCode,
+            @QueryParam("issuedFrom") String issuedFrom,
+            @QueryParam("issuedTo") String issuedTo,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
         PageRequest.check(page, size, maxPageSize);
         Filter filter = filter(campaignId, localityCode, issuedFrom, issuedTo);
-        return scopes.scope().flatMap(scope -> certificates.page(filter, scope, page, size))
-                .map(found -> new Page<>(found.items().stream().map(c -> CertificateView.of(c, links)).toList(),
-                        found.page(), found.size(), found.total()));
+        return scopes.scope()
+                .flatMap(scope -> certificates.page(filter, scope, page, size))
+                .map(found -> new Page<>(
+                        found.items().stream()
+                                .map(c -> CertificateView.of(c, links))
+                                .toList(),
+                        found.page(),
+                        found.size(),
+                        found.total()));
     }
 
     @GET
@@ -82,29 +92,35 @@ public class CertificateResource {
     @Produces("text/csv;qs=0.5")
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Operation(summary = "The same listing as CSV (Accept: text/csv), every matching row, streamed")
-    @APIResponse(responseCode = "200", description = "CSV with a header row",
+    @APIResponse(
+            responseCode = "200",
+            description = "CSV with a header row",
             content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)))
-    public Multi<String> csv(@QueryParam("campaignId") Long campaignId,
-                             @QueryParam("localityCode") String localityCode,
-                             @QueryParam("issuedFrom") String issuedFrom,
-                             @QueryParam("issuedTo") String issuedTo) {
+    public Multi<String> csv(
+            @QueryParam("campaignId") Long campaignId,
+            @QueryParam("localityCode") String localityCode,
+            @QueryParam("issuedFrom") String issuedFrom,
+            @QueryParam("issuedTo") String issuedTo) {
         Filter filter = filter(campaignId, localityCode, issuedFrom, issuedTo);
-        return CsvExport.response(scopes.scope()
-                        .onItem().transformToMulti(scope -> certificates.csv(filter, scope)));
+        return CsvExport.response(scopes.scope().onItem().transformToMulti(scope -> certificates.csv(filter, scope)));
     }
 
     @GET
     @Path("/{serial}.pdf")
     @Produces({"application/pdf", "application/problem+json"})
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER, Role.LEARNER})
-    @Operation(summary = "The certificate as an A4 landscape PDF: for its holder, or staff whose scope covers the holder")
+    @Operation(
+            summary = "The certificate as an A4 landscape PDF: for its holder, or staff whose scope covers the holder")
     public Uni<Response> pdf(@PathParam("serial") String serial) {
         Subject caller = user.subject();
-        Uni<Scope> scope = caller.kind() == Subject.Kind.LEARNER ? Uni.createFrom().item(new Scope(new String[0]))
+        Uni<Scope> scope = caller.kind() == Subject.Kind.LEARNER
+                ? Uni.createFrom().item(new Scope(new String[0]))
                 : scopes.scope();
         return scope.flatMap(s -> certificates.pdf(serial, caller, s))
                 .map(bytes -> Response.ok(bytes, "application/pdf")
-                        .header("Content-Disposition", "inline; filename=\"" + serial.strip().toUpperCase() + ".pdf\"")
+                        .header(
+                                "Content-Disposition",
+                                "inline; filename=\"" + serial.strip().toUpperCase() + ".pdf\"")
                         .header("Cache-Control", "private, max-age=86400")
                         .build());
     }
@@ -119,13 +135,22 @@ public class CertificateResource {
         long staffId = user.staffId();
         return scopes.scope()
                 .flatMap(scope -> certificates.revoke(serial, request.reason(), staffId, scope))
-                .call(c -> audit.record(user.subject(), new AuditLog.Entry("certificate-revoked", c.learnerId(),
-                        c.campaignId(), c.localityCode(), Map.of("serial", c.serial(), "reason", c.revokeReason()))))
+                .call(c -> audit.record(
+                        user.subject(),
+                        new AuditLog.Entry(
+                                "certificate-revoked",
+                                c.learnerId(),
+                                c.campaignId(),
+                                c.localityCode(),
+                                Map.of("serial", c.serial(), "reason", c.revokeReason()))))
                 .map(c -> CertificateView.of(c, links));
     }
 
     private static Filter filter(Long campaignId, String localityCode, String issuedFrom, String issuedTo) {
-        return new Filter(campaignId, localityCode == null || localityCode.isBlank() ? null : localityCode.strip(),
-                Times.param("issuedFrom", issuedFrom), Times.param("issuedTo", issuedTo));
+        return new Filter(
+                campaignId,
+                localityCode == null || localityCode.isBlank() ? null : localityCode.strip(),
+                Times.param("issuedFrom", issuedFrom),
+                Times.param("issuedTo", issuedTo));
     }
 }

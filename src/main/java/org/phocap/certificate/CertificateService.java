@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.phocap.progress.HeldCertificate;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,12 +23,23 @@ import org.phocap.platform.CsvLines;
 import org.phocap.platform.Page;
 import org.phocap.platform.ProblemException;
 import org.phocap.progress.CourseCompletion;
+import org.phocap.progress.HeldCertificate;
 
 /** The rules around certificates: who may fetch which, verification, revocation, listings. */
 @ApplicationScoped
 public class CertificateService {
-    static final String CSV_HEADER = CsvLines.line("serial", "holder_name", "birth_year", "locality_code", "locality",
-            "course", "campaign_id", "campaign", "issued_at", "revoked_at", "revoke_reason");
+    static final String CSV_HEADER = CsvLines.line(
+            "serial",
+            "holder_name",
+            "birth_year",
+            "locality_code",
+            "locality",
+            "course",
+            "campaign_id",
+            "campaign",
+            "issued_at",
+            "revoked_at",
+            "revoke_reason");
 
     private final Pool pool;
     private final CertificateStore store;
@@ -39,9 +49,14 @@ public class CertificateService {
     private final int csvChunk;
     private final Map<String, Counter> verifications;
 
-    public CertificateService(Pool pool, CertificateStore store, CertificateFiles files, CourseCompletion completion,
-                              Clock clock, MeterRegistry metrics,
-                              @ConfigProperty(name = "phocap.certificate.csv-chunk") int csvChunk) {
+    public CertificateService(
+            Pool pool,
+            CertificateStore store,
+            CertificateFiles files,
+            CourseCompletion completion,
+            Clock clock,
+            MeterRegistry metrics,
+            @ConfigProperty(name = "phocap.certificate.csv-chunk") int csvChunk) {
         this.pool = pool;
         this.store = store;
         this.files = files;
@@ -49,12 +64,19 @@ public class CertificateService {
         this.clock = clock;
         this.csvChunk = csvChunk;
         this.verifications = Map.of(
-                "valid", counter(metrics, "valid"), "revoked", counter(metrics, "revoked"),
-                "unknown", counter(metrics, "unknown"), "mistyped", counter(metrics, "mistyped"));
+                "valid",
+                counter(metrics, "valid"),
+                "revoked",
+                counter(metrics, "revoked"),
+                "unknown",
+                counter(metrics, "unknown"),
+                "mistyped",
+                counter(metrics, "mistyped"));
     }
 
     private static Counter counter(MeterRegistry metrics, String result) {
-        return Counter.builder("phocap.certificate.verifications").tag("result", result)
+        return Counter.builder("phocap.certificate.verifications")
+                .tag("result", result)
                 .description("Public certificate checks by outcome; mistyped ones are refused without a lookup")
                 .register(metrics);
     }
@@ -78,7 +100,9 @@ public class CertificateService {
                     for (Row row : rows) {
                         checks.add(completion.check(learnerId, row.getLong(0), now));
                     }
-                    return checks.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(checks).andFailFast().replaceWithVoid();
+                    return checks.isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : Uni.join().all(checks).andFailFast().replaceWithVoid();
                 })
                 .flatMap(checked -> store.ofLearner(learnerId));
     }
@@ -123,8 +147,8 @@ public class CertificateService {
                     }
                     return store.revoke(serial, reason.strip(), staffId, clock.instant());
                 })
-                .map(revoked -> revoked.orElseThrow(() ->
-                        ProblemException.conflict("already-revoked", "Certificate " + serial + " is already revoked.")));
+                .map(revoked -> revoked.orElseThrow(() -> ProblemException.conflict(
+                        "already-revoked", "Certificate " + serial + " is already revoked.")));
     }
 
     public Uni<Page<Certificate>> page(Filter filter, Scope scope, int page, int size) {
@@ -134,16 +158,31 @@ public class CertificateService {
     /** Every matching certificate as CSV, read in keyset chunks so an export of any size streams in bounded memory. */
     public Multi<String> csv(Filter filter, Scope scope) {
         AtomicReference<Certificate> last = new AtomicReference<>();
-        return CsvExport.stream(CSV_HEADER, () -> store.after(filter, scope,
-                        last.get() == null ? null : last.get().issuedAt(), last.get() == null ? null : last.get().serial(),
-                        csvChunk).invoke(chunk -> {
+        return CsvExport.stream(
+                CSV_HEADER,
+                () -> store.after(
+                                filter,
+                                scope,
+                                last.get() == null ? null : last.get().issuedAt(),
+                                last.get() == null ? null : last.get().serial(),
+                                csvChunk)
+                        .invoke(chunk -> {
                             if (!chunk.isEmpty()) {
                                 last.set(chunk.get(chunk.size() - 1));
                             }
-                        }), csvChunk,
-                c -> CsvLines.line(c.serial(), c.holderName(), c.birthYear() == null ? "" : c.birthYear().toString(),
-                        c.localityCode(), c.localityName(), c.courseTitle(), String.valueOf(c.campaignId()),
-                        c.campaignName(), c.issuedAt().toString(), c.revokedAt() == null ? "" : c.revokedAt().toString(),
+                        }),
+                csvChunk,
+                c -> CsvLines.line(
+                        c.serial(),
+                        c.holderName(),
+                        c.birthYear() == null ? "" : c.birthYear().toString(),
+                        c.localityCode(),
+                        c.localityName(),
+                        c.courseTitle(),
+                        String.valueOf(c.campaignId()),
+                        c.campaignName(),
+                        c.issuedAt().toString(),
+                        c.revokedAt() == null ? "" : c.revokedAt().toString(),
                         c.revokeReason()));
     }
 
@@ -153,7 +192,11 @@ public class CertificateService {
 
     /** Not found, and the caller is told why: the serial cannot be right, whatever the database holds. */
     static ProblemException mistyped(String candidate) {
-        return new ProblemException(404, "certificate-not-found", "Not found", "No certificate " + Serials.shown(candidate)
-                + ": the serial is not well formed or its check character does not match, so it was probably mistyped.");
+        return new ProblemException(
+                404,
+                "certificate-not-found",
+                "Not found",
+                "No certificate " + Serials.shown(candidate)
+                        + ": the serial is not well formed or its check character does not match, so it was probably mistyped.");
     }
 }

@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +37,11 @@ public class CertificateStore {
     public Uni<Certificate> issue(SqlConnection conn, long campaignId, long learnerId, long courseId, Instant at) {
         return conn.preparedQuery("""
                         UPDATE campaign SET certificates_issued = certificates_issued + 1 WHERE id = $1
-                        RETURNING certificates_issued, certificate_prefix, year, name, issuing_body""")
-                .execute(Tuple.of(campaignId))
-                .flatMap(rows -> {
-                    Row campaign = rows.iterator().next();
-                    int number = campaign.getInteger("certificates_issued");
-                    String serial = Serials.of(campaign.getString("certificate_prefix"), campaign.getInteger("year"), number);
-                    return conn.preparedQuery("""
+                        RETURNING certificates_issued, certificate_prefix, year, name, issuing_body""").execute(Tuple.of(campaignId)).flatMap(rows -> {
+            Row campaign = rows.iterator().next();
+            int number = campaign.getInteger("certificates_issued");
+            String serial = Serials.of(campaign.getString("certificate_prefix"), campaign.getInteger("year"), number);
+            return conn.preparedQuery("""
                                     INSERT INTO certificate (serial, campaign_id, learner_id, course_id, number, holder_name,
                                         birth_year, locality_code, locality_name, course_title, campaign_name, issuing_body, issued_at)
                                     SELECT $1, $2, le.id, $4, $5, le.full_name, le.birth_year, le.locality_code,
@@ -54,27 +51,40 @@ public class CertificateStore {
                                            $6, $7, $8
                                     FROM learner le JOIN locality lo ON lo.code = le.locality_code WHERE le.id = $3
                                     RETURNING serial""")
-                            .execute(Tuple.from(new Object[] {serial, campaignId, learnerId, courseId, number,
-                                    campaign.getString("name"), campaign.getString("issuing_body"), at.atOffset(ZoneOffset.UTC)}))
-                            .flatMap(inserted -> conn.preparedQuery("SELECT " + Certificate.COLUMNS
-                                            + " FROM certificate c WHERE c.serial = $1")
-                                    .execute(Tuple.of(serial)))
-                            .map(found -> Certificate.from(found.iterator().next()));
-                });
+                    .execute(Tuple.from(new Object[] {
+                        serial,
+                        campaignId,
+                        learnerId,
+                        courseId,
+                        number,
+                        campaign.getString("name"),
+                        campaign.getString("issuing_body"),
+                        at.atOffset(ZoneOffset.UTC)
+                    }))
+                    .flatMap(inserted -> conn.preparedQuery(
+                                    "SELECT " + Certificate.COLUMNS + " FROM certificate c WHERE c.serial = $1")
+                            .execute(Tuple.of(serial)))
+                    .map(found -> Certificate.from(found.iterator().next()));
+        });
     }
 
     public Uni<Optional<Certificate>> bySerial(String serial) {
         return pool.preparedQuery("SELECT " + Certificate.COLUMNS + " FROM certificate c WHERE c.serial = $1")
                 .execute(Tuple.of(serial))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Certificate.from(rows.iterator().next())));
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(Certificate.from(rows.iterator().next())));
     }
 
     /** The certificate when the staff scope covers its holder's locality. */
     public Uni<Optional<Certificate>> bySerial(String serial, Scope scope) {
-        return pool.preparedQuery("SELECT " + Certificate.COLUMNS
-                        + " FROM certificate c JOIN locality l ON l.code = c.locality_code WHERE c.serial = $1 AND l.path LIKE ANY($2)")
+        return pool.preparedQuery(
+                        "SELECT " + Certificate.COLUMNS
+                                + " FROM certificate c JOIN locality l ON l.code = c.locality_code WHERE c.serial = $1 AND l.path LIKE ANY($2)")
                 .execute(Tuple.of(serial, scope.patterns()))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(Certificate.from(rows.iterator().next())));
+                .map(rows -> rows.size() == 0
+                        ? Optional.empty()
+                        : Optional.of(Certificate.from(rows.iterator().next())));
     }
 
     public Uni<List<Certificate>> ofLearner(long learnerId) {
@@ -95,8 +105,10 @@ public class CertificateStore {
     public Uni<List<Certificate>> after(Filter filter, Scope scope, Instant afterIssued, String afterSerial, int size) {
         return pool.preparedQuery("SELECT " + Certificate.COLUMNS + FILTERED
                         + " AND (c.issued_at, c.serial) > ($6, $7) ORDER BY c.issued_at, c.serial LIMIT $8")
-                .execute(filterTuple(filter, scope).addValue(utc(afterIssued == null ? Instant.EPOCH : afterIssued))
-                        .addString(afterSerial == null ? "" : afterSerial).addInteger(size))
+                .execute(filterTuple(filter, scope)
+                        .addValue(utc(afterIssued == null ? Instant.EPOCH : afterIssued))
+                        .addString(afterSerial == null ? "" : afterSerial)
+                        .addInteger(size))
                 .map(CertificateStore::all);
     }
 
@@ -119,19 +131,23 @@ public class CertificateStore {
                         UPDATE certificate SET revoked_at = $2, revoke_reason = $3, revoked_by = $4
                         WHERE serial = $1 AND revoked_at IS NULL RETURNING serial""")
                 .execute(Tuple.of(serial, utc(at), reason, staffId))
-                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().item(Optional.<Certificate>empty()) : bySerial(serial));
+                .flatMap(rows ->
+                        rows.size() == 0 ? Uni.createFrom().item(Optional.<Certificate>empty()) : bySerial(serial));
     }
 
     /** The stored PDF, or null before its first render. */
     public Uni<byte[]> pdf(String serial) {
         return pool.preparedQuery("SELECT pdf FROM certificate_pdf WHERE serial = $1")
                 .execute(Tuple.of(serial))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getBuffer(0).getBytes());
+                .map(rows -> rows.size() == 0
+                        ? null
+                        : rows.iterator().next().getBuffer(0).getBytes());
     }
 
     /** Keeps the first stored render: answers the bytes now stored, which another instance may have written first. */
     public Uni<byte[]> storePdf(String serial, byte[] pdf) {
-        return pool.preparedQuery("INSERT INTO certificate_pdf (serial, pdf) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING serial")
+        return pool.preparedQuery(
+                        "INSERT INTO certificate_pdf (serial, pdf) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING serial")
                 .execute(Tuple.of(serial, io.vertx.core.buffer.Buffer.buffer(pdf)))
                 .flatMap(rows -> rows.size() == 1 ? Uni.createFrom().item(pdf) : pdf(serial));
     }
@@ -143,5 +159,4 @@ public class CertificateStore {
         }
         return list;
     }
-
 }

@@ -28,15 +28,20 @@ public class MyCertificatesResource {
     }
 
     @GET
-    @Operation(summary = "The learner's certificates, newest first, with PDF and verification links; then completed "
-            + "courses whose certificate is held for review (status UNDER_REVIEW, with a notice and the support link)")
+    @Operation(
+            summary =
+                    "The learner's certificates, newest first, with PDF and verification links; then completed "
+                            + "courses whose certificate is held for review (status UNDER_REVIEW, with a notice and the support link)")
     public Uni<List<CertificateView>> mine() {
         long learnerId = user.subject().id();
         // Held first: a certificate released since (a cleared flag whose issuing was lost) is issued there.
-        return certificates.held(learnerId).flatMap(held -> certificates.mine(learnerId).map(list -> {
-            List<CertificateView> all = new ArrayList<>(list.stream().map(c -> CertificateView.of(c, links)).toList());
-            held.forEach(h -> all.add(CertificateView.held(learnerId, h)));
-            return all;
-        }));
+        return certificates
+                .held(learnerId)
+                .flatMap(held -> certificates.mine(learnerId).map(list -> {
+                    List<CertificateView> all = new ArrayList<>(
+                            list.stream().map(c -> CertificateView.of(c, links)).toList());
+                    held.forEach(h -> all.add(CertificateView.held(learnerId, h)));
+                    return all;
+                }));
     }
 }

@@ -31,8 +31,12 @@ public class PublicLookupLimit {
             if (refilled < 1) {
                 bucket[0] = refilled;
                 int wait = (int) Math.ceil((1 - refilled) * 60 / perMinute);
-                throw new ProblemException(429, "too-many-requests", "Too many look-ups",
-                        "Too many certificate look-ups from this address; try again in " + wait + " s.").retryAfter(wait);
+                throw new ProblemException(
+                                429,
+                                "too-many-requests",
+                                "Too many look-ups",
+                                "Too many certificate look-ups from this address; try again in " + wait + " s.")
+                        .retryAfter(wait);
             }
             bucket[0] = refilled - 1;
         }

@@ -14,17 +14,25 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 final class QrCodes {
     private static final int QUIET_MODULES = 4;
 
-    private QrCodes() {
-    }
+    private QrCodes() {}
 
     /** Draws the code for {@code text} with its lower-left corner at (x, y), {@code size} points wide including the quiet zone. */
     static void draw(PDPageContentStream content, String text, float x, float y, float size) throws IOException {
         BitMatrix matrix;
         try {
-            matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0, Map.of(
-                    EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
-                    EncodeHintType.CHARACTER_SET, "UTF-8",
-                    EncodeHintType.MARGIN, 0));
+            matrix = new QRCodeWriter()
+                    .encode(
+                            text,
+                            BarcodeFormat.QR_CODE,
+                            0,
+                            0,
+                            Map.of(
+                                    EncodeHintType.ERROR_CORRECTION,
+                                    ErrorCorrectionLevel.M,
+                                    EncodeHintType.CHARACTER_SET,
+                                    "UTF-8",
+                                    EncodeHintType.MARGIN,
+                                    0));
         } catch (WriterException e) {
             throw new IllegalArgumentException("Text does not fit a QR code", e);
         }

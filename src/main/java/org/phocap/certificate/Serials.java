@@ -17,8 +17,7 @@ public final class Serials {
     private static final Pattern SHAPE = Pattern.compile("([A-Z0-9]{1,8})-(\\d{4})-(\\d{6,9})-([0-9A-Z*])");
     public static final Pattern PREFIX = Pattern.compile("[A-Z0-9]{1,8}");
 
-    private Serials() {
-    }
+    private Serials() {}
 
     public static String of(String prefix, int year, int number) {
         String body = prefix + "-" + year + "-" + String.format(Locale.ROOT, "%06d", number);
@@ -50,10 +49,14 @@ public final class Serials {
      * administrative word, so "Tỉnh Vĩnh Phúc" gives "VP".
      */
     public static String defaultPrefix(String localityName) {
-        String name = java.text.Normalizer.normalize(localityName.replace('Đ', 'D').replace('đ', 'd'),
-                java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "").toUpperCase(Locale.ROOT);
+        String name = java.text.Normalizer.normalize(
+                        localityName.replace('Đ', 'D').replace('đ', 'd'), java.text.Normalizer.Form.NFD)
+                .replaceAll("\\p{M}", "")
+                .toUpperCase(Locale.ROOT);
         name = name.replaceFirst("^(TINH|THANH PHO|TP\\.?|HUYEN|QUAN|THI XA|XA|PHUONG|THI TRAN)(\\s+|$)", "");
-        String[] words = java.util.Arrays.stream(name.split("[^A-Z0-9]+")).filter(w -> !w.isEmpty()).toArray(String[]::new);
+        String[] words = java.util.Arrays.stream(name.split("[^A-Z0-9]+"))
+                .filter(w -> !w.isEmpty())
+                .toArray(String[]::new);
         StringBuilder initials = new StringBuilder();
         for (String word : words) {
             // A one-word name ("Huế") is kept whole; numbers ("Quận 10") are kept whole.

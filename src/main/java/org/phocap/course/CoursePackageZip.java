@@ -39,8 +39,12 @@ public class CoursePackageZip {
     private final Validator validator;
     private final long maxBytes;
 
-    public CoursePackageZip(CourseService courses, MediaStore store, ObjectMapper json, Validator validator,
-                            @ConfigProperty(name = "phocap.courses.max-zip-bytes") long maxBytes) {
+    public CoursePackageZip(
+            CourseService courses,
+            MediaStore store,
+            ObjectMapper json,
+            Validator validator,
+            @ConfigProperty(name = "phocap.courses.max-zip-bytes") long maxBytes) {
         this.courses = courses;
         this.store = store;
         this.json = json;
@@ -76,16 +80,18 @@ public class CoursePackageZip {
         try (InputStream in = zip.getInputStream(entry)) {
             pkg = json.readValue(in, CoursePackage.class);
         } catch (JsonProcessingException e) {
-            throw ProblemException.invalid(MANIFEST, "course.json is not a valid course package: " + e.getOriginalMessage());
+            throw ProblemException.invalid(
+                    MANIFEST, "course.json is not a valid course package: " + e.getOriginalMessage());
         }
         Set<ConstraintViolation<CoursePackage>> violations = validator.validate(pkg);
         if (!violations.isEmpty()) {
             List<Problem.FieldError> errors = violations.stream()
-                    .map(v -> new Problem.FieldError(v.getPropertyPath().toString().replace(".<list element>", ""), v.getMessage()))
+                    .map(v -> new Problem.FieldError(
+                            v.getPropertyPath().toString().replace(".<list element>", ""), v.getMessage()))
                     .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
                     .toList();
-            throw new ProblemException(400, "validation", "Invalid course package",
-                    "course.json was refused; nothing changed.", errors);
+            throw new ProblemException(
+                    400, "validation", "Invalid course package", "course.json was refused; nothing changed.", errors);
         }
         return pkg;
     }
@@ -98,14 +104,14 @@ public class CoursePackageZip {
             for (int l = 0; l < lessons.size(); l++) {
                 String name = lessons.get(l).media();
                 if (name != null && !name.isBlank() && zip.getEntry(name) == null) {
-                    missing.add(new Problem.FieldError("modules[" + m + "].lessons[" + l + "].media",
-                            "no file '" + name + "' in the zip"));
+                    missing.add(new Problem.FieldError(
+                            "modules[" + m + "].lessons[" + l + "].media", "no file '" + name + "' in the zip"));
                 }
             }
         }
         if (!missing.isEmpty()) {
-            throw new ProblemException(400, "validation", "Invalid course package",
-                    "The package was refused; nothing changed.", missing);
+            throw new ProblemException(
+                    400, "validation", "Invalid course package", "The package was refused; nothing changed.", missing);
         }
         for (CoursePackage.Module module : pkg.modules()) {
             for (CoursePackage.Lesson lesson : module.lessons()) {
@@ -125,7 +131,8 @@ public class CoursePackageZip {
     }
 
     private static String typeOf(CoursePackage.Lesson lesson) {
-        String guessed = URLConnection.guessContentTypeFromName(Path.of(lesson.media()).getFileName().toString());
+        String guessed = URLConnection.guessContentTypeFromName(
+                Path.of(lesson.media()).getFileName().toString());
         if (guessed != null) {
             return guessed;
         }

@@ -16,16 +16,16 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.phocap.locality.StaffScope;
-import org.phocap.platform.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
+import org.phocap.locality.StaffScope;
+import org.phocap.platform.ProblemException;
 
 @Path("/api/v1/courses")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,7 +46,9 @@ public class CourseResource {
     @RolesAllowed(Role.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish a course package; the same code again adds a new, immutable version")
-    @APIResponse(responseCode = "201", description = "The new version's outline",
+    @APIResponse(
+            responseCode = "201",
+            description = "The new version's outline",
             content = @Content(schema = @Schema(implementation = CourseView.class)))
     public Uni<Response> publish(@Valid @NotNull CoursePackage pkg) {
         scopes.requireWholeTree("Publishing a course");
@@ -55,7 +57,9 @@ public class CourseResource {
 
     private static Response created(CourseService.Published published) {
         return Response.status(201)
-                .header(HttpHeaders.LOCATION, "/api/v1/courses/" + published.course().id())
+                .header(
+                        HttpHeaders.LOCATION,
+                        "/api/v1/courses/" + published.course().id())
                 .tag(published.etag())
                 .entity(published.course())
                 .build();
@@ -66,8 +70,14 @@ public class CourseResource {
     @RolesAllowed(Role.ADMIN)
     @Consumes({"application/zip", "application/x-zip-compressed"})
     @Operation(summary = "Publish a course package as a .zip holding course.json and the media files it names")
-    @RequestBody(content = @Content(mediaType = "application/zip", schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "201", description = "The new version's outline",
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "application/zip",
+                            schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(
+            responseCode = "201",
+            description = "The new version's outline",
             content = @Content(schema = @Schema(implementation = CourseView.class)))
     public Response publishZip(@HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength, InputStream body) {
         scopes.requireWholeTree("Publishing a course");
@@ -81,11 +91,13 @@ public class CourseResource {
     @Path("/{id}")
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER, Role.LEARNER})
     @Operation(summary = "The newest version's outline, with a strong ETag (If-None-Match gives 304)")
-    @APIResponse(responseCode = "200", description = "Outline",
+    @APIResponse(
+            responseCode = "200",
+            description = "Outline",
             content = @Content(schema = @Schema(implementation = CourseView.class)))
     @APIResponse(responseCode = "304", description = "Unchanged since the ETag given")
     public Uni<Response> outline(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return courses.outline(id, user.subject()).map(published -> Etags.respond(ifNoneMatch, published.etag(),
-                published.course()));
+        return courses.outline(id, user.subject())
+                .map(published -> Etags.respond(ifNoneMatch, published.etag(), published.course()));
     }
 }

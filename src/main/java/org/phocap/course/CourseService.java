@@ -47,26 +47,30 @@ public class CourseService {
         PackageRules.check(pkg);
         String packageJson = json.write(pkg);
         String etag = Hashing.sha256(packageJson);
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("""
+        return pool.withTransaction(conn -> conn.preparedQuery("""
                         INSERT INTO course (code) VALUES ($1)
                         ON CONFLICT (code) DO UPDATE SET code = excluded.code RETURNING id""")
-                .execute(Tuple.of(pkg.code()))
-                .map(rows -> rows.iterator().next().getLong(0))
-                .flatMap(courseId -> conn.preparedQuery("""
+                        .execute(Tuple.of(pkg.code()))
+                        .map(rows -> rows.iterator().next().getLong(0))
+                        .flatMap(courseId -> conn.preparedQuery("""
                                 INSERT INTO course_version (course_id, version, title, language, package, etag)
                                 SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4::text::jsonb, $5
                                 FROM course_version WHERE course_id = $1
                                 RETURNING id""")
-                        .execute(Tuple.of(courseId, pkg.title().strip(), pkg.language().strip(), packageJson, etag))
-                        .map(rows -> rows.iterator().next().getLong(0))
-                        .flatMap(versionId -> saveLessons(conn, courseId, versionId, pkg, media)
-                                .call(() -> saveQuizzes(conn, courseId, versionId, pkg)))))
+                                .execute(Tuple.of(
+                                        courseId,
+                                        pkg.title().strip(),
+                                        pkg.language().strip(),
+                                        packageJson,
+                                        etag))
+                                .map(rows -> rows.iterator().next().getLong(0))
+                                .flatMap(versionId -> saveLessons(conn, courseId, versionId, pkg, media)
+                                        .call(() -> saveQuizzes(conn, courseId, versionId, pkg)))))
                 .flatMap(courseId -> latest(courseId));
     }
 
-    private Uni<Long> saveLessons(SqlConnection conn, long courseId, long versionId, CoursePackage pkg,
-                                  Map<String, AttachedMedia> media) {
+    private Uni<Long> saveLessons(
+            SqlConnection conn, long courseId, long versionId, CoursePackage pkg, Map<String, AttachedMedia> media) {
         List<CoursePackage.Lesson> lessons = new ArrayList<>();
         List<CoursePackage.Module> modules = new ArrayList<>();
         for (CoursePackage.Module module : pkg.modules()) {
@@ -81,26 +85,32 @@ public class CourseService {
                                                  $7::text[], $8::varchar[], $9::float8[])
                         ON CONFLICT (course_id, code, content_hash) DO UPDATE SET title = excluded.title
                         RETURNING id, code""")
-                .execute(Tuple.from(new Object[] {courseId,
-                        lessons.stream().map(CoursePackage.Lesson::code).toArray(String[]::new),
-                        lessons.stream().map(l -> Hashing.sha256(json.write(l))).toArray(String[]::new),
-                        lessons.stream().map(l -> l.title().strip()).toArray(String[]::new),
-                        lessons.stream().map(CoursePackage.Lesson::kind).toArray(String[]::new),
-                        lessons.stream().map(CoursePackage.Lesson::durationSec).toArray(Integer[]::new),
-                        lessons.stream().map(CoursePackage.Lesson::body).toArray(String[]::new),
-                        lessons.stream().map(CoursePackage.Lesson::media).toArray(String[]::new),
-                        lessons.stream().map(CourseService::coverage).toArray(Double[]::new)}))
+                .execute(Tuple.from(new Object[] {
+                    courseId,
+                    lessons.stream().map(CoursePackage.Lesson::code).toArray(String[]::new),
+                    lessons.stream().map(l -> Hashing.sha256(json.write(l))).toArray(String[]::new),
+                    lessons.stream().map(l -> l.title().strip()).toArray(String[]::new),
+                    lessons.stream().map(CoursePackage.Lesson::kind).toArray(String[]::new),
+                    lessons.stream().map(CoursePackage.Lesson::durationSec).toArray(Integer[]::new),
+                    lessons.stream().map(CoursePackage.Lesson::body).toArray(String[]::new),
+                    lessons.stream().map(CoursePackage.Lesson::media).toArray(String[]::new),
+                    lessons.stream().map(CourseService::coverage).toArray(Double[]::new)
+                }))
                 .flatMap(rows -> {
                     Map<String, Long> ids = new HashMap<>();
                     rows.forEach(r -> ids.put(r.getString("code"), r.getLong("id")));
                     return conn.preparedQuery("""
                                     INSERT INTO course_version_lesson (version_id, lesson_id, module_code, module_title, position)
                                     SELECT $1, * FROM unnest($2::bigint[], $3::varchar[], $4::varchar[], $5::int[])""")
-                            .execute(Tuple.from(new Object[] {versionId,
-                                    lessons.stream().map(l -> ids.get(l.code())).toArray(Long[]::new),
-                                    modules.stream().map(CoursePackage.Module::code).toArray(String[]::new),
-                                    modules.stream().map(m -> m.title().strip()).toArray(String[]::new),
-                                    java.util.stream.IntStream.range(0, lessons.size()).boxed().toArray(Integer[]::new)}))
+                            .execute(Tuple.from(new Object[] {
+                                versionId,
+                                lessons.stream().map(l -> ids.get(l.code())).toArray(Long[]::new),
+                                modules.stream().map(CoursePackage.Module::code).toArray(String[]::new),
+                                modules.stream().map(m -> m.title().strip()).toArray(String[]::new),
+                                java.util.stream.IntStream.range(0, lessons.size())
+                                        .boxed()
+                                        .toArray(Integer[]::new)
+                            }))
                             .flatMap(x -> attach(conn, ids, media));
                 })
                 .replaceWith(courseId);
@@ -120,26 +130,38 @@ public class CourseService {
                                $12::varchar[]) AS x(c, h, t, q, l, m, p, b, r, cd, sp)
                         ON CONFLICT (course_id, code, content_hash) DO UPDATE SET title = excluded.title
                         RETURNING id, code""")
-                .execute(Tuple.from(new Object[] {courseId,
-                        quizzes.stream().map(CoursePackage.Quiz::code).toArray(String[]::new),
-                        quizzes.stream().map(q -> Hashing.sha256(json.write(q))).toArray(String[]::new),
-                        quizzes.stream().map(q -> q.title().strip()).toArray(String[]::new),
-                        quizzes.stream().map(CoursePackage.Quiz::questionsPerAttempt).toArray(Integer[]::new),
-                        quizzes.stream().map(CoursePackage.Quiz::timeLimitSec).toArray(Integer[]::new),
-                        quizzes.stream().map(CoursePackage.Quiz::maxAttempts).toArray(Integer[]::new),
-                        quizzes.stream().map(CoursePackage.Quiz::passScore).toArray(Integer[]::new),
-                        quizzes.stream().map(q -> json.write(q.questions())).toArray(String[]::new),
-                        quizzes.stream().map(q -> Boolean.TRUE.equals(q.review())).toArray(Boolean[]::new),
-                        quizzes.stream().map(q -> q.cooldownSec() == null ? 0 : q.cooldownSec()).toArray(Integer[]::new),
-                        quizzes.stream().map(q -> q.scorePolicy() == null ? "BEST" : q.scorePolicy()).toArray(String[]::new)}))
+                .execute(Tuple.from(new Object[] {
+                    courseId,
+                    quizzes.stream().map(CoursePackage.Quiz::code).toArray(String[]::new),
+                    quizzes.stream().map(q -> Hashing.sha256(json.write(q))).toArray(String[]::new),
+                    quizzes.stream().map(q -> q.title().strip()).toArray(String[]::new),
+                    quizzes.stream()
+                            .map(CoursePackage.Quiz::questionsPerAttempt)
+                            .toArray(Integer[]::new),
+                    quizzes.stream().map(CoursePackage.Quiz::timeLimitSec).toArray(Integer[]::new),
+                    quizzes.stream().map(CoursePackage.Quiz::maxAttempts).toArray(Integer[]::new),
+                    quizzes.stream().map(CoursePackage.Quiz::passScore).toArray(Integer[]::new),
+                    quizzes.stream().map(q -> json.write(q.questions())).toArray(String[]::new),
+                    quizzes.stream().map(q -> Boolean.TRUE.equals(q.review())).toArray(Boolean[]::new),
+                    quizzes.stream()
+                            .map(q -> q.cooldownSec() == null ? 0 : q.cooldownSec())
+                            .toArray(Integer[]::new),
+                    quizzes.stream()
+                            .map(q -> q.scorePolicy() == null ? "BEST" : q.scorePolicy())
+                            .toArray(String[]::new)
+                }))
                 .flatMap(rows -> {
                     Map<String, Long> ids = new HashMap<>();
                     rows.forEach(r -> ids.put(r.getString("code"), r.getLong("id")));
                     return conn.preparedQuery("""
                                     INSERT INTO course_version_quiz (version_id, quiz_id, position)
                                     SELECT $1, * FROM unnest($2::bigint[], $3::int[])""")
-                            .execute(Tuple.of(versionId, quizzes.stream().map(q -> ids.get(q.code())).toArray(Long[]::new),
-                                    java.util.stream.IntStream.range(0, quizzes.size()).boxed().toArray(Integer[]::new)));
+                            .execute(Tuple.of(
+                                    versionId,
+                                    quizzes.stream().map(q -> ids.get(q.code())).toArray(Long[]::new),
+                                    java.util.stream.IntStream.range(0, quizzes.size())
+                                            .boxed()
+                                            .toArray(Integer[]::new)));
                 })
                 .replaceWithVoid();
     }
@@ -171,17 +193,27 @@ public class CourseService {
     public record TaggedLesson(LessonContent content, String etag) {}
 
     public Uni<TaggedLesson> lesson(long lessonId, Subject caller) {
-        return pool.preparedQuery("SELECT * FROM lesson WHERE id = $1").execute(Tuple.of(lessonId))
+        return pool.preparedQuery("SELECT * FROM lesson WHERE id = $1")
+                .execute(Tuple.of(lessonId))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().failure(ProblemException.notFound("No lesson " + lessonId + "."));
                     }
                     Row l = rows.iterator().next();
                     return requireVisible(l.getLong("course_id"), caller)
-                            .onFailure().transform(e -> ProblemException.notFound("No lesson " + lessonId + "."))
-                            .replaceWith(new TaggedLesson(new LessonContent(l.getLong("id"), l.getLong("course_id"),
-                                    l.getString("code"), l.getString("title"), l.getString("kind"), l.getInteger("duration_sec"),
-                                    l.getString("body"), l.getString("media") != null, l.getDouble("min_coverage")),
+                            .onFailure()
+                            .transform(e -> ProblemException.notFound("No lesson " + lessonId + "."))
+                            .replaceWith(new TaggedLesson(
+                                    new LessonContent(
+                                            l.getLong("id"),
+                                            l.getLong("course_id"),
+                                            l.getString("code"),
+                                            l.getString("title"),
+                                            l.getString("kind"),
+                                            l.getInteger("duration_sec"),
+                                            l.getString("body"),
+                                            l.getString("media") != null,
+                                            l.getDouble("min_coverage")),
                                     l.getString("content_hash")));
                 });
     }
@@ -222,9 +254,13 @@ public class CourseService {
                     if (outlines.size() > 1000) {
                         outlines.clear();
                     }
-                    return outlines.computeIfAbsent(versionId, id -> load(courseId, id)
-                            .onFailure().invoke(e -> outlines.remove(id))
-                            .memoize().indefinitely());
+                    return outlines.computeIfAbsent(
+                            versionId,
+                            id -> load(courseId, id)
+                                    .onFailure()
+                                    .invoke(e -> outlines.remove(id))
+                                    .memoize()
+                                    .indefinitely());
                 });
     }
 
@@ -236,45 +272,70 @@ public class CourseService {
     private Uni<Published> load(long courseId, long versionId) {
         return pool.preparedQuery("""
                         SELECT v.id, v.version, v.package::text AS package, v.etag, v.created_at, c.code
-                        FROM course_version v JOIN course c ON c.id = v.course_id WHERE v.id = $1""")
-                .execute(Tuple.of(versionId))
-                .flatMap(rows -> {
-                    Row v = rows.iterator().next();
-                    return pool.preparedQuery("""
+                        FROM course_version v JOIN course c ON c.id = v.course_id WHERE v.id = $1""").execute(Tuple.of(versionId)).flatMap(rows -> {
+            Row v = rows.iterator().next();
+            return pool.preparedQuery("""
                                     SELECT l.id, l.code, l.media FROM course_version_lesson cvl JOIN lesson l ON l.id = cvl.lesson_id
                                     WHERE cvl.version_id = $1""")
-                            .execute(Tuple.of(v.getLong("id")))
-                            .flatMap(lessonRows -> pool.preparedQuery("""
+                    .execute(Tuple.of(v.getLong("id")))
+                    .flatMap(lessonRows -> pool.preparedQuery("""
                                             SELECT q.id, q.code FROM course_version_quiz cvq JOIN quiz q ON q.id = cvq.quiz_id
                                             WHERE cvq.version_id = $1""")
-                                    .execute(Tuple.of(v.getLong("id")))
-                                    .map(quizRows -> {
-                                        Map<String, Row> byCode = new HashMap<>();
-                                        lessonRows.forEach(r -> byCode.put(r.getString("code"), r));
-                                        Map<String, Long> quizIds = new HashMap<>();
-                                        quizRows.forEach(r -> quizIds.put(r.getString("code"), r.getLong("id")));
-                                        CoursePackage pkg = json.read(v.getString("package"), CoursePackage.class);
-                                        return new Published(view(courseId, v, pkg, byCode, quizIds), v.getString("etag"));
-                                    }));
-                });
+                            .execute(Tuple.of(v.getLong("id")))
+                            .map(quizRows -> {
+                                Map<String, Row> byCode = new HashMap<>();
+                                lessonRows.forEach(r -> byCode.put(r.getString("code"), r));
+                                Map<String, Long> quizIds = new HashMap<>();
+                                quizRows.forEach(r -> quizIds.put(r.getString("code"), r.getLong("id")));
+                                CoursePackage pkg = json.read(v.getString("package"), CoursePackage.class);
+                                return new Published(view(courseId, v, pkg, byCode, quizIds), v.getString("etag"));
+                            }));
+        });
     }
 
-    private static CourseView view(long courseId, Row version, CoursePackage pkg, Map<String, Row> lessons,
-                                   Map<String, Long> quizIds) {
-        List<CourseView.ModuleView> modules = pkg.modules().stream().map(m -> new CourseView.ModuleView(m.code(), m.title(),
-                m.lessons().stream().map(l -> new CourseView.LessonView(lessons.get(l.code()).getLong("id"), l.code(), l.title(),
-                        l.kind(), l.durationSec(), lessons.get(l.code()).getString("media") != null, coverage(l))).toList())).toList();
-        List<CourseView.QuizView> quizzes = (pkg.quizzes() == null ? List.<CoursePackage.Quiz>of() : pkg.quizzes()).stream()
-                .map(q -> new CourseView.QuizView(quizIds.getOrDefault(q.code(), 0L), q.code(), q.title(), q.questionsPerAttempt(), q.timeLimitSec(), q.maxAttempts(),
-                        q.passScore(), q.questions().size())).toList();
-        return new CourseView(courseId, version.getString("code"), version.getInteger("version"), pkg.title(), pkg.language(),
-                modules, quizzes, version.getOffsetDateTime("created_at").toInstant());
+    private static CourseView view(
+            long courseId, Row version, CoursePackage pkg, Map<String, Row> lessons, Map<String, Long> quizIds) {
+        List<CourseView.ModuleView> modules = pkg.modules().stream()
+                .map(m -> new CourseView.ModuleView(
+                        m.code(),
+                        m.title(),
+                        m.lessons().stream()
+                                .map(l -> new CourseView.LessonView(
+                                        lessons.get(l.code()).getLong("id"),
+                                        l.code(),
+                                        l.title(),
+                                        l.kind(),
+                                        l.durationSec(),
+                                        lessons.get(l.code()).getString("media") != null,
+                                        coverage(l)))
+                                .toList()))
+                .toList();
+        List<CourseView.QuizView> quizzes = (pkg.quizzes() == null ? List.<CoursePackage.Quiz>of() : pkg.quizzes())
+                .stream()
+                        .map(q -> new CourseView.QuizView(
+                                quizIds.getOrDefault(q.code(), 0L),
+                                q.code(),
+                                q.title(),
+                                q.questionsPerAttempt(),
+                                q.timeLimitSec(),
+                                q.maxAttempts(),
+                                q.passScore(),
+                                q.questions().size()))
+                        .toList();
+        return new CourseView(
+                courseId,
+                version.getString("code"),
+                version.getInteger("version"),
+                pkg.title(),
+                pkg.language(),
+                modules,
+                quizzes,
+                version.getOffsetDateTime("created_at").toInstant());
     }
 
     private static double coverage(CoursePackage.Lesson lesson) {
         return lesson.completion() == null || lesson.completion().minCoverage() == null
-                ? DEFAULT_COVERAGE : lesson.completion().minCoverage();
+                ? DEFAULT_COVERAGE
+                : lesson.completion().minCoverage();
     }
-
-
 }

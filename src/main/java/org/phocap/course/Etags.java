@@ -6,8 +6,7 @@ import jakarta.ws.rs.core.Response;
 
 /** Strong entity tags with revalidation: a cache (or a CDN) may keep the body but must ask first. */
 final class Etags {
-    private Etags() {
-    }
+    private Etags() {}
 
     static Response respond(String ifNoneMatch, String etag, Object body) {
         EntityTag tag = new EntityTag(etag);

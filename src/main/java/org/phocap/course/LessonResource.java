@@ -31,7 +31,10 @@ public class LessonResource {
     @GET
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER, Role.LEARNER})
     @Operation(summary = "A lesson's content (learners: only lessons of their campaigns' courses)")
-    @APIResponse(responseCode = "200", description = "Lesson", content = @Content(schema = @Schema(implementation = LessonContent.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Lesson",
+            content = @Content(schema = @Schema(implementation = LessonContent.class)))
     @APIResponse(responseCode = "304", description = "Unchanged since the ETag given")
     public Uni<Response> get(@PathParam("id") long id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return courses.lesson(id, user.subject())

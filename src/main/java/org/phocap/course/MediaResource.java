@@ -19,14 +19,14 @@ import java.io.InputStream;
 import java.util.Date;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.PathPart;
-import org.phocap.locality.StaffScope;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
+import org.phocap.locality.StaffScope;
 import org.phocap.platform.ProblemException;
 
 /**
@@ -49,20 +49,26 @@ public class MediaResource {
     @Produces(MediaType.WILDCARD)
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER, Role.LEARNER})
     @Operation(summary = "The lesson's media; Range: bytes=… gives 206 (one range), 416 past the end; HEAD supported")
-    @APIResponse(responseCode = "200", description = "The whole file",
+    @APIResponse(
+            responseCode = "200",
+            description = "The whole file",
             content = @Content(mediaType = "*/*", schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "206", description = "The requested range")
     @APIResponse(responseCode = "416", description = "The range starts past the end")
-    public Uni<Response> get(@PathParam("id") long id, @HeaderParam("Range") String range,
-                             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+    public Uni<Response> get(
+            @PathParam("id") long id,
+            @HeaderParam("Range") String range,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return media.media(id, user.subject()).map(m -> serve(m, range, ifNoneMatch, false));
     }
 
     @HEAD
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER, Role.LEARNER})
     @Operation(summary = "The headers GET would answer (length, range, type, validators), without the bytes")
-    public Uni<Response> head(@PathParam("id") long id, @HeaderParam("Range") String range,
-                              @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+    public Uni<Response> head(
+            @PathParam("id") long id,
+            @HeaderParam("Range") String range,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         return media.media(id, user.subject()).map(m -> serve(m, range, ifNoneMatch, true));
     }
 
@@ -71,10 +77,15 @@ public class MediaResource {
     @RolesAllowed(Role.ADMIN)
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload the lesson's media (limit phocap.media.max-bytes); X-Checksum-SHA256 (hex) is checked when sent")
-    public MediaService.Stored upload(@PathParam("id") long id, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                                      @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
-                                      @HeaderParam("X-Checksum-SHA256") String sha256, InputStream body) {
+    @Operation(
+            summary =
+                    "Upload the lesson's media (limit phocap.media.max-bytes); X-Checksum-SHA256 (hex) is checked when sent")
+    public MediaService.Stored upload(
+            @PathParam("id") long id,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+            @HeaderParam("X-Checksum-SHA256") String sha256,
+            InputStream body) {
         scopes.requireWholeTree("Uploading course media");
         if (contentLength != null && contentLength > media.maxBytes()) {
             throw ProblemException.tooLarge("Media files are limited to " + media.maxBytes() + " bytes.");
@@ -91,8 +102,10 @@ public class MediaResource {
         try {
             range = ByteRange.parse(rangeHeader, m.size());
         } catch (ByteRange.Unsatisfiable e) {
-            return Response.status(416).header("Content-Range", "bytes */" + m.size())
-                    .header("Accept-Ranges", "bytes").build();
+            return Response.status(416)
+                    .header("Content-Range", "bytes */" + m.size())
+                    .header("Accept-Ranges", "bytes")
+                    .build();
         }
         ByteRange part = range.orElse(new ByteRange(0, m.size() - 1));
         Response.ResponseBuilder builder = Response.status(range.isPresent() ? 206 : 200);

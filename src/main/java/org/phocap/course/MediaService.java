@@ -22,8 +22,11 @@ public class MediaService {
     private final CourseService courses;
     private final long maxBytes;
 
-    public MediaService(Pool pool, MediaStore store, CourseService courses,
-                        @ConfigProperty(name = "phocap.media.max-bytes") long maxBytes) {
+    public MediaService(
+            Pool pool,
+            MediaStore store,
+            CourseService courses,
+            @ConfigProperty(name = "phocap.media.max-bytes") long maxBytes) {
         this.pool = pool;
         this.store = store;
         this.courses = courses;
@@ -47,10 +50,12 @@ public class MediaService {
         String kind = lessonKind(lessonId);
         Uploads.Received received = Uploads.receive(body, maxBytes, "Media files");
         try {
-            if (expectedSha256 != null && !expectedSha256.isBlank()
+            if (expectedSha256 != null
+                    && !expectedSha256.isBlank()
                     && !expectedSha256.strip().equalsIgnoreCase(received.sha256())) {
-                throw ProblemException.invalid("X-Checksum-SHA256", "the upload's SHA-256 is " + received.sha256()
-                        + ", not the one announced; nothing was stored");
+                throw ProblemException.invalid(
+                        "X-Checksum-SHA256",
+                        "the upload's SHA-256 is " + received.sha256() + ", not the one announced; nothing was stored");
             }
             store.put(received.sha256(), received.file());
         } catch (IOException e) {
@@ -64,7 +69,8 @@ public class MediaService {
                         ON CONFLICT (lesson_id) DO UPDATE SET blob_key = excluded.blob_key,
                             content_type = excluded.content_type, size = excluded.size, updated_at = now()""")
                 .execute(Tuple.of(lessonId, received.sha256(), type, received.size()))
-                .await().indefinitely();
+                .await()
+                .indefinitely();
         courses.mediaChanged();
         return new Stored(lessonId, type, received.size(), received.sha256());
     }
@@ -80,13 +86,20 @@ public class MediaService {
                     Row row = rows.iterator().next();
                     String key = row.getString("blob_key");
                     Path file = store.localFile(key).orElseThrow(() -> new IllegalStateException("media blob missing"));
-                    return new Media(file, row.getString("content_type"), row.getLong("size"), key,
+                    return new Media(
+                            file,
+                            row.getString("content_type"),
+                            row.getLong("size"),
+                            key,
                             row.getOffsetDateTime("updated_at").toInstant());
                 });
     }
 
     private String lessonKind(long lessonId) {
-        var rows = pool.preparedQuery("SELECT kind FROM lesson WHERE id = $1").execute(Tuple.of(lessonId)).await().indefinitely();
+        var rows = pool.preparedQuery("SELECT kind FROM lesson WHERE id = $1")
+                .execute(Tuple.of(lessonId))
+                .await()
+                .indefinitely();
         if (rows.size() == 0) {
             throw ProblemException.notFound("No lesson " + lessonId + ".");
         }
@@ -95,7 +108,8 @@ public class MediaService {
 
     /** The client's type when it says something specific; otherwise what the lesson kind implies. */
     private static String mediaType(String contentType, String kind) {
-        String type = contentType == null ? "" : contentType.split(";")[0].strip().toLowerCase();
+        String type =
+                contentType == null ? "" : contentType.split(";")[0].strip().toLowerCase();
         if (!type.isEmpty() && !type.equals("application/octet-stream") && type.matches("[a-z]+/[a-z0-9.+-]+")) {
             return type;
         }

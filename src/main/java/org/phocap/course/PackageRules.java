@@ -12,8 +12,7 @@ import org.phocap.platform.ProblemException;
  * field at fault, e.g. {@code modules[1].lessons[0].code}.
  */
 final class PackageRules {
-    private PackageRules() {
-    }
+    private PackageRules() {}
 
     static void check(CoursePackage pkg) {
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -30,7 +29,8 @@ final class PackageRules {
                 if (!lessons.add(lesson.code())) {
                     errors.add(error(at + ".code", "lesson code '" + lesson.code() + "' is used twice in the course"));
                 }
-                if ("READING".equals(lesson.kind()) && (lesson.body() == null || lesson.body().isBlank())) {
+                if ("READING".equals(lesson.kind())
+                        && (lesson.body() == null || lesson.body().isBlank())) {
                     errors.add(error(at + ".body", "a READING lesson needs a body"));
                 }
             }
@@ -44,7 +44,9 @@ final class PackageRules {
                 errors.add(error(at + ".code", "quiz code '" + quiz.code() + "' is used twice"));
             }
             if (quiz.questionsPerAttempt() > quiz.questions().size()) {
-                errors.add(error(at + ".questionsPerAttempt", "more than the " + quiz.questions().size() + " questions in the bank"));
+                errors.add(error(
+                        at + ".questionsPerAttempt",
+                        "more than the " + quiz.questions().size() + " questions in the bank"));
             }
             Set<String> questionCodes = new HashSet<>();
             for (int i = 0; i < quiz.questions().size(); i++) {
@@ -60,13 +62,17 @@ final class PackageRules {
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(400, "validation", "Invalid course package",
-                    "The package was refused; nothing changed. " + errors.size() + " problem(s) listed.", errors);
+            throw new ProblemException(
+                    400,
+                    "validation",
+                    "Invalid course package",
+                    "The package was refused; nothing changed. " + errors.size() + " problem(s) listed.",
+                    errors);
         }
     }
 
-    private static void checkQuestion(CoursePackage.Question question, String at, Set<String> codes,
-                                      List<Problem.FieldError> errors) {
+    private static void checkQuestion(
+            CoursePackage.Question question, String at, Set<String> codes, List<Problem.FieldError> errors) {
         if (!codes.add(question.code())) {
             errors.add(error(at + ".code", "question code '" + question.code() + "' is used twice in this quiz"));
         }
@@ -83,7 +89,9 @@ final class PackageRules {
         }
         boolean singleAnswer = !"MULTIPLE".equals(question.kind());
         if (correct == 0 || (singleAnswer && correct != 1)) {
-            errors.add(error(at + ".options", singleAnswer ? "exactly one option must be correct" : "at least one option must be correct"));
+            errors.add(error(
+                    at + ".options",
+                    singleAnswer ? "exactly one option must be correct" : "at least one option must be correct"));
         }
         if ("TRUE_FALSE".equals(question.kind()) && question.options().size() != 2) {
             errors.add(error(at + ".options", "a TRUE_FALSE question has exactly two options"));

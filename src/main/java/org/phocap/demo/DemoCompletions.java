@@ -49,18 +49,20 @@ public class DemoCompletions {
         List<Long> learners = new ArrayList<>();
         for (Row row : pool.preparedQuery("""
                         SELECT learner_id FROM enrolment WHERE campaign_id = $1 AND wave_id = $2 ORDER BY learner_id DESC LIMIT $3""")
-                .execute(Tuple.of(campaignId, waveId, count)).await().indefinitely()) {
+                .execute(Tuple.of(campaignId, waveId, count))
+                .await()
+                .indefinitely()) {
             learners.add(row.getLong(0));
         }
         Long[] ids = learners.toArray(Long[]::new);
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
-        String pinHash = hasher.hash(Base64.getEncoder().encodeToString(secret)).await().indefinitely();
+        String pinHash =
+                hasher.hash(Base64.getEncoder().encodeToString(secret)).await().indefinitely();
         pool.preparedQuery("""
                         UPDATE learner SET activated_at = now(), pin_hash = $2, activation_code = NULL,
                             activation_code_expires_at = NULL, updated_at = now()
-                        WHERE id = ANY($1)""")
-                .execute(Tuple.of(ids, pinHash)).await().indefinitely();
+                        WHERE id = ANY($1)""").execute(Tuple.of(ids, pinHash)).await().indefinitely();
         // As if each had studied every lesson in full while the server watched (observed = credited):
         // completion needs observed study time (docs/integrity.md).
         pool.withTransaction(conn -> conn.preparedQuery("""
@@ -82,16 +84,22 @@ public class DemoCompletions {
                                         FROM unnest($1::bigint[]) AS l(id)
                                         CROSS JOIN (SELECT id FROM course_version WHERE course_id = $2 ORDER BY version DESC LIMIT 1) v
                                         JOIN course_version_quiz cvq ON cvq.version_id = v.id
-                                        ON CONFLICT DO NOTHING""")
-                                .execute(Tuple.of(ids, courseId))))
-                .await().indefinitely();
+                                        ON CONFLICT DO NOTHING""").execute(Tuple.of(ids, courseId))))
+                .await()
+                .indefinitely();
         Instant now = clock.instant();
-        long issued = Multi.createFrom().iterable(learners)
-                .onItem().transformToUni(id -> completion.check(id, courseId, now)).merge(8)
+        long issued = Multi.createFrom()
+                .iterable(learners)
+                .onItem()
+                .transformToUni(id -> completion.check(id, courseId, now))
+                .merge(8)
                 .filter(Boolean::booleanValue)
-                .collect().with(java.util.stream.Collectors.counting())
-                .await().indefinitely();
-        LOG.infof("Demo mode: %d learners finished the course; %d certificates issued in %d ms", learners.size(), issued,
-                (System.nanoTime() - started) / 1_000_000);
+                .collect()
+                .with(java.util.stream.Collectors.counting())
+                .await()
+                .indefinitely();
+        LOG.infof(
+                "Demo mode: %d learners finished the course; %d certificates issued in %d ms",
+                learners.size(), issued, (System.nanoTime() - started) / 1_000_000);
     }
 }

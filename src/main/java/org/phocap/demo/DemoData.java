@@ -46,11 +46,16 @@ public class DemoData {
     private final DemoCompletions completions;
     private final int finished;
 
-    public DemoData(Pool pool, LocalityService localities, RosterService roster, CoursePackageZip zips,
-                    com.fasterxml.jackson.databind.ObjectMapper json,
-                    @ConfigProperty(name = "phocap.demo.enabled") boolean enabled,
-                    @ConfigProperty(name = "phocap.demo.learners") int learners, DemoCompletions completions,
-                    @ConfigProperty(name = "phocap.demo.finished-learners") int finished) {
+    public DemoData(
+            Pool pool,
+            LocalityService localities,
+            RosterService roster,
+            CoursePackageZip zips,
+            com.fasterxml.jackson.databind.ObjectMapper json,
+            @ConfigProperty(name = "phocap.demo.enabled") boolean enabled,
+            @ConfigProperty(name = "phocap.demo.learners") int learners,
+            DemoCompletions completions,
+            @ConfigProperty(name = "phocap.demo.finished-learners") int finished) {
         this.pool = pool;
         this.localities = localities;
         this.roster = roster;
@@ -66,23 +71,46 @@ public class DemoData {
         if (!enabled) {
             return;
         }
-        long campaigns = pool.query("SELECT count(*) FROM campaign").execute().await().indefinitely()
-                .iterator().next().getLong(0);
+        long campaigns = pool.query("SELECT count(*) FROM campaign")
+                .execute()
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
         if (campaigns > 0) {
             return;
         }
         LOG.info("Demo mode: loading the sample province, course, campaign, waves and roster");
-        localities.importCsv(DemoProvince.csv(), org.phocap.locality.Scope.everything()).await().indefinitely();
-        long courseId = zips.publish(new java.io.ByteArrayInputStream(sampleCourseZip())).course().id();
-        long adminId = pool.query("SELECT min(id) FROM staff_account WHERE role = 'ADMIN'").execute().await().indefinitely()
-                .iterator().next().getLong(0);
+        localities
+                .importCsv(DemoProvince.csv(), org.phocap.locality.Scope.everything())
+                .await()
+                .indefinitely();
+        long courseId = zips.publish(new java.io.ByteArrayInputStream(sampleCourseZip()))
+                .course()
+                .id();
+        long adminId = pool.query("SELECT min(id) FROM staff_account WHERE role = 'ADMIN'")
+                .execute()
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
         Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
         long campaignId = pool.preparedQuery("""
                         INSERT INTO campaign (name, year, locality_code, course_ids, target_learners, certificate_prefix, issuing_body)
                         VALUES ($1, $2, $3, ARRAY[$5::bigint], $4, 'VP', 'Ủy ban nhân dân tỉnh Vĩnh Phúc') RETURNING id""")
-                .execute(Tuple.of(CAMPAIGN_NAME, today.atZone(java.time.ZoneOffset.UTC).getYear(), DemoProvince.PROVINCE, learners,
+                .execute(Tuple.of(
+                        CAMPAIGN_NAME,
+                        today.atZone(java.time.ZoneOffset.UTC).getYear(),
+                        DemoProvince.PROVINCE,
+                        learners,
                         courseId))
-                .await().indefinitely().iterator().next().getLong(0);
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
         long wave1 = wave(campaignId, "Đợt 1", today.minus(1, ChronoUnit.DAYS), today.plus(6, ChronoUnit.DAYS));
         long wave2 = wave(campaignId, "Đợt 2", today.plus(7, ChronoUnit.DAYS), today.plus(14, ChronoUnit.DAYS));
         ImportStatus imported = roster.importNow(campaignId, adminId, generatedRoster());
@@ -95,8 +123,11 @@ public class DemoData {
         pool.preparedQuery("""
                         UPDATE enrolment SET wave_id = $1 WHERE campaign_id = $2 AND learner_id IN (
                             SELECT learner_id FROM enrolment WHERE campaign_id = $2 ORDER BY learner_id LIMIT $3)""")
-                .execute(Tuple.of(wave1, campaignId, EXAMPLE_LEARNERS)).await().indefinitely();
-        LOG.infof("Demo mode: campaign %d with waves %d and %d; roster import %d: %d learners (%d rejected)",
+                .execute(Tuple.of(wave1, campaignId, EXAMPLE_LEARNERS))
+                .await()
+                .indefinitely();
+        LOG.infof(
+                "Demo mode: campaign %d with waves %d and %d; roster import %d: %d learners (%d rejected)",
                 campaignId, wave1, wave2, imported.id(), imported.created() + imported.updated(), imported.rejected());
         completions.finish(campaignId, wave1, courseId, finished);
     }
@@ -105,17 +136,27 @@ public class DemoData {
         return pool.preparedQuery("""
                         INSERT INTO wave (campaign_id, name, opens_at, closes_at, capacity)
                         VALUES ($1, $2, $3, $4, $5) RETURNING id""")
-                .execute(Tuple.of(campaignId, name, opens.atOffset(java.time.ZoneOffset.UTC),
-                        closes.atOffset(java.time.ZoneOffset.UTC), learners))
-                .await().indefinitely().iterator().next().getLong(0);
+                .execute(Tuple.of(
+                        campaignId,
+                        name,
+                        opens.atOffset(java.time.ZoneOffset.UTC),
+                        closes.atOffset(java.time.ZoneOffset.UTC),
+                        learners))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     private void assign(long campaignId, long waveId, List<String> districts) {
         pool.preparedQuery("""
                         UPDATE enrolment e SET wave_id = $1 FROM learner le
                         WHERE e.learner_id = le.id AND e.campaign_id = $2 AND split_part(le.locality_code, '-', 1) LIKE ANY($3)""")
-                .execute(Tuple.of(waveId, campaignId, districts.stream().map(d -> d + "%").toArray(String[]::new)))
-                .await().indefinitely();
+                .execute(Tuple.of(
+                        waveId, campaignId, districts.stream().map(d -> d + "%").toArray(String[]::new)))
+                .await()
+                .indefinitely();
     }
 
     /** The sample course folder on the classpath, zipped as an admin would upload it. */

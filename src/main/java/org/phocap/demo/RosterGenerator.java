@@ -17,23 +17,40 @@ import java.util.Random;
  * <p>From a shell: {@code java -cp target/classes org.phocap.demo.RosterGenerator ROWS FILE [FIRST_NUMBER]}.
  */
 public final class RosterGenerator {
-    private static final String[] FAMILY = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ",
-            "Hồ", "Ngô", "Dương", "Lý", "Đào", "Kim"};
+    private static final String[] FAMILY = {
+        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đào",
+        "Kim"
+    };
     private static final String[] MALE_MIDDLE = {"Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Công", "Xuân"};
     private static final String[] FEMALE_MIDDLE = {"Thị", "Thu", "Ngọc", "Thanh", "Minh", "Kim", "Thùy", "Hồng"};
-    private static final String[] MALE_GIVEN = {"An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam",
-            "Phúc", "Quân", "Sơn", "Thắng", "Tuấn", "Việt", "Đạt"};
-    private static final String[] FEMALE_GIVEN = {"Anh", "Chi", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga",
-            "Phương", "Tâm", "Thảo", "Trang", "Vân", "Yến"};
-    private static final String[] ETHNICITY = {"Kinh", "Kinh", "Kinh", "Kinh", "Kinh", "Kinh", "Kinh", "Kinh", "Sán Dìu",
-            "Cao Lan"};
-    private static final String[] BODIES = {"VILLAGE", "VILLAGE", "VILLAGE", "YOUTH_UNION", "LABOUR_FEDERATION",
-            "FARMERS_ASSOCIATION", "WOMENS_UNION", "COOPERATIVE_ALLIANCE", "BUSINESS_ASSOCIATION", "Hội nông dân"};
-    private static final String[] GROUPS = {"Nông dân", "Công nhân", "Học sinh, sinh viên", "Cán bộ thôn",
-            "Hộ kinh doanh", "Người cao tuổi"};
+    private static final String[] MALE_GIVEN = {
+        "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phúc", "Quân", "Sơn", "Thắng", "Tuấn",
+        "Việt", "Đạt"
+    };
+    private static final String[] FEMALE_GIVEN = {
+        "Anh", "Chi", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Phương", "Tâm", "Thảo", "Trang",
+        "Vân", "Yến"
+    };
+    private static final String[] ETHNICITY = {
+        "Kinh", "Kinh", "Kinh", "Kinh", "Kinh", "Kinh", "Kinh", "Kinh", "Sán Dìu", "Cao Lan"
+    };
+    private static final String[] BODIES = {
+        "VILLAGE",
+        "VILLAGE",
+        "VILLAGE",
+        "YOUTH_UNION",
+        "LABOUR_FEDERATION",
+        "FARMERS_ASSOCIATION",
+        "WOMENS_UNION",
+        "COOPERATIVE_ALLIANCE",
+        "BUSINESS_ASSOCIATION",
+        "Hội nông dân"
+    };
+    private static final String[] GROUPS = {
+        "Nông dân", "Công nhân", "Học sinh, sinh viên", "Cán bộ thôn", "Hộ kinh doanh", "Người cao tuổi"
+    };
 
-    private RosterGenerator() {
-    }
+    private RosterGenerator() {}
 
     public static void write(Writer out, int rows, long firstNumber, long seed) throws IOException {
         Random random = new Random(seed);

@@ -14,7 +14,8 @@ import org.phocap.platform.ProblemException;
 public final class CertificatePolicy {
     public static final String ISSUE = "ISSUE";
     public static final String HOLD = "HOLD_FLAGGED";
-    public static final List<String> KINDS = List.of("SHARED_DEVICE", "CONCURRENT_DEVICES", "IMPLAUSIBLE_PACE", "FAST_QUIZ");
+    public static final List<String> KINDS =
+            List.of("SHARED_DEVICE", "CONCURRENT_DEVICES", "IMPLAUSIBLE_PACE", "FAST_QUIZ");
 
     /**
      * SQL: whether learner {@code $L} has a flag in campaign {@code $C} that holds certificates

@@ -34,7 +34,8 @@ public class CertificatePolicyResource {
     private final CurrentUser user;
     private final AuditLog audit;
 
-    public CertificatePolicyResource(Pool pool, CampaignAccess access, StaffScope scopes, CurrentUser user, AuditLog audit) {
+    public CertificatePolicyResource(
+            Pool pool, CampaignAccess access, StaffScope scopes, CurrentUser user, AuditLog audit) {
         this.pool = pool;
         this.access = access;
         this.scopes = scopes;
@@ -52,21 +53,32 @@ public class CertificatePolicyResource {
     @PUT
     @RolesAllowed(Role.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Set the rule of one or more flag kinds ({\"FAST_QUIZ\": \"HOLD_FLAGGED\"}); kinds left out keep "
-            + "theirs. Answers the whole policy. 403 when the caller's scope covers only part of the campaign")
+    @Operation(
+            summary = "Set the rule of one or more flag kinds ({\"FAST_QUIZ\": \"HOLD_FLAGGED\"}); kinds left out keep "
+                    + "theirs. Answers the whole policy. 403 when the caller's scope covers only part of the campaign")
     public Uni<Map<String, String>> set(@PathParam("id") long id, Map<String, Object> request) {
         Map<String, String> rules = CertificatePolicy.validated(request);
-        return scopes.scope().flatMap(scope -> access.requireWhole(id, scope))
+        return scopes.scope()
+                .flatMap(scope -> access.requireWhole(id, scope))
                 .chain(() -> pool.withTransaction(conn -> conn.preparedQuery(
                                 "UPDATE campaign SET certificate_policy = certificate_policy || $2 WHERE id = $1 RETURNING locality_code")
                         .execute(Tuple.of(id, new JsonObject(Map.copyOf(rules))))
-                        .flatMap(rows -> audit.record(conn, user.subject(), new AuditLog.Entry("certificate-policy-set", null, id,
-                                rows.iterator().next().getString(0), Map.copyOf(rules))))))
+                        .flatMap(rows -> audit.record(
+                                conn,
+                                user.subject(),
+                                new AuditLog.Entry(
+                                        "certificate-policy-set",
+                                        null,
+                                        id,
+                                        rows.iterator().next().getString(0),
+                                        Map.copyOf(rules))))))
                 .chain(() -> read(id));
     }
 
     private Uni<Map<String, String>> read(long id) {
-        return pool.preparedQuery("SELECT certificate_policy FROM campaign WHERE id = $1").execute(Tuple.of(id))
-                .map(rows -> CertificatePolicy.effective(rows.iterator().next().getJsonObject(0).getMap()));
+        return pool.preparedQuery("SELECT certificate_policy FROM campaign WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> CertificatePolicy.effective(
+                        rows.iterator().next().getJsonObject(0).getMap()));
     }
 }

@@ -31,10 +31,12 @@ public class DeviceSignals {
     private final int refusals;
     private final int switches;
 
-    public DeviceSignals(Pool pool, @ConfigProperty(name = "phocap.integrity.zone") ZoneId zone,
-                         @ConfigProperty(name = "phocap.integrity.shared-device-learners") int sharedLearners,
-                         @ConfigProperty(name = "phocap.integrity.concurrent-refusals") int refusals,
-                         @ConfigProperty(name = "phocap.integrity.device-switches") int switches) {
+    public DeviceSignals(
+            Pool pool,
+            @ConfigProperty(name = "phocap.integrity.zone") ZoneId zone,
+            @ConfigProperty(name = "phocap.integrity.shared-device-learners") int sharedLearners,
+            @ConfigProperty(name = "phocap.integrity.concurrent-refusals") int refusals,
+            @ConfigProperty(name = "phocap.integrity.device-switches") int switches) {
         this.pool = pool;
         this.zone = zone;
         this.sharedLearners = sharedLearners;
@@ -56,7 +58,8 @@ public class DeviceSignals {
         // One row per key in the statement (an upsert may not touch a row twice).
         Map<Key, Use> uses = new LinkedHashMap<>();
         for (DeviceSeen d : seen) {
-            Use use = uses.computeIfAbsent(new Key(d.deviceId(), LocalDate.ofInstant(d.at(), zone), d.learnerId()), k -> new Use());
+            Use use = uses.computeIfAbsent(
+                    new Key(d.deviceId(), LocalDate.ofInstant(d.at(), zone), d.learnerId()), k -> new Use());
             use.first = use.first == null || d.at().isBefore(use.first) ? d.at() : use.first;
             use.last = use.last == null || d.at().isAfter(use.last) ? d.at() : use.last;
             use.switches += d.switched() ? 1 : 0;
@@ -115,9 +118,22 @@ public class DeviceSignals {
                         String device = deviceRef(r.getString("device_id"));
                         String day = r.getLocalDate("day").toString();
                         for (Long learner : together) {
-                            found.add(new IntegritySignal(learner, r.getLong("campaign_id"), 0, "SHARED_DEVICE", "MEDIUM",
-                                    device + "-" + day, Map.of("device", device, "day", day, "learners", together.length,
-                                            "threshold", sharedLearners)));
+                            found.add(new IntegritySignal(
+                                    learner,
+                                    r.getLong("campaign_id"),
+                                    0,
+                                    "SHARED_DEVICE",
+                                    "MEDIUM",
+                                    device + "-" + day,
+                                    Map.of(
+                                            "device",
+                                            device,
+                                            "day",
+                                            day,
+                                            "learners",
+                                            together.length,
+                                            "threshold",
+                                            sharedLearners)));
                         }
                     }
                     return found;
@@ -138,10 +154,25 @@ public class DeviceSignals {
                     List<IntegritySignal> found = new ArrayList<>();
                     for (Row r : rows) {
                         String day = r.getLocalDate("day").toString();
-                        found.add(new IntegritySignal(r.getLong("learner_id"), 0, "CONCURRENT_DEVICES", "MEDIUM", "day-" + day,
-                                Map.of("day", day, "refusals", r.getLong("refusals"), "switches", r.getLong("switches"),
-                                        "devices", r.getLong("devices"), "refusalThreshold", refusals,
-                                        "switchThreshold", switches)));
+                        found.add(new IntegritySignal(
+                                r.getLong("learner_id"),
+                                0,
+                                "CONCURRENT_DEVICES",
+                                "MEDIUM",
+                                "day-" + day,
+                                Map.of(
+                                        "day",
+                                        day,
+                                        "refusals",
+                                        r.getLong("refusals"),
+                                        "switches",
+                                        r.getLong("switches"),
+                                        "devices",
+                                        r.getLong("devices"),
+                                        "refusalThreshold",
+                                        refusals,
+                                        "switchThreshold",
+                                        switches)));
                     }
                     return found;
                 });

@@ -15,6 +15,8 @@ public record FlagReviewed(long flagId, long learnerId, long campaignId, String 
     }
 
     public Uni<Void> observed() {
-        return work.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(work).andFailFast().replaceWithVoid();
+        return work.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(work).andFailFast().replaceWithVoid();
     }
 }

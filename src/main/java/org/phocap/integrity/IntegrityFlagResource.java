@@ -31,36 +31,48 @@ public class IntegrityFlagResource {
     private final StaffScope scopes;
     private final int maxPageSize;
 
-    public IntegrityFlagResource(IntegrityFlags flags, StaffScope scopes,
-                                 @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public IntegrityFlagResource(
+            IntegrityFlags flags, StaffScope scopes, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.flags = flags;
         this.scopes = scopes;
         this.maxPageSize = maxPageSize;
     }
 
     @GET
-    @Operation(summary = "Integrity flags of the campaign's learners in the caller's scope (kind: SHARED_DEVICE, "
-            + "CONCURRENT_DEVICES, IMPLAUSIBLE_PACE, FAST_QUIZ; status: OPEN, CLEARED, CONFIRMED; a locality subtree), "
-            + "with their evidence, most recently seen first")
-    public Uni<Page<IntegrityFlags.FlagView>> list(@PathParam("id") long id, @QueryParam("kind") String kind,
-                                                   @QueryParam("status") String status,
-                                                   @QueryParam("localityCode") String localityCode,
-                                                   @QueryParam("page") @DefaultValue("0") int page,
-                                                   @QueryParam("size") @DefaultValue("100") int size) {
+    @Operation(
+            summary = "Integrity flags of the campaign's learners in the caller's scope (kind: SHARED_DEVICE, "
+                    + "CONCURRENT_DEVICES, IMPLAUSIBLE_PACE, FAST_QUIZ; status: OPEN, CLEARED, CONFIRMED; a locality subtree), "
+                    + "with their evidence, most recently seen first")
+    public Uni<Page<IntegrityFlags.FlagView>> list(
+            @PathParam("id") long id,
+            @QueryParam("kind") String kind,
+            @QueryParam("status") String status,
+            @QueryParam("localityCode") String localityCode,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
         PageRequest.check(page, size, maxPageSize);
-        return scopes.scope().flatMap(scope -> flags.list(id, scope, new IntegrityFlags.Filter(kind, status, localityCode),
-                page, size));
+        return scopes.scope()
+                .flatMap(scope ->
+                        flags.list(id, scope, new IntegrityFlags.Filter(kind, status, localityCode), page, size));
     }
 
     @GET
     // The lower quality keeps JSON the answer to Accept: */*.
     @Produces("text/csv;qs=0.5")
-    @Operation(summary = "The same flags as CSV (Accept: text/csv), every page, oldest first, streamed; evidence as JSON")
-    @APIResponse(responseCode = "200", description = "CSV with a header row",
+    @Operation(
+            summary = "The same flags as CSV (Accept: text/csv), every page, oldest first, streamed; evidence as JSON")
+    @APIResponse(
+            responseCode = "200",
+            description = "CSV with a header row",
             content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)))
-    public Multi<String> csv(@PathParam("id") long id, @QueryParam("kind") String kind, @QueryParam("status") String status,
-                             @QueryParam("localityCode") String localityCode) {
-        return CsvExport.response(scopes.scope().onItem().transformToMulti(scope ->
-                flags.csv(id, scope, new IntegrityFlags.Filter(kind, status, localityCode))));
+    public Multi<String> csv(
+            @PathParam("id") long id,
+            @QueryParam("kind") String kind,
+            @QueryParam("status") String status,
+            @QueryParam("localityCode") String localityCode) {
+        return CsvExport.response(scopes.scope()
+                .onItem()
+                .transformToMulti(
+                        scope -> flags.csv(id, scope, new IntegrityFlags.Filter(kind, status, localityCode))));
     }
 }

@@ -47,9 +47,14 @@ public class IntegrityFlags {
     private final Event<FlagReviewed> reviewedEvents;
     static final int MAX_NOTE = 1000;
 
-    public IntegrityFlags(Pool pool, DeviceSignals devices, CampaignAccess access, MeterRegistry metrics, AuditLog audit,
-                          Event<FlagReviewed> reviewedEvents,
-                          @ConfigProperty(name = "phocap.integrity.fast-quiz-seconds-per-question") int fastQuizSecondsPerQuestion) {
+    public IntegrityFlags(
+            Pool pool,
+            DeviceSignals devices,
+            CampaignAccess access,
+            MeterRegistry metrics,
+            AuditLog audit,
+            Event<FlagReviewed> reviewedEvents,
+            @ConfigProperty(name = "phocap.integrity.fast-quiz-seconds-per-question") int fastQuizSecondsPerQuestion) {
         this.pool = pool;
         this.devices = devices;
         this.audit = audit;
@@ -62,13 +67,31 @@ public class IntegrityFlags {
 
     /** A pass faster than the threshold raises FAST_QUIZ in the campaign that teaches the course. */
     void onPass(@Observes QuizPassed pass) {
-        if (!IntegrityRules.fastQuiz(pass.questions(), pass.timeUsedSec(), fastQuizSecondsPerQuestion, pass.gradedBy())) {
+        if (!IntegrityRules.fastQuiz(
+                pass.questions(), pass.timeUsedSec(), fastQuizSecondsPerQuestion, pass.gradedBy())) {
             return;
         }
-        Map<String, Object> evidence = Map.of("attemptId", pass.attemptId(), "quizId", pass.quizId(), "questions", pass.questions(),
-                "timeUsedSec", pass.timeUsedSec(), "thresholdSec", pass.questions() * fastQuizSecondsPerQuestion);
-        pass.work().add(stored(raise(new IntegritySignal(pass.learnerId(), pass.courseId(), "FAST_QUIZ", "LOW",
-                "attempt-" + pass.attemptId(), evidence)), "A FAST_QUIZ flag"));
+        Map<String, Object> evidence = Map.of(
+                "attemptId",
+                pass.attemptId(),
+                "quizId",
+                pass.quizId(),
+                "questions",
+                pass.questions(),
+                "timeUsedSec",
+                pass.timeUsedSec(),
+                "thresholdSec",
+                pass.questions() * fastQuizSecondsPerQuestion);
+        pass.work()
+                .add(stored(
+                        raise(new IntegritySignal(
+                                pass.learnerId(),
+                                pass.courseId(),
+                                "FAST_QUIZ",
+                                "LOW",
+                                "attempt-" + pass.attemptId(),
+                                evidence)),
+                        "A FAST_QUIZ flag"));
     }
 
     /** Signs and device moments from committed heartbeats; stored after, never holding a heartbeat's answer. */
@@ -79,18 +102,19 @@ public class IntegrityFlags {
         }
         if (!observed.devices().isEmpty()) {
             work = work.chain(() -> devices.seen(observed.devices()))
-                    .chain(found -> found.stream().map(this::raise).reduce(Uni.createFrom().voidItem(), (a, b) -> a.chain(() -> b)));
+                    .chain(found -> found.stream()
+                            .map(this::raise)
+                            .reduce(Uni.createFrom().voidItem(), (a, b) -> a.chain(() -> b)));
         }
         stored(work, "Heartbeat integrity signals").subscribe().with(done -> {}, e -> {});
     }
 
     /** The work, or nothing when the database is busy (a sign lost then is logged, not retried). */
     private static Uni<Void> stored(Uni<Void> work, String what) {
-        return Overload.orSkipped(work, LOG, what)
-                .onFailure().recoverWithItem(e -> {
-                    LOG.warn(what + " not stored: " + e.getClass().getSimpleName());
-                    return null;
-                });
+        return Overload.orSkipped(work, LOG, what).onFailure().recoverWithItem(e -> {
+            LOG.warn(what + " not stored: " + e.getClass().getSimpleName());
+            return null;
+        });
     }
 
     /**
@@ -113,13 +137,21 @@ public class IntegrityFlags {
 
     /** The parameters of {@link #RAISE_SQL} for a sign. */
     public static Tuple raiseParameters(IntegritySignal signal) {
-        return Tuple.from(new Object[] {signal.learnerId(), signal.courseId() == 0 ? null : signal.courseId(), signal.kind(),
-                signal.severity(), new JsonObject().put(signal.reason(), new JsonObject(signal.evidence())), signal.reason(),
-                signal.campaignId() == 0 ? null : signal.campaignId()});
+        return Tuple.from(new Object[] {
+            signal.learnerId(),
+            signal.courseId() == 0 ? null : signal.courseId(),
+            signal.kind(),
+            signal.severity(),
+            new JsonObject().put(signal.reason(), new JsonObject(signal.evidence())),
+            signal.reason(),
+            signal.campaignId() == 0 ? null : signal.campaignId()
+        });
     }
 
     Uni<Void> raise(IntegritySignal signal) {
-        return pool.preparedQuery(RAISE_SQL).execute(raiseParameters(signal)).invoke(rows -> counted(signal.kind(), rows))
+        return pool.preparedQuery(RAISE_SQL)
+                .execute(raiseParameters(signal))
+                .invoke(rows -> counted(signal.kind(), rows))
                 .replaceWithVoid();
     }
 
@@ -134,17 +166,43 @@ public class IntegrityFlags {
      * A flag as supporters see it; {@code at} is when it was last seen (the contract's field),
      * {@code firstSeenAt} when it was raised; the review fields are null until a review.
      */
-    public record FlagView(long id, long campaignId, long learnerId, String fullName, String localityCode, String locality,
-                           String kind, String severity, String status, Map<String, Object> evidence, Instant at,
-                           Instant firstSeenAt, Instant lastSeenAt, Instant reviewedAt, String reviewedBy, String reviewNote) {
+    public record FlagView(
+            long id,
+            long campaignId,
+            long learnerId,
+            String fullName,
+            String localityCode,
+            String locality,
+            String kind,
+            String severity,
+            String status,
+            Map<String, Object> evidence,
+            Instant at,
+            Instant firstSeenAt,
+            Instant lastSeenAt,
+            Instant reviewedAt,
+            String reviewedBy,
+            String reviewNote) {
         static FlagView of(Row r) {
             OffsetDateTime reviewed = r.getOffsetDateTime("reviewed_at");
             Instant last = r.getOffsetDateTime("last_seen_at").toInstant();
-            return new FlagView(r.getLong("id"), r.getLong("campaign_id"), r.getLong("learner_id"), r.getString("full_name"),
-                    r.getString("locality_code"), r.getString("locality"), r.getString("kind"), r.getString("severity"),
-                    r.getString("status"), r.getJsonObject("evidence").getMap(), last,
-                    r.getOffsetDateTime("first_seen_at").toInstant(), last,
-                    reviewed == null ? null : reviewed.toInstant(), r.getString("reviewer"), r.getString("review_note"));
+            return new FlagView(
+                    r.getLong("id"),
+                    r.getLong("campaign_id"),
+                    r.getLong("learner_id"),
+                    r.getString("full_name"),
+                    r.getString("locality_code"),
+                    r.getString("locality"),
+                    r.getString("kind"),
+                    r.getString("severity"),
+                    r.getString("status"),
+                    r.getJsonObject("evidence").getMap(),
+                    last,
+                    r.getOffsetDateTime("first_seen_at").toInstant(),
+                    last,
+                    reviewed == null ? null : reviewed.toInstant(),
+                    r.getString("reviewer"),
+                    r.getString("review_note"));
         }
     }
 
@@ -162,29 +220,48 @@ public class IntegrityFlags {
      * later review.
      */
     public Uni<FlagView> review(long flagId, Review review, Subject staff, Scope scope) {
-        if (review == null || review.decision() == null || !List.of("CLEARED", "CONFIRMED").contains(review.decision())) {
+        if (review == null
+                || review.decision() == null
+                || !List.of("CLEARED", "CONFIRMED").contains(review.decision())) {
             throw ProblemException.invalid("decision", "CLEARED or CONFIRMED");
         }
         String note = review.note() == null ? "" : review.note().strip();
         if (note.length() > MAX_NOTE || note.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
-            throw ProblemException.invalid("note", "at most " + MAX_NOTE + " characters, no control characters but line breaks");
+            throw ProblemException.invalid(
+                    "note", "at most " + MAX_NOTE + " characters, no control characters but line breaks");
         }
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 UPDATE integrity_flag f SET status = $3, reviewed_by = $4, reviewed_at = now(), review_note = $5
                                 FROM learner le JOIN locality l ON l.code = le.locality_code
                                 WHERE f.id = $1 AND le.id = f.learner_id AND l.path LIKE ANY($2)
                                 RETURNING f.id, f.learner_id, f.campaign_id, f.kind, le.locality_code""")
-                        .execute(Tuple.from(new Object[] {flagId, scope.patterns(), review.decision(), staff.id(),
-                                note.isEmpty() ? null : note}))
+                        .execute(Tuple.from(new Object[] {
+                            flagId, scope.patterns(), review.decision(), staff.id(), note.isEmpty() ? null : note
+                        }))
                         .flatMap(rows -> {
                             if (rows.size() == 0) {
                                 throw ProblemException.notFound("No integrity flag " + flagId + " in your scope.");
                             }
                             Row r = rows.iterator().next();
-                            return audit.record(conn, staff, new AuditLog.Entry("integrity-flag-reviewed", r.getLong("learner_id"),
-                                            r.getLong("campaign_id"), r.getString("locality_code"), Map.of("flagId", flagId,
-                                            "kind", r.getString("kind"), "decision", review.decision())))
-                                    .replaceWith(new FlagReviewed(flagId, r.getLong("learner_id"), r.getLong("campaign_id"),
+                            return audit.record(
+                                            conn,
+                                            staff,
+                                            new AuditLog.Entry(
+                                                    "integrity-flag-reviewed",
+                                                    r.getLong("learner_id"),
+                                                    r.getLong("campaign_id"),
+                                                    r.getString("locality_code"),
+                                                    Map.of(
+                                                            "flagId",
+                                                            flagId,
+                                                            "kind",
+                                                            r.getString("kind"),
+                                                            "decision",
+                                                            review.decision())))
+                                    .replaceWith(new FlagReviewed(
+                                            flagId,
+                                            r.getLong("learner_id"),
+                                            r.getLong("campaign_id"),
                                             review.decision()));
                         }))
                 .flatMap(reviewed -> {
@@ -193,16 +270,21 @@ public class IntegrityFlags {
                 })
                 .chain(() -> pool.preparedQuery("SELECT " + VIEW_COLUMNS + """
                                  FROM integrity_flag f JOIN learner le ON le.id = f.learner_id
-                                JOIN locality l ON l.code = le.locality_code WHERE f.id = $1""")
-                        .execute(Tuple.of(flagId)))
+                                JOIN locality l ON l.code = le.locality_code WHERE f.id = $1""").execute(Tuple.of(flagId)))
                 .map(rows -> FlagView.of(rows.iterator().next()));
     }
 
     /** A campaign's flags in the caller's scope (404 for a campaign outside it), newest first. */
     public Uni<Page<FlagView>> list(long campaignId, Scope scope, Filter filter, int page, int size) {
         filter.check();
-        return access.require(campaignId, scope).flatMap(ok -> query(campaignId, scope, filter,
-                "ORDER BY f.last_seen_at DESC, f.id DESC LIMIT $6 OFFSET $7", size, (long) page * size))
+        return access.require(campaignId, scope)
+                .flatMap(ok -> query(
+                        campaignId,
+                        scope,
+                        filter,
+                        "ORDER BY f.last_seen_at DESC, f.id DESC LIMIT $6 OFFSET $7",
+                        size,
+                        (long) page * size))
                 .map(rows -> Page.of(rows, FlagView::of, page, size));
     }
 
@@ -219,14 +301,28 @@ public class IntegrityFlags {
     }
 
     static final int CSV_CHUNK = 500;
-    static final String CSV_HEADER = CsvLines.line("flag_id", "learner_id", "full_name", "locality_code", "locality", "kind",
-            "severity", "status", "first_seen_at", "last_seen_at", "reviewed_at", "reviewed_by", "review_note", "evidence");
+    static final String CSV_HEADER = CsvLines.line(
+            "flag_id",
+            "learner_id",
+            "full_name",
+            "locality_code",
+            "locality",
+            "kind",
+            "severity",
+            "status",
+            "first_seen_at",
+            "last_seen_at",
+            "reviewed_at",
+            "reviewed_by",
+            "review_note",
+            "evidence");
 
     /** The same flags as CSV, oldest first, read a chunk at a time (keyset on the id). */
     public Multi<String> csv(long campaignId, Scope scope, Filter filter) {
         filter.check();
         long[] after = {0};
-        Multi<String> csv = CsvExport.stream(CSV_HEADER,
+        Multi<String> csv = CsvExport.stream(
+                CSV_HEADER,
                 () -> query(campaignId, scope, filter, "AND f.id > $7 ORDER BY f.id LIMIT $6", CSV_CHUNK, after[0])
                         .map(rows -> {
                             List<FlagView> chunk = new ArrayList<>();
@@ -235,10 +331,22 @@ public class IntegrityFlags {
                                 after[0] = chunk.get(chunk.size() - 1).id();
                             }
                             return chunk;
-                        }), CSV_CHUNK,
-                f -> CsvLines.line(String.valueOf(f.id()), String.valueOf(f.learnerId()), f.fullName(), f.localityCode(),
-                        f.locality(), f.kind(), f.severity(), f.status(), f.firstSeenAt().toString(), f.lastSeenAt().toString(),
-                        f.reviewedAt() == null ? "" : f.reviewedAt().toString(), f.reviewedBy(), f.reviewNote(),
+                        }),
+                CSV_CHUNK,
+                f -> CsvLines.line(
+                        String.valueOf(f.id()),
+                        String.valueOf(f.learnerId()),
+                        f.fullName(),
+                        f.localityCode(),
+                        f.locality(),
+                        f.kind(),
+                        f.severity(),
+                        f.status(),
+                        f.firstSeenAt().toString(),
+                        f.lastSeenAt().toString(),
+                        f.reviewedAt() == null ? "" : f.reviewedAt().toString(),
+                        f.reviewedBy(),
+                        f.reviewNote(),
                         new JsonObject(f.evidence()).encode()));
         return access.require(campaignId, scope).onItem().transformToMulti(ok -> csv);
     }
@@ -251,8 +359,8 @@ public class IntegrityFlags {
                         WHERE f.campaign_id = $1 AND l.path LIKE ANY($2)
                           AND ($3::varchar IS NULL OR f.kind = $3) AND ($4::varchar IS NULL OR f.status = $4)
                           AND ($5::varchar IS NULL OR starts_with(l.path, (SELECT path FROM locality WHERE code = $5)))
-                        """ + tail)
-                .execute(Tuple.from(new Object[] {campaignId, scope.patterns(), filter.kind(), filter.status(),
-                        filter.localityCode(), limit, sixth}));
+                        """ + tail).execute(Tuple.from(new Object[] {
+            campaignId, scope.patterns(), filter.kind(), filter.status(), filter.localityCode(), limit, sixth
+        }));
     }
 }

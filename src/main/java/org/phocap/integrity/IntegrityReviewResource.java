@@ -34,10 +34,14 @@ public class IntegrityReviewResource {
     @POST
     @Path("/{flagId}/review")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Review a flag: decision CLEARED (certificates it held are issued unless another flag holds them) "
-            + "or CONFIRMED (they stay held); note up to 1000 characters. Audited; a later review may change it. "
-            + "404 outside the caller's scope")
-    @APIResponse(responseCode = "200", description = "The flag as reviewed",
+    @Operation(
+            summary =
+                    "Review a flag: decision CLEARED (certificates it held are issued unless another flag holds them) "
+                            + "or CONFIRMED (they stay held); note up to 1000 characters. Audited; a later review may change it. "
+                            + "404 outside the caller's scope")
+    @APIResponse(
+            responseCode = "200",
+            description = "The flag as reviewed",
             content = @Content(schema = @Schema(implementation = IntegrityFlags.FlagView.class)))
     public Uni<IntegrityFlags.FlagView> review(@PathParam("flagId") long flagId, IntegrityFlags.Review review) {
         return scopes.scope().flatMap(scope -> flags.review(flagId, review, user.subject(), scope));

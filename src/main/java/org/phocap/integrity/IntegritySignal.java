@@ -8,10 +8,16 @@ import java.util.Map;
  * campaign (0: not given). {@code reason} names the evidence entry, so two different signs of one
  * kind are both kept.
  */
-public record IntegritySignal(long learnerId, long campaignId, long courseId, String kind, String severity, String reason,
-                              Map<String, Object> evidence) {
-    public IntegritySignal(long learnerId, long courseId, String kind, String severity, String reason,
-                           Map<String, Object> evidence) {
+public record IntegritySignal(
+        long learnerId,
+        long campaignId,
+        long courseId,
+        String kind,
+        String severity,
+        String reason,
+        Map<String, Object> evidence) {
+    public IntegritySignal(
+            long learnerId, long courseId, String kind, String severity, String reason, Map<String, Object> evidence) {
         this(learnerId, 0, courseId, kind, severity, reason, evidence);
     }
 }

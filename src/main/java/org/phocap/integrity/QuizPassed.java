@@ -10,16 +10,35 @@ import java.util.List;
  * Observers add the work they start to {@link #work}; the quiz waits for it before it checks the
  * course's completion, so a flag whose kind holds certificates is in place before one is issued.
  */
-public record QuizPassed(long learnerId, long courseId, long quizId, long attemptId, int questions, int timeUsedSec,
-                         String gradedBy, List<Uni<Void>> work) {
-    public QuizPassed(long learnerId, long courseId, long quizId, long attemptId, int questions, int timeUsedSec,
-                      String gradedBy) {
+public record QuizPassed(
+        long learnerId,
+        long courseId,
+        long quizId,
+        long attemptId,
+        int questions,
+        int timeUsedSec,
+        String gradedBy,
+        List<Uni<Void>> work) {
+    public QuizPassed(
+            long learnerId,
+            long courseId,
+            long quizId,
+            long attemptId,
+            int questions,
+            int timeUsedSec,
+            String gradedBy) {
         this(learnerId, courseId, quizId, attemptId, questions, timeUsedSec, gradedBy, new ArrayList<>());
     }
 
     /** Everything the observers started, done (their failures are theirs to report). */
     public Uni<Void> observed() {
-        return work.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.join().all(work).andCollectFailures().replaceWithVoid().onFailure().recoverWithNull();
+        return work.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join()
+                        .all(work)
+                        .andCollectFailures()
+                        .replaceWithVoid()
+                        .onFailure()
+                        .recoverWithNull();
     }
 }

@@ -13,10 +13,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.phocap.auth.Role;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageRequest;
@@ -30,9 +30,11 @@ public class LocalityResource {
     private final long maxBytes;
     private final int maxPageSize;
 
-    public LocalityResource(LocalityService localities, StaffScope scopes,
-                            @ConfigProperty(name = "phocap.localities.max-bytes") long maxBytes,
-                            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public LocalityResource(
+            LocalityService localities,
+            StaffScope scopes,
+            @ConfigProperty(name = "phocap.localities.max-bytes") long maxBytes,
+            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.localities = localities;
         this.scopes = scopes;
         this.maxBytes = maxBytes;
@@ -42,10 +44,19 @@ public class LocalityResource {
     @PUT
     @RolesAllowed(Role.ADMIN)
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
-    @Operation(summary = "Upsert the administrative tree from CSV (code,name,level,parent_code); all or nothing. "
-            + "A district ADMIN edits only localities inside its subtree and cannot move one across its boundary")
-    @RequestBody(content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING,
-            example = "code,name,level,parent_code\n26,Tỉnh Vĩnh Phúc,1,\n243,Thành phố Vĩnh Yên,2,26")))
+    @Operation(
+            summary =
+                    "Upsert the administrative tree from CSV (code,name,level,parent_code); all or nothing. "
+                            + "A district ADMIN edits only localities inside its subtree and cannot move one across its boundary")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "text/csv",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            example =
+                                                    "code,name,level,parent_code\n26,Tỉnh Vĩnh Phúc,1,\n243,Thành phố Vĩnh Yên,2,26")))
     public Uni<LocalityImportResult> importTree(String csv) {
         if (csv.length() > maxBytes) {
             throw ProblemException.tooLarge("Locality files are limited to " + maxBytes + " bytes.");
@@ -65,9 +76,10 @@ public class LocalityResource {
     @Path("/{code}/children")
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Operation(summary = "The children of a locality, by code, paginated")
-    public Uni<Page<LocalityDto>> children(@PathParam("code") String code,
-                                           @QueryParam("page") @DefaultValue("0") int page,
-                                           @QueryParam("size") @DefaultValue("100") int size) {
+    public Uni<Page<LocalityDto>> children(
+            @PathParam("code") String code,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
         PageRequest.check(page, size, maxPageSize);
         return scopes.scope().flatMap(scope -> localities.children(code, scope, page, size));
     }

@@ -50,14 +50,12 @@ public class LocalityService {
         return pool.preparedQuery("""
                         SELECT l.code, l.name, l.level, l.parent_code,
                                (SELECT count(*) FROM locality c WHERE c.parent_code = l.code) AS children
-                        FROM locality l WHERE l.code = $1 AND l.path LIKE ANY($2)""")
-                .execute(Tuple.of(code, scope.patterns()))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw ProblemException.notFound("No locality '" + code + "' in your scope.");
-                    }
-                    return toDto(rows.iterator().next());
-                });
+                        FROM locality l WHERE l.code = $1 AND l.path LIKE ANY($2)""").execute(Tuple.of(code, scope.patterns())).map(rows -> {
+            if (rows.size() == 0) {
+                throw ProblemException.notFound("No locality '" + code + "' in your scope.");
+            }
+            return toDto(rows.iterator().next());
+        });
     }
 
     /**
@@ -68,29 +66,28 @@ public class LocalityService {
         return pool.preparedQuery("""
                         SELECT l.code, l.name, l.level, l.parent_code, l.path,
                                (SELECT count(*) FROM locality c WHERE c.parent_code = l.code) AS children
-                        FROM locality l WHERE l.code = $1""")
-                .execute(Tuple.of(code))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw ProblemException.invalid(field, "unknown locality '" + code + "'");
-                    }
-                    Row row = rows.iterator().next();
-                    if (!scope.covers(row.getString("path"))) {
-                        throw ProblemException.forbidden("Locality '" + code + "' is outside your scope.");
-                    }
-                    return toDto(row);
-                });
+                        FROM locality l WHERE l.code = $1""").execute(Tuple.of(code)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ProblemException.invalid(field, "unknown locality '" + code + "'");
+            }
+            Row row = rows.iterator().next();
+            if (!scope.covers(row.getString("path"))) {
+                throw ProblemException.forbidden("Locality '" + code + "' is outside your scope.");
+            }
+            return toDto(row);
+        });
     }
 
     public Uni<Page<LocalityDto>> children(String code, Scope scope, int page, int size) {
-        return get(code, scope).flatMap(parent -> pool.preparedQuery("""
+        return get(code, scope)
+                .flatMap(parent -> pool.preparedQuery("""
                         SELECT l.code, l.name, l.level, l.parent_code,
                                (SELECT count(*) FROM locality c WHERE c.parent_code = l.code) AS children,
                                count(*) OVER () AS total
                         FROM locality l WHERE l.parent_code = $1 AND l.path LIKE ANY($2)
                         ORDER BY l.code LIMIT $3 OFFSET $4""")
-                .execute(Tuple.of(code, scope.patterns(), size, (long) page * size))
-                .map(rows -> Page.of(rows, LocalityService::toDto, page, size)));
+                        .execute(Tuple.of(code, scope.patterns(), size, (long) page * size))
+                        .map(rows -> Page.of(rows, LocalityService::toDto, page, size)));
     }
 
     /**
@@ -100,19 +97,23 @@ public class LocalityService {
     public Uni<LocalityImportResult> importCsv(String csv, Scope scope) {
         Map<String, Parsed> rows = parse(csv);
         // Locked so that a concurrent upload cannot move a row between this check and the upsert.
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("SELECT code, parent_code, path FROM locality WHERE code = ANY($1) FOR UPDATE")
-                .execute(Tuple.of(java.util.stream.Stream.concat(rows.keySet().stream(),
+        return pool.withTransaction(conn -> conn.preparedQuery(
+                        "SELECT code, parent_code, path FROM locality WHERE code = ANY($1) FOR UPDATE")
+                .execute(Tuple.of(java.util.stream.Stream.concat(
+                                rows.keySet().stream(),
                                 rows.values().stream().map(Parsed::parent).filter(p -> p != null))
-                        .distinct().toArray(String[]::new)))
+                        .distinct()
+                        .toArray(String[]::new)))
                 .flatMap(found -> {
                     Map<String, Existing> existing = new HashMap<>();
                     found.forEach(r -> existing.put(r.getString(0), new Existing(r.getString(1), r.getString(2))));
                     List<Problem.FieldError> errors = new ArrayList<>();
                     rows.values().forEach(row -> {
-                        if (row.parent() != null && !rows.containsKey(row.parent()) && !existing.containsKey(row.parent())) {
-                            errors.add(new Problem.FieldError("parent_code",
-                                    "line " + row.line() + ": unknown parent '" + row.parent() + "'"));
+                        if (row.parent() != null
+                                && !rows.containsKey(row.parent())
+                                && !existing.containsKey(row.parent())) {
+                            errors.add(new Problem.FieldError(
+                                    "parent_code", "line " + row.line() + ": unknown parent '" + row.parent() + "'"));
                         }
                     });
                     if (!errors.isEmpty()) {
@@ -142,7 +143,8 @@ public class LocalityService {
                                     }
                                 }
                                 int inserted = created;
-                                return recomputePaths(conn).map(x -> new LocalityImportResult(inserted, result.size() - inserted));
+                                return recomputePaths(conn)
+                                        .map(x -> new LocalityImportResult(inserted, result.size() - inserted));
                             });
                 }));
     }
@@ -159,29 +161,42 @@ public class LocalityService {
         for (Parsed row : rows.values()) {
             Existing now = existing.get(row.code());
             if (now != null && !scope.covers(now.path())) {
-                errors.add(new Problem.FieldError("code", "line " + row.line() + ": no locality '" + row.code() + "' in your scope"));
+                errors.add(new Problem.FieldError(
+                        "code", "line " + row.line() + ": no locality '" + row.code() + "' in your scope"));
                 continue;
             }
-            boolean scopeRoot = now != null && java.util.Arrays.asList(scope.paths()).contains(now.path());
+            boolean scopeRoot =
+                    now != null && java.util.Arrays.asList(scope.paths()).contains(now.path());
             if (scopeRoot) {
                 if (!java.util.Objects.equals(row.parent(), now.parent())) {
-                    errors.add(new Problem.FieldError("parent_code", "line " + row.line() + ": '" + row.code()
-                            + "' is the root of your scope; only an ADMIN of the whole tree can move it"));
+                    errors.add(new Problem.FieldError(
+                            "parent_code",
+                            "line " + row.line() + ": '" + row.code()
+                                    + "' is the root of your scope; only an ADMIN of the whole tree can move it"));
                 }
-            } else if (row.parent() == null || !insideScope(row.parent(), rows, existing, scope, new java.util.HashSet<>())) {
-                errors.add(new Problem.FieldError("parent_code", "line " + row.line()
-                        + ": the parent must be a locality inside your scope"));
+            } else if (row.parent() == null
+                    || !insideScope(row.parent(), rows, existing, scope, new java.util.HashSet<>())) {
+                errors.add(new Problem.FieldError(
+                        "parent_code", "line " + row.line() + ": the parent must be a locality inside your scope"));
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(403, "forbidden", "Outside your scope",
-                    "The file was refused; nothing changed. " + errors.size() + " row(s) reach outside your scope.", errors);
+            throw new ProblemException(
+                    403,
+                    "forbidden",
+                    "Outside your scope",
+                    "The file was refused; nothing changed. " + errors.size() + " row(s) reach outside your scope.",
+                    errors);
         }
     }
 
     /** Whether a code lies inside the scope once the file is applied (new rows hang under their parent). */
-    private static boolean insideScope(String code, Map<String, Parsed> rows, Map<String, Existing> existing, Scope scope,
-                                       java.util.Set<String> seen) {
+    private static boolean insideScope(
+            String code,
+            Map<String, Parsed> rows,
+            Map<String, Existing> existing,
+            Scope scope,
+            java.util.Set<String> seen) {
         Existing now = existing.get(code);
         if (now != null && !rows.containsKey(code)) {
             return scope.covers(now.path());
@@ -207,17 +222,15 @@ public class LocalityService {
                             UPDATE locality l SET path = t.path FROM t WHERE l.code = t.code AND l.path <> t.path
                             RETURNING l.code)
                         SELECT l.code FROM locality l WHERE NOT EXISTS (SELECT 1 FROM t WHERE t.code = l.code)
-                        ORDER BY l.code LIMIT 5""")
-                .execute()
-                .map(cyclic -> {
-                    if (cyclic.size() > 0) {
-                        List<Problem.FieldError> errors = new ArrayList<>();
-                        cyclic.forEach(r -> errors.add(new Problem.FieldError("parent_code",
-                                "'" + r.getString(0) + "' would become its own ancestor")));
-                        throw invalidFile(errors);
-                    }
-                    return null;
-                });
+                        ORDER BY l.code LIMIT 5""").execute().map(cyclic -> {
+            if (cyclic.size() > 0) {
+                List<Problem.FieldError> errors = new ArrayList<>();
+                cyclic.forEach(r -> errors.add(new Problem.FieldError(
+                        "parent_code", "'" + r.getString(0) + "' would become its own ancestor")));
+                throw invalidFile(errors);
+            }
+            return null;
+        });
     }
 
     private record Parsed(int line, String code, String name, Integer level, String parent) {}
@@ -248,11 +261,14 @@ public class LocalityService {
                 String levelText = cell(record, columns.get("level"));
                 String parent = cell(record, columns.get("parent_code"));
                 if (!CODE.matcher(code).matches()) {
-                    errors.add(new Problem.FieldError("code", "line " + line + ": code must be 1-32 letters, digits, '.', '_' or '-'"));
+                    errors.add(new Problem.FieldError(
+                            "code", "line " + line + ": code must be 1-32 letters, digits, '.', '_' or '-'"));
                     continue;
                 }
                 if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
-                    errors.add(new Problem.FieldError("name", "line " + line + ": name is required (at most 200 characters, no control characters)"));
+                    errors.add(new Problem.FieldError(
+                            "name",
+                            "line " + line + ": name is required (at most 200 characters, no control characters)"));
                 }
                 Integer level = null;
                 try {
@@ -261,14 +277,18 @@ public class LocalityService {
                         throw new NumberFormatException();
                     }
                 } catch (NumberFormatException e) {
-                    errors.add(new Problem.FieldError("level", "line " + line + ": level must be a whole number from 1 to 10"));
+                    errors.add(new Problem.FieldError(
+                            "level", "line " + line + ": level must be a whole number from 1 to 10"));
                 }
                 if (code.equals(parent)) {
-                    errors.add(new Problem.FieldError("parent_code", "line " + line + ": a locality cannot be its own parent"));
+                    errors.add(new Problem.FieldError(
+                            "parent_code", "line " + line + ": a locality cannot be its own parent"));
                 }
                 if (rows.containsKey(code)) {
-                    errors.add(new Problem.FieldError("code", "line " + line + ": code '" + code
-                            + "' repeats line " + rows.get(code).line()));
+                    errors.add(new Problem.FieldError(
+                            "code",
+                            "line " + line + ": code '" + code + "' repeats line "
+                                    + rows.get(code).line()));
                 }
                 rows.put(code, new Parsed(line, code, name, level, parent.isEmpty() ? null : parent));
                 if (errors.size() >= 100) {
@@ -302,7 +322,8 @@ public class LocalityService {
         return ordered;
     }
 
-    private static int depthOf(String code, Map<String, Parsed> rows, Map<String, Integer> depth, java.util.Set<String> visiting) {
+    private static int depthOf(
+            String code, Map<String, Parsed> rows, Map<String, Integer> depth, java.util.Set<String> visiting) {
         Integer known = depth.get(code);
         if (known != null) {
             return known;
@@ -313,8 +334,8 @@ public class LocalityService {
             return 0;
         }
         if (!visiting.add(code)) {
-            throw invalidFile(List.of(new Problem.FieldError("parent_code",
-                    "line " + row.line() + ": '" + code + "' is part of a parent cycle")));
+            throw invalidFile(List.of(new Problem.FieldError(
+                    "parent_code", "line " + row.line() + ": '" + code + "' is part of a parent cycle")));
         }
         int d = depthOf(row.parent(), rows, depth, visiting) + 1;
         depth.put(code, d);
@@ -322,12 +343,20 @@ public class LocalityService {
     }
 
     static ProblemException invalidFile(List<Problem.FieldError> errors) {
-        return new ProblemException(400, "validation", "Invalid locality file",
-                "The file was refused; nothing changed. " + errors.size() + " problem(s) listed.", errors);
+        return new ProblemException(
+                400,
+                "validation",
+                "Invalid locality file",
+                "The file was refused; nothing changed. " + errors.size() + " problem(s) listed.",
+                errors);
     }
 
     private static LocalityDto toDto(Row row) {
-        return new LocalityDto(row.getString("code"), row.getString("name"), row.getInteger("level"),
-                row.getString("parent_code"), row.getLong("children").intValue());
+        return new LocalityDto(
+                row.getString("code"),
+                row.getString("name"),
+                row.getInteger("level"),
+                row.getString("parent_code"),
+                row.getLong("children").intValue());
     }
 }

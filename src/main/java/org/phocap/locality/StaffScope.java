@@ -36,8 +36,7 @@ public class StaffScope {
     /** Province-wide actions (the locality tree's roots, courses, course-wide broadcasts) need a whole-tree ADMIN. */
     public void requireWholeTree(String action) {
         if (!wholeTree()) {
-            throw ProblemException.forbidden(
-                    action + " needs an ADMIN whose scope is the whole tree ('*').");
+            throw ProblemException.forbidden(action + " needs an ADMIN whose scope is the whole tree ('*').");
         }
     }
 }

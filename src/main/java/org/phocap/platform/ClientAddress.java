@@ -7,8 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
  * when the peer is a trusted proxy (Quarkus rewrites the remote address then; quarkus.http.proxy.*).
  */
 public final class ClientAddress {
-    private ClientAddress() {
-    }
+    private ClientAddress() {}
 
     public static String of(HttpServerRequest http) {
         return http.remoteAddress() == null ? "unknown" : http.remoteAddress().hostAddress();

@@ -29,18 +29,29 @@ public class ClusterJobs {
     }
 
     public Uni<Void> once(String name, Duration period, Supplier<Uni<?>> job) {
-        return Overload.orSkipped(pool.preparedQuery("""
+        return Overload.orSkipped(
+                pool.preparedQuery("""
                         INSERT INTO scheduled_job (name, last_slot, last_run_at, last_instance)
                         VALUES ($1, floor(extract(epoch FROM clock_timestamp()) * 1000 / $2)::bigint, clock_timestamp(), $3)
                         ON CONFLICT (name) DO UPDATE SET last_slot = EXCLUDED.last_slot, last_run_at = EXCLUDED.last_run_at,
                             last_instance = EXCLUDED.last_instance, runs = scheduled_job.runs + 1
                         WHERE scheduled_job.last_slot < EXCLUDED.last_slot
                         RETURNING name""")
-                .execute(Tuple.of(name, Math.max(1, period.toMillis()), instance.value()))
-                .flatMap(rows -> {
-                    boolean claimed = rows.size() > 0;
-                    metrics.counter("phocap.scheduled.jobs", "job", name, "outcome", claimed ? "ran" : "skipped").increment();
-                    return claimed ? job.get().replaceWithVoid() : Uni.createFrom().voidItem();
-                }), LOG, "Scheduled job " + name);
+                        .execute(Tuple.of(name, Math.max(1, period.toMillis()), instance.value()))
+                        .flatMap(rows -> {
+                            boolean claimed = rows.size() > 0;
+                            metrics.counter(
+                                            "phocap.scheduled.jobs",
+                                            "job",
+                                            name,
+                                            "outcome",
+                                            claimed ? "ran" : "skipped")
+                                    .increment();
+                            return claimed
+                                    ? job.get().replaceWithVoid()
+                                    : Uni.createFrom().voidItem();
+                        }),
+                LOG,
+                "Scheduled job " + name);
     }
 }

@@ -7,8 +7,7 @@ import java.util.Locale;
 
 /** One way to read CSV across the app, so parsing rules never differ between features. */
 public final class Csv {
-    private Csv() {
-    }
+    private Csv() {}
 
     public static CsvReader<CsvRecord> reader(Reader reader) {
         return CsvReader.builder()
@@ -23,6 +22,7 @@ public final class Csv {
         if (!key.isEmpty() && key.charAt(0) == '\uFEFF') {
             key = key.substring(1).strip();
         }
-        return java.text.Normalizer.normalize(key, java.text.Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+        return java.text.Normalizer.normalize(key, java.text.Normalizer.Form.NFC)
+                .toLowerCase(Locale.ROOT);
     }
 }

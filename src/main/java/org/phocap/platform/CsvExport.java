@@ -13,13 +13,14 @@ import org.jboss.resteasy.reactive.RestMulti;
  * whole list at once.
  */
 public final class CsvExport {
-    private CsvExport() {
-    }
+    private CsvExport() {}
 
     /** The header, then each chunk's lines, until a chunk comes back shorter than {@code chunkSize}. */
-    public static <T> Multi<String> stream(String header, Supplier<Uni<List<T>>> nextChunk, int chunkSize,
-                                           Function<T, String> line) {
-        Multi<String> rows = Multi.createBy().repeating().<List<T>>uni(nextChunk::get)
+    public static <T> Multi<String> stream(
+            String header, Supplier<Uni<List<T>>> nextChunk, int chunkSize, Function<T, String> line) {
+        Multi<String> rows = Multi.createBy()
+                .repeating()
+                .<List<T>>uni(nextChunk::get)
                 .whilst(chunk -> chunk.size() == chunkSize)
                 .map(chunk -> {
                     StringBuilder out = new StringBuilder();
@@ -32,6 +33,8 @@ public final class CsvExport {
 
     /** A streamed CSV answer with a plain {@code text/csv} type (no quality parameter from {@code @Produces}). */
     public static Multi<String> response(Multi<String> csv) {
-        return RestMulti.fromMultiData(csv).header("Content-Type", "text/csv;charset=UTF-8").build();
+        return RestMulti.fromMultiData(csv)
+                .header("Content-Type", "text/csv;charset=UTF-8")
+                .build();
     }
 }

@@ -2,8 +2,7 @@ package org.phocap.platform;
 
 /** Quotes cells the RFC 4180 way, and defuses cells a spreadsheet would run as formulas. */
 public final class CsvLines {
-    private CsvLines() {
-    }
+    private CsvLines() {}
 
     public static String line(String... cells) {
         StringBuilder out = new StringBuilder();

@@ -37,17 +37,18 @@ public class DatabasePool implements PgPoolCreator {
     @Override
     @SuppressWarnings("deprecation") // Quarkus expects a PgPool from a creator
     public Pool create(Input input) {
-        PoolOptions options = new PoolOptions(input.poolOptions())
-                .setConnectionTimeout(0)
-                .setMaxWaitQueueSize(maxWaiters);
+        PoolOptions options =
+                new PoolOptions(input.poolOptions()).setConnectionTimeout(0).setMaxWaitQueueSize(maxWaiters);
         // The SQL client registers its gauges (postgresql.queue.size, postgresql.current) for each
         // event loop's connection factory under one name: the second registration is ignored with
         // a WARN at every start, and each gauge shows one event loop only. They go (the client's
         // timers and counters are shared correctly and stay); the pool's own meters
         // (sql_pool_queue_size, sql_pool_queue_delay, sql_pool_usage) are the ones to watch, with
         // phocap_overload_rejections_total. Set here, before the pool makes its first connection.
-        Metrics.globalRegistry.config().meterFilter(MeterFilter.deny(
-                id -> id.getType() == Meter.Type.GAUGE && "sql".equals(id.getTag("clientType"))));
+        Metrics.globalRegistry
+                .config()
+                .meterFilter(MeterFilter.deny(
+                        id -> id.getType() == Meter.Type.GAUGE && "sql".equals(id.getTag("clientType"))));
         return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), options);
     }
 }

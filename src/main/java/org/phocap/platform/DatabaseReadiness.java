@@ -29,11 +29,21 @@ public class DatabaseReadiness implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return pool.query("SELECT 1").execute()
-                .ifNoItem().after(TIMEOUT).fail()
+        return pool.query("SELECT 1")
+                .execute()
+                .ifNoItem()
+                .after(TIMEOUT)
+                .fail()
                 .map(rows -> HealthCheckResponse.named(NAME).up().build())
-                .onFailure().recoverWithItem(failure -> Overload.cause(failure) != null
-                        ? HealthCheckResponse.named(NAME).up().withData("busy", true).build()
-                        : HealthCheckResponse.named(NAME).down().withData("error", failure.getClass().getSimpleName()).build());
+                .onFailure()
+                .recoverWithItem(failure -> Overload.cause(failure) != null
+                        ? HealthCheckResponse.named(NAME)
+                                .up()
+                                .withData("busy", true)
+                                .build()
+                        : HealthCheckResponse.named(NAME)
+                                .down()
+                                .withData("error", failure.getClass().getSimpleName())
+                                .build());
     }
 }

@@ -21,12 +21,17 @@ public class HttpLatencyBuckets {
     @Produces
     @Singleton
     MeterFilter httpServerBuckets() {
-        double[] bounds = LongStream.of(BOUNDS_MS).mapToDouble(ms -> Duration.ofMillis(ms).toNanos()).toArray();
+        double[] bounds = LongStream.of(BOUNDS_MS)
+                .mapToDouble(ms -> Duration.ofMillis(ms).toNanos())
+                .toArray();
         return new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
                 if (id.getName().equals("http.server.requests")) {
-                    return DistributionStatisticConfig.builder().serviceLevelObjectives(bounds).build().merge(config);
+                    return DistributionStatisticConfig.builder()
+                            .serviceLevelObjectives(bounds)
+                            .build()
+                            .merge(config);
                 }
                 return config;
             }

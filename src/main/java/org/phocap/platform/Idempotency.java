@@ -24,17 +24,20 @@ public class Idempotency {
     private final ClusterJobs jobs;
     private final java.time.Duration expireEvery;
 
-    public Idempotency(Pool pool, Json json, ClusterJobs jobs,
-                       @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.idempotency.expire-every")
-                       java.time.Duration expireEvery) {
+    public Idempotency(
+            Pool pool,
+            Json json,
+            ClusterJobs jobs,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.idempotency.expire-every")
+                    java.time.Duration expireEvery) {
         this.jobs = jobs;
         this.expireEvery = expireEvery;
         this.pool = pool;
         this.json = json;
     }
 
-    public <T> Uni<T> once(String key, String principal, String operation, Object request, Class<T> type,
-                           Supplier<Uni<T>> action) {
+    public <T> Uni<T> once(
+            String key, String principal, String operation, Object request, Class<T> type, Supplier<Uni<T>> action) {
         if (key == null || key.isBlank()) {
             return action.get();
         }
@@ -53,10 +56,13 @@ public class Idempotency {
     }
 
     private <T> Uni<T> runAndKeep(String key, String principal, Class<T> type, Supplier<Uni<T>> action) {
-        return Uni.createFrom().<T>deferred(action::get)
-                .call(result -> pool.preparedQuery("UPDATE idempotent_request SET response = $3 WHERE principal = $1 AND key = $2")
+        return Uni.createFrom()
+                .<T>deferred(action::get)
+                .call(result -> pool.preparedQuery(
+                                "UPDATE idempotent_request SET response = $3 WHERE principal = $1 AND key = $2")
                         .execute(Tuple.of(principal, key, json.write(result))))
-                .onFailure().call(() -> pool.preparedQuery("DELETE FROM idempotent_request WHERE principal = $1 AND key = $2")
+                .onFailure()
+                .call(() -> pool.preparedQuery("DELETE FROM idempotent_request WHERE principal = $1 AND key = $2")
                         .execute(Tuple.of(principal, key)));
     }
 
@@ -64,8 +70,9 @@ public class Idempotency {
      * Fields never kept, not even hashed: a request's fingerprint is taken over its canonical form
      * without them, salted per record, so a stored fingerprint cannot be used to guess a password.
      */
-    static final java.util.Set<String> SECRETS = java.util.Set.of("password", "pin", "code", "newpin", "oldpin",
-            "refreshtoken", "accesstoken", "token", "secret");
+    static final java.util.Set<String> SECRETS = java.util.Set.of(
+            "password", "pin", "code", "newpin", "oldpin", "refreshtoken", "accesstoken", "token", "secret");
+
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private static String newSalt() {
@@ -85,21 +92,24 @@ public class Idempotency {
     }
 
     private <T> Uni<T> replay(String key, String principal, String canonical, Class<T> type) {
-        return pool.preparedQuery("SELECT fingerprint, response FROM idempotent_request WHERE principal = $1 AND key = $2")
+        return pool.preparedQuery(
+                        "SELECT fingerprint, response FROM idempotent_request WHERE principal = $1 AND key = $2")
                 .execute(Tuple.of(principal, key))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ProblemException.conflict("idempotency-in-progress",
+                        throw ProblemException.conflict(
+                                "idempotency-in-progress",
                                 "A request with this Idempotency-Key has just failed or is finishing; retry it.");
                     }
                     var row = rows.iterator().next();
                     if (!sameRequest(row.getString("fingerprint"), canonical)) {
-                        throw ProblemException.conflict("idempotency-key-reused",
-                                "This Idempotency-Key was used for a different request.");
+                        throw ProblemException.conflict(
+                                "idempotency-key-reused", "This Idempotency-Key was used for a different request.");
                     }
                     String response = row.getString("response");
                     if (response == null) {
-                        throw ProblemException.conflict("idempotency-in-progress",
+                        throw ProblemException.conflict(
+                                "idempotency-in-progress",
                                 "The first request with this Idempotency-Key is still being processed.");
                     }
                     return json.read(response, type);
@@ -108,8 +118,10 @@ public class Idempotency {
 
     @Scheduled(every = "${phocap.idempotency.expire-every}", identity = "idempotency-expiry")
     Uni<Void> expire() {
-        return jobs.once("idempotency-expiry", expireEvery,
-                () -> pool.query("DELETE FROM idempotent_request WHERE created_at < now() - interval '24 hours'").execute());
+        return jobs.once(
+                "idempotency-expiry",
+                expireEvery,
+                () -> pool.query("DELETE FROM idempotent_request WHERE created_at < now() - interval '24 hours'")
+                        .execute());
     }
-
 }

@@ -41,8 +41,8 @@ public class Json {
         return canonical(tree, removed).toString();
     }
 
-    private com.fasterxml.jackson.databind.JsonNode canonical(com.fasterxml.jackson.databind.JsonNode node,
-                                                              java.util.Set<String> removed) {
+    private com.fasterxml.jackson.databind.JsonNode canonical(
+            com.fasterxml.jackson.databind.JsonNode node, java.util.Set<String> removed) {
         if (node.isObject()) {
             com.fasterxml.jackson.databind.node.ObjectNode sorted = mapper.createObjectNode();
             java.util.List<String> names = new java.util.ArrayList<>();

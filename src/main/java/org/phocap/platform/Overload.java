@@ -82,7 +82,8 @@ public final class Overload {
                 return true;
             }
             // How the pool reports a connection the database dropped under it (a type without a subclass).
-            if (t instanceof NoStackTraceThrowable && t.getMessage() != null
+            if (t instanceof NoStackTraceThrowable
+                    && t.getMessage() != null
                     && t.getMessage().startsWith("Connection is not active")) {
                 return true;
             }

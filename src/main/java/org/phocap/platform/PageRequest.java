@@ -2,8 +2,7 @@ package org.phocap.platform;
 
 /** Checks page parameters against the documented limit (phocap.page.max-size). */
 public final class PageRequest {
-    private PageRequest() {
-    }
+    private PageRequest() {}
 
     public static void check(int page, int size, int maxSize) {
         if (page < 0) {

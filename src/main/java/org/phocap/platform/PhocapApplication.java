@@ -1,8 +1,8 @@
 package org.phocap.platform;
 
 import jakarta.ws.rs.core.Application;
-import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.Components;
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -10,5 +10,4 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @OpenAPIDefinition(
         info = @Info(title = "phocap API", version = "1"),
         components = @Components(schemas = @Schema(name = "Problem", implementation = Problem.class)))
-public class PhocapApplication extends Application {
-}
+public class PhocapApplication extends Application {}

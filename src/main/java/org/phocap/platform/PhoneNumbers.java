@@ -11,8 +11,7 @@ public final class PhoneNumbers {
     // Mobile ranges after the 2018 renumbering: 03x, 05x, 07x, 08x, 09x, then 8 more digits.
     private static final Pattern NATIONAL_MOBILE = Pattern.compile("[35789]\\d{8}");
 
-    private PhoneNumbers() {
-    }
+    private PhoneNumbers() {}
 
     public static Optional<String> normalize(String raw) {
         if (raw == null) {

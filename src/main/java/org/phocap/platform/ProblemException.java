@@ -31,8 +31,8 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException invalid(String field, String message) {
-        return new ProblemException(400, "validation", "Invalid input", message,
-                List.of(new Problem.FieldError(field, message)));
+        return new ProblemException(
+                400, "validation", "Invalid input", message, List.of(new Problem.FieldError(field, message)));
     }
 
     public static ProblemException forbidden(String detail) {
@@ -62,7 +62,8 @@ public class ProblemException extends RuntimeException {
 
     /** Load shed on purpose at the named bound (see {@link Overload}): 503 with Retry-After, counted. */
     static ProblemException overloaded(String cause, String detail, int retryAfterSec) {
-        ProblemException e = new ProblemException(503, "overloaded", "Service overloaded", detail).retryAfter(retryAfterSec);
+        ProblemException e =
+                new ProblemException(503, "overloaded", "Service overloaded", detail).retryAfter(retryAfterSec);
         e.overloadCause = cause;
         return e;
     }

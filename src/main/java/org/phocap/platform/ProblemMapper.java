@@ -73,17 +73,20 @@ public class ProblemMapper {
         if (overload != null) {
             Overload.count(overload);
             if (!(cause instanceof ProblemException pe && pe.overloadCause() != null)) {
-                cause = Overload.shed(overload, "The service is busy just now; nothing was changed. Retry after the time given.");
+                cause = Overload.shed(
+                        overload, "The service is busy just now; nothing was changed. Retry after the time given.");
             }
         }
         Problem problem = toProblem(cause);
         if (problem.status() == 429 || problem.status() == 503) {
-            RefusalMeter.count(problem.status(), overload != null ? overload
-                    : problem.type().substring(problem.type().lastIndexOf('/') + 1));
+            RefusalMeter.count(
+                    problem.status(),
+                    overload != null
+                            ? overload
+                            : problem.type().substring(problem.type().lastIndexOf('/') + 1));
         }
-        Response.ResponseBuilder builder = Response.status(problem.status())
-                .type(Problem.MEDIA_TYPE)
-                .entity(problem);
+        Response.ResponseBuilder builder =
+                Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
         if (problem.status() == 401) {
             builder.header("WWW-Authenticate", "Bearer");
         }
@@ -97,8 +100,8 @@ public class ProblemMapper {
 
     static Throwable unwrap(Throwable failure) {
         Throwable current = failure;
-        while ((current instanceof CompletionException
-                || current instanceof CompositeException) && current.getCause() != null) {
+        while ((current instanceof CompletionException || current instanceof CompositeException)
+                && current.getCause() != null) {
             current = current.getCause();
         }
         return current;
@@ -110,13 +113,18 @@ public class ProblemMapper {
         }
         if (failure instanceof ConstraintViolationException cve) {
             List<Problem.FieldError> errors = cve.getConstraintViolations().stream()
-                    .map(v -> new Problem.FieldError(fieldName(v.getPropertyPath().toString()), v.getMessage()))
+                    .map(v ->
+                            new Problem.FieldError(fieldName(v.getPropertyPath().toString()), v.getMessage()))
                     .sorted(Comparator.comparing(Problem.FieldError::field))
                     .collect(Collectors.toList());
             return problem(400, "validation", "Invalid input", "The request has invalid fields.", errors);
         }
         if (failure instanceof UnrecognizedPropertyException upe) {
-            return problem(400, "validation", "Invalid input", "Unknown field '" + upe.getPropertyName() + "'.",
+            return problem(
+                    400,
+                    "validation",
+                    "Invalid input",
+                    "Unknown field '" + upe.getPropertyName() + "'.",
                     List.of(new Problem.FieldError(upe.getPropertyName(), "unknown field")));
         }
         if (failure instanceof InvalidFormatException || failure instanceof MismatchedInputException) {
@@ -125,7 +133,11 @@ public class ProblemMapper {
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
                     .collect(Collectors.joining("."));
             String expected = expected(mie);
-            return problem(400, "validation", "Invalid input", "A field has the wrong type or shape: " + expected + ".",
+            return problem(
+                    400,
+                    "validation",
+                    "Invalid input",
+                    "A field has the wrong type or shape: " + expected + ".",
                     field.isEmpty() ? null : List.of(new Problem.FieldError(field, expected)));
         }
         if (failure instanceof JsonProcessingException) {
@@ -142,18 +154,25 @@ public class ProblemMapper {
             if (wae.getCause() instanceof JsonProcessingException jpe) {
                 return toProblem(jpe);
             }
-            if (status == 404 && (wae.getCause() instanceof IllegalArgumentException
-                    || wae.getCause() instanceof DateTimeParseException)) {
+            if (status == 404
+                    && (wae.getCause() instanceof IllegalArgumentException
+                            || wae.getCause() instanceof DateTimeParseException)) {
                 // JAX-RS answers a path or query parameter that does not convert with 404; it is a bad request.
-                return problem(400, "bad-request", "Bad request",
-                        "A path or query parameter is not of the expected type (for example, not a whole number).", null);
+                return problem(
+                        400,
+                        "bad-request",
+                        "Bad request",
+                        "A path or query parameter is not of the expected type (for example, not a whole number).",
+                        null);
             }
             return problem(status, slugFor(status), titleFor(status), detailFor(status, wae), null);
         }
         if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             return problem(409, "conflict", "Conflict", "A record with the same identity already exists.", null);
         }
-        if (failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+        if (failure instanceof PgException pg
+                && pg.getSqlState() != null
+                && pg.getSqlState().startsWith("22")) {
             // A value PostgreSQL cannot take (a NUL, an out-of-range number) that got past validation: the
             // statement failed and changed nothing; it is the request's fault, not the server's.
             LOG.warnf("A request carried a value the database refused (SQL state %s)", pg.getSqlState());
@@ -162,16 +181,22 @@ public class ProblemMapper {
         if (Overload.databaseUnavailable(failure)) {
             // The database is restarting or out of reach: nothing was done; the client retries.
             ThrottledLog.warn(LOG, "Database unavailable (" + failure.getClass().getSimpleName() + "): answered 503");
-            return problem(503, "unavailable", "Service unavailable",
-                    "The service cannot reach its database just now; nothing was changed. Retry shortly.", null);
+            return problem(
+                    503,
+                    "unavailable",
+                    "Service unavailable",
+                    "The service cannot reach its database just now; nothing was changed. Retry shortly.",
+                    null);
         }
         SafeLog.error(LOG, "Unexpected failure", failure);
-        return problem(500, "internal", "Internal error", "Something went wrong on our side; it has been logged.", null);
+        return problem(
+                500, "internal", "Internal error", "Something went wrong on our side; it has been logged.", null);
     }
 
     /** What a mistyped JSON field should have been, in words a client developer reads at once. */
     private static String expected(MismatchedInputException mie) {
-        if (mie instanceof InvalidFormatException ife && ife.getOriginalMessage() != null
+        if (mie instanceof InvalidFormatException ife
+                && ife.getOriginalMessage() != null
                 && ife.getOriginalMessage().startsWith("control characters")) {
             return "control characters are not allowed in text";
         }
@@ -179,11 +204,18 @@ public class ProblemMapper {
         if (type == null) {
             return "wrong type or shape";
         }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
-                || type == Short.class || type == short.class) {
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class
+                || type == Short.class
+                || type == short.class) {
             return "must be a whole number (not text, not a fraction)";
         }
-        if (type == Double.class || type == double.class || type == Float.class || type == float.class
+        if (type == Double.class
+                || type == double.class
+                || type == Float.class
+                || type == float.class
                 || type == BigDecimal.class) {
             return "must be a number (not text)";
         }
@@ -212,7 +244,8 @@ public class ProblemMapper {
         return parts.length == 3 ? parts[2] : parts[parts.length - 1];
     }
 
-    private static Problem problem(int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
+    private static Problem problem(
+            int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
         return new Problem(Problem.TYPE_BASE + slug, title, status, detail, errors);
     }
 

@@ -13,8 +13,11 @@ public class ProblemResponsesFilter implements OASFilter {
         if (responses != null && responses.getDefaultValue() == null) {
             responses.setDefaultValue(OASFactory.createAPIResponse()
                     .description("Error (RFC 9457 problem details)")
-                    .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                            OASFactory.createMediaType().schema(OASFactory.createSchema().ref("Problem")))));
+                    .content(OASFactory.createContent()
+                            .addMediaType(
+                                    Problem.MEDIA_TYPE,
+                                    OASFactory.createMediaType()
+                                            .schema(OASFactory.createSchema().ref("Problem")))));
         }
         return operation;
     }

@@ -33,6 +33,7 @@ public class RefusalMeter {
 
     /** One refusal answered; the cause is a slug from this code base, never from the request. */
     static void count(int status, String cause) {
-        Metrics.counter(NAME, "status", Integer.toString(status), "cause", cause).increment();
+        Metrics.counter(NAME, "status", Integer.toString(status), "cause", cause)
+                .increment();
     }
 }

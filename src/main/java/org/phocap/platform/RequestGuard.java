@@ -9,7 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.RoutingContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -39,14 +38,18 @@ public class RequestGuard {
     /** Path rules, longest first: an exact path, or a prefix ending in '/'. */
     private final java.util.List<Map.Entry<String, Long>> jsonLimits;
 
-    public RequestGuard(Json json, @ConfigProperty(name = "phocap.http.max-json-bytes") long maxJsonBytes,
-                        @ConfigProperty(name = "phocap.http.json-limits") Map<String, Long> jsonLimits,
-                        @ConfigProperty(name = "phocap.http.max-request-line") int maxRequestLine,
-                        @ConfigProperty(name = "phocap.http.max-header-bytes") int maxHeaderBytes) {
+    public RequestGuard(
+            Json json,
+            @ConfigProperty(name = "phocap.http.max-json-bytes") long maxJsonBytes,
+            @ConfigProperty(name = "phocap.http.json-limits") Map<String, Long> jsonLimits,
+            @ConfigProperty(name = "phocap.http.max-request-line") int maxRequestLine,
+            @ConfigProperty(name = "phocap.http.max-header-bytes") int maxHeaderBytes) {
         this.json = json;
         this.maxJsonBytes = maxJsonBytes;
         this.jsonLimits = jsonLimits.entrySet().stream()
-                .sorted(java.util.Comparator.comparingInt((Map.Entry<String, Long> e) -> e.getKey().length()).reversed())
+                .sorted(java.util.Comparator.comparingInt(
+                                (Map.Entry<String, Long> e) -> e.getKey().length())
+                        .reversed())
                 .toList();
         this.maxRequestLine = maxRequestLine;
         this.maxHeaderBytes = maxHeaderBytes;
@@ -67,7 +70,12 @@ public class RequestGuard {
         ctx.put(CHECKED, Boolean.TRUE);
         String uri = request.uri();
         if (uri.length() > maxRequestLine) {
-            refuse(ctx, 414, "uri-too-long", "URI too long", "The request URI is limited to " + maxRequestLine + " characters.",
+            refuse(
+                    ctx,
+                    414,
+                    "uri-too-long",
+                    "URI too long",
+                    "The request URI is limited to " + maxRequestLine + " characters.",
                     false);
             return;
         }
@@ -76,8 +84,13 @@ public class RequestGuard {
             headerBytes += header.getKey().length() + header.getValue().length() + 4;
         }
         if (headerBytes > maxHeaderBytes) {
-            refuse(ctx, 431, "headers-too-large", "Request header fields too large",
-                    "The request headers are limited to " + maxHeaderBytes + " bytes.", false);
+            refuse(
+                    ctx,
+                    431,
+                    "headers-too-large",
+                    "Request header fields too large",
+                    "The request headers are limited to " + maxHeaderBytes + " bytes.",
+                    false);
             return;
         }
         if (hasControl(uri)) {
@@ -90,8 +103,13 @@ public class RequestGuard {
         }
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type == null || type.isBlank()) {
-            refuse(ctx, 415, "unsupported-media-type", "Unsupported media type",
-                    "A request with a body must say its Content-Type (application/json for JSON).", true);
+            refuse(
+                    ctx,
+                    415,
+                    "unsupported-media-type",
+                    "Unsupported media type",
+                    "A request with a body must say its Content-Type (application/json for JSON).",
+                    true);
             return;
         }
         if (!isJson(type)) {
@@ -137,8 +155,13 @@ public class RequestGuard {
             return;
         }
         if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
-            refuse(ctx, 411, "length-required", "Length required",
-                    "On HTTP/2 a JSON body must declare its Content-Length.", true);
+            refuse(
+                    ctx,
+                    411,
+                    "length-required",
+                    "Length required",
+                    "On HTTP/2 a JSON body must declare its Content-Length.",
+                    true);
             return;
         }
         Buffer body = Buffer.buffer();
@@ -167,7 +190,12 @@ public class RequestGuard {
     }
 
     private void tooLarge(RoutingContext ctx, long limit) {
-        refuse(ctx, 413, "payload-too-large", "Payload too large", "JSON bodies here are limited to " + limit + " bytes.",
+        refuse(
+                ctx,
+                413,
+                "payload-too-large",
+                "Payload too large",
+                "JSON bodies here are limited to " + limit + " bytes.",
                 true);
     }
 
@@ -195,7 +223,8 @@ public class RequestGuard {
             return false;
         }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || (length != null && !"0".equals(length.trim()));
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+                || (length != null && !"0".equals(length.trim()));
     }
 
     static boolean isJson(String contentType) {
@@ -224,5 +253,4 @@ public class RequestGuard {
         }
         return false;
     }
-
 }

@@ -9,8 +9,7 @@ import org.jboss.logging.Logger;
  * are written.
  */
 public final class SafeLog {
-    private SafeLog() {
-    }
+    private SafeLog() {}
 
     public static void error(Logger log, String what, Throwable failure) {
         Throwable cause = failure;
@@ -18,8 +17,9 @@ public final class SafeLog {
             cause = cause.getCause();
         }
         if (cause instanceof PgException pg) {
-            log.errorf("%s: database error, SQL state %s, constraint %s, in %s", what, pg.getSqlState(),
-                    pg.getConstraint(), pg.getTable());
+            log.errorf(
+                    "%s: database error, SQL state %s, constraint %s, in %s",
+                    what, pg.getSqlState(), pg.getConstraint(), pg.getTable());
         } else {
             log.error(what, failure);
         }

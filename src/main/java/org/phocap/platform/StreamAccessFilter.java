@@ -11,9 +11,11 @@ import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 public class StreamAccessFilter {
     @ServerRequestFilter
     @CheckedBeforeStream
-    public Uni<Response> check(SimpleResourceInfo resource, ContainerRequestContext request) throws NoSuchMethodException {
+    public Uni<Response> check(SimpleResourceInfo resource, ContainerRequestContext request)
+            throws NoSuchMethodException {
         CheckedBeforeStream checked = resource.getResourceClass()
-                .getMethod(resource.getMethodName(), resource.parameterTypes()).getAnnotation(CheckedBeforeStream.class);
+                .getMethod(resource.getMethodName(), resource.parameterTypes())
+                .getAnnotation(CheckedBeforeStream.class);
         StreamAccess access = Arc.container().instance(checked.value()).get();
         return access.check(request.getUriInfo()).replaceWith((Response) null);
     }

@@ -20,8 +20,8 @@ public final class ThrottledLog {
 
     /** Warns with {@code message}, unless the same message was written less than 10 s ago. */
     public static void warn(Logger log, String message) {
-        State state = STATES.computeIfAbsent(message, m -> new State(new AtomicLong(System.nanoTime() - INTERVAL_NANOS),
-                new AtomicLong()));
+        State state = STATES.computeIfAbsent(
+                message, m -> new State(new AtomicLong(System.nanoTime() - INTERVAL_NANOS), new AtomicLong()));
         long now = System.nanoTime();
         long last = state.lastAt().get();
         if (now - last >= INTERVAL_NANOS && state.lastAt().compareAndSet(last, now)) {

@@ -7,8 +7,7 @@ import java.time.format.DateTimeParseException;
 
 /** Between the database's timestamptz values and instants, null staying null. */
 public final class Times {
-    private Times() {
-    }
+    private Times() {}
 
     public static Instant instant(OffsetDateTime at) {
         return at == null ? null : at.toInstant();

@@ -15,8 +15,7 @@ import java.util.HexFormat;
  * way. Blocking: call it from a worker thread.
  */
 public final class Uploads {
-    private Uploads() {
-    }
+    private Uploads() {}
 
     public record Received(Path file, long size, String sha256) {}
 

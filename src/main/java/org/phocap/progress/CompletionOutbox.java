@@ -40,6 +40,7 @@ public class CompletionOutbox {
             ON CONFLICT (learner_id, course_id) DO UPDATE SET completed_at = EXCLUDED.completed_at,
                 due_at = EXCLUDED.due_at, attempts = 0
             """;
+
     private static final int DRAIN_BATCH = 200;
     private static final int MAX_DELAY_FACTOR = 20;
 
@@ -49,15 +50,22 @@ public class CompletionOutbox {
     private final Counter retried;
     private final Counter failed;
 
-    public CompletionOutbox(Pool pool, CourseCompletion completion, MeterRegistry metrics,
-                            @ConfigProperty(name = "phocap.completion.retry-after") Duration retryAfter) {
+    public CompletionOutbox(
+            Pool pool,
+            CourseCompletion completion,
+            MeterRegistry metrics,
+            @ConfigProperty(name = "phocap.completion.retry-after") Duration retryAfter) {
         this.pool = pool;
         this.completion = completion;
         this.retryAfterSec = retryAfter.toMillis() / 1000.0;
-        this.retried = Counter.builder("phocap.completion.checks").tag("outcome", "retried")
-                .description("Completion checks run again from the outbox after the first one failed").register(metrics);
-        this.failed = Counter.builder("phocap.completion.checks").tag("outcome", "failed")
-                .description("Completion checks that failed and stay in the outbox").register(metrics);
+        this.retried = Counter.builder("phocap.completion.checks")
+                .tag("outcome", "retried")
+                .description("Completion checks run again from the outbox after the first one failed")
+                .register(metrics);
+        this.failed = Counter.builder("phocap.completion.checks")
+                .tag("outcome", "failed")
+                .description("Completion checks that failed and stay in the outbox")
+                .register(metrics);
     }
 
     /** Seconds before a check left in the outbox is retried: the writers' last parameter. */
@@ -67,24 +75,40 @@ public class CompletionOutbox {
 
     /** Runs the check a write just committed the need for, and clears the need once it has run. */
     public Uni<Boolean> checkNow(long learnerId, long courseId, Instant at) {
-        return completion.check(learnerId, courseId, at)
+        return completion
+                .check(learnerId, courseId, at)
                 .call(done -> pool.preparedQuery(
                                 "DELETE FROM completion_check WHERE learner_id = $1 AND course_id = $2 AND completed_at = $3")
                         .execute(Tuple.of(learnerId, courseId, at.atOffset(ZoneOffset.UTC))))
-                .onFailure().invoke(e -> failed.increment());
+                .onFailure()
+                .invoke(e -> failed.increment());
     }
 
-    @Scheduled(every = "${phocap.completion.retry-every}", delayed = "${phocap.completion.retry-every}",
+    @Scheduled(
+            every = "${phocap.completion.retry-every}",
+            delayed = "${phocap.completion.retry-every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> drain() {
-        return Overload.orSkipped(due().onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
-                .onItem().transformToUni(row -> {
-                    retried.increment();
-                    return checkNow(row.getLong("learner_id"), row.getLong("course_id"),
-                            row.getOffsetDateTime("completed_at").toInstant())
-                            .onFailure().recoverWithItem(false);
-                }).merge(4)
-                .collect().last().replaceWithVoid(), LOG, "Retrying owed completion checks");
+        return Overload.orSkipped(
+                due().onItem()
+                        .transformToMulti(rows -> Multi.createFrom().iterable(rows))
+                        .onItem()
+                        .transformToUni(row -> {
+                            retried.increment();
+                            return checkNow(
+                                            row.getLong("learner_id"),
+                                            row.getLong("course_id"),
+                                            row.getOffsetDateTime("completed_at")
+                                                    .toInstant())
+                                    .onFailure()
+                                    .recoverWithItem(false);
+                        })
+                        .merge(4)
+                        .collect()
+                        .last()
+                        .replaceWithVoid(),
+                LOG,
+                "Retrying owed completion checks");
     }
 
     /** Claims the checks that are due: pushed back (with a growing delay) so a crash here delays, never loses. */
@@ -96,7 +120,6 @@ public class CompletionOutbox {
                         FROM (SELECT learner_id, course_id FROM completion_check WHERE due_at <= now()
                               ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED) d
                         WHERE c.learner_id = d.learner_id AND c.course_id = d.course_id
-                        RETURNING c.learner_id, c.course_id, c.completed_at""")
-                .execute(Tuple.of(retryAfterSec, DRAIN_BATCH, MAX_DELAY_FACTOR));
+                        RETURNING c.learner_id, c.course_id, c.completed_at""").execute(Tuple.of(retryAfterSec, DRAIN_BATCH, MAX_DELAY_FACTOR));
     }
 }

@@ -5,13 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import io.vertx.mutiny.sqlclient.Row;
-import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +46,14 @@ public class CourseCompletion {
     private final PaceLimits limits;
     private final Counter held;
 
-    public CourseCompletion(Pool pool, StreamEvents events,
-                            CertificateStore certificates, CertificateLinks links, IntegrityFlags flags, PaceLimits limits,
-                            MeterRegistry metrics) {
+    public CourseCompletion(
+            Pool pool,
+            StreamEvents events,
+            CertificateStore certificates,
+            CertificateLinks links,
+            IntegrityFlags flags,
+            PaceLimits limits,
+            MeterRegistry metrics) {
         this.pool = pool;
         this.flags = flags;
         this.limits = limits;
@@ -56,7 +61,8 @@ public class CourseCompletion {
                 .description("Course completions refused because the server saw too little of the study happen")
                 .register(metrics);
         this.completed = Counter.builder("phocap.courses.completed")
-                .description("Course completions recorded (each with its certificate)").register(metrics);
+                .description("Course completions recorded (each with its certificate)")
+                .register(metrics);
         this.events = events;
         this.certificates = certificates;
         this.links = links;
@@ -113,44 +119,72 @@ public class CourseCompletion {
                     if (observed < limits.minObservedFraction() * required - 1e-9) {
                         // Everything is done on paper, but the server did not see enough of it happen:
                         // no completion, and the sign for supporters. More study seen later completes it.
-                        return unobserved(learnerId, courseId, campaignId, required, observed, row.getDouble("credited_sec"), at)
+                        return unobserved(
+                                        learnerId,
+                                        courseId,
+                                        campaignId,
+                                        required,
+                                        observed,
+                                        row.getDouble("credited_sec"),
+                                        at)
                                 .replaceWith(false);
                     }
                     return record(learnerId, courseId, campaignId, at);
                 });
     }
 
-    private Uni<Void> unobserved(long learnerId, long courseId, long campaignId, double required, double observed,
-                                 double credited, Instant at) {
-        IntegritySignal signal = new IntegritySignal(learnerId, campaignId, courseId, "IMPLAUSIBLE_PACE", "HIGH",
-                "course-" + courseId, Map.of("courseId", courseId, "requiredSec", Math.round(required),
-                "observedSec", Math.round(observed), "creditedSec", Math.round(credited),
-                "minObservedSec", Math.round(limits.minObservedFraction() * required), "at", at.toString()));
+    private Uni<Void> unobserved(
+            long learnerId,
+            long courseId,
+            long campaignId,
+            double required,
+            double observed,
+            double credited,
+            Instant at) {
+        IntegritySignal signal = new IntegritySignal(
+                learnerId,
+                campaignId,
+                courseId,
+                "IMPLAUSIBLE_PACE",
+                "HIGH",
+                "course-" + courseId,
+                Map.of(
+                        "courseId",
+                        courseId,
+                        "requiredSec",
+                        Math.round(required),
+                        "observedSec",
+                        Math.round(observed),
+                        "creditedSec",
+                        Math.round(credited),
+                        "minObservedSec",
+                        Math.round(limits.minObservedFraction() * required),
+                        "at",
+                        at.toString()));
         held.increment();
-        return pool.preparedQuery(IntegrityFlags.RAISE_SQL).execute(IntegrityFlags.raiseParameters(signal))
-                .invoke(rows -> flags.counted(signal.kind(), rows)).replaceWithVoid();
+        return pool.preparedQuery(IntegrityFlags.RAISE_SQL)
+                .execute(IntegrityFlags.raiseParameters(signal))
+                .invoke(rows -> flags.counted(signal.kind(), rows))
+                .replaceWithVoid();
     }
 
     /** Marks the enrolment completed once every course of the campaign is (the report counters follow by trigger). */
-    private static Uni<?> campaignCompleted(SqlConnection conn, long campaignId, long learnerId,
-                                            Instant at) {
+    private static Uni<?> campaignCompleted(SqlConnection conn, long campaignId, long learnerId, Instant at) {
         return conn.preparedQuery("""
                         UPDATE enrolment e SET completed_at = $3, started_at = coalesce(e.started_at, $3) FROM campaign c
                         WHERE e.campaign_id = $1 AND e.learner_id = $2 AND c.id = e.campaign_id AND e.completed_at IS NULL
                           AND (SELECT count(*) FROM course_completion cc WHERE cc.campaign_id = $1 AND cc.learner_id = $2)
-                              >= cardinality(c.course_ids)""")
-                .execute(Tuple.of(campaignId, learnerId, at.atOffset(ZoneOffset.UTC)));
+                              >= cardinality(c.course_ids)""").execute(Tuple.of(campaignId, learnerId, at.atOffset(ZoneOffset.UTC)));
     }
 
     /** What recording a completion did: nothing (already recorded), or recorded with its certificate or held. */
     private record Recorded(boolean recorded, Certificate certificate) {}
 
     private Uni<Boolean> record(long learnerId, long courseId, long campaignId, Instant at) {
-        return pool.withTransaction(conn -> conn.preparedQuery("""
+        return pool.withTransaction(conn -> conn.preparedQuery(
+                                """
                                 INSERT INTO course_completion (campaign_id, learner_id, course_id, completed_at) VALUES ($1, $2, $3, $4)
-                                ON CONFLICT DO NOTHING RETURNING completed_at,"""
-                                + " " + CertificatePolicy.HOLDING_SQL.formatted("$2", "$1")
-                                + " AS held")
+                                ON CONFLICT DO NOTHING RETURNING completed_at,""" + " " + CertificatePolicy.HOLDING_SQL.formatted("$2", "$1") + " AS held")
                         .execute(Tuple.of(campaignId, learnerId, courseId, at.atOffset(ZoneOffset.UTC)))
                         // Only the transaction that recorded the completion issues: a racing one waits on the
                         // key, finds it taken and does nothing. A flag the campaign's policy holds for keeps
@@ -159,7 +193,8 @@ public class CourseCompletion {
                             if (rows.size() == 0) {
                                 return Uni.createFrom().item(new Recorded(false, null));
                             }
-                            Uni<Certificate> issued = rows.iterator().next().getBoolean("held") ? Uni.createFrom().nullItem()
+                            Uni<Certificate> issued = rows.iterator().next().getBoolean("held")
+                                    ? Uni.createFrom().nullItem()
                                     : certificates.issue(conn, campaignId, learnerId, courseId, at);
                             return issued.call(c -> campaignCompleted(conn, campaignId, learnerId, at))
                                     .map(c -> new Recorded(true, c));
@@ -170,26 +205,55 @@ public class CourseCompletion {
                     }
                     completed.increment();
                     List<StreamEvents.Outgoing> outgoing = new ArrayList<>();
-                    outgoing.add(new StreamEvents.Outgoing(courseId, learnerId, "course-completed", Map.of(
-                            "courseId", courseId, "campaignId", campaignId, "completedAt", at.toString())));
-                    outgoing.add(recorded.certificate() == null ? held(learnerId, courseId, campaignId)
-                            : issued(learnerId, courseId, campaignId, recorded.certificate()));
+                    outgoing.add(new StreamEvents.Outgoing(
+                            courseId,
+                            learnerId,
+                            "course-completed",
+                            Map.of("courseId", courseId, "campaignId", campaignId, "completedAt", at.toString())));
+                    outgoing.add(
+                            recorded.certificate() == null
+                                    ? held(learnerId, courseId, campaignId)
+                                    : issued(learnerId, courseId, campaignId, recorded.certificate()));
                     return events.publishAll(outgoing).replaceWith(true);
                 });
     }
 
     private StreamEvents.Outgoing issued(long learnerId, long courseId, long campaignId, Certificate certificate) {
-        return new StreamEvents.Outgoing(courseId, learnerId, "certificate-issued", Map.of(
-                "serial", certificate.serial(), "courseId", courseId, "campaignId", campaignId,
-                "issuedAt", certificate.issuedAt().toString(),
-                "pdfUrl", CertificateLinks.pdfPath(certificate.serial()),
-                "verifyUrl", links.verifyUrl(certificate)));
+        return new StreamEvents.Outgoing(
+                courseId,
+                learnerId,
+                "certificate-issued",
+                Map.of(
+                        "serial",
+                        certificate.serial(),
+                        "courseId",
+                        courseId,
+                        "campaignId",
+                        campaignId,
+                        "issuedAt",
+                        certificate.issuedAt().toString(),
+                        "pdfUrl",
+                        CertificateLinks.pdfPath(certificate.serial()),
+                        "verifyUrl",
+                        links.verifyUrl(certificate)));
     }
 
     private static StreamEvents.Outgoing held(long learnerId, long courseId, long campaignId) {
-        return new StreamEvents.Outgoing(courseId, learnerId, "certificate-held", Map.of(
-                "courseId", courseId, "campaignId", campaignId, "status", HeldCertificate.UNDER_REVIEW,
-                "message", HeldCertificate.MESSAGE, "supportUrl", HeldCertificate.SUPPORT_URL));
+        return new StreamEvents.Outgoing(
+                courseId,
+                learnerId,
+                "certificate-held",
+                Map.of(
+                        "courseId",
+                        courseId,
+                        "campaignId",
+                        campaignId,
+                        "status",
+                        HeldCertificate.UNDER_REVIEW,
+                        "message",
+                        HeldCertificate.MESSAGE,
+                        "supportUrl",
+                        HeldCertificate.SUPPORT_URL));
     }
 
     /**
@@ -202,10 +266,10 @@ public class CourseCompletion {
 
     Uni<Void> issueHeld(long learnerId, long campaignId) {
         Instant now = Instant.now();
-        return pool.withTransaction(conn -> conn.preparedQuery("""
+        return pool.withTransaction(conn -> conn.preparedQuery(
+                                """
                                 SELECT cc.course_id, cc.completed_at FROM course_completion cc
-                                WHERE cc.campaign_id = $1 AND cc.learner_id = $2 AND NOT"""
-                                + " " + CertificatePolicy.HOLDING_SQL.formatted("$2", "$1") + """
+                                WHERE cc.campaign_id = $1 AND cc.learner_id = $2 AND NOT""" + " " + CertificatePolicy.HOLDING_SQL.formatted("$2", "$1") + """
                                   AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.campaign_id = $1 AND c.learner_id = $2
                                                   AND c.course_id = cc.course_id)
                                 ORDER BY cc.course_id FOR UPDATE OF cc""")
@@ -214,7 +278,8 @@ public class CourseCompletion {
                             Uni<List<Certificate>> issued = Uni.createFrom().item(new ArrayList<>());
                             for (Row row : rows) {
                                 long courseId = row.getLong("course_id");
-                                issued = issued.flatMap(list -> certificates.issue(conn, campaignId, learnerId, courseId, now)
+                                issued = issued.flatMap(list -> certificates
+                                        .issue(conn, campaignId, learnerId, courseId, now)
                                         .map(c -> {
                                             list.add(c);
                                             return list;
@@ -222,8 +287,11 @@ public class CourseCompletion {
                             }
                             return issued;
                         }))
-                .flatMap(issued -> issued.isEmpty() ? Uni.createFrom().voidItem()
-                        : events.publishAll(issued.stream().map(c -> issued(learnerId, c.courseId(), campaignId, c)).toList())
+                .flatMap(issued -> issued.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : events.publishAll(issued.stream()
+                                        .map(c -> issued(learnerId, c.courseId(), campaignId, c))
+                                        .toList())
                                 .replaceWithVoid());
     }
 
@@ -234,8 +302,7 @@ public class CourseCompletion {
      */
     public Uni<List<HeldCertificate>> held(long learnerId) {
         return pool.preparedQuery("""
-                        SELECT cc.campaign_id, cc.course_id, cc.completed_at,""" + " "
-                        + CertificatePolicy.HOLDING_SQL.formatted("$1", "cc.campaign_id") + """
+                        SELECT cc.campaign_id, cc.course_id, cc.completed_at,""" + " " + CertificatePolicy.HOLDING_SQL.formatted("$1", "cc.campaign_id") + """
                          AS holding
                         FROM course_completion cc
                         WHERE cc.learner_id = $1 AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.campaign_id = cc.campaign_id
@@ -247,7 +314,9 @@ public class CourseCompletion {
                     java.util.Set<Long> released = new java.util.TreeSet<>();
                     for (Row r : rows) {
                         if (r.getBoolean("holding")) {
-                            held.add(new HeldCertificate(r.getLong("campaign_id"), r.getLong("course_id"),
+                            held.add(new HeldCertificate(
+                                    r.getLong("campaign_id"),
+                                    r.getLong("course_id"),
                                     r.getOffsetDateTime("completed_at").toInstant()));
                         } else {
                             released.add(r.getLong("campaign_id"));

@@ -7,15 +7,37 @@ import java.util.List;
  * A learner's progress on a course: each lesson, and overall the share of the course's lesson
  * time covered (a completed lesson counts in full).
  */
-public record CourseProgress(long courseId, int totalLessons, int completedLessons, double progress, boolean completed,
-                             Instant completedAt, List<LessonProgress> lessons) {
+public record CourseProgress(
+        long courseId,
+        int totalLessons,
+        int completedLessons,
+        double progress,
+        boolean completed,
+        Instant completedAt,
+        List<LessonProgress> lessons) {
 
-    public record LessonProgress(long lessonId, String kind, int durationSec, double creditedSec, int coveredSec,
-                                 double coverage, double minCoverage, boolean completed, Instant completedAt) {
+    public record LessonProgress(
+            long lessonId,
+            String kind,
+            int durationSec,
+            double creditedSec,
+            int coveredSec,
+            double coverage,
+            double minCoverage,
+            boolean completed,
+            Instant completedAt) {
         static LessonProgress of(ProgressState s) {
             HeartbeatResult r = s.result(0, false);
-            return new LessonProgress(s.lesson.lessonId(), s.lesson.kind(), s.lesson.durationSec(), r.creditedSec(),
-                    r.coveredSec(), r.coverage(), s.lesson.minCoverage(), r.completed(), s.completedAt);
+            return new LessonProgress(
+                    s.lesson.lessonId(),
+                    s.lesson.kind(),
+                    s.lesson.durationSec(),
+                    r.creditedSec(),
+                    r.coveredSec(),
+                    r.coverage(),
+                    s.lesson.minCoverage(),
+                    r.completed(),
+                    s.completedAt);
         }
 
         /** The lesson's share of progress: its coverage, or all of it once completed. */
@@ -33,8 +55,15 @@ public record CourseProgress(long courseId, int totalLessons, int completedLesso
             covered += l.progress() * l.durationSec();
             completedLessons += l.completed() ? 1 : 0;
         }
-        double progress = seconds == 0 ? (lessons.isEmpty() ? 0 : (double) completedLessons / lessons.size()) : covered / seconds;
-        return new CourseProgress(courseId, lessons.size(), completedLessons, Math.round(progress * 1000) / 1000.0,
-                completedAt != null, completedAt, lessons);
+        double progress =
+                seconds == 0 ? (lessons.isEmpty() ? 0 : (double) completedLessons / lessons.size()) : covered / seconds;
+        return new CourseProgress(
+                courseId,
+                lessons.size(),
+                completedLessons,
+                Math.round(progress * 1000) / 1000.0,
+                completedAt != null,
+                completedAt,
+                lessons);
     }
 }

@@ -41,7 +41,8 @@ final class CreditRules {
             double window = Math.max(0, Math.min(Math.min(client, serverBound), CAP_SEC));
             if (s.lesson.isVideo()) {
                 double advance = position - s.lastPosition;
-                boolean played = (s.lastPlaying || h.playing()) && advance > 0
+                boolean played = (s.lastPlaying || h.playing())
+                        && advance > 0
                         && advance <= Math.min(client, serverBound) * SPEED_TOLERANCE + 1;
                 if (played) {
                     credit = Math.min(window, advance);

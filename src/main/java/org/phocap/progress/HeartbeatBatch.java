@@ -38,8 +38,14 @@ final class HeartbeatBatch {
      * Where a learner last studied and how much they were credited on that day; {@code version} is
      * the stored one it was read at (0: no row yet).
      */
-    record Presence(long learnerId, String deviceId, String sessionId, Instant seenAt, LocalDate day, double dayCreditedSec,
-                    long version) {}
+    record Presence(
+            long learnerId,
+            String deviceId,
+            String sessionId,
+            Instant seenAt,
+            LocalDate day,
+            double dayCreditedSec,
+            long version) {}
 
     final Map<LearnerLesson, ProgressState> states;
     final Map<Long, Presence> presences;
@@ -51,6 +57,7 @@ final class HeartbeatBatch {
      * brings its own).
      */
     final List<List<IntegritySignal>> signals = new ArrayList<>();
+
     final List<DeviceSeen> devices = new ArrayList<>();
     private final PaceLimits limits;
 
@@ -74,13 +81,19 @@ final class HeartbeatBatch {
     private List<Outcome> apply(Submission submission) {
         Instant now = submission.receivedAt();
         Presence presence = presences.get(submission.learnerId());
-        if (presence != null && !presence.deviceId().equals(submission.deviceId())
+        if (presence != null
+                && !presence.deviceId().equals(submission.deviceId())
                 && CreditRules.seconds(presence.seenAt(), now) < CONCURRENT_WINDOW_SEC) {
-            ProblemException refused = ProblemException.conflict("concurrent-session",
+            ProblemException refused = ProblemException.conflict(
+                    "concurrent-session",
                     "Another device studied in this account within the last " + CONCURRENT_WINDOW_SEC
                             + " s; nothing was credited.");
-            devices.set(devices.size() - 1, new DeviceSeen(submission.learnerId(), submission.deviceId(), now, false, true));
-            return submission.items().stream().map(i -> new Outcome(null, refused)).toList();
+            devices.set(
+                    devices.size() - 1,
+                    new DeviceSeen(submission.learnerId(), submission.deviceId(), now, false, true));
+            return submission.items().stream()
+                    .map(i -> new Outcome(null, refused))
+                    .toList();
         }
         LocalDate today = LocalDate.ofInstant(now, limits.zone());
         // The server saw this much time pass since it last heard from the learner: no more of this
@@ -94,7 +107,8 @@ final class HeartbeatBatch {
             order.add(i);
         }
         if (submission.replay()) {
-            order.sort(Comparator.<Integer, String>comparing(i -> submission.items().get(i).heartbeat().sessionId())
+            order.sort(Comparator.<Integer, String>comparing(
+                            i -> submission.items().get(i).heartbeat().sessionId())
                     .thenComparing(i -> submission.items().get(i).heartbeat().seq()));
         }
         Outcome[] outcomes = new Outcome[order.size()];
@@ -103,14 +117,18 @@ final class HeartbeatBatch {
         for (int index : order) {
             Item item = submission.items().get(index);
             Heartbeat h = item.heartbeat();
-            LearnerLesson key = new LearnerLesson(submission.learnerId(), item.lesson().lessonId());
+            LearnerLesson key =
+                    new LearnerLesson(submission.learnerId(), item.lesson().lessonId());
             ProgressState s = states.computeIfAbsent(key, k -> new ProgressState(k.learnerId(), item.lesson()));
             double bound;
             if (submission.replay()) {
                 // A replay arrives at once, so server time between its items says nothing; the whole
                 // replay of a session that the server already anchored may not exceed the time since.
-                bound = replayBudget.computeIfAbsent(key, k -> h.sessionId().equals(s.sessionId)
-                        ? CreditRules.serverBound(s, now) : Double.POSITIVE_INFINITY);
+                bound = replayBudget.computeIfAbsent(
+                        key,
+                        k -> h.sessionId().equals(s.sessionId)
+                                ? CreditRules.serverBound(s, now)
+                                : Double.POSITIVE_INFINITY);
             } else {
                 bound = CreditRules.serverBound(s, now);
             }
@@ -132,10 +150,23 @@ final class HeartbeatBatch {
                 s.completedNow = true;
                 double required = PaceLimits.requiredSec(s.lesson);
                 if (s.observedSec < limits.minObservedFraction() * required - 1e-9) {
-                    signal(submission.learnerId(), s.lesson.courseId(), "lesson-" + s.lesson.lessonId(), Map.of(
-                            "lessonId", s.lesson.lessonId(), "requiredSec", round(required),
-                            "creditedSec", round(s.creditedSec), "observedSec", round(s.observedSec),
-                            "replay", submission.replay(), "at", now.toString()));
+                    signal(
+                            submission.learnerId(),
+                            s.lesson.courseId(),
+                            "lesson-" + s.lesson.lessonId(),
+                            Map.of(
+                                    "lessonId",
+                                    s.lesson.lessonId(),
+                                    "requiredSec",
+                                    round(required),
+                                    "creditedSec",
+                                    round(s.creditedSec),
+                                    "observedSec",
+                                    round(s.observedSec),
+                                    "replay",
+                                    submission.replay(),
+                                    "at",
+                                    now.toString()));
                 }
             }
             changed.put(key, s);
@@ -144,17 +175,39 @@ final class HeartbeatBatch {
         }
         if (dayBefore <= limits.maxDaySec() && dayCredited > limits.maxDaySec()) {
             long course = submission.items().get(0).lesson().courseId();
-            signal(submission.learnerId(), course, "day-" + today, Map.of("day", today.toString(),
-                    "creditedSec", round(dayCredited), "maxSec", round(limits.maxDaySec())));
+            signal(
+                    submission.learnerId(),
+                    course,
+                    "day-" + today,
+                    Map.of(
+                            "day",
+                            today.toString(),
+                            "creditedSec",
+                            round(dayCredited),
+                            "maxSec",
+                            round(limits.maxDaySec())));
         }
         if (presence == null || !presence.deviceId().equals(submission.deviceId()) || !today.equals(presence.day())) {
-            devices.set(devices.size() - 1, new DeviceSeen(submission.learnerId(), submission.deviceId(), now,
-                    presence != null && !presence.deviceId().equals(submission.deviceId()), false));
+            devices.set(
+                    devices.size() - 1,
+                    new DeviceSeen(
+                            submission.learnerId(),
+                            submission.deviceId(),
+                            now,
+                            presence != null && !presence.deviceId().equals(submission.deviceId()),
+                            false));
         }
         // Even a repeat shows the device is still here, so it keeps the place for this device.
-        Presence seen = new Presence(submission.learnerId(), submission.deviceId(),
-                lastSession != null ? lastSession : submission.items().get(0).heartbeat().sessionId(), now,
-                today, dayCredited, presence == null ? 0 : presence.version());
+        Presence seen = new Presence(
+                submission.learnerId(),
+                submission.deviceId(),
+                lastSession != null
+                        ? lastSession
+                        : submission.items().get(0).heartbeat().sessionId(),
+                now,
+                today,
+                dayCredited,
+                presence == null ? 0 : presence.version());
         presences.put(submission.learnerId(), seen);
         changedPresences.put(submission.learnerId(), seen);
         return List.of(outcomes);

@@ -26,8 +26,11 @@ final class HeartbeatChecks {
     private HeartbeatChecks() {}
 
     static void device(String deviceId) {
-        if (deviceId == null || deviceId.length() > MAX_DEVICE_ID || !ID.matcher(deviceId).matches()) {
-            throw ProblemException.invalid("X-Device-Id",
+        if (deviceId == null
+                || deviceId.length() > MAX_DEVICE_ID
+                || !ID.matcher(deviceId).matches()) {
+            throw ProblemException.invalid(
+                    "X-Device-Id",
                     "The X-Device-Id header is required: the random id your app keeps (at most " + MAX_DEVICE_ID
                             + " visible ASCII characters).");
         }
@@ -36,15 +39,18 @@ final class HeartbeatChecks {
     /** Throws a validation problem naming every bad field, each prefixed (e.g. "[3]." in a replay). */
     static void shape(Heartbeat h, String prefix, Instant now, boolean replay) {
         if (h == null) {
-            throw ProblemException.invalid(prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), "A heartbeat is required.");
+            throw ProblemException.invalid(
+                    prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1), "A heartbeat is required.");
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         if (h.lessonId() == null || h.lessonId() <= 0) {
             errors.add(new Problem.FieldError(prefix + "lessonId", "required, a lesson id"));
         }
-        if (h.sessionId() == null || h.sessionId().length() > MAX_SESSION_ID || !ID.matcher(h.sessionId()).matches()) {
-            errors.add(new Problem.FieldError(prefix + "sessionId", "required, 1 to " + MAX_SESSION_ID
-                    + " visible ASCII characters"));
+        if (h.sessionId() == null
+                || h.sessionId().length() > MAX_SESSION_ID
+                || !ID.matcher(h.sessionId()).matches()) {
+            errors.add(new Problem.FieldError(
+                    prefix + "sessionId", "required, 1 to " + MAX_SESSION_ID + " visible ASCII characters"));
         }
         if (h.seq() == null || h.seq() < 0 || h.seq() > MAX_SEQ) {
             errors.add(new Problem.FieldError(prefix + "seq", "required, 0 to " + MAX_SEQ));
@@ -57,10 +63,14 @@ final class HeartbeatChecks {
         }
         if (h.sentAt() == null) {
             errors.add(new Problem.FieldError(prefix + "sentAt", "required, an RFC 3339 time"));
-        } else if (h.sentAt().isAfter(now.plus(LIVE_SKEW)) || h.sentAt().isBefore(now.minus(replay ? REPLAY_AGE : LIVE_SKEW))) {
-            errors.add(new Problem.FieldError(prefix + "sentAt", replay
-                    ? "within the last " + REPLAY_AGE.toDays() + " days (and not ahead of the server by more than a day)"
-                    : "within a day of the server's time; check the device's clock"));
+        } else if (h.sentAt().isAfter(now.plus(LIVE_SKEW))
+                || h.sentAt().isBefore(now.minus(replay ? REPLAY_AGE : LIVE_SKEW))) {
+            errors.add(new Problem.FieldError(
+                    prefix + "sentAt",
+                    replay
+                            ? "within the last " + REPLAY_AGE.toDays()
+                                    + " days (and not ahead of the server by more than a day)"
+                            : "within a day of the server's time; check the device's clock"));
         }
         if (!errors.isEmpty()) {
             throw new ProblemException(400, "validation", "Invalid input", "The heartbeat has invalid fields.", errors);
@@ -70,7 +80,8 @@ final class HeartbeatChecks {
     /** A video's position lies within the video (a second of slack for players that round up). */
     static void position(Heartbeat h, LessonMeta lesson, String prefix) {
         if (lesson.isVideo() && h.positionSec() > lesson.durationSec() + 1) {
-            throw ProblemException.invalid(prefix + "positionSec", "at most the video's length, " + lesson.durationSec() + " s");
+            throw ProblemException.invalid(
+                    prefix + "positionSec", "at most the video's length, " + lesson.durationSec() + " s");
         }
     }
 }

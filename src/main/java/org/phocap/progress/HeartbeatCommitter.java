@@ -46,8 +46,8 @@ public class HeartbeatCommitter {
     private static final Logger LOG = Logger.getLogger(HeartbeatCommitter.class);
 
     /** A queued submission and where its answer goes. */
-    private record Pending(HeartbeatBatch.Submission submission, UniEmitter<? super List<HeartbeatBatch.Outcome>> emitter) {}
-
+    private record Pending(
+            HeartbeatBatch.Submission submission, UniEmitter<? super List<HeartbeatBatch.Outcome>> emitter) {}
 
     private final Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit;
     private final Consumer<ProgressStore.Committed> onCommitted;
@@ -65,18 +65,28 @@ public class HeartbeatCommitter {
     private boolean timerSet;
 
     @Inject
-    public HeartbeatCommitter(ProgressStore store, ProgressEvents events, Vertx vertx, MeterRegistry metrics,
-                              @ConfigProperty(name = "phocap.heartbeat.batch.max-size") int maxSize,
-                              @ConfigProperty(name = "phocap.heartbeat.batch.max-wait") Duration maxWait,
-                              @ConfigProperty(name = "phocap.heartbeat.batch.max-in-flight") int maxInFlight,
-                              @ConfigProperty(name = "phocap.heartbeat.batch.max-queued") int maxQueued) {
+    public HeartbeatCommitter(
+            ProgressStore store,
+            ProgressEvents events,
+            Vertx vertx,
+            MeterRegistry metrics,
+            @ConfigProperty(name = "phocap.heartbeat.batch.max-size") int maxSize,
+            @ConfigProperty(name = "phocap.heartbeat.batch.max-wait") Duration maxWait,
+            @ConfigProperty(name = "phocap.heartbeat.batch.max-in-flight") int maxInFlight,
+            @ConfigProperty(name = "phocap.heartbeat.batch.max-queued") int maxQueued) {
         this(store::commit, events::committed, vertx, metrics, maxSize, maxWait, maxInFlight, maxQueued);
     }
 
     /** With the commit step given: the store's in service, a stand-in in the isolation unit test. */
-    HeartbeatCommitter(Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit,
-                       Consumer<ProgressStore.Committed> committed, Vertx vertx, MeterRegistry metrics,
-                       int maxSize, Duration maxWait, int maxInFlight, int maxQueued) {
+    HeartbeatCommitter(
+            Function<List<HeartbeatBatch.Submission>, Uni<ProgressStore.Committed>> commit,
+            Consumer<ProgressStore.Committed> committed,
+            Vertx vertx,
+            MeterRegistry metrics,
+            int maxSize,
+            Duration maxWait,
+            int maxInFlight,
+            int maxQueued) {
         this.commit = commit;
         this.onCommitted = committed;
         this.vertx = vertx;
@@ -85,14 +95,19 @@ public class HeartbeatCommitter {
         this.maxInFlight = Math.max(1, maxInFlight);
         this.maxQueued = Math.max(1, maxQueued);
         this.batchSize = DistributionSummary.builder("phocap.heartbeat.batch.size")
-                .description("Submissions per group commit").publishPercentileHistogram().register(metrics);
+                .description("Submissions per group commit")
+                .publishPercentileHistogram()
+                .register(metrics);
         this.commitTime = Timer.builder("phocap.heartbeat.commit")
-                .description("Time to apply and commit one batch of heartbeats").publishPercentileHistogram()
+                .description("Time to apply and commit one batch of heartbeats")
+                .publishPercentileHistogram()
                 .register(metrics);
         this.isolations = Counter.builder("phocap.heartbeat.batch.isolations")
-                .description("Batches split because one submission's data failed them").register(metrics);
+                .description("Batches split because one submission's data failed them")
+                .register(metrics);
         this.retries = Counter.builder("phocap.heartbeat.batch.retries")
-                .description("Batches tried again after a deadlock or serialization failure").register(metrics);
+                .description("Batches tried again after a deadlock or serialization failure")
+                .register(metrics);
     }
 
     Uni<List<HeartbeatBatch.Outcome>> submit(HeartbeatBatch.Submission submission) {
@@ -108,8 +123,10 @@ public class HeartbeatCommitter {
                 }
             }
             if (full) {
-                emitter.fail(Overload.shed("heartbeat-queue",
-                        "Too many heartbeats are waiting to be saved; nothing was credited. Retry the same heartbeat."));
+                emitter.fail(
+                        Overload.shed(
+                                "heartbeat-queue",
+                                "Too many heartbeats are waiting to be saved; nothing was credited. Retry the same heartbeat."));
                 return;
             }
             write(batch);
@@ -171,8 +188,11 @@ public class HeartbeatCommitter {
     }
 
     private Uni<Void> attempt(List<Pending> batch, boolean mayRetry) {
-        return Uni.createFrom().deferred(() -> commit.apply(batch.stream().map(Pending::submission).toList()))
-                .onItemOrFailure().transformToUni((committed, failure) -> {
+        return Uni.createFrom()
+                .deferred(() ->
+                        commit.apply(batch.stream().map(Pending::submission).toList()))
+                .onItemOrFailure()
+                .transformToUni((committed, failure) -> {
                     if (failure == null) {
                         for (int i = 0; i < batch.size(); i++) {
                             batch.get(i).emitter().complete(committed.outcomes().get(i));
@@ -193,24 +213,34 @@ public class HeartbeatCommitter {
                         return attempt(batch.subList(0, half)).chain(() -> attempt(batch.subList(half, batch.size())));
                     }
                     if (dataError) {
-                        LOG.warnf("A heartbeat submission could not be applied (%s); answered 400, its batch went on without it",
+                        LOG.warnf(
+                                "A heartbeat submission could not be applied (%s); answered 400, its batch went on without it",
                                 failure.getClass().getSimpleName());
-                        batch.forEach(p -> p.emitter().fail(ProblemException.badRequest(
-                                "This heartbeat could not be applied; nothing was credited. Check its fields.")));
+                        batch.forEach(
+                                p -> p.emitter()
+                                        .fail(
+                                                ProblemException.badRequest(
+                                                        "This heartbeat could not be applied; nothing was credited. Check its fields.")));
                     } else if (Overload.cause(failure) != null) {
                         // The pool refused at its bound: shed, counted per request by the error mapper.
-                        ProblemException shed = Overload.shed(Overload.cause(failure),
+                        ProblemException shed = Overload.shed(
+                                Overload.cause(failure),
                                 "The service is busy just now; nothing was credited. Retry the same heartbeat.");
                         batch.forEach(p -> p.emitter().fail(shed));
                     } else {
                         if (Overload.databaseUnavailable(failure)) {
                             // Expected while PostgreSQL restarts: clients retry; one line per 10 s is enough.
-                            ThrottledLog.warn(LOG, "Heartbeat batches fail while the database is unavailable; answered 503");
+                            ThrottledLog.warn(
+                                    LOG, "Heartbeat batches fail while the database is unavailable; answered 503");
                         } else {
-                            SafeLog.error(LOG, "A heartbeat batch failed; its " + batch.size() + " requests are answered 503", failure);
+                            SafeLog.error(
+                                    LOG,
+                                    "A heartbeat batch failed; its " + batch.size() + " requests are answered 503",
+                                    failure);
                         }
                         ProblemException unavailable = ProblemException.unavailable(
-                                "Progress could not be saved just now; nothing was credited. Retry the same heartbeat.", 2);
+                                "Progress could not be saved just now; nothing was credited. Retry the same heartbeat.",
+                                2);
                         batch.forEach(p -> p.emitter().fail(unavailable));
                     }
                     return Uni.createFrom().voidItem();
@@ -236,9 +266,12 @@ public class HeartbeatCommitter {
             if (t instanceof PgException pg) {
                 return pg.getSqlState() != null && pg.getSqlState().startsWith("22");
             }
-            if (t instanceof ArithmeticException || t instanceof DateTimeException
-                    || t instanceof IllegalArgumentException || t instanceof NullPointerException
-                    || t instanceof IndexOutOfBoundsException || t instanceof ClassCastException) {
+            if (t instanceof ArithmeticException
+                    || t instanceof DateTimeException
+                    || t instanceof IllegalArgumentException
+                    || t instanceof NullPointerException
+                    || t instanceof IndexOutOfBoundsException
+                    || t instanceof ClassCastException) {
                 return true;
             }
         }

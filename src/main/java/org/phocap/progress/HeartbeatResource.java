@@ -37,7 +37,9 @@ public class HeartbeatResource {
     @Path("/heartbeats")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report study on a lesson; answered once the credit is stored")
-    @APIResponse(responseCode = "200", description = "The learner's state on the lesson",
+    @APIResponse(
+            responseCode = "200",
+            description = "The learner's state on the lesson",
             content = @Content(schema = @Schema(implementation = HeartbeatResult.class)))
     @APIResponse(responseCode = "404", description = "Not a lesson of the learner's courses")
     @APIResponse(responseCode = "409", description = "wave-closed, or concurrent-session (another device within 60 s)")
@@ -50,18 +52,27 @@ public class HeartbeatResource {
     @Path("/heartbeats:batch")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replay up to 500 heartbeats buffered offline; one answer per item, in request order")
-    @APIResponse(responseCode = "200", description = "Per item: status and result, or status and problem",
-            content = @Content(schema = @Schema(implementation = ProgressService.ReplayAnswer.class, type = SchemaType.ARRAY)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Per item: status and result, or status and problem",
+            content =
+                    @Content(
+                            schema =
+                                    @Schema(
+                                            implementation = ProgressService.ReplayAnswer.class,
+                                            type = SchemaType.ARRAY)))
     @APIResponse(responseCode = "400", description = "Not 1 to 500 items, or no X-Device-Id")
-    public Uni<List<ProgressService.ReplayAnswer>> replay(@HeaderParam("X-Device-Id") String deviceId,
-                                                          List<Heartbeat> heartbeats) {
+    public Uni<List<ProgressService.ReplayAnswer>> replay(
+            @HeaderParam("X-Device-Id") String deviceId, List<Heartbeat> heartbeats) {
         return progress.replay(user.subject().id(), deviceId, heartbeats);
     }
 
     @GET
     @Path("/progress")
     @Operation(summary = "The learner's state on every lesson of a course")
-    @APIResponse(responseCode = "200", description = "Per-lesson state",
+    @APIResponse(
+            responseCode = "200",
+            description = "Per-lesson state",
             content = @Content(schema = @Schema(implementation = CourseProgress.class)))
     public Uni<CourseProgress> progress(@QueryParam("courseId") Long courseId) {
         if (courseId == null) {

@@ -9,7 +9,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,21 +75,20 @@ public class LearnerAccess {
         return pool.preparedQuery("""
                         SELECT c.course_ids, w.opens_at, w.closes_at + make_interval(mins => w.grace_minutes) AS closes
                         FROM enrolment e JOIN campaign c ON c.id = e.campaign_id LEFT JOIN wave w ON w.id = e.wave_id
-                        WHERE e.learner_id = $1""")
-                .execute(Tuple.of(learnerId))
-                .map(rows -> {
-                    List<Enrolment> enrolments = new ArrayList<>();
-                    for (Row r : rows) {
-                        Long[] courses = r.getArrayOfLongs("course_ids");
-                        enrolments.add(new Enrolment(courses == null ? List.of() : List.of(courses),
-                                instant(r.getOffsetDateTime("opens_at")), instant(r.getOffsetDateTime("closes"))));
-                    }
-                    if (cache.size() >= MAX_ENTRIES) {
-                        cache.clear();
-                    }
-                    cache.put(learnerId, new Entry(enrolments, System.nanoTime()));
-                    return enrolments;
-                });
+                        WHERE e.learner_id = $1""").execute(Tuple.of(learnerId)).map(rows -> {
+            List<Enrolment> enrolments = new ArrayList<>();
+            for (Row r : rows) {
+                Long[] courses = r.getArrayOfLongs("course_ids");
+                enrolments.add(new Enrolment(
+                        courses == null ? List.of() : List.of(courses),
+                        instant(r.getOffsetDateTime("opens_at")),
+                        instant(r.getOffsetDateTime("closes"))));
+            }
+            if (cache.size() >= MAX_ENTRIES) {
+                cache.clear();
+            }
+            cache.put(learnerId, new Entry(enrolments, System.nanoTime()));
+            return enrolments;
+        });
     }
-
 }

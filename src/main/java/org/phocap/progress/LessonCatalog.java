@@ -51,17 +51,19 @@ public class LessonCatalog {
                         SELECT l.id, l.course_id, l.kind, l.duration_sec, l.min_coverage
                         FROM course_version_lesson cvl JOIN lesson l ON l.id = cvl.lesson_id
                         WHERE cvl.version_id = (SELECT id FROM course_version WHERE course_id = $1 ORDER BY version DESC LIMIT 1)
-                        ORDER BY cvl.position""")
-                .execute(Tuple.of(courseId))
-                .map(rows -> {
-                    java.util.List<LessonMeta> lessons = new java.util.ArrayList<>();
-                    rows.forEach(r -> lessons.add(meta(r)));
-                    return lessons;
-                });
+                        ORDER BY cvl.position""").execute(Tuple.of(courseId)).map(rows -> {
+            java.util.List<LessonMeta> lessons = new java.util.ArrayList<>();
+            rows.forEach(r -> lessons.add(meta(r)));
+            return lessons;
+        });
     }
 
     private static LessonMeta meta(Row r) {
-        return new LessonMeta(r.getLong("id"), r.getLong("course_id"), r.getString("kind"), r.getInteger("duration_sec"),
+        return new LessonMeta(
+                r.getLong("id"),
+                r.getLong("course_id"),
+                r.getString("kind"),
+                r.getInteger("duration_sec"),
                 r.getDouble("min_coverage"));
     }
 }

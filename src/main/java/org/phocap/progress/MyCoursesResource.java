@@ -33,21 +33,42 @@ public class MyCoursesResource {
         this.user = user;
     }
 
-    public record MyCourse(long id, String code, String title, int version, String language, int totalLessons,
-                           int completedLessons, double progress, boolean completed) {}
+    public record MyCourse(
+            long id,
+            String code,
+            String title,
+            int version,
+            String language,
+            int totalLessons,
+            int completedLessons,
+            double progress,
+            boolean completed) {}
 
     @GET
     @Operation(summary = "The courses of the learner's campaigns with overall progress")
     public Uni<List<MyCourse>> list() {
         Subject learner = user.subject();
-        return access.enrolments(learner.id()).onItem().transformToMulti(enrolments -> {
-            Set<Long> ids = new LinkedHashSet<>();
-            enrolments.forEach(e -> ids.addAll(e.courseIds()));
-            return Multi.createFrom().iterable(ids);
-        }).onItem().transformToUniAndConcatenate(courseId -> courses.outline(courseId, learner)
-                .flatMap(published -> progress.courseProgress(learner.id(), published.course()).map(p -> new MyCourse(courseId,
-                        published.course().code(), published.course().title(), published.course().version(),
-                        published.course().language(), p.totalLessons(), p.completedLessons(), p.progress(), p.completed()))))
-                .collect().asList();
+        return access.enrolments(learner.id())
+                .onItem()
+                .transformToMulti(enrolments -> {
+                    Set<Long> ids = new LinkedHashSet<>();
+                    enrolments.forEach(e -> ids.addAll(e.courseIds()));
+                    return Multi.createFrom().iterable(ids);
+                })
+                .onItem()
+                .transformToUniAndConcatenate(courseId -> courses.outline(courseId, learner)
+                        .flatMap(published -> progress.courseProgress(learner.id(), published.course())
+                                .map(p -> new MyCourse(
+                                        courseId,
+                                        published.course().code(),
+                                        published.course().title(),
+                                        published.course().version(),
+                                        published.course().language(),
+                                        p.totalLessons(),
+                                        p.completedLessons(),
+                                        p.progress(),
+                                        p.completed()))))
+                .collect()
+                .asList();
     }
 }

@@ -12,9 +12,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class PaceLimitsConfig {
     @Produces
     @Singleton
-    PaceLimits limits(@ConfigProperty(name = "phocap.integrity.zone") ZoneId zone,
-                      @ConfigProperty(name = "phocap.integrity.max-day") Duration maxDay,
-                      @ConfigProperty(name = "phocap.integrity.min-observed-fraction") double minObservedFraction) {
+    PaceLimits limits(
+            @ConfigProperty(name = "phocap.integrity.zone") ZoneId zone,
+            @ConfigProperty(name = "phocap.integrity.max-day") Duration maxDay,
+            @ConfigProperty(name = "phocap.integrity.min-observed-fraction") double minObservedFraction) {
         if (!(minObservedFraction >= 0 && minObservedFraction <= 1)) {
             throw new IllegalArgumentException("phocap.integrity.min-observed-fraction must be between 0 and 1");
         }

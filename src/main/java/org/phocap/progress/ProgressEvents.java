@@ -1,10 +1,10 @@
 package org.phocap.progress;
 
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.event.Event;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,9 +43,14 @@ public class ProgressEvents {
     private final Event<HeartbeatsObserved> observed;
     private final java.util.Set<String> started = ConcurrentHashMap.newKeySet();
 
-    public ProgressEvents(StreamEvents events, StreamHub hub, StreamBridge bridge, CompletionOutbox completion, Pool pool,
-                          Event<HeartbeatsObserved> observed,
-                          @ConfigProperty(name = "phocap.progress.event-interval") Duration interval) {
+    public ProgressEvents(
+            StreamEvents events,
+            StreamHub hub,
+            StreamBridge bridge,
+            CompletionOutbox completion,
+            Pool pool,
+            Event<HeartbeatsObserved> observed,
+            @ConfigProperty(name = "phocap.progress.event-interval") Duration interval) {
         this.observed = observed;
         this.bridge = bridge;
         this.pool = pool;
@@ -87,11 +92,14 @@ public class ProgressEvents {
             return;
         }
         List<Uni<Boolean>> checks = completedCourses.values().stream()
-                .map(s -> completion.checkNow(s.learnerId, s.lesson.courseId(), s.completedAt)).toList();
+                .map(s -> completion.checkNow(s.learnerId, s.lesson.courseId(), s.completedAt))
+                .toList();
         events.publishAll(outgoing)
-                .chain(() -> checks.isEmpty() ? Uni.createFrom().voidItem()
+                .chain(() -> checks.isEmpty()
+                        ? Uni.createFrom().voidItem()
                         : Uni.join().all(checks).andCollectFailures().replaceWithVoid())
-                .subscribe().with(done -> {}, failure -> SafeLog.error(LOG, "Progress events were not published", failure));
+                .subscribe()
+                .with(done -> {}, failure -> SafeLog.error(LOG, "Progress events were not published", failure));
     }
 
     /**
@@ -118,21 +126,35 @@ public class ProgressEvents {
                                campaign c
                         WHERE e.learner_id = x.learner_id AND e.started_at IS NULL AND c.id = e.campaign_id
                           AND x.course_id = ANY (c.course_ids)""")
-                .execute(Tuple.of(learners.toArray(Long[]::new), courses.toArray(Long[]::new),
+                .execute(Tuple.of(
+                        learners.toArray(Long[]::new),
+                        courses.toArray(Long[]::new),
                         times.toArray(java.time.OffsetDateTime[]::new)))
-                .subscribe().with(done -> {
-                    if (started.size() >= MAX_THROTTLE_ENTRIES) {
-                        started.clear();
-                    }
-                    for (int i = 0; i < learners.size(); i++) {
-                        started.add(learners.get(i) + ":" + courses.get(i));
-                    }
-                }, failure -> SafeLog.error(LOG, "Enrolments could not be marked started", failure));
+                .subscribe()
+                .with(
+                        done -> {
+                            if (started.size() >= MAX_THROTTLE_ENTRIES) {
+                                started.clear();
+                            }
+                            for (int i = 0; i < learners.size(); i++) {
+                                started.add(learners.get(i) + ":" + courses.get(i));
+                            }
+                        },
+                        failure -> SafeLog.error(LOG, "Enrolments could not be marked started", failure));
     }
 
     private static Map<String, Object> payload(ProgressState s) {
         HeartbeatResult r = s.result(0, false);
-        return Map.of("lessonId", r.lessonId(), "progress", r.coverage(), "creditedSec", r.creditedSec(),
-                "coveredSec", r.coveredSec(), "completed", r.completed());
+        return Map.of(
+                "lessonId",
+                r.lessonId(),
+                "progress",
+                r.coverage(),
+                "creditedSec",
+                r.creditedSec(),
+                "coveredSec",
+                r.coveredSec(),
+                "completed",
+                r.completed());
     }
 }

@@ -37,8 +37,13 @@ public class ProgressService {
     private final MeterRegistry metrics;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    public ProgressService(LessonCatalog catalog, LearnerAccess access, HeartbeatCommitter committer, ProgressStore store,
-                           Clock clock, MeterRegistry metrics) {
+    public ProgressService(
+            LessonCatalog catalog,
+            LearnerAccess access,
+            HeartbeatCommitter committer,
+            ProgressStore store,
+            Clock clock,
+            MeterRegistry metrics) {
         this.catalog = catalog;
         this.access = access;
         this.committer = committer;
@@ -64,8 +69,8 @@ public class ProgressService {
         }
         return allowed(learnerId, h.lessonId(), now)
                 .invoke(lesson -> HeartbeatChecks.position(h, lesson, ""))
-                .flatMap(lesson -> committer.submit(new HeartbeatBatch.Submission(learnerId, deviceId, now, false,
-                        List.of(new HeartbeatBatch.Item(h, lesson)))))
+                .flatMap(lesson -> committer.submit(new HeartbeatBatch.Submission(
+                        learnerId, deviceId, now, false, List.of(new HeartbeatBatch.Item(h, lesson)))))
                 .map(outcomes -> {
                     HeartbeatBatch.Outcome outcome = outcomes.get(0);
                     if (outcome.problem() != null) {
@@ -74,7 +79,8 @@ public class ProgressService {
                     count(outcome.result().duplicate() ? "repeat" : "accepted", "");
                     return outcome.result();
                 })
-                .onFailure(ProblemException.class).invoke(e -> count("rejected", ((ProblemException) e).slug()));
+                .onFailure(ProblemException.class)
+                .invoke(e -> count("rejected", ((ProblemException) e).slug()));
     }
 
     public Uni<List<ReplayAnswer>> replay(long learnerId, String deviceId, List<Heartbeat> heartbeats) {
@@ -88,26 +94,33 @@ public class ProgressService {
         for (int i = 0; i < heartbeats.size(); i++) {
             try {
                 HeartbeatChecks.shape(heartbeats.get(i), "[" + i + "].", now, true);
-                byLesson.computeIfAbsent(heartbeats.get(i).lessonId(), k -> new ArrayList<>()).add(i);
+                byLesson.computeIfAbsent(heartbeats.get(i).lessonId(), k -> new ArrayList<>())
+                        .add(i);
             } catch (ProblemException e) {
                 answers[i] = refused(i, heartbeats.get(i), e);
             }
         }
         Map<Long, LessonMeta> allowed = new HashMap<>();
-        List<Uni<Void>> checks = byLesson.entrySet().stream().map(entry -> allowed(learnerId, entry.getKey(), now)
-                .invoke(lesson -> allowed.put(lesson.lessonId(), lesson))
-                .onFailure(ProblemException.class).recoverWithItem(e -> {
-                    entry.getValue().forEach(i -> answers[i] = refused(i, heartbeats.get(i), (ProblemException) e));
-                    return null;
-                })
-                .replaceWithVoid()).toList();
-        Uni<Void> checked = checks.isEmpty() ? Uni.createFrom().voidItem()
+        List<Uni<Void>> checks = byLesson.entrySet().stream()
+                .map(entry -> allowed(learnerId, entry.getKey(), now)
+                        .invoke(lesson -> allowed.put(lesson.lessonId(), lesson))
+                        .onFailure(ProblemException.class)
+                        .recoverWithItem(e -> {
+                            entry.getValue()
+                                    .forEach(i -> answers[i] = refused(i, heartbeats.get(i), (ProblemException) e));
+                            return null;
+                        })
+                        .replaceWithVoid())
+                .toList();
+        Uni<Void> checked = checks.isEmpty()
+                ? Uni.createFrom().voidItem()
                 : Uni.join().all(checks).andFailFast().replaceWithVoid();
         return checked.flatMap(ignored -> {
             List<Integer> positions = new ArrayList<>();
             List<HeartbeatBatch.Item> items = new ArrayList<>();
             for (int i = 0; i < heartbeats.size(); i++) {
-                LessonMeta lesson = answers[i] == null ? allowed.get(heartbeats.get(i).lessonId()) : null;
+                LessonMeta lesson =
+                        answers[i] == null ? allowed.get(heartbeats.get(i).lessonId()) : null;
                 if (lesson != null) {
                     try {
                         HeartbeatChecks.position(heartbeats.get(i), lesson, "[" + i + "].");
@@ -119,13 +132,15 @@ public class ProgressService {
                     items.add(new HeartbeatBatch.Item(heartbeats.get(i), lesson));
                 }
             }
-            Uni<List<HeartbeatBatch.Outcome>> committed = items.isEmpty() ? Uni.createFrom().item(List.of())
+            Uni<List<HeartbeatBatch.Outcome>> committed = items.isEmpty()
+                    ? Uni.createFrom().item(List.of())
                     : committer.submit(new HeartbeatBatch.Submission(learnerId, deviceId, now, true, items));
             return committed.map(outcomes -> {
                 for (int k = 0; k < outcomes.size(); k++) {
                     int i = positions.get(k);
                     HeartbeatBatch.Outcome o = outcomes.get(k);
-                    answers[i] = o.problem() != null ? refused(i, heartbeats.get(i), o.problem())
+                    answers[i] = o.problem() != null
+                            ? refused(i, heartbeats.get(i), o.problem())
                             : new ReplayAnswer(i, heartbeats.get(i).seq(), 200, o.result(), null);
                     if (o.problem() == null) {
                         count(o.result().duplicate() ? "repeat" : "accepted", "");
@@ -139,7 +154,8 @@ public class ProgressService {
     /** The lesson when the learner may study it now: 404 when it is not theirs, 409 when their wave is closed. */
     private Uni<LessonMeta> allowed(long learnerId, long lessonId, Instant now) {
         return catalog.lesson(lessonId)
-                .flatMap(lesson -> access.check(learnerId, lesson.courseId(), lessonId, now).replaceWith(lesson));
+                .flatMap(lesson -> access.check(learnerId, lesson.courseId(), lessonId, now)
+                        .replaceWith(lesson));
     }
 
     private ReplayAnswer refused(int index, Heartbeat h, ProblemException e) {
@@ -152,10 +168,13 @@ public class ProgressService {
     }
 
     private Counter counter(String outcome, String reason) {
-        return counters.computeIfAbsent(outcome + "/" + reason, k -> Counter.builder("phocap.heartbeats")
-                .description("Heartbeats by outcome; rejected ones by reason")
-                .tag("outcome", outcome).tag("reason", reason.isEmpty() ? "none" : reason)
-                .register(metrics));
+        return counters.computeIfAbsent(
+                outcome + "/" + reason,
+                k -> Counter.builder("phocap.heartbeats")
+                        .description("Heartbeats by outcome; rejected ones by reason")
+                        .tag("outcome", outcome)
+                        .tag("reason", reason.isEmpty() ? "none" : reason)
+                        .register(metrics));
     }
 
     /** A learner's state on every lesson of a course's newest version, in outline order. */
@@ -174,8 +193,10 @@ public class ProgressService {
      */
     public Uni<CourseProgress> courseProgress(long learnerId, CourseView course) {
         List<LessonMeta> lessons = new ArrayList<>();
-        course.modules().forEach(m -> m.lessons().forEach(l -> lessons.add(
-                new LessonMeta(l.id(), course.id(), l.kind(), l.durationSec(), l.minCoverage()))));
+        course.modules()
+                .forEach(m -> m.lessons()
+                        .forEach(l -> lessons.add(
+                                new LessonMeta(l.id(), course.id(), l.kind(), l.durationSec(), l.minCoverage()))));
         return progressOn(learnerId, course.id(), lessons);
     }
 

@@ -10,6 +10,7 @@ final class ProgressState {
     double creditedSec;
     /** The part of the credit the server saw happen (see HeartbeatBatch). */
     double observedSec;
+
     BitSet coverage = new BitSet();
     Instant completedAt;
     String sessionId;
@@ -24,6 +25,7 @@ final class ProgressState {
     long version;
     /** Credit added by the heartbeats of the batch being written (for events and metrics). */
     double added;
+
     boolean completedNow;
 
     ProgressState(long learnerId, LessonMeta lesson) {
@@ -51,7 +53,8 @@ final class ProgressState {
     }
 
     int coveredSec() {
-        return lesson.isVideo() ? Coverage.coveredSec(coverage, lesson.durationSec())
+        return lesson.isVideo()
+                ? Coverage.coveredSec(coverage, lesson.durationSec())
                 : (int) Math.min(creditedSec, lesson.durationSec());
     }
 
@@ -60,7 +63,13 @@ final class ProgressState {
     }
 
     HeartbeatResult result(double addedSec, boolean duplicate) {
-        return new HeartbeatResult(lesson.lessonId(), Math.round(creditedSec * 10) / 10.0, coveredSec(),
-                Math.round(coverageRatio() * 1000) / 1000.0, completedAt != null, Math.round(addedSec * 10) / 10.0, duplicate);
+        return new HeartbeatResult(
+                lesson.lessonId(),
+                Math.round(creditedSec * 10) / 10.0,
+                coveredSec(),
+                Math.round(coverageRatio() * 1000) / 1000.0,
+                completedAt != null,
+                Math.round(addedSec * 10) / 10.0,
+                duplicate);
     }
 }

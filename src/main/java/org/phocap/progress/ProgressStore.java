@@ -10,15 +10,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.phocap.integrity.DeviceSeen;
 import org.phocap.integrity.IntegritySignal;
 import org.phocap.progress.HeartbeatBatch.LearnerLesson;
@@ -49,7 +48,6 @@ public class ProgressStore {
              WHERE t.n AND t.l IN (SELECT learner_id FROM p)
              ORDER BY t.l, t.c, t.ca DESC) AS needed""");
 
-
     private final Pool pool;
     private final CompletionOutbox outbox;
     private final PaceLimits limits;
@@ -66,8 +64,11 @@ public class ProgressStore {
      * What a committed batch produced: each submission's outcomes, the states it changed, and what
      * the integrity signals learn from the submissions whose answers these are.
      */
-    record Committed(List<List<HeartbeatBatch.Outcome>> outcomes, List<ProgressState> changed,
-                     List<IntegritySignal> signals, List<DeviceSeen> devices) {}
+    record Committed(
+            List<List<HeartbeatBatch.Outcome>> outcomes,
+            List<ProgressState> changed,
+            List<IntegritySignal> signals,
+            List<DeviceSeen> devices) {}
 
     /** The rows a batch touches, sorted so that locks are always taken in the same order. */
     private record Keys(TreeSet<Long> learners, TreeSet<LearnerLesson> lessons, Map<Long, LessonMeta> meta) {
@@ -106,58 +107,68 @@ public class ProgressStore {
             });
             HeartbeatBatch batch = new HeartbeatBatch(states, presences, limits);
             List<List<HeartbeatBatch.Outcome>> outcomes = new ArrayList<>(batch.apply(submissions));
-            return write(pool, batch.changed.values(), batch.changedPresences.values()).flatMap(written -> {
-                List<ProgressState> changed = new ArrayList<>();
-                for (ProgressState s : batch.changed.values()) {
-                    LearnerLesson key = new LearnerLesson(s.learnerId, s.lesson.lessonId());
-                    if (written.lessons().contains(key)) {
-                        s.version++;
-                        changed.add(s);
-                        remember(key, s);
-                    } else {
-                        cache.remove(key);
-                    }
-                }
-                for (Presence p : batch.changedPresences.values()) {
-                    if (written.learners().contains(p.learnerId())) {
-                        presenceCache.put(p.learnerId(), new Presence(p.learnerId(), p.deviceId(), p.sessionId(), p.seenAt(),
-                                p.day(), p.dayCreditedSec(), p.version() + 1));
-                    } else {
-                        presenceCache.remove(p.learnerId());
-                    }
-                }
-                List<Integer> redo = new ArrayList<>();
-                for (int i = 0; i < submissions.size(); i++) {
-                    if (!plainCredit(submissions.get(i), outcomes.get(i), written)) {
-                        redo.add(i);
-                        forget(submissions.get(i));
-                    }
-                }
-                List<IntegritySignal> signals = new ArrayList<>();
-                List<DeviceSeen> devices = new ArrayList<>();
-                for (int i = 0; i < submissions.size(); i++) {
-                    if (!redo.contains(i)) {
-                        signals.addAll(batch.signals.get(i));
-                        if (batch.devices.get(i) != null) {
-                            devices.add(batch.devices.get(i));
+            return write(pool, batch.changed.values(), batch.changedPresences.values())
+                    .flatMap(written -> {
+                        List<ProgressState> changed = new ArrayList<>();
+                        for (ProgressState s : batch.changed.values()) {
+                            LearnerLesson key = new LearnerLesson(s.learnerId, s.lesson.lessonId());
+                            if (written.lessons().contains(key)) {
+                                s.version++;
+                                changed.add(s);
+                                remember(key, s);
+                            } else {
+                                cache.remove(key);
+                            }
                         }
-                    }
-                }
-                if (redo.isEmpty()) {
-                    return Uni.createFrom().item(new Committed(outcomes, changed, signals, devices));
-                }
-                List<Submission> again = redo.stream().map(submissions::get).toList();
-                return commitLocked(again).map(locked -> {
-                    for (int k = 0; k < redo.size(); k++) {
-                        outcomes.set(redo.get(k), locked.outcomes().get(k));
-                    }
-                    again.forEach(this::forget);
-                    changed.addAll(locked.changed());
-                    signals.addAll(locked.signals());
-                    devices.addAll(locked.devices());
-                    return new Committed(outcomes, changed, signals, devices);
-                });
-            });
+                        for (Presence p : batch.changedPresences.values()) {
+                            if (written.learners().contains(p.learnerId())) {
+                                presenceCache.put(
+                                        p.learnerId(),
+                                        new Presence(
+                                                p.learnerId(),
+                                                p.deviceId(),
+                                                p.sessionId(),
+                                                p.seenAt(),
+                                                p.day(),
+                                                p.dayCreditedSec(),
+                                                p.version() + 1));
+                            } else {
+                                presenceCache.remove(p.learnerId());
+                            }
+                        }
+                        List<Integer> redo = new ArrayList<>();
+                        for (int i = 0; i < submissions.size(); i++) {
+                            if (!plainCredit(submissions.get(i), outcomes.get(i), written)) {
+                                redo.add(i);
+                                forget(submissions.get(i));
+                            }
+                        }
+                        List<IntegritySignal> signals = new ArrayList<>();
+                        List<DeviceSeen> devices = new ArrayList<>();
+                        for (int i = 0; i < submissions.size(); i++) {
+                            if (!redo.contains(i)) {
+                                signals.addAll(batch.signals.get(i));
+                                if (batch.devices.get(i) != null) {
+                                    devices.add(batch.devices.get(i));
+                                }
+                            }
+                        }
+                        if (redo.isEmpty()) {
+                            return Uni.createFrom().item(new Committed(outcomes, changed, signals, devices));
+                        }
+                        List<Submission> again =
+                                redo.stream().map(submissions::get).toList();
+                        return commitLocked(again).map(locked -> {
+                            for (int k = 0; k < redo.size(); k++) {
+                                outcomes.set(redo.get(k), locked.outcomes().get(k));
+                            }
+                            again.forEach(this::forget);
+                            changed.addAll(locked.changed());
+                            signals.addAll(locked.signals());
+                            devices.addAll(locked.devices());
+                            return new Committed(outcomes, changed, signals, devices);
+                        });
+                    });
         });
     }
 
@@ -176,7 +187,8 @@ public class ProgressStore {
             return false;
         }
         for (HeartbeatBatch.Item item : s.items()) {
-            if (!written.lessons().contains(new LearnerLesson(s.learnerId(), item.lesson().lessonId()))) {
+            if (!written.lessons()
+                    .contains(new LearnerLesson(s.learnerId(), item.lesson().lessonId()))) {
                 return false;
             }
         }
@@ -185,7 +197,9 @@ public class ProgressStore {
 
     private void forget(Submission s) {
         presenceCache.remove(s.learnerId());
-        s.items().forEach(i -> cache.remove(new LearnerLesson(s.learnerId(), i.lesson().lessonId())));
+        s.items()
+                .forEach(i ->
+                        cache.remove(new LearnerLesson(s.learnerId(), i.lesson().lessonId())));
     }
 
     private void remember(LearnerLesson key, ProgressState s) {
@@ -215,9 +229,14 @@ public class ProgressStore {
         if (presenceCache.size() >= MAX_CACHED) {
             presenceCache.clear();
         }
-        return Uni.combine().all()
-                .unis(learners.isEmpty() ? Uni.createFrom().item(Map.<Long, Presence>of()) : loadPresences(pool, learners, false),
-                        lessons.isEmpty() ? Uni.createFrom().item(Map.<LearnerLesson, ProgressState>of())
+        return Uni.combine()
+                .all()
+                .unis(
+                        learners.isEmpty()
+                                ? Uni.createFrom().item(Map.<Long, Presence>of())
+                                : loadPresences(pool, learners, false),
+                        lessons.isEmpty()
+                                ? Uni.createFrom().item(Map.<LearnerLesson, ProgressState>of())
                                 : loadStates(pool, lessons, keys.meta(), false))
                 .asTuple()
                 .invoke(loaded -> {
@@ -244,7 +263,9 @@ public class ProgressStore {
                         }
                         List<IntegritySignal> signals = new ArrayList<>();
                         batch.signals.forEach(signals::addAll);
-                        List<DeviceSeen> devices = batch.devices.stream().filter(java.util.Objects::nonNull).toList();
+                        List<DeviceSeen> devices = batch.devices.stream()
+                                .filter(java.util.Objects::nonNull)
+                                .toList();
                         return new Committed(outcomes, changed, signals, devices);
                     });
                 }));
@@ -258,20 +279,29 @@ public class ProgressStore {
                 .map(rows -> {
                     Map<Long, Presence> found = new HashMap<>();
                     for (Row r : rows) {
-                        found.put(r.getLong(0), new Presence(r.getLong(0), r.getString(1), r.getString(2),
-                                r.getOffsetDateTime(3).toInstant(), r.getLocalDate(5), r.getDouble(6), r.getLong(4)));
+                        found.put(
+                                r.getLong(0),
+                                new Presence(
+                                        r.getLong(0),
+                                        r.getString(1),
+                                        r.getString(2),
+                                        r.getOffsetDateTime(3).toInstant(),
+                                        r.getLocalDate(5),
+                                        r.getDouble(6),
+                                        r.getLong(4)));
                     }
                     return found;
                 });
     }
 
-    private static Uni<Map<LearnerLesson, ProgressState>> loadStates(SqlClient client, TreeSet<LearnerLesson> keys,
-                                                                     Map<Long, LessonMeta> lessons, boolean lock) {
+    private static Uni<Map<LearnerLesson, ProgressState>> loadStates(
+            SqlClient client, TreeSet<LearnerLesson> keys, Map<Long, LessonMeta> lessons, boolean lock) {
         return client.preparedQuery("""
                         SELECT lp.*, lp.coverage::text AS bits FROM lesson_progress lp
                         JOIN unnest($1::bigint[], $2::bigint[]) AS k(learner_id, lesson_id) USING (learner_id, lesson_id)
                         ORDER BY learner_id, lesson_id""" + (lock ? " FOR UPDATE OF lp" : ""))
-                .execute(Tuple.of(keys.stream().map(LearnerLesson::learnerId).toArray(Long[]::new),
+                .execute(Tuple.of(
+                        keys.stream().map(LearnerLesson::learnerId).toArray(Long[]::new),
                         keys.stream().map(LearnerLesson::lessonId).toArray(Long[]::new)))
                 .map(rows -> {
                     Map<LearnerLesson, ProgressState> found = new HashMap<>();
@@ -315,15 +345,18 @@ public class ProgressStore {
      * A lesson completed by this write owes its course a completion check: that need is written in
      * the same statement ({@link CompletionOutbox}).
      */
-    private Uni<Written> write(SqlClient client, java.util.Collection<ProgressState> unsortedStates,
-                                      java.util.Collection<Presence> presences) {
+    private Uni<Written> write(
+            SqlClient client,
+            java.util.Collection<ProgressState> unsortedStates,
+            java.util.Collection<Presence> presences) {
         if (unsortedStates.isEmpty() && presences.isEmpty()) {
             return Uni.createFrom().item(new Written(Set.of(), Set.of()));
         }
         // Rows are written (and so locked) in key order, as the locked path reads them: two batches
         // touching the same learners then wait for each other instead of deadlocking.
         List<ProgressState> states = new ArrayList<>(unsortedStates);
-        states.sort(java.util.Comparator.<ProgressState>comparingLong(st -> st.learnerId).thenComparingLong(st -> st.lesson.lessonId()));
+        states.sort(java.util.Comparator.<ProgressState>comparingLong(st -> st.learnerId)
+                .thenComparingLong(st -> st.lesson.lessonId()));
         int n = states.size();
         Long[] learner = new Long[n];
         Long[] lesson = new Long[n];
@@ -407,16 +440,34 @@ public class ProgressStore {
                         )
                         SELECT learner_id, NULL::bigint AS lesson_id FROM p
                         UNION ALL SELECT learner_id, lesson_id FROM s""")
-                .execute(Tuple.from(new Object[] {learner, lesson, course, credited, bits, covered, completed, session, seq,
-                        device, serverAt, sentAt, position, playing, heartbeats, version,
-                        ps.stream().map(Presence::learnerId).toArray(Long[]::new),
-                        ps.stream().map(Presence::deviceId).toArray(String[]::new),
-                        ps.stream().map(Presence::sessionId).toArray(String[]::new),
-                        ps.stream().map(p -> utc(p.seenAt())).toArray(OffsetDateTime[]::new),
-                        ps.stream().map(p -> p.version() + 1).toArray(Long[]::new),
-                        completedNow, outbox.retryAfterSec(), observed,
-                        ps.stream().map(Presence::day).toArray(java.time.LocalDate[]::new),
-                        ps.stream().map(Presence::dayCreditedSec).toArray(Double[]::new)}))
+                .execute(Tuple.from(new Object[] {
+                    learner,
+                    lesson,
+                    course,
+                    credited,
+                    bits,
+                    covered,
+                    completed,
+                    session,
+                    seq,
+                    device,
+                    serverAt,
+                    sentAt,
+                    position,
+                    playing,
+                    heartbeats,
+                    version,
+                    ps.stream().map(Presence::learnerId).toArray(Long[]::new),
+                    ps.stream().map(Presence::deviceId).toArray(String[]::new),
+                    ps.stream().map(Presence::sessionId).toArray(String[]::new),
+                    ps.stream().map(p -> utc(p.seenAt())).toArray(OffsetDateTime[]::new),
+                    ps.stream().map(p -> p.version() + 1).toArray(Long[]::new),
+                    completedNow,
+                    outbox.retryAfterSec(),
+                    observed,
+                    ps.stream().map(Presence::day).toArray(java.time.LocalDate[]::new),
+                    ps.stream().map(Presence::dayCreditedSec).toArray(Double[]::new)
+                }))
                 .map(rows -> {
                     Set<Long> learners = new HashSet<>();
                     Set<LearnerLesson> lessons = new HashSet<>();
@@ -451,7 +502,8 @@ public class ProgressStore {
     Uni<Instant> courseCompleted(long learnerId, long courseId) {
         return pool.preparedQuery("SELECT completed_at FROM course_completion WHERE learner_id = $1 AND course_id = $2")
                 .execute(Tuple.of(learnerId, courseId))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime(0).toInstant());
+                .map(rows -> rows.size() == 0
+                        ? null
+                        : rows.iterator().next().getOffsetDateTime(0).toInstant());
     }
-
 }

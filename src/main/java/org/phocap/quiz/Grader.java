@@ -16,8 +16,12 @@ final class Grader {
 
     record Grade(int score, int correct, int total, boolean passed) {}
 
-    static Grade grade(List<Paper.Question> paper, Map<String, List<String>> key, Map<String, List<String>> answers,
-                       int passScore, boolean partialCredit) {
+    static Grade grade(
+            List<Paper.Question> paper,
+            Map<String, List<String>> key,
+            Map<String, List<String>> answers,
+            int passScore,
+            boolean partialCredit) {
         double points = 0;
         int correct = 0;
         for (Paper.Question q : paper) {

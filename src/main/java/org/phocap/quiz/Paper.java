@@ -33,10 +33,18 @@ record Paper(List<Question> questions, Map<String, List<String>> key, Map<String
             if (!"TRUE_FALSE".equals(q.kind())) {
                 Collections.shuffle(options, random);
             }
-            questions.add(new Question(q.code(), q.text(), q.kind(),
+            questions.add(new Question(
+                    q.code(),
+                    q.text(),
+                    q.kind(),
                     options.stream().map(o -> new Option(o.key(), o.text())).toList()));
-            key.put(q.code(), q.options().stream().filter(CoursePackage.Option::correct).map(CoursePackage.Option::key)
-                    .sorted().toList());
+            key.put(
+                    q.code(),
+                    q.options().stream()
+                            .filter(CoursePackage.Option::correct)
+                            .map(CoursePackage.Option::key)
+                            .sorted()
+                            .toList());
             if (q.explanation() != null) {
                 explanations.put(q.code(), q.explanation());
             }

@@ -37,13 +37,19 @@ public class QuizResource {
 
     @POST
     @Path("/quizzes/{quizId}/attempts")
-    @Operation(summary = "Start an attempt: a paper drawn at random (an attempt still in progress is answered instead, 200)")
-    @APIResponse(responseCode = "201", description = "New attempt",
+    @Operation(
+            summary =
+                    "Start an attempt: a paper drawn at random (an attempt still in progress is answered instead, 200)")
+    @APIResponse(
+            responseCode = "201",
+            description = "New attempt",
             content = @Content(schema = @Schema(implementation = QuizDtos.AttemptView.class)))
     @APIResponse(responseCode = "409", description = "max-attempts, or wave-closed")
     public Uni<Response> start(@PathParam("quizId") long quizId) {
         return quizzes.start(user.subject().id(), quizId)
-                .map(started -> Response.status(started.created() ? 201 : 200).entity(started.attempt()).build());
+                .map(started -> Response.status(started.created() ? 201 : 200)
+                        .entity(started.attempt())
+                        .build());
     }
 
     @GET
@@ -60,20 +66,29 @@ public class QuizResource {
     @APIResponse(responseCode = "204", description = "Saved")
     @APIResponse(responseCode = "409", description = "attempt-closed")
     public Uni<Response> save(@PathParam("attemptId") long attemptId, QuizDtos.AnswerSheet sheet) {
-        return quizzes.save(user.subject().id(), attemptId, sheet).replaceWith(Response.noContent().build());
+        return quizzes.save(user.subject().id(), attemptId, sheet)
+                .replaceWith(Response.noContent().build());
     }
 
     @POST
     @Path("/attempts/{attemptId}/submit")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit and grade; a second submit answers the first result")
-    @APIResponse(responseCode = "200", description = "Result",
+    @APIResponse(
+            responseCode = "200",
+            description = "Result",
             content = @Content(schema = @Schema(implementation = QuizDtos.Result.class)))
-    public Uni<QuizDtos.Result> submit(@PathParam("attemptId") long attemptId, QuizDtos.AnswerSheet sheet,
-                                       @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
+    public Uni<QuizDtos.Result> submit(
+            @PathParam("attemptId") long attemptId,
+            QuizDtos.AnswerSheet sheet,
+            @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
         long learner = user.subject().id();
-        return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /me/attempts/" + attemptId + "/submit",
-                sheet == null ? new QuizDtos.AnswerSheet(null) : sheet, QuizDtos.Result.class,
+        return idempotency.once(
+                idempotencyKey,
+                user.subject().jwtSubject(),
+                "POST /me/attempts/" + attemptId + "/submit",
+                sheet == null ? new QuizDtos.AnswerSheet(null) : sheet,
+                QuizDtos.Result.class,
                 () -> quizzes.submit(learner, attemptId, sheet));
     }
 }

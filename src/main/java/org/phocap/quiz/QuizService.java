@@ -75,16 +75,31 @@ public class QuizService {
     /** Quiz definitions with parsed banks: a quiz row never changes, so starts need not re-read it. */
     private final Map<Long, Definition> definitions = new ConcurrentHashMap<>();
 
-    private record Definition(long id, long courseId, String title, int questionsPerAttempt, int timeLimitSec,
-                              int maxAttempts, int passScore, int cooldownSec, List<CoursePackage.Question> bank) {}
+    private record Definition(
+            long id,
+            long courseId,
+            String title,
+            int questionsPerAttempt,
+            int timeLimitSec,
+            int maxAttempts,
+            int passScore,
+            int cooldownSec,
+            List<CoursePackage.Question> bank) {}
 
     private final Event<QuizPassed> passes;
 
-    public QuizService(Pool pool, Json json, LearnerAccess access, StreamEvents events, CompletionOutbox completion,
-                       Clock clock, @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
-                       @ConfigProperty(name = "phocap.quiz.partial-credit") boolean partialCredit,
-                       @ConfigProperty(name = "phocap.quiz.sweep-every") Duration sweepEvery, ClusterJobs jobs,
-                       Event<QuizPassed> passes) {
+    public QuizService(
+            Pool pool,
+            Json json,
+            LearnerAccess access,
+            StreamEvents events,
+            CompletionOutbox completion,
+            Clock clock,
+            @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
+            @ConfigProperty(name = "phocap.quiz.partial-credit") boolean partialCredit,
+            @ConfigProperty(name = "phocap.quiz.sweep-every") Duration sweepEvery,
+            ClusterJobs jobs,
+            Event<QuizPassed> passes) {
         this.passes = passes;
         this.sweepEvery = sweepEvery;
         this.jobs = jobs;
@@ -103,8 +118,9 @@ public class QuizService {
 
     public Uni<Started> start(long learnerId, long quizId) {
         Instant now = clock.instant();
-        return definition(quizId).flatMap(quiz -> access.require(learnerId, quiz.courseId(), now, "No quiz " + quizId + " for you.")
-                .flatMap(ok -> pool.withTransaction(conn -> openOrNew(conn, learnerId, quiz, now))));
+        return definition(quizId)
+                .flatMap(quiz -> access.require(learnerId, quiz.courseId(), now, "No quiz " + quizId + " for you.")
+                        .flatMap(ok -> pool.withTransaction(conn -> openOrNew(conn, learnerId, quiz, now))));
     }
 
     private Uni<Definition> definition(long quizId) {
@@ -112,15 +128,22 @@ public class QuizService {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        return pool.preparedQuery("SELECT *, bank::text AS bank_text FROM quiz WHERE id = $1").execute(Tuple.of(quizId))
+        return pool.preparedQuery("SELECT *, bank::text AS bank_text FROM quiz WHERE id = $1")
+                .execute(Tuple.of(quizId))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw ProblemException.notFound("No quiz " + quizId + " for you.");
                     }
                     Row q = rows.iterator().next();
-                    Definition quiz = new Definition(quizId, q.getLong("course_id"), q.getString("title"),
-                            q.getInteger("questions_per_attempt"), q.getInteger("time_limit_sec"), q.getInteger("max_attempts"),
-                            q.getInteger("pass_score"), q.getInteger("cooldown_sec"),
+                    Definition quiz = new Definition(
+                            quizId,
+                            q.getLong("course_id"),
+                            q.getString("title"),
+                            q.getInteger("questions_per_attempt"),
+                            q.getInteger("time_limit_sec"),
+                            q.getInteger("max_attempts"),
+                            q.getInteger("pass_score"),
+                            q.getInteger("cooldown_sec"),
                             List.of(json.read(q.getString("bank_text"), CoursePackage.Question[].class)));
                     definitions.put(quizId, quiz);
                     return quiz;
@@ -140,18 +163,19 @@ public class QuizService {
                     }
                     int used = rows.size();
                     if (used >= quiz.maxAttempts()) {
-                        throw ProblemException.conflict("max-attempts",
-                                "All " + quiz.maxAttempts() + " attempts of this quiz are used.");
+                        throw ProblemException.conflict(
+                                "max-attempts", "All " + quiz.maxAttempts() + " attempts of this quiz are used.");
                     }
                     int cooldown = quiz.cooldownSec();
                     if (latest != null && cooldown > 0) {
                         Instant ended = latest.getOffsetDateTime("submitted_at") != null
                                 ? latest.getOffsetDateTime("submitted_at").toInstant()
                                 : latest.getOffsetDateTime("expires_at").toInstant();
-                        long wait = Duration.between(now, ended.plusSeconds(cooldown)).toSeconds();
+                        long wait = Duration.between(now, ended.plusSeconds(cooldown))
+                                .toSeconds();
                         if (wait > 0) {
-                            ProblemException early = ProblemException.conflict("cooldown",
-                                    "The next attempt opens " + cooldown + " s after the last one ended.");
+                            ProblemException early = ProblemException.conflict(
+                                    "cooldown", "The next attempt opens " + cooldown + " s after the last one ended.");
                             throw early.retryAfter((int) wait);
                         }
                     }
@@ -161,13 +185,31 @@ public class QuizService {
                                     INSERT INTO quiz_attempt (quiz_id, learner_id, number, paper, answer_key, started_at,
                                                               expires_at, total)
                                     VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb, $6, $7, $8) RETURNING id""")
-                            .execute(Tuple.from(new Object[] {quizId, learnerId, used + 1,
-                                    json.write(new QuizDtos.StoredPaper(paper.questions())),
-                                    json.write(new QuizDtos.StoredKey(paper.key(), paper.explanations())),
-                                    now.atOffset(ZoneOffset.UTC),
-                                    expires.atOffset(ZoneOffset.UTC), paper.questions().size()}))
-                            .map(inserted -> new Started(new QuizDtos.AttemptView(inserted.iterator().next().getLong(0), quizId,
-                                    quiz.title(), used + 1, quiz.maxAttempts(), quiz.passScore(), now, expires, paper.questions(), Map.of(), null, null), true));
+                            .execute(Tuple.from(new Object[] {
+                                quizId,
+                                learnerId,
+                                used + 1,
+                                json.write(new QuizDtos.StoredPaper(paper.questions())),
+                                json.write(new QuizDtos.StoredKey(paper.key(), paper.explanations())),
+                                now.atOffset(ZoneOffset.UTC),
+                                expires.atOffset(ZoneOffset.UTC),
+                                paper.questions().size()
+                            }))
+                            .map(inserted -> new Started(
+                                    new QuizDtos.AttemptView(
+                                            inserted.iterator().next().getLong(0),
+                                            quizId,
+                                            quiz.title(),
+                                            used + 1,
+                                            quiz.maxAttempts(),
+                                            quiz.passScore(),
+                                            now,
+                                            expires,
+                                            paper.questions(),
+                                            Map.of(),
+                                            null,
+                                            null),
+                                    true));
                 });
     }
 
@@ -176,7 +218,8 @@ public class QuizService {
         Instant now = clock.instant();
         return attempt(learnerId, attemptId).flatMap(row -> {
             if (row.getOffsetDateTime("submitted_at") == null && closed(row, now)) {
-                return grade(row, paperOf(row), answersOf(row), "EXPIRY", now).flatMap(r -> attempt(learnerId, attemptId))
+                return grade(row, paperOf(row), answersOf(row), "EXPIRY", now)
+                        .flatMap(r -> attempt(learnerId, attemptId))
                         .map(graded -> view(graded, result(graded)));
             }
             return Uni.createFrom().item(view(row, row.getOffsetDateTime("submitted_at") == null ? null : result(row)));
@@ -208,7 +251,8 @@ public class QuizService {
             if (closed(row, now)) {
                 return grade(row, paper, answersOf(row), "EXPIRY", now);
             }
-            Map<String, List<String>> answers = sheet == null || sheet.answers() == null ? answersOf(row) : checked(paper, sheet);
+            Map<String, List<String>> answers =
+                    sheet == null || sheet.answers() == null ? answersOf(row) : checked(paper, sheet);
             return grade(row, paper, answers, "LEARNER", now);
         });
     }
@@ -225,18 +269,24 @@ public class QuizService {
                          FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
                         WHERE a.submitted_at IS NULL AND a.expires_at < $1 ORDER BY a.expires_at LIMIT 500""")
                 .execute(Tuple.of(now.minus(grace).atOffset(ZoneOffset.UTC)))
-                .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
-                .onItem().transformToUniAndConcatenate(row -> grade(row, paperOf(row), answersOf(row), "EXPIRY", now)
-                        .onFailure().recoverWithItem(e -> {
+                .onItem()
+                .transformToMulti(rows -> Multi.createFrom().iterable(rows))
+                .onItem()
+                .transformToUniAndConcatenate(row -> grade(row, paperOf(row), answersOf(row), "EXPIRY", now)
+                        .onFailure()
+                        .recoverWithItem(e -> {
                             SafeLog.error(LOG, "An expired quiz attempt could not be graded", e);
                             return null;
                         }))
-                .collect().asList().replaceWithVoid();
+                .collect()
+                .asList()
+                .replaceWithVoid();
     }
 
-    private Uni<QuizDtos.Result> grade(Row row, List<Paper.Question> paper, Map<String, List<String>> answers, String by,
-                                       Instant now) {
-        Map<String, List<String>> key = json.read(row.getString("answer_key"), QuizDtos.StoredKey.class).key();
+    private Uni<QuizDtos.Result> grade(
+            Row row, List<Paper.Question> paper, Map<String, List<String>> answers, String by, Instant now) {
+        Map<String, List<String>> key =
+                json.read(row.getString("answer_key"), QuizDtos.StoredKey.class).key();
         Grader.Grade grade = Grader.grade(paper, key, answers, row.getInteger("pass_score"), partialCredit);
         Instant started = row.getOffsetDateTime("started_at").toInstant();
         Instant expires = row.getOffsetDateTime("expires_at").toInstant();
@@ -245,16 +295,25 @@ public class QuizService {
         long attemptId = row.getLong("id");
         // A pass owes the course a completion check: the need is stored with the grade, in one statement.
         return pool.preparedQuery(GRADE_SQL)
-                .execute(Tuple.from(new Object[] {attemptId, json.write(new QuizDtos.AnswerSheet(answers)),
-                        now.atOffset(ZoneOffset.UTC), by, grade.score(), grade.correct(), grade.passed(), used,
-                        row.getLong("course_id"), completion.retryAfterSec()}))
+                .execute(Tuple.from(new Object[] {
+                    attemptId,
+                    json.write(new QuizDtos.AnswerSheet(answers)),
+                    now.atOffset(ZoneOffset.UTC),
+                    by,
+                    grade.score(),
+                    grade.correct(),
+                    grade.passed(),
+                    used,
+                    row.getLong("course_id"),
+                    completion.retryAfterSec()
+                }))
                 .flatMap(updated -> {
                     if (updated.size() == 0) {
                         // Graded meanwhile by another call: that first result stands.
                         return attempt(row.getLong("learner_id"), attemptId).map(QuizService::result);
                     }
-                    QuizDtos.Result result = new QuizDtos.Result(attemptId, grade.score(), 100, grade.passed(),
-                            grade.correct(), grade.total(), used, by);
+                    QuizDtos.Result result = new QuizDtos.Result(
+                            attemptId, grade.score(), 100, grade.passed(), grade.correct(), grade.total(), used, by);
                     // The grade is stored; the stream event and the completion check need not hold the answer.
                     graded(row, result, now).subscribe().with(done -> {}, e -> {});
                     return Uni.createFrom().item(result);
@@ -265,23 +324,47 @@ public class QuizService {
     private Uni<Void> graded(Row row, QuizDtos.Result result, Instant now) {
         long courseId = row.getLong("course_id");
         long learnerId = row.getLong("learner_id");
-        return events.publishAll(List.of(new StreamEvents.Outgoing(courseId, learnerId, "quiz-graded", Map.of(
-                        "attemptId", result.attemptId(), "quizId", row.getLong("quiz_id"), "score", result.score(),
-                        "passed", result.passed(), "correct", result.correct(), "total", result.total()))))
+        return events.publishAll(List.of(new StreamEvents.Outgoing(
+                        courseId,
+                        learnerId,
+                        "quiz-graded",
+                        Map.of(
+                                "attemptId",
+                                result.attemptId(),
+                                "quizId",
+                                row.getLong("quiz_id"),
+                                "score",
+                                result.score(),
+                                "passed",
+                                result.passed(),
+                                "correct",
+                                result.correct(),
+                                "total",
+                                result.total()))))
                 .chain(() -> {
                     if (!result.passed()) {
                         return Uni.createFrom().voidItem();
                     }
-                    QuizPassed pass = new QuizPassed(learnerId, courseId, row.getLong("quiz_id"), result.attemptId(),
-                            result.total(), result.timeUsedSec() == null ? 0 : result.timeUsedSec(), result.gradedBy());
+                    QuizPassed pass = new QuizPassed(
+                            learnerId,
+                            courseId,
+                            row.getLong("quiz_id"),
+                            result.attemptId(),
+                            result.total(),
+                            result.timeUsedSec() == null ? 0 : result.timeUsedSec(),
+                            result.gradedBy());
                     passes.fire(pass);
                     // A flag the pass raised is stored before the completion check reads the holds.
-                    return pass.observed().chain(() -> completion.checkNow(learnerId, courseId, now)).replaceWithVoid();
+                    return pass.observed()
+                            .chain(() -> completion.checkNow(learnerId, courseId, now))
+                            .replaceWithVoid();
                 })
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     // A pass's completion check is in the outbox either way; only the stream event is lost.
                     if (Overload.transientDatabase(e)) {
-                        ThrottledLog.warn(LOG, "Quiz grade events are not published while the database is busy or unreachable");
+                        ThrottledLog.warn(
+                                LOG, "Quiz grade events are not published while the database is busy or unreachable");
                     } else {
                         SafeLog.error(LOG, "Quiz grade events were not published", e);
                     }
@@ -306,7 +389,8 @@ public class QuizService {
     }
 
     private Map<String, List<String>> answersOf(Row row) {
-        Map<String, List<String>> saved = json.read(row.getString("answers"), QuizDtos.AnswerSheet.class).answers();
+        Map<String, List<String>> saved =
+                json.read(row.getString("answers"), QuizDtos.AnswerSheet.class).answers();
         return saved == null ? Map.of() : saved;
     }
 
@@ -317,14 +401,18 @@ public class QuizService {
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         for (var entry : sheet.answers().entrySet()) {
-            Paper.Question question = paper.stream().filter(q -> q.id().equals(entry.getKey())).findFirst().orElse(null);
+            Paper.Question question = paper.stream()
+                    .filter(q -> q.id().equals(entry.getKey()))
+                    .findFirst()
+                    .orElse(null);
             String field = "answers." + entry.getKey();
             if (question == null) {
                 errors.add(new Problem.FieldError(field, "not a question of this attempt"));
                 continue;
             }
             List<String> keys = entry.getValue() == null ? List.of() : entry.getValue();
-            Set<String> known = new HashSet<>(question.options().stream().map(Paper.Option::key).toList());
+            Set<String> known = new HashSet<>(
+                    question.options().stream().map(Paper.Option::key).toList());
             if (!known.containsAll(keys) || new HashSet<>(keys).size() != keys.size()) {
                 errors.add(new Problem.FieldError(field, "unknown or repeated option key"));
             } else if (!"MULTIPLE".equals(question.kind()) && keys.size() > 1) {
@@ -332,7 +420,8 @@ public class QuizService {
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(400, "validation", "Invalid input", "Some answers do not fit the paper.", errors);
+            throw new ProblemException(
+                    400, "validation", "Invalid input", "Some answers do not fit the paper.", errors);
         }
         return sheet.answers();
     }
@@ -344,26 +433,48 @@ public class QuizService {
     private QuizDtos.AttemptView view(Row row, QuizDtos.Result result) {
         List<Paper.Question> paper = paperOf(row);
         Map<String, List<String>> answers = answersOf(row);
-        return new QuizDtos.AttemptView(row.getLong("id"), row.getLong("quiz_id"), row.getString("title"),
-                row.getInteger("number"), row.getInteger("max_attempts"), row.getInteger("pass_score"),
-                row.getOffsetDateTime("started_at").toInstant(), row.getOffsetDateTime("expires_at").toInstant(),
-                paper, answers, result, result != null && row.getBoolean("review") ? review(row, paper, answers) : null);
+        return new QuizDtos.AttemptView(
+                row.getLong("id"),
+                row.getLong("quiz_id"),
+                row.getString("title"),
+                row.getInteger("number"),
+                row.getInteger("max_attempts"),
+                row.getInteger("pass_score"),
+                row.getOffsetDateTime("started_at").toInstant(),
+                row.getOffsetDateTime("expires_at").toInstant(),
+                paper,
+                answers,
+                result,
+                result != null && row.getBoolean("review") ? review(row, paper, answers) : null);
     }
 
     /** Only ever built for a graded attempt of a quiz that allows review. */
     private List<QuizDtos.Review> review(Row row, List<Paper.Question> paper, Map<String, List<String>> answers) {
         QuizDtos.StoredKey stored = json.read(row.getString("answer_key"), QuizDtos.StoredKey.class);
         Map<String, String> explanations = stored.explanations() == null ? Map.of() : stored.explanations();
-        return paper.stream().map(q -> {
-            List<String> right = stored.key().getOrDefault(q.id(), List.of());
-            List<String> chosen = answers.getOrDefault(q.id(), List.of());
-            return new QuizDtos.Review(q.id(), right, chosen, new HashSet<>(right).equals(new HashSet<>(chosen)),
-                    explanations.get(q.id()));
-        }).toList();
+        return paper.stream()
+                .map(q -> {
+                    List<String> right = stored.key().getOrDefault(q.id(), List.of());
+                    List<String> chosen = answers.getOrDefault(q.id(), List.of());
+                    return new QuizDtos.Review(
+                            q.id(),
+                            right,
+                            chosen,
+                            new HashSet<>(right).equals(new HashSet<>(chosen)),
+                            explanations.get(q.id()));
+                })
+                .toList();
     }
 
     private static QuizDtos.Result result(Row row) {
-        return new QuizDtos.Result(row.getLong("id"), row.getInteger("score"), 100, row.getBoolean("passed"),
-                row.getInteger("correct"), row.getInteger("total"), row.getInteger("time_used_sec"), row.getString("graded_by"));
+        return new QuizDtos.Result(
+                row.getLong("id"),
+                row.getInteger("score"),
+                100,
+                row.getBoolean("passed"),
+                row.getInteger("correct"),
+                row.getInteger("total"),
+                row.getInteger("time_used_sec"),
+                row.getString("graded_by"));
     }
 }

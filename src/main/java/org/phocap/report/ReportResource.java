@@ -23,9 +23,9 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.platform.CsvLines;
 import org.phocap.platform.Json;
 import org.phocap.report.ReportDtos.Leaderboard;
@@ -53,10 +53,14 @@ public class ReportResource {
     @GET
     @Path("/report")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Enrolled, activated, started and completed learners with the completion rate, grouped by "
-            + "locality (level N below the campaign's locality) or nominatedBy, targetGroup, wave, gender, ethnicity")
-    public Uni<Report> report(@PathParam("id") long id, @QueryParam("groupBy") @DefaultValue("locality") String groupBy,
-                              @QueryParam("level") @DefaultValue("1") int level) {
+    @Operation(
+            summary =
+                    "Enrolled, activated, started and completed learners with the completion rate, grouped by "
+                            + "locality (level N below the campaign's locality) or nominatedBy, targetGroup, wave, gender, ethnicity")
+    public Uni<Report> report(
+            @PathParam("id") long id,
+            @QueryParam("groupBy") @DefaultValue("locality") String groupBy,
+            @QueryParam("level") @DefaultValue("1") int level) {
         return scopes.scope().flatMap(scope -> reports.report(id, groupBy, level, scope));
     }
 
@@ -65,20 +69,51 @@ public class ReportResource {
     // The lower quality keeps JSON the answer to Accept: */*; the answer's own type is set plainly below.
     @Produces("text/csv;qs=0.5")
     @Operation(summary = "The same report as CSV (Accept: text/csv): its rows, then the totals as TOTAL")
-    @APIResponse(responseCode = "200", description = "CSV with a header row",
+    @APIResponse(
+            responseCode = "200",
+            description = "CSV with a header row",
             content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)))
-    public Uni<Response> reportCsv(@PathParam("id") long id, @QueryParam("groupBy") @DefaultValue("locality") String groupBy,
-                                   @QueryParam("level") @DefaultValue("1") int level) {
+    public Uni<Response> reportCsv(
+            @PathParam("id") long id,
+            @QueryParam("groupBy") @DefaultValue("locality") String groupBy,
+            @QueryParam("level") @DefaultValue("1") int level) {
         return report(id, groupBy, level).map(report -> {
-            StringBuilder csv = new StringBuilder(CsvLines.line("key", "name", "enrolled", "activated", "started", "completed",
-                    "completion_rate", "open_flags", "flagged_completed", "completion_rate_unflagged"));
+            StringBuilder csv = new StringBuilder(CsvLines.line(
+                    "key",
+                    "name",
+                    "enrolled",
+                    "activated",
+                    "started",
+                    "completed",
+                    "completion_rate",
+                    "open_flags",
+                    "flagged_completed",
+                    "completion_rate_unflagged"));
             for (ReportRow r : report.rows()) {
-                csv.append(line(r.key(), r.name(), r.enrolled(), r.activated(), r.started(), r.completed(), r.completionRate(),
-                        r.openFlags(), r.flaggedCompleted(), r.completionRateUnflagged()));
+                csv.append(line(
+                        r.key(),
+                        r.name(),
+                        r.enrolled(),
+                        r.activated(),
+                        r.started(),
+                        r.completed(),
+                        r.completionRate(),
+                        r.openFlags(),
+                        r.flaggedCompleted(),
+                        r.completionRateUnflagged()));
             }
             Counts t = report.totals();
-            csv.append(line("TOTAL", "Tổng cộng", t.enrolled(), t.activated(), t.started(), t.completed(), t.completionRate(),
-                    report.openFlags(), null, null));
+            csv.append(line(
+                    "TOTAL",
+                    "Tổng cộng",
+                    t.enrolled(),
+                    t.activated(),
+                    t.started(),
+                    t.completed(),
+                    t.completionRate(),
+                    report.openFlags(),
+                    null,
+                    null));
             return Response.ok(csv.toString()).type("text/csv;charset=UTF-8").build();
         });
     }
@@ -95,25 +130,52 @@ public class ReportResource {
     @Path("/live")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @CheckedBeforeStream(LiveCountersAccess.class)
-    @Operation(summary = "SSE: 'counters' events with the campaign's totals in the caller's scope, at most one a second, "
-            + "sent when they change")
+    @Operation(
+            summary = "SSE: 'counters' events with the campaign's totals in the caller's scope, at most one a second, "
+                    + "sent when they change")
     public Multi<OutboundSseEvent> live(@PathParam("id") long id, @Context Sse sse) {
         // LiveCountersAccess has checked the campaign before the stream opened.
         return scopes.scope()
-                .onItem().transformToMulti(scope -> Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(LIVE_TICK)
-                        .onOverflow().drop()
-                        .onItem().transformToUniAndConcatenate(tick -> reports.totals(id, scope)))
-                .skip().repetitions()
-                .map(totals -> sse.newEventBuilder().name("counters")
-                        .data(json.write(Map.of("campaignId", id, "at", Instant.now().toString(), "totals", totals)))
+                .onItem()
+                .transformToMulti(scope -> Multi.createFrom()
+                        .ticks()
+                        .startingAfter(Duration.ofMillis(1))
+                        .every(LIVE_TICK)
+                        .onOverflow()
+                        .drop()
+                        .onItem()
+                        .transformToUniAndConcatenate(tick -> reports.totals(id, scope)))
+                .skip()
+                .repetitions()
+                .map(totals -> sse.newEventBuilder()
+                        .name("counters")
+                        .data(json.write(
+                                Map.of("campaignId", id, "at", Instant.now().toString(), "totals", totals)))
                         .build());
     }
 
     /** A CSV row; the flag columns are empty where the grouping has none. */
-    private static String line(String key, String name, long enrolled, long activated, long started, long completed,
-                               double rate, Long openFlags, Long flaggedCompleted, Double rateUnflagged) {
-        return CsvLines.line(key, name, Long.toString(enrolled), Long.toString(activated), Long.toString(started),
-                Long.toString(completed), Objects.toString(rate), Objects.toString(openFlags, ""),
-                Objects.toString(flaggedCompleted, ""), Objects.toString(rateUnflagged, ""));
+    private static String line(
+            String key,
+            String name,
+            long enrolled,
+            long activated,
+            long started,
+            long completed,
+            double rate,
+            Long openFlags,
+            Long flaggedCompleted,
+            Double rateUnflagged) {
+        return CsvLines.line(
+                key,
+                name,
+                Long.toString(enrolled),
+                Long.toString(activated),
+                Long.toString(started),
+                Long.toString(completed),
+                Objects.toString(rate),
+                Objects.toString(openFlags, ""),
+                Objects.toString(flaggedCompleted, ""),
+                Objects.toString(rateUnflagged, ""));
     }
 }

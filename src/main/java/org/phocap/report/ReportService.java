@@ -28,7 +28,8 @@ import org.phocap.roster.NominatingBody;
  */
 @ApplicationScoped
 public class ReportService {
-    public static final Set<String> GROUPS = Set.of("locality", "nominatedBy", "targetGroup", "wave", "gender", "ethnicity");
+    public static final Set<String> GROUPS =
+            Set.of("locality", "nominatedBy", "targetGroup", "wave", "gender", "ethnicity");
     static final int MAX_LEVEL = 6;
 
     private static final int MAX_CACHED = 10_000;
@@ -41,9 +42,11 @@ public class ReportService {
 
     private record Cached(Uni<List<ReportRow>> rows, long loadedNanos) {}
 
-    public ReportService(Pool pool, CampaignAccess access,
-                         @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.report.cache-ttl")
-                         java.time.Duration cacheTtl) {
+    public ReportService(
+            Pool pool,
+            CampaignAccess access,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.report.cache-ttl")
+                    java.time.Duration cacheTtl) {
         this.pool = pool;
         this.access = access;
         this.cacheNanos = cacheTtl.toNanos();
@@ -51,35 +54,62 @@ public class ReportService {
 
     public Uni<Report> report(long campaignId, String groupBy, int level, Scope scope) {
         if (!GROUPS.contains(groupBy)) {
-            throw ProblemException.invalid("groupBy", "one of " + String.join(", ", GROUPS.stream().sorted().toList()));
+            throw ProblemException.invalid(
+                    "groupBy",
+                    "one of " + String.join(", ", GROUPS.stream().sorted().toList()));
         }
         if (level < 1 || level > MAX_LEVEL) {
             throw ProblemException.invalid("level", "between 1 and " + MAX_LEVEL);
         }
-        Uni<List<ReportRow>> rows = access.require(campaignId, scope).flatMap(ok -> cached(
-                campaignId + "|" + groupBy + "|" + level + "|" + String.join(",", scope.patterns()),
-                () -> "locality".equals(groupBy) ? byLocality(campaignId, level, scope) : byValue(campaignId, groupBy, scope)));
-        return rows.map(list -> new Report(campaignId, groupBy, "locality".equals(groupBy) ? level : null, total(list),
-                "locality".equals(groupBy) ? list.stream().mapToLong(r -> r.openFlags() == null ? 0 : r.openFlags()).sum() : null,
+        Uni<List<ReportRow>> rows = access.require(campaignId, scope)
+                .flatMap(ok -> cached(
+                        campaignId + "|" + groupBy + "|" + level + "|" + String.join(",", scope.patterns()),
+                        () -> "locality".equals(groupBy)
+                                ? byLocality(campaignId, level, scope)
+                                : byValue(campaignId, groupBy, scope)));
+        return rows.map(list -> new Report(
+                campaignId,
+                groupBy,
+                "locality".equals(groupBy) ? level : null,
+                total(list),
+                "locality".equals(groupBy)
+                        ? list.stream()
+                                .mapToLong(r -> r.openFlags() == null ? 0 : r.openFlags())
+                                .sum()
+                        : null,
                 list));
     }
 
     /** Localities at {@code level} below the campaign's, ranked by completion rate, then completions, then name. */
     public Uni<Leaderboard> leaderboard(long campaignId, int level, Scope scope) {
         return report(campaignId, "locality", level, scope).map(report -> {
-            List<ReportRow> sorted = new ArrayList<>(report.rows().stream().filter(r -> !r.key().isEmpty()).toList());
-            sorted.sort(Comparator.comparingDouble(ReportRow::completionRate).reversed()
-                    .thenComparing(Comparator.comparingLong(ReportRow::completed).reversed())
+            List<ReportRow> sorted = new ArrayList<>(
+                    report.rows().stream().filter(r -> !r.key().isEmpty()).toList());
+            sorted.sort(Comparator.comparingDouble(ReportRow::completionRate)
+                    .reversed()
+                    .thenComparing(
+                            Comparator.comparingLong(ReportRow::completed).reversed())
                     .thenComparing(ReportRow::name));
             List<LeaderboardRow> ranked = new ArrayList<>();
             for (int i = 0; i < sorted.size(); i++) {
                 ReportRow r = sorted.get(i);
                 ReportRow previous = i == 0 ? null : sorted.get(i - 1);
                 // Equal rate and count share a rank (1, 2, 2, 4).
-                int rank = previous != null && previous.completionRate() == r.completionRate()
-                        && previous.completed() == r.completed() ? ranked.get(i - 1).rank() : i + 1;
-                ranked.add(new LeaderboardRow(rank, r.key(), r.name(), r.enrolled(), r.completed(), r.completionRate(),
-                        r.openFlags(), r.flaggedCompleted(), r.completionRateUnflagged()));
+                int rank = previous != null
+                                && previous.completionRate() == r.completionRate()
+                                && previous.completed() == r.completed()
+                        ? ranked.get(i - 1).rank()
+                        : i + 1;
+                ranked.add(new LeaderboardRow(
+                        rank,
+                        r.key(),
+                        r.name(),
+                        r.enrolled(),
+                        r.completed(),
+                        r.completionRate(),
+                        r.openFlags(),
+                        r.flaggedCompleted(),
+                        r.completionRateUnflagged()));
             }
             return new Leaderboard(campaignId, level, ranked);
         });
@@ -96,7 +126,11 @@ public class ReportService {
                 cache.clear();
             }
             // Memoized: callers arriving while it loads share the one query; a failure is not kept.
-            Uni<List<ReportRow>> shared = load.get().onFailure().invoke(e -> cache.remove(key)).memoize().indefinitely();
+            Uni<List<ReportRow>> shared = load.get()
+                    .onFailure()
+                    .invoke(e -> cache.remove(key))
+                    .memoize()
+                    .indefinitely();
             entry = new Cached(shared, now);
             cache.put(key, entry);
         }
@@ -129,10 +163,12 @@ public class ReportService {
                             FROM c, report_counter rc JOIN locality l ON l.code = rc.locality_code
                             WHERE rc.campaign_id = $1 AND rc.dimension = 'locality' AND l.path LIKE ANY($2)
                             GROUP BY 1 HAVING sum(rc.enrolled) > 0)
-                        SELECT s.*, n.name FROM sums s LEFT JOIN locality n ON n.code = s.key ORDER BY s.key""")
-                .execute(Tuple.of(campaignId, scope.patterns(), level));
+                        SELECT s.*, n.name FROM sums s LEFT JOIN locality n ON n.code = s.key ORDER BY s.key""").execute(Tuple.of(campaignId, scope.patterns(), level));
         // The flag counts are read at the same time, on another connection: no added latency.
-        return Uni.combine().all().unis(counts, flagsByLocality(campaignId, level, scope)).asTuple()
+        return Uni.combine()
+                .all()
+                .unis(counts, flagsByLocality(campaignId, level, scope))
+                .asTuple()
                 .map(both -> {
                     RowSet<Row> rows = both.getItem1();
                     Map<String, long[]> flags = both.getItem2();
@@ -168,7 +204,9 @@ public class ReportService {
                 .map(rows -> {
                     Map<String, long[]> found = new HashMap<>();
                     for (Row r : rows) {
-                        found.put(r.getString("key"), new long[] {r.getLong("open_flags"), r.getLong("flagged_completed")});
+                        found.put(
+                                r.getString("key"),
+                                new long[] {r.getLong("open_flags"), r.getLong("flagged_completed")});
                     }
                     return found;
                 });
@@ -209,7 +247,8 @@ public class ReportService {
         if (!"wave".equals(dimension)) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery("SELECT id::text, name FROM wave WHERE campaign_id = $1").execute(Tuple.of(campaignId))
+        return pool.preparedQuery("SELECT id::text, name FROM wave WHERE campaign_id = $1")
+                .execute(Tuple.of(campaignId))
                 .map(rows -> {
                     Map<String, String> names = new HashMap<>();
                     rows.forEach(r -> names.put(r.getString(0), r.getString(1)));

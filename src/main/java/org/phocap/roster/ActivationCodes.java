@@ -7,8 +7,7 @@ final class ActivationCodes {
     private static final char[] ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ActivationCodes() {
-    }
+    private ActivationCodes() {}
 
     static String next() {
         char[] code = new char[8];

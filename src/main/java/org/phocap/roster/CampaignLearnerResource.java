@@ -24,8 +24,10 @@ public class CampaignLearnerResource {
     private final StaffScope scopes;
     private final int maxPageSize;
 
-    public CampaignLearnerResource(LearnerService learners, StaffScope scopes,
-                           @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public CampaignLearnerResource(
+            LearnerService learners,
+            StaffScope scopes,
+            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
         this.learners = learners;
         this.scopes = scopes;
         this.maxPageSize = maxPageSize;
@@ -33,12 +35,12 @@ public class CampaignLearnerResource {
 
     @GET
     @Operation(summary = "The campaign's enrolled learners in the caller's scope, optionally under one locality")
-    public Uni<Page<LearnerView>> enrolled(@PathParam("id") long campaignId,
-                                           @QueryParam("localityCode") String localityCode,
-                                           @QueryParam("page") @DefaultValue("0") int page,
-                                           @QueryParam("size") @DefaultValue("100") int size) {
+    public Uni<Page<LearnerView>> enrolled(
+            @PathParam("id") long campaignId,
+            @QueryParam("localityCode") String localityCode,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
         PageRequest.check(page, size, maxPageSize);
-        return scopes.scope()
-                .flatMap(scope -> learners.enrolled(campaignId, scope, localityCode, page, size));
+        return scopes.scope().flatMap(scope -> learners.enrolled(campaignId, scope, localityCode, page, size));
     }
 }

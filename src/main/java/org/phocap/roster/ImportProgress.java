@@ -37,7 +37,17 @@ final class ImportProgress {
     }
 
     synchronized ImportStatus snapshot() {
-        return new ImportStatus(id, campaignId, ImportStatus.RUNNING, total, created, updated, rejected,
-                List.copyOf(errors), null, startedAt, null);
+        return new ImportStatus(
+                id,
+                campaignId,
+                ImportStatus.RUNNING,
+                total,
+                created,
+                updated,
+                rejected,
+                List.copyOf(errors),
+                null,
+                startedAt,
+                null);
     }
 }

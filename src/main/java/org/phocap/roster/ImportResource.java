@@ -14,9 +14,9 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.CheckedBeforeStream;
 
 // The stream access filter reads @CheckedBeforeStream off the method: registered for the native image.
 @io.quarkus.runtime.annotations.RegisterForReflection(methods = true)
@@ -29,8 +29,7 @@ public class ImportResource {
     private final StaffScope scopes;
     private final org.phocap.platform.Json json;
 
-    public ImportResource(RosterService roster, StaffScope scopes,
-                          org.phocap.platform.Json json) {
+    public ImportResource(RosterService roster, StaffScope scopes, org.phocap.platform.Json json) {
         this.roster = roster;
         this.scopes = scopes;
         this.json = json;
@@ -38,7 +37,9 @@ public class ImportResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Status and counts of a roster import, with the first 100 errors (errors only for the importer and staff whose scope covers theirs)")
+    @Operation(
+            summary =
+                    "Status and counts of a roster import, with the first 100 errors (errors only for the importer and staff whose scope covers theirs)")
     public Uni<ImportStatus> status(@PathParam("id") long id) {
         return scopes.scope().flatMap(scope -> roster.status(id, scope));
     }
@@ -52,13 +53,19 @@ public class ImportResource {
         AtomicBoolean sentDone = new AtomicBoolean();
         return scopes.scope()
                 .flatMap(scope -> roster.rowsVisible(id, scope))
-                .onItem().transformToMulti(withRows -> Multi.createFrom().ticks().every(TICK)
-                        .onItem().transformToUniAndConcatenate(tick -> roster.currentStatus(id, withRows))
-                        .onItem().transformToMultiAndConcatenate(status -> status.finished()
+                .onItem()
+                .transformToMulti(withRows -> Multi.createFrom()
+                        .ticks()
+                        .every(TICK)
+                        .onItem()
+                        .transformToUniAndConcatenate(tick -> roster.currentStatus(id, withRows))
+                        .onItem()
+                        .transformToMultiAndConcatenate(status -> status.finished()
                                 ? Multi.createFrom().items(event(sse, "progress", status), event(sse, "done", status))
                                 : Multi.createFrom().item(event(sse, "progress", status))))
                 // Keep everything up to and including 'done'; the next item ends the stream.
-                .select().first(event -> {
+                .select()
+                .first(event -> {
                     boolean keep = !sentDone.get();
                     if ("done".equals(event.getName())) {
                         sentDone.set(true);
@@ -78,13 +85,18 @@ public class ImportResource {
     @GET
     @Path("/activation-codes.csv")
     @Produces("text/csv")
-    @Operation(summary = "Activation codes of this import's learners who have not activated yet (in the caller's scope)")
+    @Operation(
+            summary = "Activation codes of this import's learners who have not activated yet (in the caller's scope)")
     public Uni<String> activationCodes(@PathParam("id") long id) {
         return scopes.scope().flatMap(scope -> roster.activationCodesCsv(id, scope));
     }
 
     private OutboundSseEvent event(Sse sse, String name, ImportStatus status) {
         // Serialised here so the event carries plain "data:" JSON and no content-type line.
-        return sse.newEventBuilder().name(name).id(name + "-" + status.total()).data(json.write(status)).build();
+        return sse.newEventBuilder()
+                .name(name)
+                .id(name + "-" + status.total())
+                .data(json.write(status))
+                .build();
     }
 }

@@ -41,7 +41,8 @@ public class ImportStore {
     }
 
     Uni<Void> fail(long id, String message) {
-        return pool.preparedQuery("UPDATE roster_import SET status = 'FAILED', message = $2, finished_at = clock_timestamp() WHERE id = $1")
+        return pool.preparedQuery(
+                        "UPDATE roster_import SET status = 'FAILED', message = $2, finished_at = clock_timestamp() WHERE id = $1")
                 .execute(Tuple.of(id, message))
                 .replaceWithVoid();
     }
@@ -51,9 +52,7 @@ public class ImportStore {
         return pool.query("""
                         UPDATE roster_import SET status = 'FAILED', finished_at = now(),
                                message = 'Interrupted by a restart; nothing from this import was kept. Upload the file again.'
-                        WHERE status = 'RUNNING'""")
-                .execute()
-                .map(result -> result.rowCount());
+                        WHERE status = 'RUNNING'""").execute().map(result -> result.rowCount());
     }
 
     static Uni<Void> saveRejects(SqlClient client, long importId, List<Rejection> rejects) {
@@ -64,7 +63,8 @@ public class ImportStore {
                         INSERT INTO roster_reject (import_id, line, field, message, raw)
                         SELECT $1, * FROM unnest($2::int[], $3::varchar[], $4::text[], $5::text[])
                         ON CONFLICT DO NOTHING""")
-                .execute(Tuple.of(importId,
+                .execute(Tuple.of(
+                        importId,
                         rejects.stream().map(Rejection::line).toArray(Integer[]::new),
                         rejects.stream().map(Rejection::field).toArray(String[]::new),
                         rejects.stream().map(Rejection::message).toArray(String[]::new),
@@ -79,35 +79,43 @@ public class ImportStore {
     Uni<Visible> requireVisible(long importId, Scope scope) {
         return pool.preparedQuery("""
                         SELECT i.campaign_id, s.scope FROM roster_import i JOIN staff_account s ON s.id = i.created_by
-                        WHERE i.id = $1""")
-                .execute(Tuple.of(importId))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().failure(ProblemException.notFound("No import " + importId + "."));
-                    }
-                    Row row = rows.iterator().next();
-                    Visible visible = new Visible(row.getLong(0), List.of(row.getArrayOfStrings(1)));
-                    return access.require(visible.campaignId(), scope)
-                            .onFailure().transform(e -> ProblemException.notFound("No import " + importId + "."))
-                            .replaceWith(visible);
-                });
+                        WHERE i.id = $1""").execute(Tuple.of(importId)).flatMap(rows -> {
+            if (rows.size() == 0) {
+                return Uni.createFrom().failure(ProblemException.notFound("No import " + importId + "."));
+            }
+            Row row = rows.iterator().next();
+            Visible visible = new Visible(row.getLong(0), List.of(row.getArrayOfStrings(1)));
+            return access.require(visible.campaignId(), scope)
+                    .onFailure()
+                    .transform(e -> ProblemException.notFound("No import " + importId + "."))
+                    .replaceWith(visible);
+        });
     }
 
     Uni<ImportStatus> load(long importId, boolean withErrors) {
-        return pool.preparedQuery("SELECT * FROM roster_import WHERE id = $1").execute(Tuple.of(importId))
+        return pool.preparedQuery("SELECT * FROM roster_import WHERE id = $1")
+                .execute(Tuple.of(importId))
                 .flatMap(rows -> {
                     Row row = rows.iterator().next();
-                    return pool.preparedQuery("SELECT line, field, message FROM roster_reject WHERE import_id = $1 AND $2 ORDER BY line LIMIT "
-                                    + ImportProgress.ERROR_LIMIT)
+                    return pool.preparedQuery(
+                                    "SELECT line, field, message FROM roster_reject WHERE import_id = $1 AND $2 ORDER BY line LIMIT "
+                                            + ImportProgress.ERROR_LIMIT)
                             .execute(Tuple.of(importId, withErrors))
                             .map(rejects -> {
                                 List<ImportStatus.ImportError> errors = new ArrayList<>();
-                                rejects.forEach(r -> errors.add(new ImportStatus.ImportError(r.getInteger(0), r.getString(1),
-                                        r.getString(2))));
+                                rejects.forEach(r -> errors.add(
+                                        new ImportStatus.ImportError(r.getInteger(0), r.getString(1), r.getString(2))));
                                 OffsetDateTime finished = row.getOffsetDateTime("finished_at");
-                                return new ImportStatus(row.getLong("id"), row.getLong("campaign_id"), row.getString("status"),
-                                        row.getInteger("total"), row.getInteger("created"), row.getInteger("updated"),
-                                        row.getInteger("rejected"), errors, row.getString("message"),
+                                return new ImportStatus(
+                                        row.getLong("id"),
+                                        row.getLong("campaign_id"),
+                                        row.getString("status"),
+                                        row.getInteger("total"),
+                                        row.getInteger("created"),
+                                        row.getInteger("updated"),
+                                        row.getInteger("rejected"),
+                                        errors,
+                                        row.getString("message"),
                                         row.getOffsetDateTime("started_at").toInstant(),
                                         finished == null ? null : finished.toInstant());
                             });
@@ -122,7 +130,8 @@ public class ImportStore {
                 .execute(Tuple.of(importId, afterLine, limit))
                 .map(rows -> {
                     List<Rejection> page = new ArrayList<>();
-                    rows.forEach(r -> page.add(new Rejection(r.getInteger(0), r.getString(1), r.getString(2), r.getString(3))));
+                    rows.forEach(r ->
+                            page.add(new Rejection(r.getInteger(0), r.getString(1), r.getString(2), r.getString(3))));
                     return page;
                 });
     }
@@ -139,8 +148,8 @@ public class ImportStore {
                 .execute(Tuple.of(importId, scope.patterns(), afterLearner, limit))
                 .map(rows -> {
                     List<CodeLine> page = new ArrayList<>();
-                    rows.forEach(r -> page.add(new CodeLine(r.getLong(0), r.getString(1), r.getString(2), r.getString(3),
-                            r.getString(4))));
+                    rows.forEach(r -> page.add(new CodeLine(
+                            r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4))));
                     return page;
                 });
     }

@@ -35,9 +35,11 @@ public class LearnerResource {
 
     @POST
     @Path("/activation-code")
-    @Operation(summary = "Account recovery: a fresh one-time activation code for a learner who forgot the PIN (shown once, "
-            + "expires after phocap.roster.recovery-code-ttl, replaces any earlier code, audited); activating with it sets a "
-            + "new PIN and ends every sign-in of the learner. 404 outside the caller's scope")
+    @Operation(
+            summary =
+                    "Account recovery: a fresh one-time activation code for a learner who forgot the PIN (shown once, "
+                            + "expires after phocap.roster.recovery-code-ttl, replaces any earlier code, audited); activating with it sets a "
+                            + "new PIN and ends every sign-in of the learner. 404 outside the caller's scope")
     public Uni<LearnerService.RecoveryCode> issueActivationCode(@PathParam("id") long id) {
         return scopes.scope().flatMap(scope -> learners.issueActivationCode(id, scope, user.subject()));
     }

@@ -28,9 +28,11 @@ public class LearnerService {
     private final AuditLog audit;
     private final Duration recoveryCodeTtl;
 
-    public LearnerService(Pool pool, CampaignAccess access, AuditLog audit,
-                          @ConfigProperty(name = "phocap.roster.recovery-code-ttl")
-                          Duration recoveryCodeTtl) {
+    public LearnerService(
+            Pool pool,
+            CampaignAccess access,
+            AuditLog audit,
+            @ConfigProperty(name = "phocap.roster.recovery-code-ttl") Duration recoveryCodeTtl) {
         this.audit = audit;
         this.recoveryCodeTtl = recoveryCodeTtl;
         this.pool = pool;
@@ -64,25 +66,36 @@ public class LearnerService {
                                 UPDATE learner le SET activation_code = $1, activation_code_expires_at = $2, updated_at = now()
                                 FROM locality l WHERE le.id = $3 AND l.code = le.locality_code AND l.path LIKE ANY($4)
                                 RETURNING le.locality_code""")
-                        .execute(Tuple.of(code, expiresAt.atOffset(ZoneOffset.UTC), id, scope.patterns()))
-                        .flatMap(rows -> {
-                            if (rows.size() == 0) {
-                                return Uni.createFrom().<RecoveryCode>failure(ProblemException.notFound("No learner " + id + " in your scope."));
-                            }
-                            return audit.record(conn, staff, new AuditLog.Entry("activation-code-issued", id, null,
-                                            rows.iterator().next().getString("locality_code"), Map.of("expiresAt", expiresAt.toString())))
-                                    .replaceWith(new RecoveryCode(id, code, expiresAt));
-                        }));
+                .execute(Tuple.of(code, expiresAt.atOffset(ZoneOffset.UTC), id, scope.patterns()))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom()
+                                .<RecoveryCode>failure(
+                                        ProblemException.notFound("No learner " + id + " in your scope."));
+                    }
+                    return audit.record(
+                                    conn,
+                                    staff,
+                                    new AuditLog.Entry(
+                                            "activation-code-issued",
+                                            id,
+                                            null,
+                                            rows.iterator().next().getString("locality_code"),
+                                            Map.of("expiresAt", expiresAt.toString())))
+                            .replaceWith(new RecoveryCode(id, code, expiresAt));
+                }));
     }
 
     public Uni<Page<LearnerView>> enrolled(long campaignId, Scope scope, String localityCode, int page, int size) {
-        return access.require(campaignId, scope).flatMap(ok -> pool.preparedQuery("SELECT " + COLUMNS
-                        + ", count(*) OVER () AS total FROM enrolment e JOIN learner le ON le.id = e.learner_id "
-                        + "JOIN locality l ON l.code = le.locality_code "
-                        + "WHERE e.campaign_id = $1 AND l.path LIKE ANY($2) "
-                        + "AND ($3::varchar IS NULL OR starts_with(l.path, (SELECT path FROM locality WHERE code = $3))) "
-                        + "ORDER BY le.id LIMIT $4 OFFSET $5")
-                .execute(Tuple.from(new Object[] {campaignId, scope.patterns(), localityCode, size, (long) page * size}))
-                .map(rows -> Page.of(rows, LearnerView::of, page, size)));
+        return access.require(campaignId, scope)
+                .flatMap(ok -> pool.preparedQuery("SELECT " + COLUMNS
+                                + ", count(*) OVER () AS total FROM enrolment e JOIN learner le ON le.id = e.learner_id "
+                                + "JOIN locality l ON l.code = le.locality_code "
+                                + "WHERE e.campaign_id = $1 AND l.path LIKE ANY($2) "
+                                + "AND ($3::varchar IS NULL OR starts_with(l.path, (SELECT path FROM locality WHERE code = $3))) "
+                                + "ORDER BY le.id LIMIT $4 OFFSET $5")
+                        .execute(Tuple.from(
+                                new Object[] {campaignId, scope.patterns(), localityCode, size, (long) page * size}))
+                        .map(rows -> Page.of(rows, LearnerView::of, page, size)));
     }
 }

@@ -35,8 +35,13 @@ public class MeResource {
 
     public record MyCampaign(long id, String name, int year, List<Long> courseIds, WaveWindow wave) {}
 
-    public record Me(long id, String fullName, String phone, String localityCode, String localityName,
-                     List<MyCampaign> campaigns) {}
+    public record Me(
+            long id,
+            String fullName,
+            String phone,
+            String localityCode,
+            String localityName,
+            List<MyCampaign> campaigns) {}
 
     @GET
     @Operation(summary = "The learner's profile, campaigns, and each campaign's wave with its window")
@@ -50,25 +55,32 @@ public class MeResource {
                         LEFT JOIN enrolment e ON e.learner_id = le.id
                         LEFT JOIN campaign c ON c.id = e.campaign_id
                         LEFT JOIN wave w ON w.id = e.wave_id
-                        WHERE le.id = $1 ORDER BY c.year DESC, c.id""")
-                .execute(Tuple.of(id))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw ProblemException.notFound("No such learner.");
-                    }
-                    Instant now = Instant.now();
-                    List<MyCampaign> campaigns = new ArrayList<>();
-                    Row first = null;
-                    for (Row r : rows) {
-                        first = first == null ? r : first;
-                        if (r.getLong("campaign_id") != null) {
-                            campaigns.add(new MyCampaign(r.getLong("campaign_id"), r.getString("campaign_name"),
-                                    r.getInteger("year"), List.of(r.getArrayOfLongs("course_ids")), wave(r, now)));
-                        }
-                    }
-                    return new Me(first.getLong("id"), first.getString("full_name"), first.getString("phone"),
-                            first.getString("locality_code"), first.getString("locality_name"), campaigns);
-                });
+                        WHERE le.id = $1 ORDER BY c.year DESC, c.id""").execute(Tuple.of(id)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ProblemException.notFound("No such learner.");
+            }
+            Instant now = Instant.now();
+            List<MyCampaign> campaigns = new ArrayList<>();
+            Row first = null;
+            for (Row r : rows) {
+                first = first == null ? r : first;
+                if (r.getLong("campaign_id") != null) {
+                    campaigns.add(new MyCampaign(
+                            r.getLong("campaign_id"),
+                            r.getString("campaign_name"),
+                            r.getInteger("year"),
+                            List.of(r.getArrayOfLongs("course_ids")),
+                            wave(r, now)));
+                }
+            }
+            return new Me(
+                    first.getLong("id"),
+                    first.getString("full_name"),
+                    first.getString("phone"),
+                    first.getString("locality_code"),
+                    first.getString("locality_name"),
+                    campaigns);
+        });
     }
 
     private static WaveWindow wave(Row r, Instant now) {

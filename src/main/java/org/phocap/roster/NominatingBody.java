@@ -44,6 +44,8 @@ public enum NominatingBody {
     }
 
     private static String key(String text) {
-        return Normalizer.normalize(text.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT).replace('_', ' ');
+        return Normalizer.normalize(text.strip(), Normalizer.Form.NFC)
+                .toLowerCase(Locale.ROOT)
+                .replace('_', ' ');
     }
 }

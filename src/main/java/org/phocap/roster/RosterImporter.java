@@ -38,7 +38,10 @@ import org.phocap.platform.SafeLog;
 public class RosterImporter {
     private static final Logger LOG = Logger.getLogger(RosterImporter.class);
 
-    enum Format { CSV, XLSX }
+    enum Format {
+        CSV,
+        XLSX
+    }
 
     record Job(long importId, long campaignId, Path file, Format format, Charset charset, Scope scope) {}
 
@@ -50,10 +53,13 @@ public class RosterImporter {
     private final Map<Long, ImportProgress> running = new ConcurrentHashMap<>();
     private final MeterRegistry metrics;
 
-    public RosterImporter(Pool pool, ImportStore store, MeterRegistry metrics,
-                          @ConfigProperty(name = "phocap.roster.batch-size") int batchSize,
-                          @ConfigProperty(name = "phocap.roster.max-rows") int maxRows,
-                          @ConfigProperty(name = "phocap.roster.concurrent-imports", defaultValue = "2") int concurrent) {
+    public RosterImporter(
+            Pool pool,
+            ImportStore store,
+            MeterRegistry metrics,
+            @ConfigProperty(name = "phocap.roster.batch-size") int batchSize,
+            @ConfigProperty(name = "phocap.roster.max-rows") int maxRows,
+            @ConfigProperty(name = "phocap.roster.concurrent-imports", defaultValue = "2") int concurrent) {
         this.pool = pool;
         this.store = store;
         this.metrics = metrics;
@@ -106,13 +112,20 @@ public class RosterImporter {
                 importRows(conn, job, progress);
                 ImportStatus done = progress.snapshot();
                 ImportStore.finish(conn, job.importId(), done.total(), done.created(), done.updated(), done.rejected())
-                        .await().indefinitely();
+                        .await()
+                        .indefinitely();
                 tx.commit().await().indefinitely();
                 metrics.counter("phocap.roster.rows", "outcome", "imported").increment(done.created() + done.updated());
                 metrics.counter("phocap.roster.rows", "outcome", "rejected").increment(done.rejected());
                 metrics.counter("phocap.roster.imports", "outcome", "done").increment();
-                LOG.infof("Import %d done: %d rows (%d created, %d updated, %d rejected) in %d ms", job.importId(),
-                        done.total(), done.created(), done.updated(), done.rejected(), (System.nanoTime() - started) / 1_000_000);
+                LOG.infof(
+                        "Import %d done: %d rows (%d created, %d updated, %d rejected) in %d ms",
+                        job.importId(),
+                        done.total(),
+                        done.created(),
+                        done.updated(),
+                        done.rejected(),
+                        (System.nanoTime() - started) / 1_000_000);
             } catch (Throwable failure) {
                 tx.rollback().onFailure().recoverWithNull().await().indefinitely();
                 throw failure;
@@ -121,7 +134,10 @@ public class RosterImporter {
             fail(job, e.getMessage(), "file-refused");
         } catch (Throwable e) {
             SafeLog.error(LOG, "Import " + job.importId() + " failed", e);
-            fail(job, "The import failed on the server; nothing from it was kept. Try again, or ask an operator.", "failed");
+            fail(
+                    job,
+                    "The import failed on the server; nothing from it was kept. Try again, or ask an operator.",
+                    "failed");
         } finally {
             if (conn != null) {
                 conn.close().await().indefinitely();
@@ -144,9 +160,13 @@ public class RosterImporter {
     private void importRows(SqlConnection conn, Job job, ImportProgress progress) throws IOException {
         // New enrolments are counted for reports once, at the end, instead of batch by batch
         // (the enrolment trigger reads this setting; it lasts until the transaction ends).
-        conn.query("SET LOCAL phocap.defer_enrolment_counters = 'on'").execute().await().indefinitely();
+        conn.query("SET LOCAL phocap.defer_enrolment_counters = 'on'")
+                .execute()
+                .await()
+                .indefinitely();
         Map<String, String> paths = new HashMap<>();
-        for (Row row : conn.query("SELECT code, path FROM locality").execute().await().indefinitely()) {
+        for (Row row :
+                conn.query("SELECT code, path FROM locality").execute().await().indefinitely()) {
             paths.put(row.getString(0), row.getString(1));
         }
         RosterValidator validator = new RosterValidator(paths, job.scope());
@@ -158,7 +178,8 @@ public class RosterImporter {
             RawRow raw;
             while ((raw = source.next()) != null) {
                 if (++rows > maxRows) {
-                    throw new RosterFileException("The file has more than " + maxRows + " data rows; split it and import the parts.");
+                    throw new RosterFileException(
+                            "The file has more than " + maxRows + " data rows; split it and import the parts.");
                 }
                 RosterValidator.Outcome outcome = validator.check(raw);
                 if (outcome instanceof RosterValidator.Valid v) {
@@ -172,7 +193,9 @@ public class RosterImporter {
                     valid.clear();
                 }
                 if (rejects.size() >= batchSize) {
-                    ImportStore.saveRejects(conn, job.importId(), rejects).await().indefinitely();
+                    ImportStore.saveRejects(conn, job.importId(), rejects)
+                            .await()
+                            .indefinitely();
                     rejects.clear();
                 }
             }
@@ -193,8 +216,12 @@ public class RosterImporter {
                             FROM enrolment e JOIN learner le ON le.id = e.learner_id
                             WHERE e.campaign_id = $1 AND e.learner_id = ANY($2)) r""")
                 .execute(Tuple.of(job.campaignId(), learnerIds.toArray(Long[]::new)))
-                .await().indefinitely();
-        conn.query("SET LOCAL phocap.defer_enrolment_counters = 'off'").execute().await().indefinitely();
+                .await()
+                .indefinitely();
+        conn.query("SET LOCAL phocap.defer_enrolment_counters = 'off'")
+                .execute()
+                .await()
+                .indefinitely();
     }
 
     /**
@@ -203,8 +230,8 @@ public class RosterImporter {
      * and hand out a new activation code), and only for the same person: a row whose name and birth
      * year both differ is a family member sharing the phone, refused unless same_person says otherwise.
      */
-    private static List<RosterRow> identityChecked(SqlConnection conn, Scope scope, List<RosterRow> rows,
-                                                   Consumer<Rejection> reject) {
+    private static List<RosterRow> identityChecked(
+            SqlConnection conn, Scope scope, List<RosterRow> rows, Consumer<Rejection> reject) {
         if (rows.isEmpty()) {
             return rows;
         }
@@ -213,7 +240,8 @@ public class RosterImporter {
                         SELECT le.phone, l.path, le.full_name, le.birth_year
                         FROM learner le JOIN locality l ON l.code = le.locality_code WHERE le.phone = ANY($1)""")
                 .execute(Tuple.of(rows.stream().map(RosterRow::phone).toArray(String[]::new)))
-                .await().indefinitely()
+                .await()
+                .indefinitely()
                 .forEach(row -> existing.put(row.getString(0), row));
         if (existing.isEmpty()) {
             return rows;
@@ -224,14 +252,22 @@ public class RosterImporter {
             if (known == null) {
                 allowed.add(row);
             } else if (!scope.covers(known.getString(1))) {
-                reject.accept(RosterValidator.rejection(row.line(), RosterField.PHONE,
+                reject.accept(RosterValidator.rejection(
+                        row.line(),
+                        RosterField.PHONE,
                         "this phone belongs to a learner of another locality; ask a staff member whose scope covers both",
                         row.raw()));
-            } else if (!row.samePerson() && !sameName(known.getString(2), row.fullName())
-                    && row.birthYear() != null && known.getInteger(3) != null && !row.birthYear().equals(known.getInteger(3))) {
-                reject.accept(RosterValidator.rejection(row.line(), RosterField.PHONE,
+            } else if (!row.samePerson()
+                    && !sameName(known.getString(2), row.fullName())
+                    && row.birthYear() != null
+                    && known.getInteger(3) != null
+                    && !row.birthYear().equals(known.getInteger(3))) {
+                reject.accept(RosterValidator.rejection(
+                        row.line(),
+                        RosterField.PHONE,
                         "this phone is enrolled for a person with another name and birth year (families often share a phone);"
-                                + " if it is the same person, put 'yes' in a same_person column", row.raw()));
+                                + " if it is the same person, put 'yes' in a same_person column",
+                        row.raw()));
             } else {
                 allowed.add(row);
             }
@@ -255,8 +291,13 @@ public class RosterImporter {
      * Upserts learners by phone, then their enrolment in the campaign; counts by enrolment. Rows
      * whose phone already belongs to someone the importer may not change are moved to the rejects.
      */
-    private void write(SqlConnection conn, Job job, List<RosterRow> rows, List<Rejection> rejects, ImportProgress progress,
-                       List<Long> newEnrolments) {
+    private void write(
+            SqlConnection conn,
+            Job job,
+            List<RosterRow> rows,
+            List<Rejection> rejects,
+            ImportProgress progress,
+            List<Long> newEnrolments) {
         List<RosterRow> batch = identityChecked(conn, job.scope(), rows, rejected -> {
             rejects.add(rejected);
             progress.rejected(rejected);
@@ -279,15 +320,17 @@ public class RosterImporter {
                             updated_at = now()
                         RETURNING id, phone""")
                 .execute(Tuple.from(new Object[] {
-                        batch.stream().map(RosterRow::phone).toArray(String[]::new),
-                        batch.stream().map(RosterRow::fullName).toArray(String[]::new),
-                        batch.stream().map(RosterRow::birthYear).toArray(Integer[]::new),
-                        batch.stream().map(RosterRow::gender).toArray(String[]::new),
-                        batch.stream().map(RosterRow::ethnicity).toArray(String[]::new),
-                        batch.stream().map(RosterRow::localityCode).toArray(String[]::new),
-                        batch.stream().map(RosterRow::nationalId).toArray(String[]::new),
-                        batch.stream().map(r -> ActivationCodes.next()).toArray(String[]::new)}))
-                .await().indefinitely();
+                    batch.stream().map(RosterRow::phone).toArray(String[]::new),
+                    batch.stream().map(RosterRow::fullName).toArray(String[]::new),
+                    batch.stream().map(RosterRow::birthYear).toArray(Integer[]::new),
+                    batch.stream().map(RosterRow::gender).toArray(String[]::new),
+                    batch.stream().map(RosterRow::ethnicity).toArray(String[]::new),
+                    batch.stream().map(RosterRow::localityCode).toArray(String[]::new),
+                    batch.stream().map(RosterRow::nationalId).toArray(String[]::new),
+                    batch.stream().map(r -> ActivationCodes.next()).toArray(String[]::new)
+                }))
+                .await()
+                .indefinitely();
         Map<String, Long> ids = new HashMap<>(batch.size() * 2);
         learners.forEach(row -> ids.put(row.getString(1), row.getLong(0)));
         var enrolled = conn.preparedQuery("""
@@ -298,11 +341,14 @@ public class RosterImporter {
                             target_group = coalesce(excluded.target_group, enrolment.target_group),
                             import_id = excluded.import_id
                         RETURNING (xmax = 0) AS inserted, learner_id""")
-                .execute(Tuple.of(job.campaignId(), job.importId(),
+                .execute(Tuple.of(
+                        job.campaignId(),
+                        job.importId(),
                         batch.stream().map(r -> ids.get(r.phone())).toArray(Long[]::new),
                         batch.stream().map(RosterRow::nominatedBy).toArray(String[]::new),
                         batch.stream().map(RosterRow::targetGroup).toArray(String[]::new)))
-                .await().indefinitely();
+                .await()
+                .indefinitely();
         int created = 0;
         for (Row row : enrolled) {
             if (row.getBoolean(0)) {

@@ -24,8 +24,8 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
-import org.phocap.locality.StaffScope;
 import org.phocap.locality.Scope;
+import org.phocap.locality.StaffScope;
 import org.phocap.platform.ProblemException;
 
 /**
@@ -53,21 +53,34 @@ public class RosterResource {
     @Blocking
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Consumes({"text/csv", RosterUploads.XLSX, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Import nominated learners from a CSV (UTF-8, with or without BOM, or Windows-1258) or .xlsx body")
-    @RequestBody(content = {
-            @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING,
-                    example = "full_name,phone,birth_year,gender,ethnicity,locality_code,nominated_by,target_group\n"
-                            + "Nguyễn Văn An,0912 345 678,1980,Nam,Kinh,26.243.09001.01,VILLAGE,Nông dân")),
-            @Content(mediaType = RosterUploads.XLSX, schema = @Schema(type = SchemaType.STRING, format = "binary"))})
-    @APIResponse(responseCode = "202", description = "Import started; poll Location or stream its events",
+    @Operation(
+            summary =
+                    "Import nominated learners from a CSV (UTF-8, with or without BOM, or Windows-1258) or .xlsx body")
+    @RequestBody(
+            content = {
+                @Content(
+                        mediaType = "text/csv",
+                        schema =
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        example =
+                                                "full_name,phone,birth_year,gender,ethnicity,locality_code,nominated_by,target_group\n"
+                                                        + "Nguyễn Văn An,0912 345 678,1980,Nam,Kinh,26.243.09001.01,VILLAGE,Nông dân")),
+                @Content(mediaType = RosterUploads.XLSX, schema = @Schema(type = SchemaType.STRING, format = "binary"))
+            })
+    @APIResponse(
+            responseCode = "202",
+            description = "Import started; poll Location or stream its events",
             content = @Content(schema = @Schema(implementation = Started.class)))
     @APIResponse(responseCode = "413", description = "Over phocap.roster.max-bytes; nothing recorded")
-    public Response upload(@PathParam("id") long campaignId,
-                           @Parameter(description = "utf-8 or windows-1258; detected when absent") @QueryParam("charset") String charset,
-                           @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-                           @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
-                           @HeaderParam("X-File-Name") String fileName,
-                           InputStream body) {
+    public Response upload(
+            @PathParam("id") long campaignId,
+            @Parameter(description = "utf-8 or windows-1258; detected when absent") @QueryParam("charset")
+                    String charset,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long contentLength,
+            @HeaderParam("X-File-Name") String fileName,
+            InputStream body) {
         uploads.checkAnnounced(contentLength);
         Scope scope = callerScope();
         var file = uploads.receive(body);
@@ -79,17 +92,19 @@ public class RosterResource {
     @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Import nominated learners from a file uploaded as multipart form field 'file'")
-    @APIResponse(responseCode = "202", description = "Import started",
+    @APIResponse(
+            responseCode = "202",
+            description = "Import started",
             content = @Content(schema = @Schema(implementation = Started.class)))
-    public Response uploadForm(@PathParam("id") long campaignId,
-                               @RestForm("file") FileUpload file,
-                               @RestForm("charset") String charset) {
+    public Response uploadForm(
+            @PathParam("id") long campaignId, @RestForm("file") FileUpload file, @RestForm("charset") String charset) {
         if (file == null) {
             throw ProblemException.invalid("file", "the form needs a 'file' part");
         }
         Scope scope = callerScope();
         var copy = uploads.check(file.uploadedFile());
-        return started(roster.start(campaignId, user.subject(), scope, copy, file.fileName(), file.contentType(), charset));
+        return started(
+                roster.start(campaignId, user.subject(), scope, copy, file.fileName(), file.contentType(), charset));
     }
 
     private Scope callerScope() {

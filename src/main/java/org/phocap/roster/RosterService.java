@@ -29,8 +29,12 @@ public class RosterService {
     private final LocalityService localities;
     private final AuditLog audit;
 
-    public RosterService(ImportStore store, RosterImporter importer, CampaignAccess access, LocalityService localities,
-                         AuditLog audit) {
+    public RosterService(
+            ImportStore store,
+            RosterImporter importer,
+            CampaignAccess access,
+            LocalityService localities,
+            AuditLog audit) {
         this.audit = audit;
         this.store = store;
         this.importer = importer;
@@ -39,15 +43,31 @@ public class RosterService {
     }
 
     /** Blocking: called from a worker thread once the upload sits on disk. */
-    long start(long campaignId, Subject staff, Scope scope, Path file, String fileName, String contentType,
-               String charsetParameter) {
+    long start(
+            long campaignId,
+            Subject staff,
+            Scope scope,
+            Path file,
+            String fileName,
+            String contentType,
+            String charsetParameter) {
         try {
             access.require(campaignId, scope).await().indefinitely();
             var charset = RosterUploads.charset(charsetParameter, contentType);
             var format = RosterUploads.format(file, contentType, fileName);
-            long importId = store.create(campaignId, staff.id(), fileName, format.name()).await().indefinitely();
-            audit.record(staff, new AuditLog.Entry("roster-import-started", null, campaignId, null,
-                    Map.of("importId", importId, "format", format.name()))).await().indefinitely();
+            long importId = store.create(campaignId, staff.id(), fileName, format.name())
+                    .await()
+                    .indefinitely();
+            audit.record(
+                            staff,
+                            new AuditLog.Entry(
+                                    "roster-import-started",
+                                    null,
+                                    campaignId,
+                                    null,
+                                    Map.of("importId", importId, "format", format.name())))
+                    .await()
+                    .indefinitely();
             importer.submit(new RosterImporter.Job(importId, campaignId, file, format, charset, scope));
             return importId;
         } catch (RuntimeException e) {
@@ -58,9 +78,11 @@ public class RosterService {
 
     /** Blocking: imports a CSV file already on disk, for start-up work (the demo roster). */
     public ImportStatus importNow(long campaignId, long staffId, Path csv) {
-        long importId = store.create(campaignId, staffId, csv.getFileName().toString(), "CSV").await().indefinitely();
-        importer.runHere(new RosterImporter.Job(importId, campaignId, csv, RosterImporter.Format.CSV,
-                StandardCharsets.UTF_8, Scope.everything()));
+        long importId = store.create(campaignId, staffId, csv.getFileName().toString(), "CSV")
+                .await()
+                .indefinitely();
+        importer.runHere(new RosterImporter.Job(
+                importId, campaignId, csv, RosterImporter.Format.CSV, StandardCharsets.UTF_8, Scope.everything()));
         return store.load(importId, true).await().indefinitely();
     }
 
@@ -84,11 +106,12 @@ public class RosterService {
     }
 
     Uni<ImportStatus> currentStatus(long importId, boolean withRows) {
-        return store.load(importId, withRows).map(stored -> importer.progress(importId)
-                .filter(p -> !stored.finished())
-                .map(ImportProgress::snapshot)
-                .map(running -> withRows ? running : running.withoutErrors())
-                .orElse(stored));
+        return store.load(importId, withRows)
+                .map(stored -> importer.progress(importId)
+                        .filter(p -> !stored.finished())
+                        .map(ImportProgress::snapshot)
+                        .map(running -> withRows ? running : running.withoutErrors())
+                        .orElse(stored));
     }
 
     public Uni<String> rejectedCsv(long importId, Scope scope) {
@@ -97,27 +120,40 @@ public class RosterService {
                 throw ProblemException.notFound("The rejected rows of import " + importId
                         + " are shown to its importer and to staff whose scope covers the importer's.");
             }
-            return collect("line,field,message,row\n",
-                (after, limit) -> store.rejects(importId, after.intValue(), limit), r -> (long) r.line(),
-                r -> CsvLines.line(String.valueOf(r.line()), r.field(), r.message(), r.raw()));
+            return collect(
+                    "line,field,message,row\n",
+                    (after, limit) -> store.rejects(importId, after.intValue(), limit),
+                    r -> (long) r.line(),
+                    r -> CsvLines.line(String.valueOf(r.line()), r.field(), r.message(), r.raw()));
         });
     }
 
     public Uni<String> activationCodesCsv(long importId, Scope scope) {
-        return store.requireVisible(importId, scope).flatMap(c -> collect("name,phone,locality,code\n",
-                (after, limit) -> store.activationCodes(importId, scope, after, limit), ImportStore.CodeLine::learnerId,
-                l -> CsvLines.line(l.name(), l.phone(), l.locality(), l.code())));
+        return store.requireVisible(importId, scope)
+                .flatMap(c -> collect(
+                        "name,phone,locality,code\n",
+                        (after, limit) -> store.activationCodes(importId, scope, after, limit),
+                        ImportStore.CodeLine::learnerId,
+                        l -> CsvLines.line(l.name(), l.phone(), l.locality(), l.code())));
     }
 
     /** Reads a keyed table page by page (never all rows in one query) into one CSV text. */
-    private static <T> Uni<String> collect(String header, BiFunction<Long, Integer, Uni<List<T>>> page,
-                                           Function<T, Long> key, Function<T, String> line) {
+    private static <T> Uni<String> collect(
+            String header,
+            BiFunction<Long, Integer, Uni<List<T>>> page,
+            Function<T, Long> key,
+            Function<T, String> line) {
         long[] after = {0};
-        return CsvExport.stream(header, () -> page.apply(after[0], CSV_PAGE).invoke(items -> {
-                    if (!items.isEmpty()) {
-                        after[0] = key.apply(items.get(items.size() - 1));
-                    }
-                }), CSV_PAGE, line)
-                .collect().with(Collectors.joining());
+        return CsvExport.stream(
+                        header,
+                        () -> page.apply(after[0], CSV_PAGE).invoke(items -> {
+                            if (!items.isEmpty()) {
+                                after[0] = key.apply(items.get(items.size() - 1));
+                            }
+                        }),
+                        CSV_PAGE,
+                        line)
+                .collect()
+                .with(Collectors.joining());
     }
 }

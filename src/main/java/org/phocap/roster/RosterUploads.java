@@ -55,7 +55,8 @@ public class RosterUploads {
     }
 
     static RosterImporter.Format format(Path file, String contentType, String fileName) {
-        if ((contentType != null && contentType.startsWith(XLSX)) || (fileName != null && fileName.toLowerCase().endsWith(".xlsx"))) {
+        if ((contentType != null && contentType.startsWith(XLSX))
+                || (fileName != null && fileName.toLowerCase().endsWith(".xlsx"))) {
             return RosterImporter.Format.XLSX;
         }
         try (InputStream in = Files.newInputStream(file)) {
@@ -77,8 +78,9 @@ public class RosterUploads {
      */
     static Charset charset(String parameter, String contentType) {
         if (parameter != null && !parameter.isBlank()) {
-            return supported(parameter).orElseThrow(() -> ProblemException.invalid("charset",
-                    "unsupported charset '" + parameter + "' (use utf-8 or windows-1258)"));
+            return supported(parameter)
+                    .orElseThrow(() -> ProblemException.invalid(
+                            "charset", "unsupported charset '" + parameter + "' (use utf-8 or windows-1258)"));
         }
         if (contentType != null) {
             for (String part : contentType.split(";")) {

@@ -38,7 +38,10 @@ final class RosterValidator {
     Outcome check(RawRow raw) {
         for (var cell : raw.cells().entrySet()) {
             if (cell.getValue() != null && CONTROL.matcher(cell.getValue()).find()) {
-                return reject(raw, cell.getKey(), "contains a control character (such as NUL); remove it and import the row again");
+                return reject(
+                        raw,
+                        cell.getKey(),
+                        "contains a control character (such as NUL); remove it and import the row again");
             }
         }
         String name = nfc(raw.get(RosterField.FULL_NAME)).replaceAll("\\s+", " ");
@@ -51,8 +54,12 @@ final class RosterValidator {
         String phoneText = raw.get(RosterField.PHONE);
         var phone = PhoneNumbers.normalize(phoneText);
         if (phone.isEmpty()) {
-            return reject(raw, RosterField.PHONE, phoneText.isEmpty() ? "phone is missing"
-                    : "not a Vietnamese mobile number (expected e.g. 0912 345 678 or +84912345678)");
+            return reject(
+                    raw,
+                    RosterField.PHONE,
+                    phoneText.isEmpty()
+                            ? "phone is missing"
+                            : "not a Vietnamese mobile number (expected e.g. 0912 345 678 or +84912345678)");
         }
         String code = raw.get(RosterField.LOCALITY_CODE);
         String path = localityPaths.get(code);
@@ -68,8 +75,10 @@ final class RosterValidator {
         String bodyText = raw.get(RosterField.NOMINATED_BY);
         var body = NominatingBody.parse(bodyText);
         if (body.isEmpty()) {
-            return reject(raw, RosterField.NOMINATED_BY, bodyText.isEmpty() ? "nominating body is missing"
-                    : "unknown nominating body '" + bodyText + "'");
+            return reject(
+                    raw,
+                    RosterField.NOMINATED_BY,
+                    bodyText.isEmpty() ? "nominating body is missing" : "unknown nominating body '" + bodyText + "'");
         }
         Integer birthYear = null;
         String yearText = raw.get(RosterField.BIRTH_YEAR);
@@ -80,8 +89,10 @@ final class RosterValidator {
                 birthYear = -1;
             }
             if (birthYear < thisYear - 110 || birthYear > thisYear - 10) {
-                return reject(raw, RosterField.BIRTH_YEAR, "birth year must be a year between "
-                        + (thisYear - 110) + " and " + (thisYear - 10));
+                return reject(
+                        raw,
+                        RosterField.BIRTH_YEAR,
+                        "birth year must be a year between " + (thisYear - 110) + " and " + (thisYear - 10));
             }
         }
         String genderText = raw.get(RosterField.GENDER);
@@ -102,9 +113,18 @@ final class RosterValidator {
         if (earlier != null) {
             return reject(raw, RosterField.PHONE, "the same phone number is on line " + earlier + " of this file");
         }
-        return new Valid(new RosterRow(raw.line(), phone.get(), name, birthYear, gender,
-                limit(nfc(raw.get(RosterField.ETHNICITY)), 64), code, body.get().name(),
-                limit(nfc(raw.get(RosterField.TARGET_GROUP)), 100), nationalId.isEmpty() ? null : nationalId, samePerson,
+        return new Valid(new RosterRow(
+                raw.line(),
+                phone.get(),
+                name,
+                birthYear,
+                gender,
+                limit(nfc(raw.get(RosterField.ETHNICITY)), 64),
+                code,
+                body.get().name(),
+                limit(nfc(raw.get(RosterField.TARGET_GROUP)), 100),
+                nationalId.isEmpty() ? null : nationalId,
+                samePerson,
                 raw.raw()));
     }
 

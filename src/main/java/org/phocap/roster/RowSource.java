@@ -28,8 +28,9 @@ public interface RowSource extends Closeable {
                 .map(RosterField::column)
                 .toList();
         if (!missing.isEmpty()) {
-            throw new RosterFileException("The header (line 1) lacks required column(s): " + String.join(", ", missing)
-                    + ". Headers may be English (full_name, phone, ...) or Vietnamese (Họ và tên, Số điện thoại, ...).");
+            throw new RosterFileException(
+                    "The header (line 1) lacks required column(s): " + String.join(", ", missing)
+                            + ". Headers may be English (full_name, phone, ...) or Vietnamese (Họ và tên, Số điện thoại, ...).");
         }
         return columns;
     }

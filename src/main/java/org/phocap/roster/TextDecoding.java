@@ -21,11 +21,11 @@ import java.nio.file.Path;
 final class TextDecoding {
     static final Charset CP1258 = Charset.forName("windows-1258");
 
-    private TextDecoding() {
-    }
+    private TextDecoding() {}
 
     static Charset detect(Path file) throws IOException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.allocate(64 * 1024);
@@ -56,7 +56,10 @@ final class TextDecoding {
         if (charset.equals(StandardCharsets.UTF_8)) {
             stream.mark(3);
             byte[] head = stream.readNBytes(3);
-            if (!(head.length == 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF)) {
+            if (!(head.length == 3
+                    && (head[0] & 0xFF) == 0xEF
+                    && (head[1] & 0xFF) == 0xBB
+                    && (head[2] & 0xFF) == 0xBF)) {
                 stream.reset();
             }
         }

@@ -8,10 +8,16 @@ import jakarta.validation.constraints.Size;
 import java.util.List;
 
 public record CreateStaffRequest(
-        @NotBlank @Size(min = 3, max = 100) @Pattern(regexp = "[A-Za-z0-9_.@-]+",
-                message = "letters, digits, '.', '_', '@' or '-' only") String username,
+        @NotBlank
+        @Size(min = 3, max = 100)
+        @Pattern(regexp = "[A-Za-z0-9_.@-]+", message = "letters, digits, '.', '_', '@' or '-' only")
+        String username,
+
         @NotNull @Size(min = 8, max = 128) String password,
-        @NotNull @Pattern(regexp = "ADMIN|SUPPORTER", message = "must be ADMIN or SUPPORTER") String role,
+
+        @NotNull @Pattern(regexp = "ADMIN|SUPPORTER", message = "must be ADMIN or SUPPORTER")
+        String role,
+
         @NotEmpty @Size(max = 200) List<@NotBlank String> scope,
         @NotBlank @Size(max = 200) String fullName,
         @Size(max = 32) String phone) {}

@@ -18,17 +18,23 @@ public class StaffAccount extends PanacheEntityBase {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
+
     public String username;
+
     @Column(name = "password_hash")
     public String passwordHash;
+
     public String role;
     /** Locality codes whose subtrees this account sees; "*" is the whole tree. */
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(columnDefinition = "text[]")
     public String[] scope;
+
     @Column(name = "full_name")
     public String fullName;
+
     public String phone;
+
     @Column(name = "created_at", insertable = false, updatable = false)
     public Instant createdAt;
     /** Set while a generated first password has been printed but not yet used to sign in. */

@@ -40,11 +40,18 @@ public class StaffResource {
     @RolesAllowed(Role.ADMIN)
     @ResponseStatus(201)
     @Operation(summary = "Create a staff account (ADMIN or SUPPORTER) with a locality scope inside the caller's own")
-    @APIResponse(responseCode = "201", description = "Created",
+    @APIResponse(
+            responseCode = "201",
+            description = "Created",
             content = @Content(schema = @Schema(implementation = StaffDto.class)))
-    public Uni<StaffDto> create(@Valid @NotNull CreateStaffRequest request,
-                                @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
-        return idempotency.once(idempotencyKey, user.subject().jwtSubject(), "POST /staff", request, StaffDto.class,
+    public Uni<StaffDto> create(
+            @Valid @NotNull CreateStaffRequest request, @HeaderParam(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(
+                idempotencyKey,
+                user.subject().jwtSubject(),
+                "POST /staff",
+                request,
+                StaffDto.class,
                 () -> scopes.scope().flatMap(scope -> staff.create(request, scope)));
     }
 }

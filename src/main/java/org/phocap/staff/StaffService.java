@@ -41,14 +41,17 @@ public class StaffService {
                     .orElseThrow(() -> ProblemException.invalid("phone", "not a Vietnamese mobile number"));
         }
         String normalizedPhone = phone;
-        List<String> codes = request.scope().stream().map(String::strip).distinct().toList();
+        List<String> codes =
+                request.scope().stream().map(String::strip).distinct().toList();
         return checkInside(codes, callerScope)
                 .flatMap(ok -> hasher.hash(request.password()))
                 .flatMap(hash -> Panache.withTransaction(() -> StaffAccount.findByUsername(request.username())
                         .flatMap(existing -> {
                             if (existing != null) {
-                                return Uni.createFrom().failure(ProblemException.conflict("username-taken",
-                                        "The username '" + request.username() + "' is taken."));
+                                return Uni.createFrom()
+                                        .failure(ProblemException.conflict(
+                                                "username-taken",
+                                                "The username '" + request.username() + "' is taken."));
                             }
                             StaffAccount account = new StaffAccount();
                             account.username = request.username();
@@ -65,7 +68,8 @@ public class StaffService {
 
     /** Every code is a known locality (400) inside the caller's scope (403). */
     private Uni<Void> checkInside(List<String> codes, Scope callerScope) {
-        List<String> real = codes.stream().filter(c -> !Scope.WHOLE_TREE.equals(c)).toList();
+        List<String> real =
+                codes.stream().filter(c -> !Scope.WHOLE_TREE.equals(c)).toList();
         if (real.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -80,9 +84,11 @@ public class StaffService {
                         }
                         found.add(r.getString(0));
                     });
-                    List<String> missing = real.stream().filter(c -> !found.contains(c)).toList();
+                    List<String> missing =
+                            real.stream().filter(c -> !found.contains(c)).toList();
                     if (!missing.isEmpty()) {
-                        throw ProblemException.invalid("scope", "unknown locality code(s): " + String.join(", ", missing));
+                        throw ProblemException.invalid(
+                                "scope", "unknown locality code(s): " + String.join(", ", missing));
                     }
                     return null;
                 });

@@ -27,7 +27,13 @@ class AuditTest {
     static final String P = "AU";
 
     static long id(String token) {
-        return as(token).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id");
+        return as(token)
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("id");
     }
 
     @Test
@@ -40,15 +46,27 @@ class AuditTest {
         Instant before = Instant.now();
         Thread.sleep(20);
         long wave = Api.openWave(campaign);
-        as(Api.supporter("hotro.au", P)).contentType(ContentType.JSON).body(Map.of("learnerIds", List.of(learner)))
-                .post("/api/v1/campaigns/" + campaign + "/waves/" + wave + "/learners").then().statusCode(200);
+        as(Api.supporter("hotro.au", P))
+                .contentType(ContentType.JSON)
+                .body(Map.of("learnerIds", List.of(learner)))
+                .post("/api/v1/campaigns/" + campaign + "/waves/" + wave + "/learners")
+                .then()
+                .statusCode(200);
 
-        JsonPath audit = as(admin()).get("/api/v1/audit?campaignId=" + campaign + "&from=" + before).then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath audit = as(admin())
+                .get("/api/v1/audit?campaignId=" + campaign + "&from=" + before)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(1, audit.getInt("total"), audit.prettify());
         // The roster import that enrolled the learner, before that, is an entry too.
-        JsonPath imports = as(admin()).get("/api/v1/audit?campaignId=" + campaign + "&to=" + before).then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath imports = as(admin())
+                .get("/api/v1/audit?campaignId=" + campaign + "&to=" + before)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals("roster-import-started", imports.getString("items[0].action"));
         assertEquals("admin", imports.getString("items[0].staffUsername"));
         assertEquals(P, imports.getString("items[0].localityCode"));
@@ -67,16 +85,46 @@ class AuditTest {
         Api.treeOnce(P);
         long campaign = Api.campaign(P);
         long learner = id(Api.enrolledLearner(P, campaign, Api.phone(65, 2)));
-        as(admin()).post("/api/v1/learners/" + learner + "/activation-code").then().statusCode(200);
+        as(admin())
+                .post("/api/v1/learners/" + learner + "/activation-code")
+                .then()
+                .statusCode(200);
         as(Api.supporter("hotro.au", P)).get("/api/v1/audit").then().statusCode(403);
         // An ADMIN of another province sees none of it.
         Api.treeOnce("AV");
         String password = Secrets.remember("admin-av-password");
-        as(admin()).contentType(ContentType.JSON).body(Map.of("username", "admin.av", "password", password,
-                "role", "ADMIN", "scope", List.of("AV"), "fullName", "Quản trị AV")).post("/api/v1/staff");
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "username",
+                        "admin.av",
+                        "password",
+                        password,
+                        "role",
+                        "ADMIN",
+                        "scope",
+                        List.of("AV"),
+                        "fullName",
+                        "Quản trị AV"))
+                .post("/api/v1/staff");
         String otherAdmin = Api.login("admin.av", password).getString("accessToken");
-        assertEquals(0, as(otherAdmin).get("/api/v1/audit?learnerId=" + learner).then().statusCode(200).extract().jsonPath().getInt("total"));
-        assertTrue(as(admin()).get("/api/v1/audit?learnerId=" + learner).then().statusCode(200).extract().jsonPath().getInt("total") >= 1);
+        assertEquals(
+                0,
+                as(otherAdmin)
+                        .get("/api/v1/audit?learnerId=" + learner)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getInt("total"));
+        assertTrue(as(admin())
+                        .get("/api/v1/audit?learnerId=" + learner)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getInt("total")
+                >= 1);
         // Bad filters are 400 naming the parameter.
         as(admin()).get("/api/v1/audit?from=yesterday").then().statusCode(400).contentType("application/problem+json");
         as(admin()).get("/api/v1/audit?learnerId=abc").then().statusCode(400);

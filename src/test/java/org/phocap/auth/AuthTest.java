@@ -31,9 +31,11 @@ class AuthTest {
 
     @Test
     void wrongPasswordIsAProblem401() {
-        given().contentType(ContentType.JSON).body(Map.of("username", "admin", "password", "not-it"))
+        given().contentType(ContentType.JSON)
+                .body(Map.of("username", "admin", "password", "not-it"))
                 .post("/api/v1/auth/login")
-                .then().statusCode(401)
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json")
                 .body("status", equalTo(401))
                 .body("type", equalTo("https://phocap.org/problems/unauthorized"));
@@ -43,12 +45,17 @@ class AuthTest {
     void repeatedFailuresLockTheAccountEvenForTheRightPassword() {
         createStaff("lockme", "right-password-1");
         for (int i = 0; i < 3; i++) {
-            given().contentType(ContentType.JSON).body(Map.of("username", "lockme", "password", "wrong-" + i))
-                    .post("/api/v1/auth/login").then().statusCode(401);
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("username", "lockme", "password", "wrong-" + i))
+                    .post("/api/v1/auth/login")
+                    .then()
+                    .statusCode(401);
         }
-        given().contentType(ContentType.JSON).body(Map.of("username", "lockme", "password", "right-password-1"))
+        given().contentType(ContentType.JSON)
+                .body(Map.of("username", "lockme", "password", "right-password-1"))
                 .post("/api/v1/auth/login")
-                .then().statusCode(429)
+                .then()
+                .statusCode(429)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://phocap.org/problems/locked"));
         // Another account from the same address is not affected.
@@ -59,8 +66,12 @@ class AuthTest {
     void refreshRotatesAndAReusedTokenRevokesTheFamily() {
         JsonPath first = Api.login("admin", Api.ADMIN_PASSWORD);
         String r1 = first.getString("refreshToken");
-        JsonPath second = refresh(r1).then().statusCode(200)
-                .body("accessToken", notNullValue()).extract().jsonPath();
+        JsonPath second = refresh(r1)
+                .then()
+                .statusCode(200)
+                .body("accessToken", notNullValue())
+                .extract()
+                .jsonPath();
         String r2 = second.getString("refreshToken");
         org.junit.jupiter.api.Assertions.assertNotEquals(r1, r2);
         as(second.getString("accessToken")).get("/api/v1/campaigns").then().statusCode(200);
@@ -84,20 +95,36 @@ class AuthTest {
         Api.tree("AU");
         createStaff("au.supporter", "supporter-pass-1", "SUPPORTER", List.of("AU"));
         String supporter = Api.login("au.supporter", "supporter-pass-1").getString("accessToken");
-        as(supporter).contentType(ContentType.JSON)
-                .body(Map.of("name", "x", "year", 2026, "localityCode", "AU", "courseIds", List.of(), "targetLearners", 1))
+        as(supporter)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name", "x", "year", 2026, "localityCode", "AU", "courseIds", List.of(), "targetLearners", 1))
                 .post("/api/v1/campaigns")
-                .then().statusCode(403).contentType("application/problem+json")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://phocap.org/problems/forbidden"));
     }
 
     @Test
     void staffUsernamesMustNotLookLikePhones() {
-        as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("username", "0912345678", "password", "long-enough", "role", "SUPPORTER",
-                        "scope", List.of("*"), "fullName", "X"))
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "username",
+                        "0912345678",
+                        "password",
+                        "long-enough",
+                        "role",
+                        "SUPPORTER",
+                        "scope",
+                        List.of("*"),
+                        "fullName",
+                        "X"))
                 .post("/api/v1/staff")
-                .then().statusCode(400).contentType("application/problem+json");
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
     }
 
     static void createStaff(String username, String password) {
@@ -105,14 +132,28 @@ class AuthTest {
     }
 
     static void createStaff(String username, String password, String role, List<String> scope) {
-        as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", password, "role", role, "scope", scope,
-                        "fullName", "Cán bộ " + username))
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "username",
+                        username,
+                        "password",
+                        password,
+                        "role",
+                        role,
+                        "scope",
+                        scope,
+                        "fullName",
+                        "Cán bộ " + username))
                 .post("/api/v1/staff")
-                .then().statusCode(201).body("username", equalTo(username));
+                .then()
+                .statusCode(201)
+                .body("username", equalTo(username));
     }
 
     private static io.restassured.response.Response refresh(String token) {
-        return given().contentType(ContentType.JSON).body(Map.of("refreshToken", token)).post("/api/v1/auth/refresh");
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("refreshToken", token))
+                .post("/api/v1/auth/refresh");
     }
 }

@@ -33,6 +33,7 @@ import org.phocap.platform.Secrets;
 class KeyRotationTest {
     /** The test application's verification folder (PostgresResource): its key pair, as the Secret mounts it. */
     static final Path FOLDER = Path.of("target", "test-keys").toAbsolutePath();
+
     static final Path NEXT = FOLDER.resolve("jwt-public-next.pem");
 
     @Test
@@ -45,15 +46,21 @@ class KeyRotationTest {
             Files.write(FOLDER.resolve(JwtKeyFiles.PUBLIC_KEY), firstPublic);
             Files.deleteIfExists(NEXT);
             String token = Api.login("admin", Api.ADMIN_PASSWORD).getString("accessToken");
-            await().atMost(Duration.ofSeconds(10)).until(() -> as(token).get("/api/v1/campaigns").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> as(token).get("/api/v1/campaigns").statusCode() == 200);
         }
     }
 
     private void rotate() throws Exception {
         String first = Api.login("admin", Api.ADMIN_PASSWORD).getString("accessToken");
         String firstKid = VerificationKeys.kidOf(first);
-        assertEquals(VerificationKeys.kid(VerificationKeys.parse(Files.readString(FOLDER.resolve(JwtKeyFiles.PUBLIC_KEY)))
-                .values().iterator().next()), firstKid, "tokens name their key by its thumbprint");
+        assertEquals(
+                VerificationKeys.kid(VerificationKeys.parse(Files.readString(FOLDER.resolve(JwtKeyFiles.PUBLIC_KEY)))
+                        .values()
+                        .iterator()
+                        .next()),
+                firstKid,
+                "tokens name their key by its thumbprint");
         as(first).get("/api/v1/campaigns").then().statusCode(200);
 
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -63,23 +70,35 @@ class KeyRotationTest {
         String second = adminToken(next.getPrivate(), nextKid);
         // Not in the set yet: refused, and an id nobody knows is refused too.
         as(second).get("/api/v1/campaigns").then().statusCode(401);
-        as(adminToken(next.getPrivate(), "no-such-key")).get("/api/v1/campaigns").then().statusCode(401);
+        as(adminToken(next.getPrivate(), "no-such-key"))
+                .get("/api/v1/campaigns")
+                .then()
+                .statusCode(401);
 
         Files.writeString(NEXT, pem(next.getPublic().getEncoded()), StandardCharsets.US_ASCII);
-        await().atMost(Duration.ofSeconds(10)).until(() -> as(second).get("/api/v1/campaigns").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> as(second).get("/api/v1/campaigns").statusCode() == 200);
         as(first).get("/api/v1/campaigns").then().statusCode(200);
         // Tokens signed before kids were written are still checked against each key of the set.
-        as(adminToken(signingKeyOfTheService(), null)).get("/api/v1/campaigns").then().statusCode(200);
+        as(adminToken(signingKeyOfTheService(), null))
+                .get("/api/v1/campaigns")
+                .then()
+                .statusCode(200);
 
         Files.delete(FOLDER.resolve(JwtKeyFiles.PUBLIC_KEY));
-        await().atMost(Duration.ofSeconds(10)).until(() -> as(first).get("/api/v1/campaigns").statusCode() == 401);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> as(first).get("/api/v1/campaigns").statusCode() == 401);
         as(second).get("/api/v1/campaigns").then().statusCode(200);
     }
 
     private static String adminToken(PrivateKey key, String kid) {
-        var claims = Jwt.subject("staff:1").upn("admin").groups(Set.of(Role.ADMIN))
-                .claim(TokenService.SCOPE_CLAIM, List.of("*")).expiresIn(600);
-        return Secrets.remember(kid == null ? claims.sign(key) : claims.jws().keyId(kid).sign(key));
+        var claims = Jwt.subject("staff:1")
+                .upn("admin")
+                .groups(Set.of(Role.ADMIN))
+                .claim(TokenService.SCOPE_CLAIM, List.of("*"))
+                .expiresIn(600);
+        return Secrets.remember(
+                kid == null ? claims.sign(key) : claims.jws().keyId(kid).sign(key));
     }
 
     private static PrivateKey signingKeyOfTheService() throws Exception {
@@ -88,7 +107,7 @@ class KeyRotationTest {
     }
 
     private static String pem(byte[] der) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-                + "\n-----END PUBLIC KEY-----\n";
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
     }
 }

@@ -27,22 +27,37 @@ class PinChangeTest {
     }
 
     static int change(String token, String current, String next) {
-        return as(token).contentType(ContentType.JSON).body(Map.of("currentPin", current, "newPin", next))
-                .put("/api/v1/me/pin").then().extract().statusCode();
+        return as(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("currentPin", current, "newPin", next))
+                .put("/api/v1/me/pin")
+                .then()
+                .extract()
+                .statusCode();
     }
 
     static int login(String phone, String pin) {
-        return RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", phone, "password", pin))
-                .post("/api/v1/auth/login").then().extract().statusCode();
+        return RestAssured.given()
+                .contentType(ContentType.JSON)
+                .body(Map.of("username", phone, "password", pin))
+                .post("/api/v1/auth/login")
+                .then()
+                .extract()
+                .statusCode();
     }
 
     @Test
     void theNewPinSignsInTheOldOneNotAndOtherSignInsEnd() {
         String phone = Api.phone(62, 1);
         String here = Api.enrolledLearner(P, campaign(), phone);
-        String elsewhere = Secrets.remember(RestAssured.given().contentType(ContentType.JSON)
-                .body(Map.of("username", phone, "password", "314159")).post("/api/v1/auth/login")
-                .then().statusCode(200).extract().path("accessToken"));
+        String elsewhere = Secrets.remember(RestAssured.given()
+                .contentType(ContentType.JSON)
+                .body(Map.of("username", phone, "password", "314159"))
+                .post("/api/v1/auth/login")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("accessToken"));
         String next = Secrets.remember("271828");
 
         assertEquals(204, change(here, "314159", next));
@@ -57,20 +72,41 @@ class PinChangeTest {
     void aWrongCurrentPinOrABadNewOneChangesNothing() {
         String phone = Api.phone(62, 2);
         String token = Api.enrolledLearner(P, campaign(), phone);
-        as(token).contentType(ContentType.JSON).body(Map.of("currentPin", "000000", "newPin", "271828"))
-                .put("/api/v1/me/pin").then().statusCode(400).contentType("application/problem+json")
+        as(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("currentPin", "000000", "newPin", "271828"))
+                .put("/api/v1/me/pin")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors.field", org.hamcrest.Matchers.hasItem("currentPin"));
-        as(token).contentType(ContentType.JSON).body(Map.of("currentPin", "314159", "newPin", "314159"))
-                .put("/api/v1/me/pin").then().statusCode(400).body("errors.field", org.hamcrest.Matchers.hasItem("newPin"));
+        as(token)
+                .contentType(ContentType.JSON)
+                .body(Map.of("currentPin", "314159", "newPin", "314159"))
+                .put("/api/v1/me/pin")
+                .then()
+                .statusCode(400)
+                .body("errors.field", org.hamcrest.Matchers.hasItem("newPin"));
         for (Object bad : List.of("12345", "1234567", "12a456", 271828)) {
-            as(token).contentType(ContentType.JSON).body(Map.of("currentPin", "314159", "newPin", bad))
-                    .put("/api/v1/me/pin").then().statusCode(400);
+            as(token)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("currentPin", "314159", "newPin", bad))
+                    .put("/api/v1/me/pin")
+                    .then()
+                    .statusCode(400);
         }
         assertEquals(200, login(phone, "314159"), "the PIN is unchanged");
         // Staff have passwords, not PINs.
         assertEquals(403, change(admin(), "314159", "271828"));
-        assertEquals(401, RestAssured.given().contentType(ContentType.JSON)
-                .body(Map.of("currentPin", "314159", "newPin", "271828")).put("/api/v1/me/pin").then().extract().statusCode());
+        assertEquals(
+                401,
+                RestAssured.given()
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("currentPin", "314159", "newPin", "271828"))
+                        .put("/api/v1/me/pin")
+                        .then()
+                        .extract()
+                        .statusCode());
     }
 
     @Test

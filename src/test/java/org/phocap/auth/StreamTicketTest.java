@@ -40,6 +40,7 @@ class StreamTicketTest {
 
     @TestHTTPResource("/")
     URL base;
+
     @Inject
     Pool pool;
 
@@ -55,10 +56,18 @@ class StreamTicketTest {
     }
 
     static String ticket(String token) {
-        var answer = as(token).post("/api/v1/me/stream-tickets").then().statusCode(200).extract().jsonPath();
+        var answer = as(token)
+                .post("/api/v1/me/stream-tickets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         String ticket = Secrets.remember(answer.getString("ticket"));
         Instant expiresAt = Instant.parse(answer.getString("expiresAt"));
-        assertTrue(expiresAt.isAfter(Instant.now().plusSeconds(50)) && expiresAt.isBefore(Instant.now().plusSeconds(61)), "60 s");
+        assertTrue(
+                expiresAt.isAfter(Instant.now().plusSeconds(50))
+                        && expiresAt.isBefore(Instant.now().plusSeconds(61)),
+                "60 s");
         return ticket;
     }
 
@@ -67,7 +76,12 @@ class StreamTicketTest {
     }
 
     int openWith(String path) {
-        return RestAssured.given().header("Accept", "text/event-stream").get("/" + path).then().extract().statusCode();
+        return RestAssured.given()
+                .header("Accept", "text/event-stream")
+                .get("/" + path)
+                .then()
+                .extract()
+                .statusCode();
     }
 
     @Test
@@ -96,7 +110,8 @@ class StreamTicketTest {
             last = live.id();
         }
         String missed = broadcast("Trong lúc mất kết nối");
-        try (SseReader again = SseReader.open(base, lessonStream() + "?ticket=" + ticket(learner) + "&lastEventId=" + last, null, null)) {
+        try (SseReader again = SseReader.open(
+                base, lessonStream() + "?ticket=" + ticket(learner) + "&lastEventId=" + last, null, null)) {
             SseReader.Event first = again.next();
             assertEquals(missed, first.id(), "the missed event, not the snapshot");
             assertEquals("announcement", first.name());
@@ -112,8 +127,13 @@ class StreamTicketTest {
         String ticket = ticket(learner);
         // Not a stream request: the ticket signs in nothing, and stays unspent.
         RestAssured.given().get("/api/v1/me/courses?ticket=" + ticket).then().statusCode(401);
-        RestAssured.given().header("Accept", "text/event-stream, application/json").contentType(ContentType.JSON).body("{}")
-                .post("/api/v1/me/stream-tickets?ticket=" + ticket).then().statusCode(401);
+        RestAssured.given()
+                .header("Accept", "text/event-stream, application/json")
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/v1/me/stream-tickets?ticket=" + ticket)
+                .then()
+                .statusCode(401);
         try (SseReader stream = SseReader.open(base, lessonStream() + "?ticket=" + ticket, null, null)) {
             stream.untilReady();
         }
@@ -123,7 +143,8 @@ class StreamTicketTest {
 
     @Test
     void staffStreamsTakeTicketsToo() throws Exception {
-        try (SseReader live = SseReader.open(base, "api/v1/campaigns/" + campaign + "/live?ticket=" + ticket(admin()), null, null)) {
+        try (SseReader live =
+                SseReader.open(base, "api/v1/campaigns/" + campaign + "/live?ticket=" + ticket(admin()), null, null)) {
             SseReader.Event counters = live.next();
             assertEquals("counters", counters.name());
         }
@@ -132,9 +153,11 @@ class StreamTicketTest {
     @Test
     void importEventsTakeTicketsToo() throws Exception {
         String csv = Api.ROSTER_HEADER + "Vé Nhập," + Api.phone(61, 9) + ",1990,Nữ,Kinh," + P + "1-1-1,VILLAGE,\n";
-        long importId = Api.upload(admin(), campaign, csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv");
+        long importId =
+                Api.upload(admin(), campaign, csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv");
         Api.finished(admin(), importId);
-        try (SseReader events = SseReader.open(base, "api/v1/imports/" + importId + "/events?ticket=" + ticket(admin()), null, null)) {
+        try (SseReader events =
+                SseReader.open(base, "api/v1/imports/" + importId + "/events?ticket=" + ticket(admin()), null, null)) {
             java.util.List<SseReader.Event> all = events.untilEnd();
             assertEquals("done", all.get(all.size() - 1).name(), all.toString());
         }
@@ -144,7 +167,9 @@ class StreamTicketTest {
     void anExpiredTicketOpensNothing() {
         String ticket = ticket(learner);
         pool.preparedQuery("UPDATE stream_ticket SET expires_at = now() - interval '1 second' WHERE ticket_hash = $1")
-                .execute(Tuple.of(Hashing.sha256(ticket))).await().indefinitely();
+                .execute(Tuple.of(Hashing.sha256(ticket)))
+                .await()
+                .indefinitely();
         assertEquals(401, openWith(lessonStream() + "?ticket=" + ticket));
     }
 
@@ -154,8 +179,12 @@ class StreamTicketTest {
         for (int i = 0; i < 20; i++) {
             ticket(other);
         }
-        as(other).post("/api/v1/me/stream-tickets").then().statusCode(429)
-                .contentType("application/problem+json").header("Retry-After", "60");
+        as(other)
+                .post("/api/v1/me/stream-tickets")
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
+                .header("Retry-After", "60");
         // Another caller is not affected.
         ticket(learner);
         // Without a token there is no ticket.

@@ -22,6 +22,7 @@ import org.phocap.platform.Secrets;
 class VerifiedTokenCacheTest {
     @Inject
     JWTParser parser;
+
     @Inject
     SigningKey signingKey;
 
@@ -39,12 +40,16 @@ class VerifiedTokenCacheTest {
         String token = Api.login("admin", Api.ADMIN_PASSWORD).getString("accessToken");
         as(token).get("/api/v1/campaigns").then().statusCode(200);
         // Same header and claims, another signature: not a cache hit, and invalid.
-        String tampered = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
+        String tampered =
+                token.substring(0, token.lastIndexOf('.') + 1) + "AAAA" + token.substring(token.lastIndexOf('.') + 5);
         as(tampered).get("/api/v1/campaigns").then().statusCode(401);
 
-        String expired = Secrets.remember(Jwt.subject("staff:1").upn("admin").groups(Set.of(Role.ADMIN))
+        String expired = Secrets.remember(Jwt.subject("staff:1")
+                .upn("admin")
+                .groups(Set.of(Role.ADMIN))
                 .claim(TokenService.SCOPE_CLAIM, java.util.List.of("*"))
-                .issuedAt(Instant.now().minusSeconds(3600)).expiresAt(Instant.now().minusSeconds(60))
+                .issuedAt(Instant.now().minusSeconds(3600))
+                .expiresAt(Instant.now().minusSeconds(60))
                 .sign(signingKey.key()));
         as(expired).get("/api/v1/campaigns").then().statusCode(401);
         as(expired).get("/api/v1/campaigns").then().statusCode(401);

@@ -59,22 +59,58 @@ class WavePlanTest {
         }
         StringBuilder tree = new StringBuilder("code,name,level,parent_code\n" + P + ",Tỉnh Kế Hoạch,1,\n");
         for (int d = 0; d < 10; d++) {
-            tree.append(district(d)).append(",Huyện ").append(d).append(",2,").append(P).append('\n');
+            tree.append(district(d))
+                    .append(",Huyện ")
+                    .append(d)
+                    .append(",2,")
+                    .append(P)
+                    .append('\n');
         }
         for (int k = 0; k < 100; k++) {
-            tree.append(commune(k)).append(",Xã ").append(k).append(",3,").append(district(k / 10)).append('\n');
+            tree.append(commune(k))
+                    .append(",Xã ")
+                    .append(k)
+                    .append(",3,")
+                    .append(district(k / 10))
+                    .append('\n');
             SIZES.put(commune(k), size(k));
         }
-        as(admin()).contentType("text/csv; charset=UTF-8").body(tree.toString()).put("/api/v1/localities").then().statusCode(200);
-        campaign = as(admin()).contentType(ContentType.JSON).body(Map.of("name", "Kế hoạch đợt", "year", 2026,
-                        "localityCode", P, "courseIds", List.of(), "targetLearners", 10_000))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        as(admin())
+                .contentType("text/csv; charset=UTF-8")
+                .body(tree.toString())
+                .put("/api/v1/localities")
+                .then()
+                .statusCode(200);
+        campaign = as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Kế hoạch đợt",
+                        "year",
+                        2026,
+                        "localityCode",
+                        P,
+                        "courseIds",
+                        List.of(),
+                        "targetLearners",
+                        10_000))
+                .post("/api/v1/campaigns")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
         StringBuilder csv = new StringBuilder(Api.ROSTER_HEADER);
         int n = 0;
         for (int k = 0; k < 100; k++) {
             for (int i = 0; i < size(k); i++, n++) {
-                csv.append("Học Viên ").append(n).append(',').append(String.format("09%02d%06d", 86 + n / 5000, n))
-                        .append(",1985,Nữ,Kinh,").append(commune(k)).append(",VILLAGE,\n");
+                csv.append("Học Viên ")
+                        .append(n)
+                        .append(',')
+                        .append(String.format("09%02d%06d", 86 + n / 5000, n))
+                        .append(",1985,Nữ,Kinh,")
+                        .append(commune(k))
+                        .append(",VILLAGE,\n");
                 if (n % 5000 == 4999) {
                     upload(csv);
                     csv = new StringBuilder(Api.ROSTER_HEADER);
@@ -84,9 +120,22 @@ class WavePlanTest {
         assertEquals(10_000, n);
         for (int d = 0; d < 10; d++) {
             for (int i = 0; i < (d == 0 ? 24 : 14); i++) {
-                as(admin()).contentType(ContentType.JSON).body(Map.of("username", "wp-" + d + "-" + i,
-                        "password", "supporter-password", "role", "SUPPORTER", "scope", List.of(district(d)),
-                        "fullName", "Hỗ trợ " + d)).post("/api/v1/staff").then().statusCode(201);
+                as(admin())
+                        .contentType(ContentType.JSON)
+                        .body(Map.of(
+                                "username",
+                                "wp-" + d + "-" + i,
+                                "password",
+                                "supporter-password",
+                                "role",
+                                "SUPPORTER",
+                                "scope",
+                                List.of(district(d)),
+                                "fullName",
+                                "Hỗ trợ " + d))
+                        .post("/api/v1/staff")
+                        .then()
+                        .statusCode(201);
             }
         }
     }
@@ -97,16 +146,29 @@ class WavePlanTest {
     }
 
     static Map<String, Object> request(int maxConcurrent) {
-        return Map.of("startsOn", "2027-03-01", "waveDays", 6, "maxConcurrent", maxConcurrent, "learnersPerSupporter", 20);
+        return Map.of(
+                "startsOn", "2027-03-01", "waveDays", 6, "maxConcurrent", maxConcurrent, "learnersPerSupporter", 20);
     }
 
     @Test
     @org.junit.jupiter.api.Order(1)
     void planRespectsCapacityAndSupporterLoadKeepsCommunesWholeAndIsDeterministic() {
-        String first = as(admin()).contentType(ContentType.JSON).body(request(2000))
-                .post("/api/v1/campaigns/" + campaign + "/wave-plan").then().statusCode(200).extract().asString();
-        String again = as(admin()).contentType(ContentType.JSON).body(request(2000))
-                .post("/api/v1/campaigns/" + campaign + "/wave-plan").then().statusCode(200).extract().asString();
+        String first = as(admin())
+                .contentType(ContentType.JSON)
+                .body(request(2000))
+                .post("/api/v1/campaigns/" + campaign + "/wave-plan")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        String again = as(admin())
+                .contentType(ContentType.JSON)
+                .body(request(2000))
+                .post("/api/v1/campaigns/" + campaign + "/wave-plan")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertEquals(first, again, "the same input gives the same plan");
         JsonPath plan = JsonPath.from(first);
         assertEquals(10_000, plan.getInt("learners"));
@@ -140,31 +202,57 @@ class WavePlanTest {
         assertEquals("2027-02-28T17:00:00Z", plan.getString("waves[0].opensAt"));
         assertEquals("2027-03-06T17:00:00Z", plan.getString("waves[0].closesAt"));
         assertEquals("2027-03-06T17:00:00Z", plan.getString("waves[1].opensAt"));
-        as(admin()).contentType(ContentType.JSON).body(Map.of("startsOn", "2027-03-01", "waveDays", 8, "maxConcurrent", 10,
-                "learnersPerSupporter", 20)).post("/api/v1/campaigns/" + campaign + "/wave-plan").then().statusCode(400);
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("startsOn", "2027-03-01", "waveDays", 8, "maxConcurrent", 10, "learnersPerSupporter", 20))
+                .post("/api/v1/campaigns/" + campaign + "/wave-plan")
+                .then()
+                .statusCode(400);
         String supporter = Api.login("wp-1-0", "supporter-password").getString("accessToken");
-        as(supporter).contentType(ContentType.JSON).body(request(2000)).post("/api/v1/campaigns/" + campaign + "/wave-plan")
-                .then().statusCode(403);
+        as(supporter)
+                .contentType(ContentType.JSON)
+                .body(request(2000))
+                .post("/api/v1/campaigns/" + campaign + "/wave-plan")
+                .then()
+                .statusCode(403);
     }
 
     @Test
     @org.junit.jupiter.api.Order(2)
     void applyAssignsTheWavesAndReplanningLeavesLearnersWhoStudyAlone() {
-        JsonPath applied = as(admin()).contentType(ContentType.JSON).body(request(2000))
-                .post("/api/v1/campaigns/" + campaign + "/wave-plan/apply").then().statusCode(200).extract().jsonPath();
+        JsonPath applied = as(admin())
+                .contentType(ContentType.JSON)
+                .body(request(2000))
+                .post("/api/v1/campaigns/" + campaign + "/wave-plan/apply")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<Map<String, Object>> waves = applied.getList("waves");
         for (Map<String, Object> wave : waves) {
             long id = ((Number) wave.get("waveId")).longValue();
-            as(admin()).get("/api/v1/campaigns/" + campaign + "/waves/" + id).then().statusCode(200)
+            as(admin())
+                    .get("/api/v1/campaigns/" + campaign + "/waves/" + id)
+                    .then()
+                    .statusCode(200)
                     .body("assigned", org.hamcrest.Matchers.equalTo(wave.get("learners")));
         }
         // The first wave opens: its learners are studying now and a new plan must leave them alone.
         long first = applied.getLong("waves[0].waveId");
         Set<Long> studying = learnersOf(first);
-        pool.preparedQuery("UPDATE wave SET opens_at = now() - interval '1 day', closes_at = now() + interval '5 days' WHERE id = $1")
-                .execute(Tuple.of(first)).await().indefinitely();
-        JsonPath replanned = as(admin()).contentType(ContentType.JSON).body(request(1000))
-                .post("/api/v1/campaigns/" + campaign + "/wave-plan/apply").then().statusCode(200).extract().jsonPath();
+        pool.preparedQuery(
+                        "UPDATE wave SET opens_at = now() - interval '1 day', closes_at = now() + interval '5 days' WHERE id = $1")
+                .execute(Tuple.of(first))
+                .await()
+                .indefinitely();
+        JsonPath replanned = as(admin())
+                .contentType(ContentType.JSON)
+                .body(request(1000))
+                .post("/api/v1/campaigns/" + campaign + "/wave-plan/apply")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(studying.size(), replanned.getInt("keptStudying"));
         assertEquals(10_000 - studying.size(), replanned.getInt("learners"));
         assertEquals(studying, learnersOf(first));
@@ -172,15 +260,23 @@ class WavePlanTest {
             assertTrue((Integer) wave.get("learners") <= 1000);
         }
         // The waves of the first plan that are now empty are gone; the opened one stays.
-        List<Long> remaining = as(admin()).get("/api/v1/campaigns/" + campaign + "/waves").then().statusCode(200)
-                .extract().jsonPath().getList("id", Long.class);
+        List<Long> remaining = as(admin())
+                .get("/api/v1/campaigns/" + campaign + "/waves")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("id", Long.class);
         assertEquals(replanned.getList("waves").size() + 1, remaining.size());
         assertTrue(remaining.contains(first));
     }
 
     private Set<Long> learnersOf(long wave) {
         Set<Long> ids = new HashSet<>();
-        pool.preparedQuery("SELECT learner_id FROM enrolment WHERE wave_id = $1").execute(Tuple.of(wave)).await().indefinitely()
+        pool.preparedQuery("SELECT learner_id FROM enrolment WHERE wave_id = $1")
+                .execute(Tuple.of(wave))
+                .await()
+                .indefinitely()
                 .forEach(r -> ids.add(r.getLong(0)));
         return ids;
     }

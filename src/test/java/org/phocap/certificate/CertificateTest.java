@@ -1,6 +1,5 @@
 package org.phocap.certificate;
 
-import org.phocap.platform.Management;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -50,6 +49,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.phocap.certificate.CertificateCourse.Learner;
 import org.phocap.platform.Api;
+import org.phocap.platform.Management;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.SseReader;
 import org.phocap.platform.TestClock;
@@ -87,7 +87,8 @@ class CertificateTest {
         COURSE.readLesson(l, clock);
         COURSE.pass(l, COURSE.quizA);
         as(l.token()).get("/api/v1/me/certificates").then().statusCode(200).body("size()", equalTo(0));
-        try (SseReader stream = SseReader.open(base, "api/v1/me/courses/" + COURSE.course + "/stream", l.token(), null)) {
+        try (SseReader stream =
+                SseReader.open(base, "api/v1/me/courses/" + COURSE.course + "/stream", l.token(), null)) {
             stream.untilReady();
             COURSE.pass(l, COURSE.quizB);
             List<String> seen = new ArrayList<>();
@@ -104,8 +105,12 @@ class CertificateTest {
             String serial = JsonPath.from(issued.data()).getString("serial");
             assertTrue(serial.matches("CT-2026-\\d{6}-[0-9A-Z*]"), serial);
             String verifyUrl = JsonPath.from(issued.data()).getString("verifyUrl");
-            assertTrue(verifyUrl.matches(java.util.regex.Pattern.quote(VERIFY_BASE + serial) + "\\?c=[0-9A-F]{16}"), verifyUrl);
-            assertEquals("/api/v1/certificates/" + serial + ".pdf", JsonPath.from(issued.data()).getString("pdfUrl"));
+            assertTrue(
+                    verifyUrl.matches(java.util.regex.Pattern.quote(VERIFY_BASE + serial) + "\\?c=[0-9A-F]{16}"),
+                    verifyUrl);
+            assertEquals(
+                    "/api/v1/certificates/" + serial + ".pdf",
+                    JsonPath.from(issued.data()).getString("pdfUrl"));
         }
         List<Map<String, Object>> mine = CertificateCourse.certificates(l, 1);
         assertEquals(1, mine.size());
@@ -114,14 +119,30 @@ class CertificateTest {
         assertEquals("Thôn Một, Xã Đồng Tâm, Huyện Một CT, Tỉnh CT", mine.get(0).get("locality"));
         // Passing the quiz again, and asking again, changes nothing.
         COURSE.pass(l, COURSE.quizB);
-        assertEquals(1, as(l.token()).get("/api/v1/me/certificates").then().statusCode(200).extract().jsonPath()
-                .getList("$").size());
+        assertEquals(
+                1,
+                as(l.token())
+                        .get("/api/v1/me/certificates")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("$")
+                        .size());
         assertEquals(1L, count("SELECT count(*) FROM course_completion WHERE learner_id = $1", l.id()));
         assertEquals(1L, count("SELECT count(*) FROM certificate WHERE learner_id = $1", l.id()));
         // The campaign report counts completions from the same transaction: one per certificate here.
-        long certificates = as(admin()).get("/api/v1/certificates?campaignId=" + COURSE.campaign).then().statusCode(200)
-                .extract().jsonPath().getLong("total");
-        as(admin()).get("/api/v1/campaigns/" + COURSE.campaign + "/report").then().statusCode(200)
+        long certificates = as(admin())
+                .get("/api/v1/certificates?campaignId=" + COURSE.campaign)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("total");
+        as(admin())
+                .get("/api/v1/campaigns/" + COURSE.campaign + "/report")
+                .then()
+                .statusCode(200)
                 .body("totals.completed", equalTo((int) certificates))
                 .body("totals.started", org.hamcrest.Matchers.greaterThanOrEqualTo((int) certificates));
     }
@@ -143,10 +164,22 @@ class CertificateTest {
                 // (which re-checks completion): three evaluations race for the one completion.
                 CyclicBarrier start = new CyclicBarrier(4);
                 List<Callable<Integer>> calls = List.of(
-                        () -> { start.await(); return COURSE.submit(l, a, CertificateCourse.RIGHT).statusCode(); },
-                        () -> { start.await(); return COURSE.submit(l, b, CertificateCourse.RIGHT).statusCode(); },
-                        () -> { start.await(); return as(l.token()).get("/api/v1/me/certificates").statusCode(); },
-                        () -> { start.await(); return as(l.token()).get("/api/v1/me/certificates").statusCode(); });
+                        () -> {
+                            start.await();
+                            return COURSE.submit(l, a, CertificateCourse.RIGHT).statusCode();
+                        },
+                        () -> {
+                            start.await();
+                            return COURSE.submit(l, b, CertificateCourse.RIGHT).statusCode();
+                        },
+                        () -> {
+                            start.await();
+                            return as(l.token()).get("/api/v1/me/certificates").statusCode();
+                        },
+                        () -> {
+                            start.await();
+                            return as(l.token()).get("/api/v1/me/certificates").statusCode();
+                        });
                 for (Future<Integer> f : pool4.invokeAll(calls)) {
                     assertEquals(200, f.get());
                 }
@@ -164,7 +197,8 @@ class CertificateTest {
         }
         assertEquals(learners.size(), serials.size());
         // Numbers are 1..n for the campaign: none repeated, none skipped.
-        assertEquals(count("SELECT count(*) FROM certificate WHERE campaign_id = $1", COURSE.campaign),
+        assertEquals(
+                count("SELECT count(*) FROM certificate WHERE campaign_id = $1", COURSE.campaign),
                 count("SELECT max(number) FROM certificate WHERE campaign_id = $1", COURSE.campaign));
     }
 
@@ -173,10 +207,15 @@ class CertificateTest {
         Learner l = COURSE.learner("Lê Thị Chưa Đạt");
         COURSE.readLesson(l, clock);
         COURSE.pass(l, COURSE.quizA);
-        COURSE.submit(l, COURSE.startAttempt(l, COURSE.quizB), CertificateCourse.WRONG).then().statusCode(200)
+        COURSE.submit(l, COURSE.startAttempt(l, COURSE.quizB), CertificateCourse.WRONG)
+                .then()
+                .statusCode(200)
                 .body("passed", equalTo(false));
         as(l.token()).get("/api/v1/me/certificates").then().statusCode(200).body("size()", equalTo(0));
-        as(l.token()).get("/api/v1/me/progress?courseId=" + COURSE.course).then().statusCode(200)
+        as(l.token())
+                .get("/api/v1/me/progress?courseId=" + COURSE.course)
+                .then()
+                .statusCode(200)
                 .body("completed", equalTo(false));
         assertEquals(0L, count("SELECT count(*) FROM certificate WHERE learner_id = $1", l.id()));
     }
@@ -186,8 +225,13 @@ class CertificateTest {
         Learner l = COURSE.learner("Phạm Thị Ngọc Ánh");
         COURSE.complete(l, clock);
         String serial = (String) CertificateCourse.certificates(l, 1).get(0).get("serial");
-        byte[] pdf = as(l.token()).get("/api/v1/certificates/" + serial + ".pdf").then().statusCode(200)
-                .contentType("application/pdf").extract().asByteArray();
+        byte[] pdf = as(l.token())
+                .get("/api/v1/certificates/" + serial + ".pdf")
+                .then()
+                .statusCode(200)
+                .contentType("application/pdf")
+                .extract()
+                .asByteArray();
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             assertEquals(1, doc.getNumberOfPages());
             PDPage page = doc.getPage(0);
@@ -212,18 +256,37 @@ class CertificateTest {
             // Decoded from a 300 dpi rendering: at 150 dpi the modules fall between pixels and the
             // reader failed one certificate's checksum in many runs (a print scans sharper than that).
             BufferedImage sharp = new PDFRenderer(doc).renderImageWithDPI(0, 300);
-            var decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(sharp))),
-                    Map.of(DecodeHintType.TRY_HARDER, true));
-            assertTrue(decoded.getText().matches(java.util.regex.Pattern.quote(VERIFY_BASE + serial) + "\\?c=[0-9A-F]{16}"),
+            var decoded = new QRCodeReader()
+                    .decode(
+                            new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(sharp))),
+                            Map.of(DecodeHintType.TRY_HARDER, true));
+            assertTrue(
+                    decoded.getText()
+                            .matches(java.util.regex.Pattern.quote(VERIFY_BASE + serial) + "\\?c=[0-9A-F]{16}"),
                     "the QR code opens the page with the verification code: " + decoded.getText());
         }
         // Cached after the first render: the same bytes again; and a fresh render is identical too.
-        assertArrayEquals(pdf, as(admin()).get("/api/v1/certificates/" + serial + ".pdf").then().statusCode(200)
-                .extract().asByteArray());
+        assertArrayEquals(
+                pdf,
+                as(admin())
+                        .get("/api/v1/certificates/" + serial + ".pdf")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asByteArray());
         assertEquals(1L, count("SELECT count(*) FROM certificate_pdf WHERE serial = $1", serial));
-        pool.preparedQuery("DELETE FROM certificate_pdf WHERE serial = $1").execute(Tuple.of(serial)).await().indefinitely();
-        assertArrayEquals(pdf, as(l.token()).get("/api/v1/certificates/" + serial + ".pdf").then().statusCode(200)
-                .extract().asByteArray());
+        pool.preparedQuery("DELETE FROM certificate_pdf WHERE serial = $1")
+                .execute(Tuple.of(serial))
+                .await()
+                .indefinitely();
+        assertArrayEquals(
+                pdf,
+                as(l.token())
+                        .get("/api/v1/certificates/" + serial + ".pdf")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asByteArray());
     }
 
     @Test
@@ -231,7 +294,8 @@ class CertificateTest {
         Learner holder = COURSE.learner("Hoàng Văn Chủ", COURSE.p + "2-1-1");
         Learner other = COURSE.learner("Vũ Thị Khác");
         COURSE.complete(holder, clock);
-        String serial = (String) CertificateCourse.certificates(holder, 1).get(0).get("serial");
+        String serial =
+                (String) CertificateCourse.certificates(holder, 1).get(0).get("serial");
         String path = "/api/v1/certificates/" + serial + ".pdf";
         as(holder.token()).get(path).then().statusCode(200);
         as(admin()).get(path).then().statusCode(200);
@@ -239,7 +303,10 @@ class CertificateTest {
         as(Api.supporter("ct-sup-d2", COURSE.p + "2")).get(path).then().statusCode(200);
         as(Api.supporter("ct-sup-d1", COURSE.p + "1")).get(path).then().statusCode(404);
         RestAssured.given().get(path).then().statusCode(401);
-        as(holder.token()).get("/api/v1/certificates/" + mistype(serial) + ".pdf").then().statusCode(404)
+        as(holder.token())
+                .get("/api/v1/certificates/" + mistype(serial) + ".pdf")
+                .then()
+                .statusCode(404)
                 .body("type", endsWith("/certificate-not-found"));
     }
 
@@ -251,64 +318,135 @@ class CertificateTest {
         String serial = (String) issued.get("serial");
         String code = code(issued);
         // The serial alone: valid or revoked and the initials, nothing that would make a register.
-        RestAssured.given().get("/api/v1/public/certificates/" + serial).then().statusCode(200)
-                .body("valid", equalTo(true)).body("holderInitials", equalTo("Đ. T. X. M.")).body("detailsShown", equalTo(false))
+        RestAssured.given()
+                .get("/api/v1/public/certificates/" + serial)
+                .then()
+                .statusCode(200)
+                .body("valid", equalTo(true))
+                .body("holderInitials", equalTo("Đ. T. X. M."))
+                .body("detailsShown", equalTo(false))
                 .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("holderName")))
                 .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("locality")));
-        RestAssured.given().get("/api/v1/public/certificates/" + serial + "?code=0000000000000000").then().statusCode(200)
+        RestAssured.given()
+                .get("/api/v1/public/certificates/" + serial + "?code=0000000000000000")
+                .then()
+                .statusCode(200)
                 .body("detailsShown", equalTo(false));
         // With the code printed beside it (?c=, as in the QR code's URL; ?code= works too): the holder's details.
-        RestAssured.given().get("/api/v1/public/certificates/" + serial + "?c=" + code).then().statusCode(200)
-                .body("detailsShown", equalTo(true)).body("holderName", equalTo("Đặng Thị Xác Minh"));
-        RestAssured.given().get("/api/v1/public/certificates/" + serial + "?c=0000000000000000").then().statusCode(200)
+        RestAssured.given()
+                .get("/api/v1/public/certificates/" + serial + "?c=" + code)
+                .then()
+                .statusCode(200)
+                .body("detailsShown", equalTo(true))
+                .body("holderName", equalTo("Đặng Thị Xác Minh"));
+        RestAssured.given()
+                .get("/api/v1/public/certificates/" + serial + "?c=0000000000000000")
+                .then()
+                .statusCode(200)
                 .body("detailsShown", equalTo(false));
-        RestAssured.given().get("/api/v1/public/certificates/" + serial + "?code=" + code.toLowerCase()).then().statusCode(200)
-                .body("serial", equalTo(serial)).body("valid", equalTo(true)).body("revoked", equalTo(false))
-                .body("holderName", equalTo("Đặng Thị Xác Minh")).body("course", equalTo("Kỹ năng số cơ bản"))
+        RestAssured.given()
+                .get("/api/v1/public/certificates/" + serial + "?code=" + code.toLowerCase())
+                .then()
+                .statusCode(200)
+                .body("serial", equalTo(serial))
+                .body("valid", equalTo(true))
+                .body("revoked", equalTo(false))
+                .body("holderName", equalTo("Đặng Thị Xác Minh"))
+                .body("course", equalTo("Kỹ năng số cơ bản"))
                 .body("campaign", equalTo("Chiến dịch Chuyển đổi số CT"))
-                .body("locality", startsWith("Thôn Một, Xã Đồng Tâm")).body("issuedAt", org.hamcrest.Matchers.notNullValue())
+                .body("locality", startsWith("Thôn Một, Xã Đồng Tâm"))
+                .body("issuedAt", org.hamcrest.Matchers.notNullValue())
                 .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("birthYear")));
         // Lower case and surrounding space are read as the same serial.
-        RestAssured.given().get("/api/v1/public/certificates/" + serial.toLowerCase()).then().statusCode(200)
+        RestAssured.given()
+                .get("/api/v1/public/certificates/" + serial.toLowerCase())
+                .then()
+                .statusCode(200)
                 .body("serial", equalTo(serial));
 
         double mistypedBefore = metric("mistyped");
-        RestAssured.given().get("/api/v1/public/certificates/" + mistype(serial)).then().statusCode(404)
-                .contentType("application/problem+json").body("type", endsWith("/certificate-not-found"))
+        RestAssured.given()
+                .get("/api/v1/public/certificates/" + mistype(serial))
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("type", endsWith("/certificate-not-found"))
                 .body("detail", containsString("mistyped"));
-        RestAssured.given().get("/api/v1/public/certificates/not-a-serial").then().statusCode(404)
+        RestAssured.given()
+                .get("/api/v1/public/certificates/not-a-serial")
+                .then()
+                .statusCode(404)
                 .body("detail", containsString("mistyped"));
         assertEquals(mistypedBefore + 2, metric("mistyped"));
         String unknown = Serials.of("CT", 2026, 999_999);
         double unknownBefore = metric("unknown");
-        RestAssured.given().get("/api/v1/public/certificates/" + unknown).then().statusCode(404)
-                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.not(containsString("mistyped")));
+        RestAssured.given()
+                .get("/api/v1/public/certificates/" + unknown)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.not(containsString("mistyped")));
         assertEquals(unknownBefore + 1, metric("unknown"));
 
         String revoke = "/api/v1/certificates/" + serial + "/revoke";
-        as(Api.supporter("ct-sup-all", COURSE.p)).contentType(ContentType.JSON).body(Map.of("reason", "x")).post(revoke)
-                .then().statusCode(403);
-        as(admin()).contentType(ContentType.JSON).body(Map.of("reason", " ")).post(revoke).then().statusCode(400);
+        as(Api.supporter("ct-sup-all", COURSE.p))
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "x"))
+                .post(revoke)
+                .then()
+                .statusCode(403);
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", " "))
+                .post(revoke)
+                .then()
+                .statusCode(400);
         RestAssured.given().get("/api/v1/public/certificates/" + serial).then().body("valid", equalTo(true));
-        as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "Học thay người khác")).post(revoke)
-                .then().statusCode(200).body("revoked", equalTo(true)).body("revokeReason", equalTo("Học thay người khác"));
-        as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "again")).post(revoke)
-                .then().statusCode(409).body("type", endsWith("/already-revoked"));
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "Học thay người khác"))
+                .post(revoke)
+                .then()
+                .statusCode(200)
+                .body("revoked", equalTo(true))
+                .body("revokeReason", equalTo("Học thay người khác"));
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "again"))
+                .post(revoke)
+                .then()
+                .statusCode(409)
+                .body("type", endsWith("/already-revoked"));
         // Audited once (the refused attempts are not entries): who, which certificate, why.
-        var audit = as(admin()).get("/api/v1/audit?learnerId=" + l.id()).then().statusCode(200).extract().jsonPath();
-        assertEquals(List.of("certificate-revoked"), audit.getList("items.findAll { it.action == 'certificate-revoked' }.action"));
+        var audit = as(admin())
+                .get("/api/v1/audit?learnerId=" + l.id())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertEquals(
+                List.of("certificate-revoked"),
+                audit.getList("items.findAll { it.action == 'certificate-revoked' }.action"));
         assertEquals("admin", audit.getString("items.find { it.action == 'certificate-revoked' }.staffUsername"));
         assertEquals(serial, audit.getString("items.find { it.action == 'certificate-revoked' }.detail.serial"));
         for (String query : List.of("", "?code=" + code)) {
-            RestAssured.given().get("/api/v1/public/certificates/" + serial + query).then().statusCode(200)
-                    .body("valid", equalTo(false)).body("revoked", equalTo(true))
+            RestAssured.given()
+                    .get("/api/v1/public/certificates/" + serial + query)
+                    .then()
+                    .statusCode(200)
+                    .body("valid", equalTo(false))
+                    .body("revoked", equalTo(true))
                     .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("revokeReason")))
                     .body(org.hamcrest.Matchers.not(containsString("Học thay")))
                     .body("revokedAt", org.hamcrest.Matchers.notNullValue());
         }
         as(l.token()).get("/api/v1/me/certificates").then().body("[0].revoked", equalTo(true));
-        as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "x"))
-                .post("/api/v1/certificates/" + unknown + "/revoke").then().statusCode(404);
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "x"))
+                .post("/api/v1/certificates/" + unknown + "/revoke")
+                .then()
+                .statusCode(404);
     }
 
     @Test
@@ -318,25 +456,53 @@ class CertificateTest {
         Map<String, Object> issued = CertificateCourse.certificates(l, 1).get(0);
         String serial = (String) issued.get("serial");
         String code = code(issued);
-        RestAssured.given().get("/verify/" + serial).then().statusCode(200).body(containsString("B. T. T."))
+        RestAssured.given()
+                .get("/verify/" + serial)
+                .then()
+                .statusCode(200)
+                .body(containsString("B. T. T."))
                 .body(org.hamcrest.Matchers.not(containsString("Bùi Thị Trang")));
         for (String path : List.of("/verify/", "/api/v1/verify/")) {
-            RestAssured.given().get(path + serial + "?c=" + code).then().statusCode(200).contentType(containsString("text/html"))
+            RestAssured.given()
+                    .get(path + serial + "?c=" + code)
+                    .then()
+                    .statusCode(200)
+                    .contentType(containsString("text/html"))
                     .header("Content-Language", "vi")
-                    .body(containsString("Bùi Thị Trang")).body(containsString("Giấy chứng nhận hợp lệ"))
-                    .body(containsString("Kỹ năng số cơ bản")).body(containsString("name=\"viewport\""));
+                    .body(containsString("Bùi Thị Trang"))
+                    .body(containsString("Giấy chứng nhận hợp lệ"))
+                    .body(containsString("Kỹ năng số cơ bản"))
+                    .body(containsString("name=\"viewport\""));
         }
-        RestAssured.given().get("/verify/" + mistype(serial)).then().statusCode(404).contentType(containsString("text/html"))
+        RestAssured.given()
+                .get("/verify/" + mistype(serial))
+                .then()
+                .statusCode(404)
+                .contentType(containsString("text/html"))
                 .body(containsString("Không tìm thấy giấy chứng nhận"))
                 .body(org.hamcrest.Matchers.not(containsString("Bùi Thị Trang")));
-        RestAssured.given().get("/verify/" + Serials.of("CT", 2026, 999_998)).then().statusCode(404)
+        RestAssured.given()
+                .get("/verify/" + Serials.of("CT", 2026, 999_998))
+                .then()
+                .statusCode(404)
                 .body(containsString("Không tìm thấy giấy chứng nhận"));
-        RestAssured.given().get("/verify/%3Cscript%3Ealert(1)%3C%2Fscript%3E").then().statusCode(404)
+        RestAssured.given()
+                .get("/verify/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+                .then()
+                .statusCode(404)
                 .body(org.hamcrest.Matchers.not(containsString("<script>")));
-        as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "Sai thông tin người học"))
-                .post("/api/v1/certificates/" + serial + "/revoke").then().statusCode(200);
-        RestAssured.given().get("/verify/" + serial + "?c=" + code).then().statusCode(200)
-                .body(containsString("Giấy chứng nhận đã bị thu hồi")).body(org.hamcrest.Matchers.not(containsString("Sai thông tin")))
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "Sai thông tin người học"))
+                .post("/api/v1/certificates/" + serial + "/revoke")
+                .then()
+                .statusCode(200);
+        RestAssured.given()
+                .get("/verify/" + serial + "?c=" + code)
+                .then()
+                .statusCode(200)
+                .body(containsString("Giấy chứng nhận đã bị thu hồi"))
+                .body(org.hamcrest.Matchers.not(containsString("Sai thông tin")))
                 .body(org.hamcrest.Matchers.not(containsString("hợp lệ")));
     }
 
@@ -349,52 +515,111 @@ class CertificateTest {
         String s1 = (String) CertificateCourse.certificates(d1, 1).get(0).get("serial");
         String s2 = (String) CertificateCourse.certificates(d2, 1).get(0).get("serial");
         String base = "/api/v1/certificates?campaignId=" + COURSE.campaign;
-        JsonPath all = as(admin()).get(base + "&size=500").then().statusCode(200).extract().jsonPath();
+        JsonPath all = as(admin())
+                .get(base + "&size=500")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<String> serials = all.getList("items.serial");
         assertTrue(serials.containsAll(List.of(s1, s2)), serials.toString());
         assertEquals(serials.size(), all.getInt("total"));
 
-        List<String> district2 = as(admin()).get(base + "&localityCode=" + COURSE.p + "2&size=500").then().statusCode(200)
-                .extract().jsonPath().getList("items.serial");
+        List<String> district2 = as(admin())
+                .get(base + "&localityCode=" + COURSE.p + "2&size=500")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.serial");
         assertTrue(district2.contains(s2) && !district2.contains(s1), district2.toString());
-        List<String> supporter = as(Api.supporter("ct-sup-list", COURSE.p + "1")).get(base + "&size=500").then().statusCode(200)
-                .extract().jsonPath().getList("items.serial");
+        List<String> supporter = as(Api.supporter("ct-sup-list", COURSE.p + "1"))
+                .get(base + "&size=500")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.serial");
         assertTrue(supporter.contains(s1) && !supporter.contains(s2), supporter.toString());
 
         Instant future = Instant.now().plus(Duration.ofDays(1));
         as(admin()).get(base + "&issuedFrom=" + future).then().statusCode(200).body("total", equalTo(0));
-        as(admin()).get(base + "&issuedTo=" + future + "&size=500").then().statusCode(200).body("total", equalTo(serials.size()));
-        as(admin()).get(base + "&issuedFrom=yesterday").then().statusCode(400).body("errors[0].field", equalTo("issuedFrom"));
+        as(admin())
+                .get(base + "&issuedTo=" + future + "&size=500")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(serials.size()));
+        as(admin())
+                .get(base + "&issuedFrom=yesterday")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("issuedFrom"));
         as(admin()).get(base + "&size=501").then().statusCode(400);
         as(d1.token()).get(base).then().statusCode(403);
 
         // The CSV export streams in chunks (two rows each in tests) and holds exactly the JSON listing.
-        String csv = as(admin()).accept("text/csv").get(base).then().statusCode(200).contentType(containsString("text/csv"))
-                .extract().asString();
+        String csv = as(admin())
+                .accept("text/csv")
+                .get(base)
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/csv"))
+                .extract()
+                .asString();
         List<String> lines = csv.lines().toList();
-        assertEquals("serial,holder_name,birth_year,locality_code,locality,course,campaign_id,campaign,issued_at,"
-                + "revoked_at,revoke_reason", lines.get(0));
-        assertEquals(serials, lines.subList(1, lines.size()).stream().map(line -> line.substring(0, line.indexOf(','))).toList());
+        assertEquals(
+                "serial,holder_name,birth_year,locality_code,locality,course,campaign_id,campaign,issued_at,"
+                        + "revoked_at,revoke_reason",
+                lines.get(0));
+        assertEquals(
+                serials,
+                lines.subList(1, lines.size()).stream()
+                        .map(line -> line.substring(0, line.indexOf(',')))
+                        .toList());
         assertTrue(csv.contains("Ngô Văn Hai"), csv);
-        String supporterCsv = as(Api.supporter("ct-sup-list2", COURSE.p + "1")).accept("text/csv").get(base).then()
-                .statusCode(200).extract().asString();
+        String supporterCsv = as(Api.supporter("ct-sup-list2", COURSE.p + "1"))
+                .accept("text/csv")
+                .get(base)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertEquals(supporter.size() + 1, supporterCsv.lines().count());
     }
 
     @Test
     void campaignPrefixesDefaultToTheLocalityInitialsAndNeverRepeatWithinAYear() {
-        assertEquals("CT", campaign(2031, null).then().statusCode(201)
-                .body("issuingBody", equalTo("Ủy ban nhân dân Tỉnh CT")).extract().path("certificatePrefix"));
-        assertEquals("CT2", campaign(2031, null).then().statusCode(201).extract().path("certificatePrefix"));
-        campaign(2031, "CT").then().statusCode(400).body("errors[0].field", equalTo("certificatePrefix"))
+        assertEquals(
+                "CT",
+                campaign(2031, null)
+                        .then()
+                        .statusCode(201)
+                        .body("issuingBody", equalTo("Ủy ban nhân dân Tỉnh CT"))
+                        .extract()
+                        .path("certificatePrefix"));
+        assertEquals(
+                "CT2", campaign(2031, null).then().statusCode(201).extract().path("certificatePrefix"));
+        campaign(2031, "CT")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("certificatePrefix"))
                 .body("errors[0].message", containsString("already used"));
         assertEquals("CT", campaign(2032, "CT").then().statusCode(201).extract().path("certificatePrefix"));
         campaign(2031, "vp-1").then().statusCode(400).body("errors[0].field", containsString("certificatePrefix"));
     }
 
     private static io.restassured.response.Response campaign(int year, String prefix) {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", "Chiến dịch " + year, "year", year,
-                "localityCode", COURSE.p, "courseIds", List.of(), "targetLearners", 10));
+        Map<String, Object> body = new java.util.HashMap<>(Map.of(
+                "name",
+                "Chiến dịch " + year,
+                "year",
+                year,
+                "localityCode",
+                COURSE.p,
+                "courseIds",
+                List.of(),
+                "targetLearners",
+                10));
         if (prefix != null) {
             body.put("certificatePrefix", prefix);
         }
@@ -414,17 +639,29 @@ class CertificateTest {
         return new String(chars);
     }
 
-
     private long count(String sql, Object arg) {
-        Long n = pool.preparedQuery(sql).execute(Tuple.of(arg)).await().indefinitely().iterator().next().getLong(0);
+        Long n = pool.preparedQuery(sql)
+                .execute(Tuple.of(arg))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
         return n == null ? 0 : n;
     }
 
     private static double metric(String result) {
-        String metrics = RestAssured.given().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
-        return metrics.lines().filter(line -> line.startsWith("phocap_certificate_verifications_total{")
+        String metrics = RestAssured.given()
+                .get(Management.url("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith("phocap_certificate_verifications_total{")
                         && line.contains("result=\"" + result + "\""))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElse(0);
+                .findFirst()
+                .orElse(0);
     }
 }

@@ -1,6 +1,5 @@
 package org.phocap.certificate;
 
-import org.phocap.platform.Management;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.phocap.platform.Api.as;
@@ -14,6 +13,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.phocap.platform.Management;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.TestClock;
 
@@ -28,6 +28,7 @@ class CompletionRetryTest {
 
     @Inject
     Pool pool;
+
     @Inject
     TestClock clock;
 
@@ -49,13 +50,17 @@ class CompletionRetryTest {
                     END IF;
                     RETURN NEW;
                 END $f$""".formatted(learner.id()));
-        sql("CREATE TRIGGER completion_fault_%1$d BEFORE INSERT ON course_completion FOR EACH ROW EXECUTE FUNCTION completion_fault_%1$d()"
-                .formatted(learner.id()));
+        sql(
+                "CREATE TRIGGER completion_fault_%1$d BEFORE INSERT ON course_completion FOR EACH ROW EXECUTE FUNCTION completion_fault_%1$d()"
+                        .formatted(learner.id()));
         try {
             COURSE.pass(learner, COURSE.quizB);
-            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> count("SELECT count(*) FROM certificate WHERE learner_id = $1", learner.id()) == 1);
-            assertTrue(count("SELECT last_value FROM completion_fault_" + learner.id(), null) >= 2,
+            assertTrue(
+                    count("SELECT last_value FROM completion_fault_" + learner.id(), null) >= 2,
                     "the first check failed and a second one ran");
         } finally {
             sql("DROP TRIGGER completion_fault_%1$d ON course_completion".formatted(learner.id()));
@@ -63,11 +68,20 @@ class CompletionRetryTest {
             sql("DROP SEQUENCE completion_fault_" + learner.id());
         }
         assertEquals(1, count("SELECT count(*) FROM course_completion WHERE learner_id = $1", learner.id()));
-        Awaitility.await().atMost(Duration.ofSeconds(5))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> count("SELECT count(*) FROM completion_check WHERE learner_id = $1", learner.id()) == 0);
         assertTrue(retried() > retriedBefore, "counted as a retry");
-        assertEquals(1, as(learner.token()).get("/api/v1/me/certificates").then().statusCode(200)
-                .extract().jsonPath().getList("$").size());
+        assertEquals(
+                1,
+                as(learner.token())
+                        .get("/api/v1/me/certificates")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("$")
+                        .size());
     }
 
     private void sql(String statement) {
@@ -75,14 +89,21 @@ class CompletionRetryTest {
     }
 
     private long count(String query, Long id) {
-        var rows = id == null ? pool.query(query).execute().await().atMost(Duration.ofSeconds(10))
+        var rows = id == null
+                ? pool.query(query).execute().await().atMost(Duration.ofSeconds(10))
                 : pool.preparedQuery(query).execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(10));
         return rows.iterator().next().getLong(0);
     }
 
     private static double retried() {
-        String metrics = RestAssured.get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("phocap_completion_checks_total{outcome=\"retried\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        String metrics = RestAssured.get(Management.url("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        return metrics.lines()
+                .filter(l -> l.startsWith("phocap_completion_checks_total{outcome=\"retried\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }

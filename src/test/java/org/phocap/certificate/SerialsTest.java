@@ -49,8 +49,16 @@ class SerialsTest {
 
     @Test
     void refusesWhatIsNotASerial() {
-        for (String bad : new String[] {null, "", "VP", "VP-2023-8950-H", "VP-23-008950-H", "VPVPVPVPV-2023-008950-H",
-                "VP_2023_008950_H", "VP-2023-008950-ZH"}) {
+        for (String bad : new String[] {
+            null,
+            "",
+            "VP",
+            "VP-2023-8950-H",
+            "VP-23-008950-H",
+            "VPVPVPVPV-2023-008950-H",
+            "VP_2023_008950_H",
+            "VP-2023-008950-ZH"
+        }) {
             assertFalse(Serials.valid(bad).isPresent(), String.valueOf(bad));
         }
     }

@@ -55,15 +55,21 @@ class VerifyPageBrowserTest {
         Learner revoked = COURSE.learner("Lý Văn Quyết");
         COURSE.complete(valid, clock);
         COURSE.complete(revoked, clock);
-        Map<String, Object> validCertificate = CertificateCourse.certificates(valid, 1).get(0);
-        Map<String, Object> revokedCertificate = CertificateCourse.certificates(revoked, 1).get(0);
+        Map<String, Object> validCertificate =
+                CertificateCourse.certificates(valid, 1).get(0);
+        Map<String, Object> revokedCertificate =
+                CertificateCourse.certificates(revoked, 1).get(0);
         String validSerial = (String) validCertificate.get("serial");
         String revokedSerial = (String) revokedCertificate.get("serial");
         // What the QR code opens: the serial with its verification code.
         String validLink = validSerial + "?c=" + CertificateTest.code(validCertificate);
         String revokedLink = revokedSerial + "?c=" + CertificateTest.code(revokedCertificate);
-        as(admin()).contentType(ContentType.JSON).body(Map.of("reason", "Người học nhờ người khác học thay"))
-                .post("/api/v1/certificates/" + revokedSerial + "/revoke").then().statusCode(200);
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", "Người học nhờ người khác học thay"))
+                .post("/api/v1/certificates/" + revokedSerial + "/revoke")
+                .then()
+                .statusCode(200);
 
         String dom = chromium("--dump-dom", verify + validLink);
         assertTrue(dom.contains("Trịnh Thị Diệu Linh"), dom);
@@ -99,15 +105,25 @@ class VerifyPageBrowserTest {
     /** Runs headless Chromium with the given arguments and answers what it printed on standard output. */
     private static String chromium(String... args) throws Exception {
         String binary = findChromium();
-        assertNotNull(binary, "Chromium is not installed: run .ci/run (it installs Debian's chromium) "
-                + "or apt-get install chromium, or point PHOCAP_CHROMIUM at the binary");
-        List<String> command = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-dev-shm-usage", "--no-first-run",
+        assertNotNull(
+                binary,
+                "Chromium is not installed: run .ci/run (it installs Debian's chromium) "
+                        + "or apt-get install chromium, or point PHOCAP_CHROMIUM at the binary");
+        List<String> command = new ArrayList<>(List.of(
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
                 "--user-data-dir=" + Path.of("target", "chromium-profile").toAbsolutePath()));
         command.addAll(List.of(args));
         File out = File.createTempFile("chromium", ".out");
         File err = Path.of("target", "chromium.log").toFile();
-        Process process = new ProcessBuilder(command).redirectOutput(out).redirectError(ProcessBuilder.Redirect.appendTo(err))
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(out)
+                .redirectError(ProcessBuilder.Redirect.appendTo(err))
                 .start();
         assertTrue(process.waitFor(90, TimeUnit.SECONDS), "chromium finished");
         assertEquals(0, process.exitValue(), "chromium exit code; see target/chromium.log");

@@ -28,22 +28,42 @@ class SampleCourseTest {
     @Test
     void theShippedSampleCoursePublishesWithItsMedia() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out); Stream<Path> files = Files.list(FOLDER)) {
-            for (Path file : files.filter(f -> !f.getFileName().toString().endsWith(".md")).toList()) {
+        try (ZipOutputStream zip = new ZipOutputStream(out);
+                Stream<Path> files = Files.list(FOLDER)) {
+            for (Path file : files.filter(f -> !f.getFileName().toString().endsWith(".md"))
+                    .toList()) {
                 zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
                 zip.write(Files.readAllBytes(file));
             }
         }
-        JsonPath outline = as(admin()).contentType("application/zip").body(out.toByteArray()).post("/api/v1/courses")
-                .then().statusCode(201).body("title", equalTo("Kỹ năng số cơ bản")).extract().jsonPath();
+        JsonPath outline = as(admin())
+                .contentType("application/zip")
+                .body(out.toByteArray())
+                .post("/api/v1/courses")
+                .then()
+                .statusCode(201)
+                .body("title", equalTo("Kỹ năng số cơ bản"))
+                .extract()
+                .jsonPath();
         assertEquals(4, outline.getList("modules").size());
         assertEquals(12, outline.getList("modules.lessons.flatten()").size());
         assertEquals(List.of("VIDEO", "READING", "DOCUMENT"), outline.getList("modules[0].lessons.kind"));
         assertEquals(5, outline.getList("quizzes").size());
-        assertEquals(44, outline.getList("quizzes.questionCount", Integer.class).stream().mapToInt(Integer::intValue).sum());
-        assertTrue(outline.getList("modules.lessons.flatten().findAll { it.kind != 'READING' }.hasMedia", Boolean.class)
-                .stream().allMatch(Boolean::booleanValue));
+        assertEquals(
+                44,
+                outline.getList("quizzes.questionCount", Integer.class).stream()
+                        .mapToInt(Integer::intValue)
+                        .sum());
+        assertTrue(
+                outline
+                        .getList("modules.lessons.flatten().findAll { it.kind != 'READING' }.hasMedia", Boolean.class)
+                        .stream()
+                        .allMatch(Boolean::booleanValue));
         long pdfLesson = outline.getLong("modules[0].lessons[2].id");
-        as(admin()).get("/api/v1/lessons/" + pdfLesson + "/media").then().statusCode(200).contentType("application/pdf");
+        as(admin())
+                .get("/api/v1/lessons/" + pdfLesson + "/media")
+                .then()
+                .statusCode(200)
+                .contentType("application/pdf");
     }
 }

@@ -22,12 +22,12 @@ public final class Api {
 
     static {
         // Send bodies exactly as given: no ISO-8859-1 charset added to text types behind our back.
-        io.restassured.RestAssured.config = io.restassured.RestAssured.config().encoderConfig(
-                io.restassured.config.EncoderConfig.encoderConfig().appendDefaultContentCharsetToContentTypeIfUndefined(false));
+        io.restassured.RestAssured.config = io.restassured.RestAssured.config()
+                .encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
+                        .appendDefaultContentCharsetToContentTypeIfUndefined(false));
     }
 
-    private Api() {
-    }
+    private Api() {}
 
     /** For tests that start apps of their own: the next {@link #admin} signs in again. */
     public static synchronized void forgetAdmin() {
@@ -50,7 +50,10 @@ public final class Api {
         JsonPath tokens = given().contentType(ContentType.JSON)
                 .body(Map.of("username", username, "password", password))
                 .post("/api/v1/auth/login")
-                .then().statusCode(200).extract().jsonPath();
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Secrets.remember(tokens.getString("accessToken"));
         Secrets.remember(tokens.getString("refreshToken"));
         return tokens;
@@ -76,43 +79,98 @@ public final class Api {
                 + p + "1-1-1,Thôn Một,4," + p + "1-1\n"
                 + p + "1-1-2,Thôn Hai,4," + p + "1-1\n"
                 + p + "2-1-1,Thôn Ba,4," + p + "2-1\n";
-        as(admin()).contentType("text/csv; charset=UTF-8").body(csv).put("/api/v1/localities").then().statusCode(200);
+        as(admin())
+                .contentType("text/csv; charset=UTF-8")
+                .body(csv)
+                .put("/api/v1/localities")
+                .then()
+                .statusCode(200);
     }
 
     public static long campaign(String localityCode) {
-        return as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Chiến dịch " + localityCode, "year", 2026, "localityCode", localityCode,
-                        "courseIds", List.of(), "targetLearners", 100))
+        return as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Chiến dịch " + localityCode,
+                        "year",
+                        2026,
+                        "localityCode",
+                        localityCode,
+                        "courseIds",
+                        List.of(),
+                        "targetLearners",
+                        100))
                 .post("/api/v1/campaigns")
-                .then().statusCode(201).extract().jsonPath().getLong("id");
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
     }
 
     /** A campaign over the locality that teaches the given courses, and its id. */
     public static long campaignTeaching(String localityCode, String name, List<Long> courseIds) {
-        return as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", name, "year", 2026, "localityCode", localityCode, "courseIds", courseIds, "targetLearners", 10))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        return as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        name,
+                        "year",
+                        2026,
+                        "localityCode",
+                        localityCode,
+                        "courseIds",
+                        courseIds,
+                        "targetLearners",
+                        10))
+                .post("/api/v1/campaigns")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
     }
 
     /** An announcement to a course's lesson streams; answers its stream event id. */
     public static String broadcast(long course, String text) {
-        return String.valueOf(as(admin()).contentType(ContentType.JSON).body(Map.of("text", text))
-                .post("/api/v1/courses/" + course + "/broadcast").then().statusCode(202).extract().jsonPath().getLong("eventId"));
+        return String.valueOf(as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("text", text))
+                .post("/api/v1/courses/" + course + "/broadcast")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getLong("eventId"));
     }
 
     public static long upload(String token, long campaignId, byte[] body, String contentType) {
-        return as(token).contentType(contentType).body(body)
+        return as(token)
+                .contentType(contentType)
+                .body(body)
                 .post("/api/v1/campaigns/" + campaignId + "/roster")
-                .then().statusCode(202).extract().jsonPath().getLong("importId");
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getLong("importId");
     }
 
     /** Waits for the import to end and answers its final status. */
     public static JsonPath finished(String token, long importId) {
         JsonPath[] last = new JsonPath[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = as(token).get("/api/v1/imports/" + importId).then().statusCode(200).extract().jsonPath();
-            return !"RUNNING".equals(last[0].getString("status"));
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    last[0] = as(token)
+                            .get("/api/v1/imports/" + importId)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath();
+                    return !"RUNNING".equals(last[0].getString("status"));
+                });
         return last[0];
     }
 
@@ -126,36 +184,77 @@ public final class Api {
         String csv = ROSTER_HEADER + fullName + "," + phone + ",1990,Nữ,Kinh," + village + ",VILLAGE,\n";
         long importId = upload(admin(), campaign, csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv");
         finished(admin(), importId);
-        String codes = as(admin()).get("/api/v1/imports/" + importId + "/activation-codes.csv").then().extract().asString();
-        String code = Secrets.remember(codes.lines().filter(l -> l.contains(e164(phone))).findFirst().orElseThrow()
+        String codes = as(admin())
+                .get("/api/v1/imports/" + importId + "/activation-codes.csv")
+                .then()
+                .extract()
+                .asString();
+        String code = Secrets.remember(codes.lines()
+                .filter(l -> l.contains(e164(phone)))
+                .findFirst()
+                .orElseThrow()
                 .replaceAll(".*,", ""));
         return Secrets.remember(given().contentType(ContentType.JSON)
                 .body(Map.of("phone", phone, "code", code, "pin", Secrets.remember("314159")))
-                .post("/api/v1/auth/activate").then().statusCode(200).extract().path("accessToken"));
+                .post("/api/v1/auth/activate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("accessToken"));
     }
 
     /** A wave of the campaign open now (from yesterday for five days), and its id. */
     public static long openWave(long campaign) {
         java.time.Instant now = java.time.Instant.now();
-        return as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Đợt đang mở", "opensAt", now.minus(Duration.ofDays(1)).toString(),
-                        "closesAt", now.plus(Duration.ofDays(5)).toString(), "capacity", 1000, "graceMinutes", 30))
-                .post("/api/v1/campaigns/" + campaign + "/waves").then().statusCode(201).extract().jsonPath().getLong("id");
+        return as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Đợt đang mở",
+                        "opensAt",
+                        now.minus(Duration.ofDays(1)).toString(),
+                        "closesAt",
+                        now.plus(Duration.ofDays(5)).toString(),
+                        "capacity",
+                        1000,
+                        "graceMinutes",
+                        30))
+                .post("/api/v1/campaigns/" + campaign + "/waves")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
     }
 
     /** Puts the learners into the wave. */
     public static void assign(long campaign, long wave, List<Long> learnerIds) {
-        as(admin()).contentType(ContentType.JSON).body(Map.of("learnerIds", learnerIds))
-                .post("/api/v1/campaigns/" + campaign + "/waves/" + wave + "/learners").then().statusCode(200);
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("learnerIds", learnerIds))
+                .post("/api/v1/campaigns/" + campaign + "/waves/" + wave + "/learners")
+                .then()
+                .statusCode(200);
     }
 
     /** A SUPPORTER with the one locality subtree as scope (created on first use), and their access token. */
     public static String supporter(String username, String scope) {
         String password = Secrets.remember("supporter-pass-" + username);
-        int status = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", password, "role", "SUPPORTER", "scope", List.of(scope),
-                        "fullName", "Hỗ trợ " + scope))
-                .post("/api/v1/staff").statusCode();
+        int status = as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "username",
+                        username,
+                        "password",
+                        password,
+                        "role",
+                        "SUPPORTER",
+                        "scope",
+                        List.of(scope),
+                        "fullName",
+                        "Hỗ trợ " + scope))
+                .post("/api/v1/staff")
+                .statusCode();
         if (status != 201 && status != 409) {
             throw new AssertionError("staff create: " + status);
         }

@@ -45,7 +45,8 @@ public final class AppProcess implements AutoCloseable {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
         List<String> command;
         if (nativeImage != null && Files.isExecutable(Path.of(nativeImage))) {
-            command = new ArrayList<>(List.of(Path.of(nativeImage).toAbsolutePath().toString(), "-Xmx256m"));
+            command = new ArrayList<>(
+                    List.of(Path.of(nativeImage).toAbsolutePath().toString(), "-Xmx256m"));
         } else if (Files.exists(jar)) {
             String java = ProcessHandle.current().info().command().orElse("java");
             command = new ArrayList<>(List.of(java, "-Xmx256m", "-jar", jar.toString()));
@@ -56,7 +57,8 @@ public final class AppProcess implements AutoCloseable {
         Path logs = Files.createDirectories(Path.of("target", "it-logs"));
         Path log = logs.resolve(name + ".log");
         int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = builder.environment();
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         int managementPort = freePort();
@@ -75,9 +77,15 @@ public final class AppProcess implements AutoCloseable {
         // checked on their own (FirstStartIT).
         environment.put("PHOCAP_LOG_JSON", "false");
         environment.put("PHOCAP_ADMIN_PASSWORD", Api.ADMIN_PASSWORD);
-        environment.put("PHOCAP_DATA_DIR", Path.of("target", "it-data", name).toAbsolutePath().toString());
-        environment.put("PHOCAP_JWT_PUBLIC_KEY_LOCATION", keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString());
-        environment.put("PHOCAP_JWT_PRIVATE_KEY_LOCATION", keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString());
+        environment.put(
+                "PHOCAP_DATA_DIR",
+                Path.of("target", "it-data", name).toAbsolutePath().toString());
+        environment.put(
+                "PHOCAP_JWT_PUBLIC_KEY_LOCATION",
+                keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString());
+        environment.put(
+                "PHOCAP_JWT_PRIVATE_KEY_LOCATION",
+                keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString());
         environment.putAll(env);
         return new AppProcess(name, builder.start(), port, managementPort, log);
     }
@@ -131,8 +139,12 @@ public final class AppProcess implements AutoCloseable {
 
     /** The readiness probe's status code, as Kubernetes sees it. */
     public int readiness(HttpClient client) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return client.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     /** What Kubernetes sends a pod it stops. */

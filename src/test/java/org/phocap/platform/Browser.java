@@ -46,11 +46,24 @@ public final class Browser implements AutoCloseable {
         Path profile = Path.of("target", "chromium-" + name).toAbsolutePath();
         deleteTree(profile);
         Files.createDirectories(profile);
-        List<String> command = new ArrayList<>(List.of(binary(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-quic", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "chromium-" + name + ".log").toFile()).start();
+        List<String> command = new ArrayList<>(List.of(
+                binary(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-quic",
+                "--remote-debugging-port=0",
+                "--user-data-dir=" + profile,
+                "about:blank"));
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "chromium-" + name + ".log").toFile())
+                .start();
         Path active = profile.resolve("DevToolsActivePort");
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!Files.exists(active) || Files.readAllLines(active).isEmpty()) {
@@ -60,7 +73,8 @@ public final class Browser implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        return new Browser(process, Integer.parseInt(Files.readAllLines(active).get(0).trim()));
+        return new Browser(
+                process, Integer.parseInt(Files.readAllLines(active).get(0).trim()));
     }
 
     static String binary() {
@@ -84,16 +98,24 @@ public final class Browser implements AutoCloseable {
     }
 
     public Page open(String url, int width, int height) throws Exception {
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/new?about:blank"))
-                .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/new?about:blank"))
+                        .PUT(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         JsonNode target = JSON.readTree(created.body());
         Listener listener = new Listener();
-        Page page = new Page(http.newWebSocketBuilder()
-                .buildAsync(URI.create(target.path("webSocketDebuggerUrl").asText()), listener).get(10, TimeUnit.SECONDS), listener);
+        Page page = new Page(
+                http.newWebSocketBuilder()
+                        .buildAsync(
+                                URI.create(target.path("webSocketDebuggerUrl").asText()), listener)
+                        .get(10, TimeUnit.SECONDS),
+                listener);
         page.call("Page.enable", Map.of());
         page.call("Runtime.enable", Map.of());
-        page.call("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height, "deviceScaleFactor", 1,
-                "mobile", width < 600));
+        page.call(
+                "Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
         page.navigate(url);
         return page;
     }
@@ -130,7 +152,8 @@ public final class Browser implements AutoCloseable {
                 try {
                     JsonNode message = JSON.readTree(partial.toString());
                     if (message.has("id")) {
-                        CompletableFuture<JsonNode> answer = waiting.remove(message.get("id").asInt());
+                        CompletableFuture<JsonNode> answer =
+                                waiting.remove(message.get("id").asInt());
                         if (answer != null) {
                             answer.complete(message);
                         }
@@ -188,10 +211,12 @@ public final class Browser implements AutoCloseable {
 
         /** Runs JavaScript (an expression, or an async function body's result) and answers its JSON value. */
         public JsonNode eval(String expression) throws Exception {
-            JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "awaitPromise", true,
-                    "returnByValue", true, "userGesture", true));
+            JsonNode result = call(
+                    "Runtime.evaluate",
+                    Map.of("expression", expression, "awaitPromise", true, "returnByValue", true, "userGesture", true));
             if (result.has("exceptionDetails")) {
-                throw new IllegalStateException("JavaScript failed: " + result.get("exceptionDetails") + "\nconsole: " + console());
+                throw new IllegalStateException(
+                        "JavaScript failed: " + result.get("exceptionDetails") + "\nconsole: " + console());
             }
             return result.path("result").path("value");
         }
@@ -201,8 +226,10 @@ public final class Browser implements AutoCloseable {
             long deadline = System.nanoTime() + within.toNanos();
             while (!eval("!!(" + condition + ")").asBoolean()) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("not true within " + within + ": " + condition + "\nconsole: " + console()
-                            + "\ntext: " + eval("document.body ? document.body.innerText : ''").asText());
+                    throw new AssertionError(
+                            "not true within " + within + ": " + condition + "\nconsole: " + console() + "\ntext: "
+                                    + eval("document.body ? document.body.innerText : ''")
+                                            .asText());
                 }
                 Thread.sleep(100);
             }
@@ -214,8 +241,13 @@ public final class Browser implements AutoCloseable {
             for (JsonNode e : listener.events) {
                 String method = e.path("method").asText();
                 if (method.equals("Runtime.consoleAPICalled")) {
-                    StringBuilder line = new StringBuilder(e.path("params").path("type").asText()).append(':');
-                    e.path("params").path("args").forEach(a -> line.append(' ').append(a.path("value").asText(a.path("description").asText())));
+                    StringBuilder line =
+                            new StringBuilder(e.path("params").path("type").asText()).append(':');
+                    e.path("params")
+                            .path("args")
+                            .forEach(a -> line.append(' ')
+                                    .append(a.path("value")
+                                            .asText(a.path("description").asText())));
                     lines.add(line.toString());
                 } else if (method.equals("Runtime.exceptionThrown")) {
                     lines.add("exception: " + e.path("params").path("exceptionDetails"));
@@ -227,8 +259,9 @@ public final class Browser implements AutoCloseable {
         /** Takes the page off the network (or back on), as the DevTools' network emulation does. */
         public void offline(boolean offline) throws Exception {
             call("Network.enable", Map.of());
-            call("Network.emulateNetworkConditions", Map.of("offline", offline, "latency", 0,
-                    "downloadThroughput", -1, "uploadThroughput", -1));
+            call(
+                    "Network.emulateNetworkConditions",
+                    Map.of("offline", offline, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
         }
 
         /** A PNG of the viewport, written to the path given. */

@@ -40,8 +40,9 @@ class CorsBrowserTest {
     static void start() throws Exception {
         pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         pages.createContext("/", exchange -> {
-            byte[] page = "<!doctype html><html><head><meta charset=utf-8><title>app</title></head><body>app</body></html>"
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] page =
+                    "<!doctype html><html><head><meta charset=utf-8><title>app</title></head><body>app</body></html>"
+                            .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, page.length);
             exchange.getResponseBody().write(page);
@@ -95,8 +96,7 @@ class CorsBrowserTest {
         String api = base.toString().replace("127.0.0.1", "localhost");
 
         try (Browser.Page allowed = browser.open("http://allowed.localhost:" + port + "/")) {
-            JsonNode out = allowed.eval(CALLS.formatted(api, Api.ADMIN_PASSWORD, course, campaign,
-                    streamTicket()));
+            JsonNode out = allowed.eval(CALLS.formatted(api, Api.ADMIN_PASSWORD, course, campaign, streamTicket()));
             assertEquals(200, out.path("login").asInt(), out.toString());
             assertTrue(out.path("etag").asText().length() > 2, "ETag readable across origins: " + out);
             assertEquals("issued", out.path("ticket").asText(), out.toString());
@@ -112,6 +112,12 @@ class CorsBrowserTest {
 
     /** A fresh ticket of the admin's, made outside the browser: the one the other origin tries (it cannot make one). */
     static String streamTicket() {
-        return Secrets.remember(as(admin()).post("/api/v1/me/stream-tickets").then().statusCode(200).extract().jsonPath().getString("ticket"));
+        return Secrets.remember(as(admin())
+                .post("/api/v1/me/stream-tickets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("ticket"));
     }
 }

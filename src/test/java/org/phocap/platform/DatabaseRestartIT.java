@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,11 +44,16 @@ class DatabaseRestartIT {
         final Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
         volatile boolean retryAfterOn503 = true;
         /** When each 2xx came (System.nanoTime), to find the first one after the database's return. */
-        final java.util.concurrent.ConcurrentLinkedQueue<Long> ackTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.ConcurrentLinkedQueue<Long> ackTimes =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
     }
 
     static long firstAckAfter(Device d, long at) {
-        return d.ackTimes.stream().mapToLong(Long::longValue).filter(t -> t > at).min().orElse(at);
+        return d.ackTimes.stream()
+                .mapToLong(Long::longValue)
+                .filter(t -> t > at)
+                .min()
+                .orElse(at);
     }
 
     @Test
@@ -69,7 +73,9 @@ class DatabaseRestartIT {
             RestAssured.port = app.port();
             StudyFixture fixture = StudyFixture.create(P, "RESTART-COURSE", 76, LEARNERS);
 
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
             AtomicBoolean running = new AtomicBoolean(true);
             ExecutorService threads = Executors.newFixedThreadPool(LEARNERS);
             List<Device> devices = new ArrayList<>();
@@ -88,7 +94,9 @@ class DatabaseRestartIT {
             long downAt = System.nanoTime();
             Thread.sleep(3000);
             int readinessWhileDown = app.readiness(client);
-            long answered503 = devices.stream().mapToLong(d -> d.statuses.getOrDefault(503, 0)).sum();
+            long answered503 = devices.stream()
+                    .mapToLong(d -> d.statuses.getOrDefault(503, 0))
+                    .sum();
 
             postgres = database(data, port);
             long upAt = System.nanoTime();
@@ -97,11 +105,16 @@ class DatabaseRestartIT {
             while (System.nanoTime() < deadline && devices.stream().anyMatch(d -> d.lastAckedAt < upAt)) {
                 Thread.sleep(50);
             }
-            long recoveredMs = TimeUnit.NANOSECONDS.toMillis(
-                    devices.stream().mapToLong(d -> firstAckAfter(d, upAt)).max().orElse(0) - upAt);
-            System.out.printf("database restart: %d answered 503 while it was down; every device served again %d ms after its return%n",
+            long recoveredMs = TimeUnit.NANOSECONDS.toMillis(devices.stream()
+                            .mapToLong(d -> firstAckAfter(d, upAt))
+                            .max()
+                            .orElse(0)
+                    - upAt);
+            System.out.printf(
+                    "database restart: %d answered 503 while it was down; every device served again %d ms after its return%n",
                     answered503, recoveredMs);
-            assertTrue(devices.stream().allMatch(d -> d.lastAckedAt > upAt),
+            assertTrue(
+                    devices.stream().allMatch(d -> d.lastAckedAt > upAt),
                     "every device served within 10 s of the database's return (slowest after " + recoveredMs + " ms)");
             Thread.sleep(500);
             assertEquals(200, app.readiness(client), "ready again");
@@ -114,23 +127,28 @@ class DatabaseRestartIT {
             assertEquals(503, readinessWhileDown, "readiness was DOWN while the database was");
             assertTrue(answered503 > 0, "heartbeats were answered 503 while the database was down");
             for (Device d : devices) {
-                assertTrue(d.statuses.keySet().stream().allMatch(s -> s == 200 || s == 503), "only 200 and 503: " + d.statuses);
+                assertTrue(
+                        d.statuses.keySet().stream().allMatch(s -> s == 200 || s == 503),
+                        "only 200 and 503: " + d.statuses);
                 assertTrue(d.retryAfterOn503, "every 503 carried Retry-After");
             }
             assertTrue(downAt < upAt);
 
             // Every 2xx is in PostgreSQL.
             try (Connection c = postgres.getPostgresDatabase().getConnection();
-                 PreparedStatement q = c.prepareStatement(
-                         "SELECT last_seq, heartbeats FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?")) {
+                    PreparedStatement q = c.prepareStatement(
+                            "SELECT last_seq, heartbeats FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?")) {
                 for (int i = 0; i < LEARNERS; i++) {
                     Device d = devices.get(i);
                     q.setLong(1, fixture.ids().get(i));
                     q.setLong(2, fixture.lesson());
                     try (ResultSet rs = q.executeQuery()) {
                         assertTrue(rs.next(), "learner " + i + " has stored progress");
-                        assertTrue(rs.getLong(1) >= d.lastAckedSeq, "stored seq " + rs.getLong(1) + " >= acked " + d.lastAckedSeq);
-                        assertTrue(rs.getInt(2) >= d.acked, "stored heartbeats " + rs.getInt(2) + " >= acked " + d.acked);
+                        assertTrue(
+                                rs.getLong(1) >= d.lastAckedSeq,
+                                "stored seq " + rs.getLong(1) + " >= acked " + d.lastAckedSeq);
+                        assertTrue(
+                                rs.getInt(2) >= d.acked, "stored heartbeats " + rs.getInt(2) + " >= acked " + d.acked);
                     }
                 }
             }
@@ -144,21 +162,33 @@ class DatabaseRestartIT {
 
     /** The test's PostgreSQL on a fixed port and folder, so that it can be stopped and started again. */
     private static EmbeddedPostgres database(Path data, int port) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port)
-                .setServerConfig("max_connections", "100").setRegisterShutdownHook(true).start();
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setServerConfig("max_connections", "100")
+                .setRegisterShutdownHook(true)
+                .start();
     }
 
     /** One device sending heartbeats back to back; after a 503 it waits a little (as Retry-After asks, shortened). */
-    private static void study(HttpClient client, AppProcess app, StudyFixture fixture, int learner, Device device,
-                              AtomicBoolean running) {
+    private static void study(
+            HttpClient client,
+            AppProcess app,
+            StudyFixture fixture,
+            int learner,
+            Device device,
+            AtomicBoolean running) {
         long seq = 0;
         while (running.get()) {
             seq++;
             HttpRequest request = HttpRequest.newBuilder(URI.create(app.base() + "api/v1/me/heartbeats"))
                     .header("Authorization", "Bearer " + fixture.tokens().get(learner))
                     .header("X-Device-Id", "d-" + fixture.ids().get(learner))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
-                    .POST(HttpRequest.BodyPublishers.ofString(fixture.heartbeat(learner, seq))).build();
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(fixture.heartbeat(learner, seq)))
+                    .build();
             try {
                 HttpResponse<Void> answer = client.send(request, HttpResponse.BodyHandlers.discarding());
                 int status = answer.statusCode();

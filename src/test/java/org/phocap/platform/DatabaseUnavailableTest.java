@@ -16,7 +16,10 @@ class DatabaseUnavailableTest {
     @ParameterizedTest(name = "SQL state {0} → {1}")
     @CsvSource({"57P01, 503", "57P03, 503", "08006, 503", "53300, 503", "22021, 400", "23505, 409", "42601, 500"})
     void sqlStatesMapToTheirAnswer(String state, int status) {
-        assertEquals(status, ProblemMapper.toProblem(new PgException("x", "FATAL", state, null)).status());
+        assertEquals(
+                status,
+                ProblemMapper.toProblem(new PgException("x", "FATAL", state, null))
+                        .status());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -26,10 +29,14 @@ class DatabaseUnavailableTest {
             case "refused" -> new ConnectException("Connection refused");
             case "reset" -> new java.net.SocketException("Connection reset");
             case "closed" -> ClosedConnectionException.INSTANCE;
-            case "inactive" -> new io.vertx.core.impl.NoStackTraceThrowable("Connection is not active now, current status: CLOSED");
+            case "inactive" ->
+                new io.vertx.core.impl.NoStackTraceThrowable("Connection is not active now, current status: CLOSED");
             default -> new RuntimeException(new ConnectException("Connection refused"));
         };
         assertEquals(503, ProblemMapper.toProblem(failure).status());
-        assertEquals(500, ProblemMapper.toProblem(new io.vertx.core.impl.NoStackTraceThrowable("something else")).status());
+        assertEquals(
+                500,
+                ProblemMapper.toProblem(new io.vertx.core.impl.NoStackTraceThrowable("something else"))
+                        .status());
     }
 }

@@ -29,21 +29,33 @@ class FirstStartIT {
     void aFirstStartWithoutKeysCreatesNothingAndTheGeneratedPasswordIsReprintedUntilUsed() throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             String url = "postgresql://localhost:" + postgres.getPort() + "/postgres";
-            Map<String, String> generated = Map.of("PHOCAP_ADMIN_PASSWORD", "", "PHOCAP_AUTH_ADMIN_REPRINT_AFTER", "PT0S");
+            Map<String, String> generated =
+                    Map.of("PHOCAP_ADMIN_PASSWORD", "", "PHOCAP_AUTH_ADMIN_REPRINT_AFTER", "PT0S");
 
             // Only the database configured: the keys' default location does not exist here.
-            try (AppProcess app = AppProcess.start("first-start-nokeys", url, Map.of("PHOCAP_ADMIN_PASSWORD", "",
-                    "PHOCAP_JWT_PUBLIC_KEY_LOCATION", "file:/nonexistent/jwt-public.pem",
-                    "PHOCAP_JWT_PRIVATE_KEY_LOCATION", "file:/nonexistent/jwt-private.pem", "PHOCAP_LOG_JSON", "true"))) {
+            try (AppProcess app = AppProcess.start(
+                    "first-start-nokeys",
+                    url,
+                    Map.of(
+                            "PHOCAP_ADMIN_PASSWORD",
+                            "",
+                            "PHOCAP_JWT_PUBLIC_KEY_LOCATION",
+                            "file:/nonexistent/jwt-public.pem",
+                            "PHOCAP_JWT_PRIVATE_KEY_LOCATION",
+                            "file:/nonexistent/jwt-private.pem",
+                            "PHOCAP_LOG_JSON",
+                            "true"))) {
                 assertTrue(app.waitForExit(Duration.ofSeconds(90)), "a start without keys stops");
                 assertTrue(app.log().contains("JWT signing key"), app.log());
                 // The production profile logs JSON lines, one object each, for the cluster's log collector.
                 var json = new com.fasterxml.jackson.databind.ObjectMapper();
                 boolean found = false;
-                for (String line : app.log().lines().filter(l -> l.startsWith("{")).toList()) {
+                for (String line :
+                        app.log().lines().filter(l -> l.startsWith("{")).toList()) {
                     var entry = json.readTree(line);
                     assertTrue(entry.has("timestamp") && entry.has("level") && entry.has("loggerName"), line);
-                    found |= line.contains("JWT signing key") && entry.path("level").asText().equals("ERROR");
+                    found |= line.contains("JWT signing key")
+                            && entry.path("level").asText().equals("ERROR");
                 }
                 assertTrue(found, "the failure is one JSON log line at ERROR:\n" + app.log());
                 assertFalse(GENERATED.matcher(app.log()).find(), "no password printed for an ADMIN that was not kept");
@@ -81,8 +93,10 @@ class FirstStartIT {
     }
 
     private static io.restassured.response.Response signIn(String password) {
-        return RestAssured.given().contentType(ContentType.JSON)
-                .body(Map.of("username", "admin", "password", password)).post("/api/v1/auth/login");
+        return RestAssured.given()
+                .contentType(ContentType.JSON)
+                .body(Map.of("username", "admin", "password", password))
+                .post("/api/v1/auth/login");
     }
 
     private static String find(Pattern pattern, String log) {
@@ -93,8 +107,9 @@ class FirstStartIT {
 
     private static long staffAccounts(EmbeddedPostgres postgres) throws Exception {
         try (Connection c = postgres.getPostgresDatabase().getConnection();
-             ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT CASE WHEN to_regclass('staff_account') IS NULL THEN 0 ELSE (SELECT count(*) FROM staff_account) END")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT CASE WHEN to_regclass('staff_account') IS NULL THEN 0 ELSE (SELECT count(*) FROM staff_account) END")) {
             rs.next();
             return rs.getLong(1);
         }

@@ -39,7 +39,9 @@ class GracefulShutdownIT {
 
     @Test
     void sigtermDuringHeartbeatLoadLosesNothingAcknowledged() throws Exception {
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start()) {
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "100")
+                .start()) {
             String url = "postgresql://localhost:" + postgres.getPort() + "/postgres";
             AppProcess app = AppProcess.start("shutdown", url, Map.of("PHOCAP_SHUTDOWN_DELAY", "2s"));
             try {
@@ -65,7 +67,8 @@ class GracefulShutdownIT {
         stream.untilReady();
         CompletableFuture<List<SseReader.Event>> streamTail = CompletableFuture.supplyAsync(stream::untilEnd);
 
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         ExecutorService pool = Executors.newFixedThreadPool(LEARNERS + 1);
         AtomicLong readinessDownAt = new AtomicLong();
         Future<?> readiness = pool.submit(() -> {
@@ -96,20 +99,24 @@ class GracefulShutdownIT {
         pool.shutdownNow();
 
         // Readiness went down first: heartbeats were still answered after it did.
-        long lastAnswer = acked.stream().mapToLong(Acked::lastAckedAtNanos).max().orElseThrow();
-        assertTrue(readinessDownAt.get() > 0 && lastAnswer > readinessDownAt.get(),
+        long lastAnswer =
+                acked.stream().mapToLong(Acked::lastAckedAtNanos).max().orElseThrow();
+        assertTrue(
+                readinessDownAt.get() > 0 && lastAnswer > readinessDownAt.get(),
                 "a heartbeat was answered after readiness went down");
 
         // The stream was told when to come back, then ended by the server.
         List<SseReader.Event> tail = streamTail.get(30, TimeUnit.SECONDS);
-        assertTrue(tail.stream().anyMatch(e -> e.retry() != null && e.retry() > 0), "a retry: hint before the end: " + tail);
+        assertTrue(
+                tail.stream().anyMatch(e -> e.retry() != null && e.retry() > 0),
+                "a retry: hint before the end: " + tail);
         stream.close();
 
         // Every 2xx is in PostgreSQL.
         int total = 0;
         try (Connection c = postgres.getPostgresDatabase().getConnection();
-             PreparedStatement q = c.prepareStatement(
-                     "SELECT last_seq, heartbeats FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?")) {
+                PreparedStatement q = c.prepareStatement(
+                        "SELECT last_seq, heartbeats FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?")) {
             for (Acked a : acked) {
                 total += a.acked();
                 if (a.acked() == 0) {
@@ -119,8 +126,11 @@ class GracefulShutdownIT {
                 q.setLong(2, lesson);
                 try (ResultSet rs = q.executeQuery()) {
                     assertTrue(rs.next(), "learner " + a.learnerId() + " has stored progress");
-                    assertTrue(rs.getLong(1) >= a.lastAckedSeq(), "stored seq " + rs.getLong(1) + " >= acked " + a.lastAckedSeq());
-                    assertTrue(rs.getInt(2) >= a.acked(), "stored heartbeats " + rs.getInt(2) + " >= acked " + a.acked());
+                    assertTrue(
+                            rs.getLong(1) >= a.lastAckedSeq(),
+                            "stored seq " + rs.getLong(1) + " >= acked " + a.lastAckedSeq());
+                    assertTrue(
+                            rs.getInt(2) >= a.acked(), "stored heartbeats " + rs.getInt(2) + " >= acked " + a.acked());
                 }
             }
         }
@@ -140,11 +150,15 @@ class GracefulShutdownIT {
             seq++;
             String body = fixture.heartbeat(learner, seq);
             HttpRequest request = HttpRequest.newBuilder(URI.create(app.base() + "api/v1/me/heartbeats"))
-                    .header("Authorization", "Bearer " + token).header("X-Device-Id", "d-" + learnerId)
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .header("Authorization", "Bearer " + token)
+                    .header("X-Device-Id", "d-" + learnerId)
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build();
             try {
-                int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status = client.send(request, HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 if (status / 100 == 2) {
                     acked++;
                     lastAcked = seq;

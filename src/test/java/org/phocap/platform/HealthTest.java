@@ -13,15 +13,26 @@ import org.junit.jupiter.api.Test;
 class HealthTest {
     @Test
     void liveAndReadyWithDatabaseCheck() {
-        given().when().get(Management.url("/q/health/live")).then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get(Management.url("/q/health/ready")).then().statusCode(200)
+        given().when()
+                .get(Management.url("/q/health/live"))
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"));
+        given().when()
+                .get(Management.url("/q/health/ready"))
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", org.hamcrest.Matchers.hasItem(containsString("PostgreSQL")));
     }
 
     @Test
     void metricsArePrometheusText() {
-        given().when().get(Management.url("/q/metrics")).then().statusCode(200).body(containsString("jvm_memory_used_bytes"))
+        given().when()
+                .get(Management.url("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .body(containsString("jvm_memory_used_bytes"))
                 // The pool's waiting queue is there to alert on; the SQL client's per-event-loop gauges
                 // (registered twice under one name, a WARN at each start) are not.
                 .body(containsString("sql_pool_queue_size{"))

@@ -65,8 +65,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @WithTestResource(PostgresResource.class)
 class KubernetesManifestsTest {
     static final String NAMESPACE = "phocap";
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
     /** The Kubernetes kinds the manifests may hold, by apiVersion/kind. */
     static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
@@ -85,37 +85,73 @@ class KubernetesManifestsTest {
      * Cluster and Prometheus Operator ServiceMonitor APIs (a misspelt field fails like a core one).
      */
     static final Map<String, Map<String, Set<String>>> CUSTOM = Map.of(
-            "postgresql.cnpg.io/v1/Cluster", Map.ofEntries(
-                    Map.entry("spec", Set.of("instances", "imageName", "primaryUpdateStrategy", "primaryUpdateMethod", "bootstrap",
-                            "postgresql", "storage", "walStorage", "resources", "monitoring", "affinity", "backup",
-                            "minSyncReplicas", "maxSyncReplicas")),
-                    Map.entry("spec.bootstrap", Set.of("initdb")),
-                    Map.entry("spec.bootstrap.initdb", Set.of("database", "owner", "secret")),
-                    Map.entry("spec.postgresql", Set.of("parameters")),
-                    Map.entry("spec.storage", Set.of("size", "storageClass")),
-                    Map.entry("spec.walStorage", Set.of("size", "storageClass")),
-                    Map.entry("spec.resources", Set.of("requests", "limits")),
-                    Map.entry("spec.resources.requests", Set.of("cpu", "memory")),
-                    Map.entry("spec.resources.limits", Set.of("cpu", "memory")),
-                    Map.entry("spec.backup", Set.of("barmanObjectStore", "retentionPolicy", "target")),
-                    Map.entry("spec.backup.barmanObjectStore", Set.of("destinationPath", "endpointURL", "s3Credentials", "wal", "data")),
-                    Map.entry("spec.backup.barmanObjectStore.s3Credentials", Set.of("accessKeyId", "secretAccessKey", "region")),
-                    Map.entry("spec.backup.barmanObjectStore.s3Credentials.accessKeyId", Set.of("name", "key")),
-                    Map.entry("spec.backup.barmanObjectStore.s3Credentials.secretAccessKey", Set.of("name", "key")),
-                    Map.entry("spec.backup.barmanObjectStore.wal", Set.of("compression", "maxParallel", "encryption")),
-                    Map.entry("spec.backup.barmanObjectStore.data", Set.of("compression", "jobs", "encryption")),
-                    Map.entry("spec.monitoring", Set.of("enablePodMonitor"))),
-            "postgresql.cnpg.io/v1/ScheduledBackup", Map.of(
-                    "spec", Set.of("schedule", "immediate", "backupOwnerReference", "method", "cluster", "suspend", "target"),
-                    "spec.cluster", Set.of("name")),
-            "postgresql.cnpg.io/v1/Pooler", Map.of(
-                    "spec", Set.of("cluster", "instances", "type", "pgbouncer", "template", "monitoring"),
-                    "spec.cluster", Set.of("name"),
-                    "spec.pgbouncer", Set.of("poolMode", "parameters", "authQuery", "authQuerySecret", "paused")),
-            "monitoring.coreos.com/v1/ServiceMonitor", Map.of(
-                    "spec", Set.of("selector", "endpoints", "namespaceSelector", "jobLabel"),
-                    "spec.selector", Set.of("matchLabels"),
-                    "spec.endpoints[]", Set.of("port", "path", "interval", "scrapeTimeout", "scheme")));
+            "postgresql.cnpg.io/v1/Cluster",
+                    Map.ofEntries(
+                            Map.entry(
+                                    "spec",
+                                    Set.of(
+                                            "instances",
+                                            "imageName",
+                                            "primaryUpdateStrategy",
+                                            "primaryUpdateMethod",
+                                            "bootstrap",
+                                            "postgresql",
+                                            "storage",
+                                            "walStorage",
+                                            "resources",
+                                            "monitoring",
+                                            "affinity",
+                                            "backup",
+                                            "minSyncReplicas",
+                                            "maxSyncReplicas")),
+                            Map.entry("spec.bootstrap", Set.of("initdb")),
+                            Map.entry("spec.bootstrap.initdb", Set.of("database", "owner", "secret")),
+                            Map.entry("spec.postgresql", Set.of("parameters")),
+                            Map.entry("spec.storage", Set.of("size", "storageClass")),
+                            Map.entry("spec.walStorage", Set.of("size", "storageClass")),
+                            Map.entry("spec.resources", Set.of("requests", "limits")),
+                            Map.entry("spec.resources.requests", Set.of("cpu", "memory")),
+                            Map.entry("spec.resources.limits", Set.of("cpu", "memory")),
+                            Map.entry("spec.backup", Set.of("barmanObjectStore", "retentionPolicy", "target")),
+                            Map.entry(
+                                    "spec.backup.barmanObjectStore",
+                                    Set.of("destinationPath", "endpointURL", "s3Credentials", "wal", "data")),
+                            Map.entry(
+                                    "spec.backup.barmanObjectStore.s3Credentials",
+                                    Set.of("accessKeyId", "secretAccessKey", "region")),
+                            Map.entry("spec.backup.barmanObjectStore.s3Credentials.accessKeyId", Set.of("name", "key")),
+                            Map.entry(
+                                    "spec.backup.barmanObjectStore.s3Credentials.secretAccessKey",
+                                    Set.of("name", "key")),
+                            Map.entry(
+                                    "spec.backup.barmanObjectStore.wal",
+                                    Set.of("compression", "maxParallel", "encryption")),
+                            Map.entry(
+                                    "spec.backup.barmanObjectStore.data", Set.of("compression", "jobs", "encryption")),
+                            Map.entry("spec.monitoring", Set.of("enablePodMonitor"))),
+            "postgresql.cnpg.io/v1/ScheduledBackup",
+                    Map.of(
+                            "spec",
+                                    Set.of(
+                                            "schedule",
+                                            "immediate",
+                                            "backupOwnerReference",
+                                            "method",
+                                            "cluster",
+                                            "suspend",
+                                            "target"),
+                            "spec.cluster", Set.of("name")),
+            "postgresql.cnpg.io/v1/Pooler",
+                    Map.of(
+                            "spec", Set.of("cluster", "instances", "type", "pgbouncer", "template", "monitoring"),
+                            "spec.cluster", Set.of("name"),
+                            "spec.pgbouncer",
+                                    Set.of("poolMode", "parameters", "authQuery", "authQuerySecret", "paused")),
+            "monitoring.coreos.com/v1/ServiceMonitor",
+                    Map.of(
+                            "spec", Set.of("selector", "endpoints", "namespaceSelector", "jobLabel"),
+                            "spec.selector", Set.of("matchLabels"),
+                            "spec.endpoints[]", Set.of("port", "path", "interval", "scrapeTimeout", "scheme")));
 
     record Rendered(List<HasMetadata> objects) {
         <T extends HasMetadata> List<T> all(Class<T> type) {
@@ -129,26 +165,32 @@ class KubernetesManifestsTest {
         }
 
         GenericKubernetesResource custom(String kind) {
-            return all(GenericKubernetesResource.class).stream().filter(r -> r.getKind().equals(kind)).findFirst()
+            return all(GenericKubernetesResource.class).stream()
+                    .filter(r -> r.getKind().equals(kind))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("no " + kind));
         }
     }
 
     /** The whole deployment: the data kustomization (applied once) and the overlay's application. */
     static Rendered render(String overlay) throws Exception {
-        List<HasMetadata> all = new ArrayList<>(renderFolder(Path.of("k8s", "data")).objects());
+        List<HasMetadata> all =
+                new ArrayList<>(renderFolder(Path.of("k8s", "data")).objects());
         all.addAll(renderFolder(Path.of("k8s", "overlays", overlay)).objects());
         return new Rendered(all);
     }
 
     static Rendered renderFolder(Path folder) throws Exception {
         String custom = System.getenv("PHOCAP_KUSTOMIZE");
-        List<String> command = new ArrayList<>(custom == null || custom.isBlank()
-                ? List.of("kubectl", "kustomize") : Arrays.asList(custom.trim().split("\\s+")));
+        List<String> command = new ArrayList<>(
+                custom == null || custom.isBlank()
+                        ? List.of("kubectl", "kustomize")
+                        : Arrays.asList(custom.trim().split("\\s+")));
         command.add(folder.toAbsolutePath().toString());
         // Its complaints go to a file, shown when it fails (a missing kustomization says so there).
         Path errors = Files.createTempFile("kustomize", ".err");
-        Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+        Process process =
+                new ProcessBuilder(command).redirectError(errors.toFile()).start();
         byte[] out = process.getInputStream().readAllBytes();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         String complaints = Files.readString(errors);
@@ -161,10 +203,12 @@ class KubernetesManifestsTest {
                 if (doc == null || doc.isEmpty()) {
                     continue;
                 }
-                String key = doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
+                String key =
+                        doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
                 if (KINDS.containsKey(key)) {
                     HasMetadata object = YAML.treeToValue(doc, KINDS.get(key));
-                    assertNoUnknownFields(object, key + " " + object.getMetadata().getName());
+                    assertNoUnknownFields(
+                            object, key + " " + object.getMetadata().getName());
                     objects.add(object);
                 } else if (CUSTOM.containsKey(key)) {
                     assertCustomFields(doc, CUSTOM.get(key), key);
@@ -179,7 +223,11 @@ class KubernetesManifestsTest {
 
     /** The model keeps fields it does not know in additionalProperties: anywhere in the tree, that is a mistake. */
     static void assertNoUnknownFields(Object node, String path) throws Exception {
-        if (node == null || node instanceof String || node instanceof Number || node instanceof Boolean || node instanceof Enum) {
+        if (node == null
+                || node instanceof String
+                || node instanceof Number
+                || node instanceof Boolean
+                || node instanceof Enum) {
             return;
         }
         if (node instanceof Collection<?> items) {
@@ -199,13 +247,16 @@ class KubernetesManifestsTest {
             return;
         }
         for (Method getter : node.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-                    || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getDeclaringClass() == Object.class) {
                 continue;
             }
             Object value = getter.invoke(node);
             if (getter.getName().equals("getAdditionalProperties")) {
-                assertTrue(value == null || ((Map<?, ?>) value).isEmpty(),
+                assertTrue(
+                        value == null || ((Map<?, ?>) value).isEmpty(),
                         path + " has fields Kubernetes does not know: " + value);
             } else if (!(node instanceof IntOrString || node instanceof Quantity)) {
                 assertNoUnknownFields(value, path + "." + getter.getName().substring(3));
@@ -216,7 +267,9 @@ class KubernetesManifestsTest {
     static void assertCustomFields(JsonNode doc, Map<String, Set<String>> allowed, String kind) {
         allowed.forEach((path, fields) -> {
             for (JsonNode node : at(doc, path)) {
-                node.fieldNames().forEachRemaining(f -> assertTrue(fields.contains(f), kind + " " + path + "." + f + " is not a field of its API"));
+                node.fieldNames()
+                        .forEachRemaining(f -> assertTrue(
+                                fields.contains(f), kind + " " + path + "." + f + " is not a field of its API"));
             }
         });
     }
@@ -250,24 +303,37 @@ class KubernetesManifestsTest {
         assertEquals(NAMESPACE, k8s.one(Namespace.class).getMetadata().getName());
         for (HasMetadata o : k8s.objects()) {
             if (!(o instanceof Namespace)) {
-                assertEquals(NAMESPACE, o.getMetadata().getNamespace(), o.getKind() + " " + o.getMetadata().getName());
+                assertEquals(
+                        NAMESPACE,
+                        o.getMetadata().getNamespace(),
+                        o.getKind() + " " + o.getMetadata().getName());
             }
         }
 
         Deployment deployment = k8s.one(Deployment.class);
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> podLabels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
         assertSubset(deployment.getSpec().getSelector().getMatchLabels(), podLabels, "Deployment selector");
         Service service = k8s.one(Service.class);
         assertSubset(service.getSpec().getSelector(), podLabels, "Service selector");
-        assertSubset(k8s.one(PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels(), podLabels, "PDB selector");
-        assertSubset(k8s.one(NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels(), podLabels, "NetworkPolicy");
-        deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()
+        assertSubset(
+                k8s.one(PodDisruptionBudget.class).getSpec().getSelector().getMatchLabels(), podLabels, "PDB selector");
+        assertSubset(
+                k8s.one(NetworkPolicy.class).getSpec().getPodSelector().getMatchLabels(), podLabels, "NetworkPolicy");
+        deployment
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getTopologySpreadConstraints()
                 .forEach(t -> assertSubset(t.getLabelSelector().getMatchLabels(), podLabels, "topology spread"));
         var target = k8s.one(HorizontalPodAutoscaler.class).getSpec().getScaleTargetRef();
-        assertEquals(List.of("apps/v1", "Deployment", deployment.getMetadata().getName()),
-                List.of(target.getApiVersion(), target.getKind(), target.getName()), "HPA target");
+        assertEquals(
+                List.of("apps/v1", "Deployment", deployment.getMetadata().getName()),
+                List.of(target.getApiVersion(), target.getKind(), target.getName()),
+                "HPA target");
 
-        Container app = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container app =
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         Set<String> portNames = new HashSet<>();
         Set<Integer> portNumbers = new HashSet<>();
         for (ContainerPort p : app.getPorts()) {
@@ -284,7 +350,8 @@ class KubernetesManifestsTest {
         for (Probe probe : List.of(app.getStartupProbe(), app.getReadinessProbe(), app.getLivenessProbe())) {
             assertNotNull(probe);
             // Not the 1 s default: loaded pods stalled up to 2.9 s in rehearsals.
-            assertTrue(probe.getTimeoutSeconds() != null && probe.getTimeoutSeconds() >= 3,
+            assertTrue(
+                    probe.getTimeoutSeconds() != null && probe.getTimeoutSeconds() >= 3,
                     probe.getHttpGet().getPath() + " timeoutSeconds " + probe.getTimeoutSeconds());
             assertTrue(refersTo(probe.getHttpGet().getPort(), portNames, portNumbers), "probe port");
             assertEquals("management", probe.getHttpGet().getPort().getStrVal(), "probes ask the management interface");
@@ -296,7 +363,9 @@ class KubernetesManifestsTest {
         Set<String> servicePorts = new HashSet<>();
         service.getSpec().getPorts().forEach(p -> servicePorts.add(p.getName()));
         for (Map<String, Object> endpoint : monitor.<List<Map<String, Object>>>get("spec", "endpoints")) {
-            assertTrue(servicePorts.contains((String) endpoint.get("port")), "ServiceMonitor port " + endpoint.get("port"));
+            assertTrue(
+                    servicePorts.contains((String) endpoint.get("port")),
+                    "ServiceMonitor port " + endpoint.get("port"));
             assertEquals("management", endpoint.get("port"), "Prometheus scrapes the management interface");
             given().get(Management.url((String) endpoint.get("path"))).then().statusCode(200);
         }
@@ -309,7 +378,10 @@ class KubernetesManifestsTest {
             for (var path : rule.getHttp().getPaths()) {
                 var port = path.getBackend().getService().getPort();
                 ServicePort routed = service.getSpec().getPorts().stream()
-                        .filter(p -> p.getName().equals(port.getName()) || p.getPort().equals(port.getNumber())).findFirst().orElseThrow();
+                        .filter(p -> p.getName().equals(port.getName())
+                                || p.getPort().equals(port.getNumber()))
+                        .findFirst()
+                        .orElseThrow();
                 assertEquals("http", routed.getTargetPort().getStrVal(), "the Ingress routes the API port only");
             }
         }
@@ -317,23 +389,38 @@ class KubernetesManifestsTest {
             given().get(path).then().statusCode(404);
             given().get(Management.url(path)).then().statusCode(200);
         }
-        var backend = k8s.one(Ingress.class).getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
+        var backend = k8s.one(Ingress.class)
+                .getSpec()
+                .getRules()
+                .get(0)
+                .getHttp()
+                .getPaths()
+                .get(0)
+                .getBackend()
+                .getService();
         assertEquals(service.getMetadata().getName(), backend.getName());
-        assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> p.getPort().equals(backend.getPort().getNumber())
-                || p.getName().equals(backend.getPort().getName())), "Ingress backend port");
+        assertTrue(
+                service.getSpec().getPorts().stream()
+                        .anyMatch(p -> p.getPort().equals(backend.getPort().getNumber())
+                                || p.getName().equals(backend.getPort().getName())),
+                "Ingress backend port");
         Map<String, String> ingress = k8s.one(Ingress.class).getMetadata().getAnnotations();
         assertEquals("off", ingress.get("nginx.ingress.kubernetes.io/proxy-buffering"), "SSE must not be buffered");
         assertTrue(Integer.parseInt(ingress.get("nginx.ingress.kubernetes.io/proxy-read-timeout")) >= 3600);
         // The readiness probe outwaits the database check inside it (DatabaseReadiness gives up after 3 s).
         assertTrue(app.getReadinessProbe().getTimeoutSeconds() > 3, "readiness timeout above its database check's");
         // The ingress lets through the largest body the service takes.
-        Matcher appLimit = Pattern.compile("(\\d+)M").matcher(appProperties().getProperty("quarkus.http.limits.max-body-size"));
-        Matcher proxyLimit = Pattern.compile("(\\d+)m").matcher(ingress.get("nginx.ingress.kubernetes.io/proxy-body-size"));
+        Matcher appLimit =
+                Pattern.compile("(\\d+)M").matcher(appProperties().getProperty("quarkus.http.limits.max-body-size"));
+        Matcher proxyLimit =
+                Pattern.compile("(\\d+)m").matcher(ingress.get("nginx.ingress.kubernetes.io/proxy-body-size"));
         assertTrue(appLimit.matches() && proxyLimit.matches(), "body sizes in M/m");
-        assertTrue(Long.parseLong(proxyLimit.group(1)) >= Long.parseLong(appLimit.group(1)),
+        assertTrue(
+                Long.parseLong(proxyLimit.group(1)) >= Long.parseLong(appLimit.group(1)),
                 "ingress proxy-body-size " + proxyLimit.group() + " below the service's " + appLimit.group());
         // Startup allows for the wait on Flyway's lock when pods start together.
-        assertTrue(app.getStartupProbe().getPeriodSeconds() * app.getStartupProbe().getFailureThreshold() >= 120,
+        assertTrue(
+                app.getStartupProbe().getPeriodSeconds() * app.getStartupProbe().getFailureThreshold() >= 120,
                 "startup probe allows at least 2 minutes");
 
         // Environment: every variable set is one the app reads.
@@ -343,13 +430,16 @@ class KubernetesManifestsTest {
         app.getEnv().forEach(e -> set.add(e.getName()));
         app.getEnvFrom().forEach(from -> {
             String name = from.getConfigMapRef().getName();
-            ConfigMap map = k8s.all(ConfigMap.class).stream().filter(c -> c.getMetadata().getName().equals(name)).findFirst()
+            ConfigMap map = k8s.all(ConfigMap.class).stream()
+                    .filter(c -> c.getMetadata().getName().equals(name))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("envFrom a ConfigMap that is not rendered: " + name));
             set.addAll(map.getData().keySet());
         });
         for (String name : set) {
             boolean launcher = jvm && LAUNCHER_VARIABLES.contains(name);
-            assertTrue(reads.contains(name) || launcher, name + " is set by the Deployment but the app does not read it");
+            assertTrue(
+                    reads.contains(name) || launcher, name + " is set by the Deployment but the app does not read it");
         }
 
         // Database: CloudNativePG's cluster, its generated secret and its read-write service.
@@ -362,7 +452,8 @@ class KubernetesManifestsTest {
                 var ref = e.getValueFrom().getSecretKeyRef();
                 secretRefs.add(ref.getName());
                 if (e.getName().startsWith("PHOCAP_DB_")) {
-                    assertEquals(clusterName + "-app", ref.getName(), "CloudNativePG names the app secret <cluster>-app");
+                    assertEquals(
+                            clusterName + "-app", ref.getName(), "CloudNativePG names the app secret <cluster>-app");
                     assertTrue(Set.of("username", "password").contains(ref.getKey()), ref.getKey());
                 }
             }
@@ -374,13 +465,21 @@ class KubernetesManifestsTest {
         assertEquals("true", config.get("PHOCAP_PROXY_ADDRESS_FORWARDING"), overlay + ": proxy address forwarding on");
         assertEquals("true", config.get("PHOCAP_PROXY_ALLOW_X_FORWARDED"), overlay + ": X-Forwarded-For read");
         String trusted = config.get("PHOCAP_TRUSTED_PROXIES");
-        assertTrue(trusted != null && trusted.matches("[0-9./,:a-fA-F ]+") && !trusted.contains("0.0.0.0/0"),
+        assertTrue(
+                trusted != null && trusted.matches("[0-9./,:a-fA-F ]+") && !trusted.contains("0.0.0.0/0"),
                 overlay + ": trusted proxies are named, not everyone: " + trusted);
         assertEquals("postgresql://" + clusterName + "-rw:5432/" + database, dbUrl);
         var egress = k8s.one(NetworkPolicy.class).getSpec().getEgress();
-        assertTrue(egress.stream().anyMatch(rule -> rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
-                && clusterName.equals(peer.getPodSelector().getMatchLabels().get("cnpg.io/cluster")))
-                && rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 5432)), "NetworkPolicy lets the app reach its database");
+        assertTrue(
+                egress.stream()
+                        .anyMatch(rule -> rule.getTo().stream()
+                                        .anyMatch(peer -> peer.getPodSelector() != null
+                                                && clusterName.equals(peer.getPodSelector()
+                                                        .getMatchLabels()
+                                                        .get("cnpg.io/cluster")))
+                                && rule.getPorts().stream()
+                                        .anyMatch(p -> p.getPort().getIntVal() == 5432)),
+                "NetworkPolicy lets the app reach its database");
 
         // Secrets the operator does not generate are documented, never rendered.
         for (Volume v : deployment.getSpec().getTemplate().getSpec().getVolumes()) {
@@ -389,28 +488,43 @@ class KubernetesManifestsTest {
             }
             if (v.getPersistentVolumeClaim() != null) {
                 String claim = v.getPersistentVolumeClaim().getClaimName();
-                assertTrue(k8s.all(PersistentVolumeClaim.class).stream().anyMatch(c -> c.getMetadata().getName().equals(claim)), claim);
+                assertTrue(
+                        k8s.all(PersistentVolumeClaim.class).stream()
+                                .anyMatch(c -> c.getMetadata().getName().equals(claim)),
+                        claim);
             }
         }
         String howTo = Files.readString(Path.of("k8s", "README.md"));
         for (String secret : secretRefs) {
             if (!secret.equals(clusterName + "-app")) {
-                assertTrue(howTo.contains("create secret generic " + secret), secret + " is documented in k8s/README.md");
+                assertTrue(
+                        howTo.contains("create secret generic " + secret), secret + " is documented in k8s/README.md");
             }
         }
         assertTrue(k8s.objects().stream().noneMatch(o -> o.getKind().equals("Secret")), "no Secret is committed");
 
         // Shutdown fits the grace period; the heap fits the memory limit.
         Properties props = appProperties();
-        long drain = seconds(props.getProperty("quarkus.shutdown.delay")) + seconds(props.getProperty("quarkus.shutdown.timeout"));
-        assertTrue(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() > drain,
+        long drain = seconds(props.getProperty("quarkus.shutdown.delay"))
+                + seconds(props.getProperty("quarkus.shutdown.timeout"));
+        assertTrue(
+                deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() > drain,
                 "terminationGracePeriodSeconds above shutdown delay + timeout (" + drain + " s)");
-        String heapFlags = jvm ? app.getEnv().stream().filter(e -> e.getName().equals("JAVA_OPTS_APPEND")).findFirst()
-                .orElseThrow().getValue() : String.join(" ", app.getArgs());
+        String heapFlags = jvm
+                ? app.getEnv().stream()
+                        .filter(e -> e.getName().equals("JAVA_OPTS_APPEND"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue()
+                : String.join(" ", app.getArgs());
         Matcher xmx = Pattern.compile("-Xmx(\\d+)m").matcher(heapFlags);
         assertTrue(xmx.find(), "the heap is capped");
-        long limitMi = Quantity.getAmountInBytes(app.getResources().getLimits().get("memory")).longValue() >> 20;
-        assertTrue(limitMi >= Long.parseLong(xmx.group(1)) * 3 / 2, "memory limit " + limitMi + " Mi leaves room above the heap");
+        long limitMi = Quantity.getAmountInBytes(app.getResources().getLimits().get("memory"))
+                        .longValue()
+                >> 20;
+        assertTrue(
+                limitMi >= Long.parseLong(xmx.group(1)) * 3 / 2,
+                "memory limit " + limitMi + " Mi leaves room above the heap");
 
         // Scaling: the HPA owns the replica count and scales on streams and requests as well as CPU.
         assertEquals(null, deployment.getSpec().getReplicas(), "no replicas field beside the autoscaler");
@@ -425,13 +539,19 @@ class KubernetesManifestsTest {
                 signals.add(name);
                 assertTrue(adapterMetrics().contains(name), name + " is served by prometheus-adapter (k8s/monitoring)");
                 if (name.equals("phocap_stream_open")) {
-                    long scaleAt = Quantity.getAmountInBytes(metric.getPods().getTarget().getAverageValue()).longValue();
-                    assertTrue(scaleAt <= streamCap * 8 / 10, "scale out at " + scaleAt + " streams, well before the cap " + streamCap);
+                    long scaleAt = Quantity.getAmountInBytes(
+                                    metric.getPods().getTarget().getAverageValue())
+                            .longValue();
+                    assertTrue(
+                            scaleAt <= streamCap * 8 / 10,
+                            "scale out at " + scaleAt + " streams, well before the cap " + streamCap);
                 }
             }
         }
         assertEquals(Set.of("cpu", "phocap_stream_open", "phocap_http_requests_per_second"), signals, "HPA signals");
-        assertTrue(given().get(Management.url("/q/metrics")).asString().contains("phocap_stream_open"), "the stream gauge is exported");
+        assertTrue(
+                given().get(Management.url("/q/metrics")).asString().contains("phocap_stream_open"),
+                "the stream gauge is exported");
 
         // Migrations: an init container migrates and exits; the service itself does not migrate.
         var inits = deployment.getSpec().getTemplate().getSpec().getInitContainers();
@@ -439,26 +559,36 @@ class KubernetesManifestsTest {
         Container migrate = inits.get(0);
         assertEquals(app.getImage(), migrate.getImage(), "the migration runs the release's own image");
         Map<String, String> migrateEnv = new java.util.HashMap<>();
-        migrate.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> migrateEnv.put(e.getName(), e.getValue()));
+        migrate.getEnv().stream()
+                .filter(e -> e.getValue() != null)
+                .forEach(e -> migrateEnv.put(e.getName(), e.getValue()));
         assertEquals("true", migrateEnv.get("PHOCAP_INIT_AND_EXIT"));
         assertEquals("true", migrateEnv.get("PHOCAP_MIGRATE_AT_START"));
         assertEquals("false", config.get("PHOCAP_MIGRATE_AT_START"), "pods start without migrating");
         assertEquals("${PHOCAP_INIT_AND_EXIT:false}", appProperties().getProperty("quarkus.init-and-exit"));
         for (EnvVar e : migrate.getEnv()) {
-            assertTrue(reads.contains(e.getName()), e.getName() + " is set on the init container but the app does not read it");
+            assertTrue(
+                    reads.contains(e.getName()),
+                    e.getName() + " is set on the init container but the app does not read it");
         }
 
         // Uploads: staged in /tmp, sized for four of the largest at once and inside ephemeral-storage.
-        var tmp = deployment.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals("tmp"))
-                .findFirst().orElseThrow().getEmptyDir();
+        var tmp = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("tmp"))
+                .findFirst()
+                .orElseThrow()
+                .getEmptyDir();
         long tmpBytes = Quantity.getAmountInBytes(tmp.getSizeLimit()).longValue();
         long largestBody = Long.parseLong(appLimit.group(1)) << 20;
-        assertTrue(tmpBytes >= 4 * largestBody, "/tmp holds four " + appLimit.group() + " uploads: " + tmp.getSizeLimit());
-        assertTrue(app.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("tmp") && m.getMountPath().equals("/tmp")));
+        assertTrue(
+                tmpBytes >= 4 * largestBody, "/tmp holds four " + appLimit.group() + " uploads: " + tmp.getSizeLimit());
+        assertTrue(app.getVolumeMounts().stream()
+                .anyMatch(m -> m.getName().equals("tmp") && m.getMountPath().equals("/tmp")));
         Quantity ephemeral = app.getResources().getLimits().get("ephemeral-storage");
         assertNotNull(ephemeral, "an ephemeral-storage limit");
         assertNotNull(app.getResources().getRequests().get("ephemeral-storage"), "an ephemeral-storage request");
-        assertTrue(Quantity.getAmountInBytes(ephemeral).longValue() > tmpBytes, "ephemeral-storage above the /tmp volume");
+        assertTrue(
+                Quantity.getAmountInBytes(ephemeral).longValue() > tmpBytes, "ephemeral-storage above the /tmp volume");
 
         // Edits to the settings roll the pods: the ConfigMap is generated, with a content hash in its name.
         String configName = k8s.one(ConfigMap.class).getMetadata().getName();
@@ -468,16 +598,22 @@ class KubernetesManifestsTest {
         assertTrue(((Number) cluster.get("spec", "instances")).intValue() >= 3, "three PostgreSQL instances");
         assertTrue(((Number) cluster.get("spec", "minSyncReplicas")).intValue() >= 1, "a synchronous replica");
         assertEquals("supervised", cluster.get("spec", "primaryUpdateStrategy"));
-        assertTrue(((String) cluster.get("spec", "imageName")).matches(".+:(\\d+\\.\\d+.*|.*@sha256:[0-9a-f]{64})"),
+        assertTrue(
+                ((String) cluster.get("spec", "imageName")).matches(".+:(\\d+\\.\\d+.*|.*@sha256:[0-9a-f]{64})"),
                 "a pinned PostgreSQL image: " + cluster.get("spec", "imageName"));
-        assertNotNull(cluster.get("spec", "backup", "barmanObjectStore", "destinationPath"), "base backups to an object store");
+        assertNotNull(
+                cluster.get("spec", "backup", "barmanObjectStore", "destinationPath"),
+                "base backups to an object store");
         assertNotNull(cluster.get("spec", "backup", "barmanObjectStore", "wal"), "WAL archiving");
         assertNotNull(cluster.get("spec", "backup", "retentionPolicy"), "a retention policy");
         assertEquals(Boolean.TRUE, cluster.get("spec", "monitoring", "enablePodMonitor"));
         GenericKubernetesResource nightly = k8s.custom("ScheduledBackup");
         assertEquals(clusterName, nightly.get("spec", "cluster", "name"));
-        String backupSecret = cluster.get("spec", "backup", "barmanObjectStore", "s3Credentials", "accessKeyId", "name");
-        assertTrue(howTo.contains("create secret generic " + backupSecret), backupSecret + " is documented in k8s/README.md");
+        String backupSecret =
+                cluster.get("spec", "backup", "barmanObjectStore", "s3Credentials", "accessKeyId", "name");
+        assertTrue(
+                howTo.contains("create secret generic " + backupSecret),
+                backupSecret + " is documented in k8s/README.md");
 
         // The connection budget, from the rendered numbers.
         assertConnectionBudget(k8s, overlay);
@@ -497,13 +633,19 @@ class KubernetesManifestsTest {
         int reserved = Integer.parseInt((String) parameters.getOrDefault("superuser_reserved_connections", "3"))
                 + OPERATOR_CONNECTIONS;
         Deployment deployment = k8s.one(Deployment.class);
-        int surge = deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal();
+        int surge = deployment
+                .getSpec()
+                .getStrategy()
+                .getRollingUpdate()
+                .getMaxSurge()
+                .getIntVal();
         int pods = k8s.one(HorizontalPodAutoscaler.class).getSpec().getMaxReplicas() + surge;
         int pool = Integer.parseInt(config.get("PHOCAP_DB_POOL_SIZE"));
         int jdbc = Integer.parseInt(appProperties().getProperty("quarkus.datasource.jdbc.max-size"));
         String clusterName = cluster.getMetadata().getName();
         List<GenericKubernetesResource> poolers = k8s.all(GenericKubernetesResource.class).stream()
-                .filter(r -> r.getKind().equals("Pooler")).toList();
+                .filter(r -> r.getKind().equals("Pooler"))
+                .toList();
         int direct;
         if (poolers.isEmpty()) {
             direct = pods * (pool + 1 + jdbc);
@@ -516,16 +658,26 @@ class KubernetesManifestsTest {
             Map<String, Object> bouncer = pooler.get("spec", "pgbouncer", "parameters");
             int serverSide = ((Number) pooler.get("spec", "instances")).intValue()
                     * Integer.parseInt((String) bouncer.get("default_pool_size"));
-            assertTrue(Integer.parseInt((String) bouncer.get("max_client_conn")) >= pods * pool,
+            assertTrue(
+                    Integer.parseInt((String) bouncer.get("max_client_conn")) >= pods * pool,
                     "PgBouncer takes every pod's request pool");
             direct = pods * (1 + jdbc) + serverSide;
             var egress = k8s.one(NetworkPolicy.class).getSpec().getEgress();
-            assertTrue(egress.stream().anyMatch(rule -> rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
-                    && pooler.getMetadata().getName().equals(peer.getPodSelector().getMatchLabels().get("cnpg.io/poolerName")))),
+            assertTrue(
+                    egress.stream()
+                            .anyMatch(rule -> rule.getTo().stream()
+                                    .anyMatch(peer -> peer.getPodSelector() != null
+                                            && pooler.getMetadata()
+                                                    .getName()
+                                                    .equals(peer.getPodSelector()
+                                                            .getMatchLabels()
+                                                            .get("cnpg.io/poolerName")))),
                     "NetworkPolicy lets the pods reach the pooler");
         }
-        assertTrue(direct + reserved <= maxConnections, what + ": " + direct + " connections at most + " + reserved
-                + " reserved exceed max_connections " + maxConnections);
+        assertTrue(
+                direct + reserved <= maxConnections,
+                what + ": " + direct + " connections at most + " + reserved + " reserved exceed max_connections "
+                        + maxConnections);
     }
 
     /** Connections CloudNativePG's instance manager, exporter and replication take (beyond superuser_reserved). */
@@ -533,18 +685,25 @@ class KubernetesManifestsTest {
 
     /** The metric names prometheus-adapter serves to the HPA (the "as" names of its rules). */
     static Set<String> adapterMetrics() throws IOException {
-        JsonNode values = YAML.readTree(Path.of("k8s", "monitoring", "prometheus-adapter-values.yaml").toFile());
+        JsonNode values = YAML.readTree(
+                Path.of("k8s", "monitoring", "prometheus-adapter-values.yaml").toFile());
         Set<String> names = new HashSet<>();
-        values.path("rules").path("custom").forEach(rule -> names.add(rule.path("name").path("as").asText()));
+        values.path("rules")
+                .path("custom")
+                .forEach(rule -> names.add(rule.path("name").path("as").asText()));
         return names;
     }
 
     @org.junit.jupiter.api.Test
     void deletingTheApplicationLeavesItsData() throws Exception {
         for (String overlay : List.of("jvm", "native")) {
-            for (HasMetadata o : renderFolder(Path.of("k8s", "overlays", overlay)).objects()) {
-                assertFalse(Set.of("Namespace", "Cluster", "ScheduledBackup", "PersistentVolumeClaim").contains(o.getKind()),
-                        overlay + " renders " + o.getKind() + " " + o.getMetadata().getName() + ": data belongs in k8s/data");
+            for (HasMetadata o :
+                    renderFolder(Path.of("k8s", "overlays", overlay)).objects()) {
+                assertFalse(
+                        Set.of("Namespace", "Cluster", "ScheduledBackup", "PersistentVolumeClaim")
+                                .contains(o.getKind()),
+                        overlay + " renders " + o.getKind() + " "
+                                + o.getMetadata().getName() + ": data belongs in k8s/data");
             }
         }
         Set<String> data = new HashSet<>();
@@ -555,14 +714,22 @@ class KubernetesManifestsTest {
     @org.junit.jupiter.api.Test
     void theOptionalPgBouncerComponentKeepsTheBudgetAndTheDirectSessions() throws Exception {
         // A throwaway overlay: the JVM overlay with the component, as k8s/components/pgbouncer says to add it.
-        Path overlay = Files.createDirectories(Path.of("target", "k8s-pgbouncer").toAbsolutePath());
+        Path overlay =
+                Files.createDirectories(Path.of("target", "k8s-pgbouncer").toAbsolutePath());
         Path k8sRoot = Path.of("k8s").toAbsolutePath();
-        Files.writeString(overlay.resolve("kustomization.yaml"), "resources:\n  - " + overlay.relativize(k8sRoot.resolve("overlays/jvm"))
-                + "\ncomponents:\n  - " + overlay.relativize(k8sRoot.resolve("components/pgbouncer")) + "\n");
-        List<HasMetadata> all = new ArrayList<>(renderFolder(Path.of("k8s", "data")).objects());
+        Files.writeString(
+                overlay.resolve("kustomization.yaml"),
+                "resources:\n  - " + overlay.relativize(k8sRoot.resolve("overlays/jvm")) + "\ncomponents:\n  - "
+                        + overlay.relativize(k8sRoot.resolve("components/pgbouncer")) + "\n");
+        List<HasMetadata> all =
+                new ArrayList<>(renderFolder(Path.of("k8s", "data")).objects());
         all.addAll(renderFolder(overlay).objects());
         Rendered k8s = new Rendered(all);
-        assertEquals(1, k8s.all(GenericKubernetesResource.class).stream().filter(r -> r.getKind().equals("Pooler")).count());
+        assertEquals(
+                1,
+                k8s.all(GenericKubernetesResource.class).stream()
+                        .filter(r -> r.getKind().equals("Pooler"))
+                        .count());
         assertConnectionBudget(k8s, "jvm + pgbouncer");
         // The stream listener and Flyway read the direct address.
         assertEquals("${PHOCAP_DB_DIRECT_URL:${PHOCAP_DB_URL}}", appProperties().getProperty("phocap.db.direct-url"));
@@ -580,9 +747,15 @@ class KubernetesManifestsTest {
      */
     static List<String> launcherFlags(Map<String, String> env) {
         List<String> flags = new ArrayList<>(List.of("-XX:MaxRAMPercentage=80.0"));
-        flags.addAll(List.of(env.getOrDefault("GC_CONTAINER_OPTIONS", "-XX:+UseParallelGC").trim().split("\\s+")));
-        flags.addAll(List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:GCTimeRatio=4",
-                "-XX:AdaptiveSizePolicyWeight=90", "-XX:+ExitOnOutOfMemoryError"));
+        flags.addAll(List.of(env.getOrDefault("GC_CONTAINER_OPTIONS", "-XX:+UseParallelGC")
+                .trim()
+                .split("\\s+")));
+        flags.addAll(List.of(
+                "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=20",
+                "-XX:GCTimeRatio=4",
+                "-XX:AdaptiveSizePolicyWeight=90",
+                "-XX:+ExitOnOutOfMemoryError"));
         String append = env.getOrDefault("JAVA_OPTS_APPEND", "").trim();
         if (!append.isEmpty()) {
             flags.addAll(List.of(append.split("\\s+")));
@@ -592,7 +765,8 @@ class KubernetesManifestsTest {
 
     /** Runs {@code java <flags> -version} with this JDK (the image's is also 17) and answers its exit code and output. */
     static Map.Entry<Integer, String> javaVersion(List<String> flags) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        List<String> command =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(flags);
         command.add("-version");
         Process jdk = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -602,21 +776,30 @@ class KubernetesManifestsTest {
 
     @org.junit.jupiter.api.Test
     void theJvmOverlaysFlagsStartAJdk() throws Exception {
-        Container app = render("jvm").one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container app = render("jvm")
+                .one(Deployment.class)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
         Map<String, String> env = new java.util.HashMap<>();
         app.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
         List<String> flags = launcherFlags(env);
         var started = javaVersion(flags);
         assertEquals(0, started.getKey(), "java " + String.join(" ", flags) + " -version:\n" + started.getValue());
-        assertTrue(flags.contains("-XX:+UseSerialGC") && !flags.contains("-XX:+UseParallelGC"), "one collector: " + flags);
+        assertTrue(
+                flags.contains("-XX:+UseSerialGC") && !flags.contains("-XX:+UseParallelGC"), "one collector: " + flags);
         // Nothing in JAVA_OPTS_APPEND that the launcher sets itself (a collector, or its own flags).
         for (String flag : env.getOrDefault("JAVA_OPTS_APPEND", "").trim().split("\\s+")) {
-            assertFalse(flag.matches("-XX:\\+Use\\w+GC") || launcherFlags(Map.of()).contains(flag),
+            assertFalse(
+                    flag.matches("-XX:\\+Use\\w+GC") || launcherFlags(Map.of()).contains(flag),
                     flag + " is the launcher's to set");
         }
         // What the overlay used to do, and what this test is for: two collectors stop the JDK at once.
         var twoCollectors = javaVersion(launcherFlags(Map.of("JAVA_OPTS_APPEND", "-Xmx384m -XX:+UseSerialGC")));
-        assertTrue(twoCollectors.getKey() != 0 && twoCollectors.getValue().contains("Multiple garbage collectors"),
+        assertTrue(
+                twoCollectors.getKey() != 0 && twoCollectors.getValue().contains("Multiple garbage collectors"),
                 twoCollectors.getValue());
     }
 
@@ -664,7 +847,8 @@ class KubernetesManifestsTest {
         }
         try (Stream<Path> sources = Files.walk(Path.of("src", "main", "java"))) {
             Pattern configName = Pattern.compile("@ConfigProperty\\(name = \"([^\"]+)\"");
-            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+            for (Path source :
+                    sources.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher m = configName.matcher(Files.readString(source));
                 while (m.find()) {
                     names.add(environmentForm(m.group(1)));

@@ -38,8 +38,10 @@ class LogHygieneTest {
             assertFalse(text.contains(secret), "a secret the tests handled appears in " + log);
         }
         Matcher phone = PHONE.matcher(text);
-        assertFalse(phone.find(), () -> "a phone number appears in the log near: "
-                + text.substring(Math.max(0, phone.start() - 80), Math.min(text.length(), phone.end() + 20)));
+        assertFalse(
+                phone.find(),
+                () -> "a phone number appears in the log near: "
+                        + text.substring(Math.max(0, phone.start() - 80), Math.min(text.length(), phone.end() + 20)));
         assertFalse(JWT.matcher(text).find(), "a JWT appears in the log");
     }
 }

@@ -10,7 +10,9 @@ public final class Management {
     private Management() {}
 
     public static int port() {
-        return ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001);
+        return ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", Integer.class)
+                .orElse(9001);
     }
 
     /** The absolute URL of a management path, e.g. {@code url("/q/metrics")}. */

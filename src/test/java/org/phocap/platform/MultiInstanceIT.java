@@ -39,7 +39,9 @@ class MultiInstanceIT {
 
     @BeforeAll
     static void startTwoInstances() throws Exception {
-        postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start();
+        postgres = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "100")
+                .start();
         String url = "postgresql://localhost:" + postgres.getPort() + "/postgres";
         // Both start at once, as pods of one Deployment do: migrations must not trip over each other.
         Map<String, String> env = Map.of("PHOCAP_QUIZ_SWEEP_EVERY", "1s");
@@ -51,15 +53,44 @@ class MultiInstanceIT {
         RestAssured.port = a.port();
         Api.treeOnce(P);
         course = CoursePackages.publish("MULTI-INSTANCE");
-        lesson = as(admin()).get("/api/v1/courses/" + course).then().statusCode(200).extract().jsonPath()
+        lesson = as(admin())
+                .get("/api/v1/courses/" + course)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getLong("modules[0].lessons.find { it.code == 'L2' }.id");
-        campaign = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Hai máy chủ", "year", 2026, "localityCode", P, "courseIds", List.of(course),
-                        "targetLearners", 10))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        campaign = as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Hai máy chủ",
+                        "year",
+                        2026,
+                        "localityCode",
+                        P,
+                        "courseIds",
+                        List.of(course),
+                        "targetLearners",
+                        10))
+                .post("/api/v1/campaigns")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
         long wave = Api.openWave(campaign);
         learner = Api.enrolledLearner(P, campaign, Api.phone(90, 1));
-        Api.assign(campaign, wave, List.of(as(learner).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id")));
+        Api.assign(
+                campaign,
+                wave,
+                List.of(as(learner)
+                        .get("/api/v1/me")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getLong("id")));
     }
 
     @AfterAll
@@ -81,16 +112,28 @@ class MultiInstanceIT {
     void anAnnouncementPostedThroughAReachesAStreamHeldOnB() throws Exception {
         try (SseReader onB = SseReader.open(b.base(), "api/v1/me/courses/" + course + "/stream", learner, null)) {
             onB.untilReady();
-            JsonPath sent = as(admin()).contentType(ContentType.JSON)
+            JsonPath sent = as(admin())
+                    .contentType(ContentType.JSON)
                     .body(Map.of("campaignId", campaign, "text", "Máy chủ A gửi: lịch học tuần này"))
-                    .post("/api/v1/announcements").then().statusCode(201).extract().jsonPath();
+                    .post("/api/v1/announcements")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .jsonPath();
             SseReader.Event event = onB.next();
             assertEquals("announcement", event.name());
             assertTrue(event.data().contains("Máy chủ A gửi: lịch học tuần này"), event.data());
             assertTrue(event.data().contains("\"announcementId\":" + sent.getLong("id")), event.data());
             // A course broadcast through A arrives too, after it, with a larger id.
-            long broadcast = as(admin()).contentType(ContentType.JSON).body(Map.of("text", "Phát thanh qua A"))
-                    .post("/api/v1/courses/" + course + "/broadcast").then().statusCode(202).extract().jsonPath().getLong("eventId");
+            long broadcast = as(admin())
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("text", "Phát thanh qua A"))
+                    .post("/api/v1/courses/" + course + "/broadcast")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .jsonPath()
+                    .getLong("eventId");
             SseReader.Event next = onB.next();
             assertEquals(String.valueOf(broadcast), next.id());
         }
@@ -100,19 +143,35 @@ class MultiInstanceIT {
     void aSecondDeviceThroughBIsRefusedWhileTheFirstStudiesThroughA() {
         Instant now = Instant.now();
         heartbeat(a, "phone-1", "s-1", 1, now).then().statusCode(200);
-        heartbeat(b, "tablet-2", "s-2", 1, now).then().statusCode(409)
-                .contentType("application/problem+json").body("type", org.hamcrest.Matchers.endsWith("/concurrent-session"));
+        heartbeat(b, "tablet-2", "s-2", 1, now)
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", org.hamcrest.Matchers.endsWith("/concurrent-session"));
         // The first device may go on through either instance.
         heartbeat(b, "phone-1", "s-1", 2, now.plusSeconds(1)).then().statusCode(200);
         heartbeat(a, "tablet-2", "s-2", 2, now.plusSeconds(1)).then().statusCode(409);
     }
 
-    private io.restassured.response.Response heartbeat(AppProcess instance, String device, String session, long seq,
-                                                       Instant sentAt) {
-        return given().port(instance.port()).header("Authorization", "Bearer " + learner).header("X-Device-Id", device)
+    private io.restassured.response.Response heartbeat(
+            AppProcess instance, String device, String session, long seq, Instant sentAt) {
+        return given().port(instance.port())
+                .header("Authorization", "Bearer " + learner)
+                .header("X-Device-Id", device)
                 .contentType(ContentType.JSON)
-                .body(Map.of("lessonId", lesson, "sessionId", session, "seq", seq, "positionSec", 0.0, "playing", false,
-                        "sentAt", sentAt.toString()))
+                .body(Map.of(
+                        "lessonId",
+                        lesson,
+                        "sessionId",
+                        session,
+                        "seq",
+                        seq,
+                        "positionSec",
+                        0.0,
+                        "playing",
+                        false,
+                        "sentAt",
+                        sentAt.toString()))
                 .post("/api/v1/me/heartbeats");
     }
 
@@ -135,15 +194,22 @@ class MultiInstanceIT {
     }
 
     private static double fired(AppProcess instance, String outcome) {
-        String metrics = given().port(instance.managementPort()).get("/q/metrics").then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("phocap_scheduled_jobs_total\\{[^}]*job=\"quiz-expiry-sweep\"[^}]*outcome=\"" + outcome
-                + "\"[^}]*} ([0-9.E]+)").matcher(metrics);
+        String metrics = given().port(instance.managementPort())
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        Matcher m = Pattern.compile("phocap_scheduled_jobs_total\\{[^}]*job=\"quiz-expiry-sweep\"[^}]*outcome=\""
+                        + outcome + "\"[^}]*} ([0-9.E]+)")
+                .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private static long storedRuns() throws Exception {
         try (Connection c = postgres.getPostgresDatabase().getConnection();
-             ResultSet rs = c.createStatement().executeQuery("SELECT runs FROM scheduled_job WHERE name = 'quiz-expiry-sweep'")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT runs FROM scheduled_job WHERE name = 'quiz-expiry-sweep'")) {
             return rs.next() ? rs.getLong(1) : 0;
         }
     }

@@ -38,16 +38,24 @@ class NativeSourcesIT {
 
     @BeforeAll
     static void read() throws IOException {
-        args = List.of(Files.readString(SOURCES.resolve("native-image.args")).trim().split("\\s+"));
+        args = List.of(
+                Files.readString(SOURCES.resolve("native-image.args")).trim().split("\\s+"));
         Path runner;
         try (Stream<Path> files = Files.list(SOURCES)) {
-            runner = files.filter(p -> p.toString().endsWith("-runner.jar")).findFirst().orElseThrow();
+            runner = files.filter(p -> p.toString().endsWith("-runner.jar"))
+                    .findFirst()
+                    .orElseThrow();
         }
         try (ZipFile jar = new ZipFile(runner.toFile())) {
-            JsonNode reflect = JSON.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/reflect-config.json")));
+            JsonNode reflect =
+                    JSON.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/reflect-config.json")));
             reflect.forEach(entry -> reflection.put(entry.get("name").asText(), entry));
-            JsonNode resourceConfig = JSON.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/resource-config.json")));
-            resourceConfig.path("resources").path("includes").forEach(i -> resources.add(Pattern.compile(i.get("pattern").asText())));
+            JsonNode resourceConfig =
+                    JSON.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/resource-config.json")));
+            resourceConfig
+                    .path("resources")
+                    .path("includes")
+                    .forEach(i -> resources.add(Pattern.compile(i.get("pattern").asText())));
         }
     }
 
@@ -59,7 +67,8 @@ class NativeSourcesIT {
         for (String arg : args) {
             if (arg.startsWith("--initialize-at-build-time=")) {
                 for (String pkg : arg.substring(arg.indexOf('=') + 1).split(",")) {
-                    assertFalse(pkg.startsWith("org.phocap") || pkg.startsWith("java.net") || pkg.contains("Socket"),
+                    assertFalse(
+                            pkg.startsWith("org.phocap") || pkg.startsWith("java.net") || pkg.contains("Socket"),
                             "initialised at build time: " + pkg);
                 }
             }
@@ -75,7 +84,8 @@ class NativeSourcesIT {
         Pattern entity = Pattern.compile("@Entity\\b[\\s\\S]*?class (\\w+)");
         Map<String, String> compiled = compiledClasses();
         try (Stream<Path> sources = Files.walk(Path.of("src", "main", "java"))) {
-            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+            for (Path source :
+                    sources.filter(p -> p.toString().endsWith(".java")).toList()) {
                 String text = Files.readString(source);
                 Matcher m = jsonUse.matcher(text);
                 while (m.find()) {
@@ -91,8 +101,10 @@ class NativeSourcesIT {
         for (String name : needed) {
             JsonNode entry = reflection.get(name);
             assertTrue(entry != null, name + " is not registered for reflection");
-            boolean members = entry.path("allDeclaredConstructors").asBoolean() || entry.has("methods")
-                    || entry.path("allDeclaredMethods").asBoolean() || entry.path("allPublicMethods").asBoolean();
+            boolean members = entry.path("allDeclaredConstructors").asBoolean()
+                    || entry.has("methods")
+                    || entry.path("allDeclaredMethods").asBoolean()
+                    || entry.path("allPublicMethods").asBoolean();
             assertTrue(members, name + " is registered without its members: " + entry);
         }
     }
@@ -134,7 +146,8 @@ class NativeSourcesIT {
         Set<String> ambiguous = new HashSet<>();
         try (Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-                String binary = classes.relativize(f).toString().replace(".class", "").replace('/', '.');
+                String binary =
+                        classes.relativize(f).toString().replace(".class", "").replace('/', '.');
                 String local = binary.substring(binary.lastIndexOf('.') + 1);
                 for (String key : List.of(local, local.substring(local.indexOf('$') + 1))) {
                     if (byName.containsKey(key) && !byName.get(key).equals(binary)) {

@@ -1,8 +1,6 @@
 package org.phocap.platform;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.hasKey;
-import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -77,13 +75,18 @@ class OpenApiTest {
 
     @Test
     void everyEndpointIsDescribedWithItsSchemas() {
-        JsonPath doc = given().queryParam("format", "json").get(Management.url("/q/openapi")).then().statusCode(200).extract().jsonPath();
+        JsonPath doc = given().queryParam("format", "json")
+                .get(Management.url("/q/openapi"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Map<String, Object> paths = doc.getMap("paths");
         for (String[] endpoint : ENDPOINTS) {
             org.junit.jupiter.api.Assertions.assertTrue(paths.containsKey(endpoint[0]), "missing path " + endpoint[0]);
             Map<String, Object> operations = doc.getMap("paths.'" + endpoint[0] + "'");
-            org.junit.jupiter.api.Assertions.assertTrue(operations.containsKey(endpoint[1]),
-                    "missing " + endpoint[1] + " " + endpoint[0]);
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    operations.containsKey(endpoint[1]), "missing " + endpoint[1] + " " + endpoint[0]);
         }
         // Request and response bodies are described by schemas, not left blank.
         org.junit.jupiter.api.Assertions.assertNotNull(
@@ -92,8 +95,20 @@ class OpenApiTest {
                 doc.get("paths.'/api/v1/auth/login'.post.responses.'200'.content.'application/json'.schema"));
         org.junit.jupiter.api.Assertions.assertNotNull(
                 doc.get("paths.'/api/v1/campaigns/{id}/roster'.post.requestBody.content.'text/csv'.schema"));
-        for (String schema : List.of("TokenPair", "CreateCampaign", "CampaignView", "CreateWave", "WaveView", "ImportStatus",
-                "LocalityDto", "CreateStaffRequest", "StaffDto", "Problem", "CertificateView", "Verification", "RevokeRequest")) {
+        for (String schema : List.of(
+                "TokenPair",
+                "CreateCampaign",
+                "CampaignView",
+                "CreateWave",
+                "WaveView",
+                "ImportStatus",
+                "LocalityDto",
+                "CreateStaffRequest",
+                "StaffDto",
+                "Problem",
+                "CertificateView",
+                "Verification",
+                "RevokeRequest")) {
             org.junit.jupiter.api.Assertions.assertNotNull(doc.get("components.schemas." + schema), "schema " + schema);
         }
     }
@@ -101,15 +116,22 @@ class OpenApiTest {
     /** docs/api.md and /q/openapi name the same operations: one cannot change without the other. */
     @Test
     void theApiDocumentAndTheGeneratedDescriptionNameTheSameOperations() throws java.io.IOException {
-        JsonPath doc = given().queryParam("format", "json").get(Management.url("/q/openapi")).then().statusCode(200).extract().jsonPath();
+        JsonPath doc = given().queryParam("format", "json")
+                .get(Management.url("/q/openapi"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         java.util.Set<String> generated = new java.util.TreeSet<>();
         Map<String, Map<String, Object>> paths = doc.getMap("paths");
         paths.forEach((path, operations) -> operations.keySet().stream()
-                .filter(m -> java.util.Set.of("get", "post", "put", "patch", "delete", "head").contains(m))
+                .filter(m -> java.util.Set.of("get", "post", "put", "patch", "delete", "head")
+                        .contains(m))
                 .forEach(m -> generated.add(m.toUpperCase() + " " + path)));
         String text = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "api.md"));
         java.util.Set<String> written = new java.util.TreeSet<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(GET|POST|PUT|PATCH|DELETE|HEAD) (/[^`\\s]+)`").matcher(text);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`(GET|POST|PUT|PATCH|DELETE|HEAD) (/[^`\\s]+)`")
+                .matcher(text);
         while (m.find()) {
             written.add(m.group(1) + " " + m.group(2));
         }
@@ -117,7 +139,8 @@ class OpenApiTest {
         undocumented.removeAll(written);
         java.util.Set<String> unknown = new java.util.TreeSet<>(written);
         unknown.removeAll(generated);
-        org.junit.jupiter.api.Assertions.assertTrue(undocumented.isEmpty(), "in /q/openapi, not in docs/api.md: " + undocumented);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                undocumented.isEmpty(), "in /q/openapi, not in docs/api.md: " + undocumented);
         org.junit.jupiter.api.Assertions.assertTrue(unknown.isEmpty(), "in docs/api.md, not in /q/openapi: " + unknown);
     }
 

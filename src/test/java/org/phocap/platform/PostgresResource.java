@@ -21,7 +21,9 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         String url = System.getenv("PHOCAP_TEST_DB_URL");
         if (url == null || url.isBlank()) {
             try {
-                postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start();
+                postgres = EmbeddedPostgres.builder()
+                        .setServerConfig("max_connections", "100")
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -30,8 +32,10 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         return Map.of(
                 "PHOCAP_DB_URL", url,
                 "PHOCAP_DB_USER", "postgres",
-                "PHOCAP_JWT_PUBLIC_KEY_LOCATION", keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString(),
-                "PHOCAP_JWT_PRIVATE_KEY_LOCATION", keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString(),
+                "PHOCAP_JWT_PUBLIC_KEY_LOCATION",
+                        keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString(),
+                "PHOCAP_JWT_PRIVATE_KEY_LOCATION",
+                        keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString(),
                 // The folder as Kubernetes mounts the phocap-jwt Secret: the pair, read as the verification set.
                 "PHOCAP_JWT_VERIFY_KEYS_DIR", keys.toString());
     }

@@ -46,8 +46,12 @@ class ReadmeWalkthroughIT {
             Path file = work.resolve("walkthrough.sh");
             Files.writeString(file, script.replace("http://localhost:8080", "http://localhost:" + app.port()));
             Path out = work.resolve("out.txt");
-            Process bash = new ProcessBuilder(List.of("bash", "-euo", "pipefail", file.getFileName().toString()))
-                    .directory(work.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process bash = new ProcessBuilder(List.of(
+                            "bash", "-euo", "pipefail", file.getFileName().toString()))
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             bash.getOutputStream().write((Api.ADMIN_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
             bash.getOutputStream().close();
             boolean ended = bash.waitFor(3, TimeUnit.MINUTES);
@@ -56,8 +60,10 @@ class ReadmeWalkthroughIT {
             }
             String output = Files.readString(out);
             assertTrue(ended, "the walkthrough did not end within 3 minutes:\n" + output);
-            assertEquals(0, bash.exitValue(), "the walkthrough failed (its output, then the server's log are in target/):\n"
-                    + output);
+            assertEquals(
+                    0,
+                    bash.exitValue(),
+                    "the walkthrough failed (its output, then the server's log are in target/):\n" + output);
             // What the README's comments promise along the way.
             assertTrue(output.contains("206"), "the media range answer\n" + output);
             assertTrue(output.contains("\"creditedSec\":10.0"), "ten seconds credited by two heartbeats\n" + output);

@@ -7,8 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Secrets {
     private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     public static String remember(String secret) {
         if (secret != null && secret.length() >= 6) {

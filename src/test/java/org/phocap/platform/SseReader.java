@@ -40,7 +40,8 @@ public final class SseReader implements AutoCloseable {
             request.header("Last-Event-ID", lastEventId);
         }
         HttpResponse<Stream<String>> response = HttpClient.newHttpClient()
-                .sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+                .sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
+                .get(10, TimeUnit.SECONDS);
         assertEquals(200, response.statusCode());
         return new SseReader(response);
     }
@@ -69,7 +70,7 @@ public final class SseReader implements AutoCloseable {
                 case "event" -> name = value;
                 case "data" -> data.append(value);
                 case "retry" -> retry = Long.valueOf(value);
-                default -> { }
+                default -> {}
             }
         }
         throw new IllegalStateException("stream ended");

@@ -56,17 +56,20 @@ class HeartbeatCommitterIsolationTest {
                 return Uni.createFrom().failure(failure);
             }
             List<List<HeartbeatBatch.Outcome>> outcomes = new ArrayList<>();
-            submissions.forEach(s -> outcomes.add(List.of(new HeartbeatBatch.Outcome(
-                    new HeartbeatResult(1, 10, 10, 0.5, false, 10, false), null))));
+            submissions.forEach(s -> outcomes.add(
+                    List.of(new HeartbeatBatch.Outcome(new HeartbeatResult(1, 10, 10, 0.5, false, 10, false), null))));
             // Answered later, as the database would, so that submissions queue up into batches.
-            return Uni.createFrom().item(new ProgressStore.Committed(outcomes, List.of(), List.of(), List.of()))
-                    .onItem().delayIt().by(Duration.ofMillis(5));
+            return Uni.createFrom()
+                    .item(new ProgressStore.Committed(outcomes, List.of(), List.of(), List.of()))
+                    .onItem()
+                    .delayIt()
+                    .by(Duration.ofMillis(5));
         }
     }
 
     private static Map<Long, Object> run(FakeStore store, int honest) throws InterruptedException {
-        HeartbeatCommitter committer = new HeartbeatCommitter(store::commit, changed -> { }, vertx, new SimpleMeterRegistry(),
-                64, Duration.ofMillis(20), 1, 10_000);
+        HeartbeatCommitter committer = new HeartbeatCommitter(
+                store::commit, changed -> {}, vertx, new SimpleMeterRegistry(), 64, Duration.ofMillis(20), 1, 10_000);
         Map<Long, Object> answers = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(honest + 1);
         List<Long> learners = new ArrayList<>();
@@ -75,14 +78,18 @@ class HeartbeatCommitterIsolationTest {
         }
         learners.add(honest / 2, POISON);
         for (long learner : learners) {
-            committer.submit(new HeartbeatBatch.Submission(learner, "device", Instant.now(), false, List.of()))
-                    .subscribe().with(outcomes -> {
-                        answers.put(learner, outcomes);
-                        done.countDown();
-                    }, failure -> {
-                        answers.put(learner, failure);
-                        done.countDown();
-                    });
+            committer
+                    .submit(new HeartbeatBatch.Submission(learner, "device", Instant.now(), false, List.of()))
+                    .subscribe()
+                    .with(
+                            outcomes -> {
+                                answers.put(learner, outcomes);
+                                done.countDown();
+                            },
+                            failure -> {
+                                answers.put(learner, failure);
+                                done.countDown();
+                            });
         }
         assertTrue(done.await(10, TimeUnit.SECONDS), "every submission answered");
         return answers;
@@ -105,19 +112,25 @@ class HeartbeatCommitterIsolationTest {
 
     @Test
     void aPostgresDataExceptionIsIsolatedTheSameWay() throws InterruptedException {
-        FakeStore store = new FakeStore(new PgException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "22021",
-                null));
+        FakeStore store = new FakeStore(
+                new PgException("invalid byte sequence for encoding \"UTF8\": 0x00", "ERROR", "22021", null));
         Map<Long, Object> answers = run(store, 10);
-        assertEquals(10, answers.values().stream().filter(a -> !(a instanceof Throwable)).count());
+        assertEquals(
+                10,
+                answers.values().stream().filter(a -> !(a instanceof Throwable)).count());
     }
 
     @Test
     void aDatabaseThatIsAwayFailsTheWholeBatchWith503WithoutSplitting() throws InterruptedException {
-        FakeStore store = new FakeStore(new PgException("the database system is shutting down", "FATAL", "57P03", null));
+        FakeStore store =
+                new FakeStore(new PgException("the database system is shutting down", "FATAL", "57P03", null));
         Map<Long, Object> answers = run(store, 10);
         // Every submission tried once and failed with its batch: nothing split off to be tried alone.
         // (Eleven usually arrive within the 20 ms wait as one batch; a busy machine may make two.)
-        assertEquals(11, store.batchSizes.stream().mapToInt(Integer::intValue).sum(), "tried once each: " + store.batchSizes);
+        assertEquals(
+                11,
+                store.batchSizes.stream().mapToInt(Integer::intValue).sum(),
+                "tried once each: " + store.batchSizes);
         answers.forEach((learner, answer) ->
                 assertTrue(answer instanceof ProblemException p && p.status() == 503, learner + ": " + answer));
     }
@@ -125,12 +138,21 @@ class HeartbeatCommitterIsolationTest {
     @Test
     void pastItsQueueBoundAHeartbeatIsShedAtOnceWith503AndRetryAfter() throws InterruptedException {
         // A database that never answers: one batch in flight, the rest wait in the queue (bound 5).
-        HeartbeatCommitter committer = new HeartbeatCommitter(submissions -> Uni.createFrom().nothing(), changed -> { },
-                vertx, new SimpleMeterRegistry(), 1, Duration.ZERO, 1, 5);
+        HeartbeatCommitter committer = new HeartbeatCommitter(
+                submissions -> Uni.createFrom().nothing(),
+                changed -> {},
+                vertx,
+                new SimpleMeterRegistry(),
+                1,
+                Duration.ZERO,
+                1,
+                5);
         List<Object> answers = new CopyOnWriteArrayList<>();
         for (long learner = 1; learner <= 8; learner++) {
-            committer.submit(new HeartbeatBatch.Submission(learner, "device", Instant.now(), false, List.of()))
-                    .subscribe().with(answers::add, answers::add);
+            committer
+                    .submit(new HeartbeatBatch.Submission(learner, "device", Instant.now(), false, List.of()))
+                    .subscribe()
+                    .with(answers::add, answers::add);
         }
         long started = System.nanoTime();
         while (answers.size() < 2 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(1)) {
@@ -138,7 +160,12 @@ class HeartbeatCommitterIsolationTest {
         }
         // One in flight, five queued, the last two refused without waiting.
         assertEquals(2, answers.size(), String.valueOf(answers));
-        answers.forEach(answer -> assertTrue(answer instanceof ProblemException p && p.status() == 503
-                && "overloaded".equals(p.slug()) && p.retryAfterSec() != null && p.overloadCause() != null, String.valueOf(answer)));
+        answers.forEach(answer -> assertTrue(
+                answer instanceof ProblemException p
+                        && p.status() == 503
+                        && "overloaded".equals(p.slug())
+                        && p.retryAfterSec() != null
+                        && p.overloadCause() != null,
+                String.valueOf(answer)));
     }
 }

@@ -1,6 +1,5 @@
 package org.phocap.progress;
 
-import org.phocap.platform.Management;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.phocap.platform.Api;
+import org.phocap.platform.Management;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.SseReader;
 import org.phocap.platform.TestClock;
@@ -50,6 +50,7 @@ class ProgressTest {
 
     @Inject
     TestClock clock;
+
     @TestHTTPResource("/")
     URL base;
 
@@ -65,24 +66,69 @@ class ProgressTest {
             return;
         }
         Api.treeOnce(P);
-        course = publish("PROGRESS-COURSE", List.of(
-                lesson("LV", "VIDEO", 3600, 0.9), lesson("LR", "READING", 120, 0.5), lesson("LS", "VIDEO", 20, 0.9)));
+        course = publish(
+                "PROGRESS-COURSE",
+                List.of(
+                        lesson("LV", "VIDEO", 3600, 0.9),
+                        lesson("LR", "READING", 120, 0.5),
+                        lesson("LS", "VIDEO", 20, 0.9)));
         otherCourse = publish("PROGRESS-OTHER", List.of(lesson("OX", "READING", 60, 0.5)));
-        JsonPath outline = as(admin()).get("/api/v1/courses/" + course).then().statusCode(200).extract().jsonPath();
+        JsonPath outline = as(admin())
+                .get("/api/v1/courses/" + course)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         for (String code : List.of("LV", "LR", "LS")) {
             lessons.put(code, outline.getLong("modules[0].lessons.find { it.code == '" + code + "' }.id"));
         }
-        lessons.put("OX", as(admin()).get("/api/v1/courses/" + otherCourse).then().extract().jsonPath()
-                .getLong("modules[0].lessons[0].id"));
-        campaign = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Tiến độ", "year", 2026, "localityCode", P, "courseIds", List.of(course),
-                        "targetLearners", 100))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        lessons.put(
+                "OX",
+                as(admin())
+                        .get("/api/v1/courses/" + otherCourse)
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getLong("modules[0].lessons[0].id"));
+        campaign = as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Tiến độ",
+                        "year",
+                        2026,
+                        "localityCode",
+                        P,
+                        "courseIds",
+                        List.of(course),
+                        "targetLearners",
+                        100))
+                .post("/api/v1/campaigns")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
         waveCloses = t0.plus(Duration.ofDays(6));
-        wave = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Đợt thử", "opensAt", t0.minus(Duration.ofDays(1)).toString(),
-                        "closesAt", waveCloses.toString(), "capacity", 1000, "graceMinutes", 30))
-                .post("/api/v1/campaigns/" + campaign + "/waves").then().statusCode(201).extract().jsonPath().getLong("id");
+        wave = as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Đợt thử",
+                        "opensAt",
+                        t0.minus(Duration.ofDays(1)).toString(),
+                        "closesAt",
+                        waveCloses.toString(),
+                        "capacity",
+                        1000,
+                        "graceMinutes",
+                        30))
+                .post("/api/v1/campaigns/" + campaign + "/waves")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
     }
 
     @AfterEach
@@ -91,8 +137,17 @@ class ProgressTest {
     }
 
     static Map<String, Object> lesson(String code, String kind, int durationSec, double minCoverage) {
-        Map<String, Object> lesson = new HashMap<>(Map.of("code", code, "title", "Bài " + code, "kind", kind,
-                "durationSec", durationSec, "completion", Map.of("minCoverage", minCoverage)));
+        Map<String, Object> lesson = new HashMap<>(Map.of(
+                "code",
+                code,
+                "title",
+                "Bài " + code,
+                "kind",
+                kind,
+                "durationSec",
+                durationSec,
+                "completion",
+                Map.of("minCoverage", minCoverage)));
         if (!"VIDEO".equals(kind)) {
             lesson.put("body", "Nội dung bài đọc " + code);
         }
@@ -100,44 +155,99 @@ class ProgressTest {
     }
 
     static long publish(String code, List<Map<String, Object>> lessons) {
-        Map<String, Object> pkg = Map.of("code", code, "title", "Khóa " + code, "language", "vi",
-                "modules", List.of(Map.of("code", "M1", "title", "Mô-đun 1", "lessons", lessons)),
-                "completion", Map.of("lessons", "ALL"));
-        return as(admin()).contentType(ContentType.JSON).body(pkg).post("/api/v1/courses")
-                .then().statusCode(201).extract().jsonPath().getLong("id");
+        Map<String, Object> pkg = Map.of(
+                "code",
+                code,
+                "title",
+                "Khóa " + code,
+                "language",
+                "vi",
+                "modules",
+                List.of(Map.of("code", "M1", "title", "Mô-đun 1", "lessons", lessons)),
+                "completion",
+                Map.of("lessons", "ALL"));
+        return as(admin())
+                .contentType(ContentType.JSON)
+                .body(pkg)
+                .post("/api/v1/courses")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
     }
 
     /** A new learner of the campaign, activated and assigned to the open wave. */
     static Learner learner(boolean assigned) {
         String token = Api.enrolledLearner(P, campaign, Api.phone(70, PHONES.incrementAndGet()));
-        long id = as(token).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id");
+        long id = as(token)
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("id");
         if (assigned) {
-            as(admin()).contentType(ContentType.JSON).body(Map.of("learnerIds", List.of(id)))
-                    .post("/api/v1/campaigns/" + campaign + "/waves/" + wave + "/learners").then().statusCode(200);
+            as(admin())
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("learnerIds", List.of(id)))
+                    .post("/api/v1/campaigns/" + campaign + "/waves/" + wave + "/learners")
+                    .then()
+                    .statusCode(200);
         }
         return new Learner(token, id);
     }
 
-    static Map<String, Object> beat(long lessonId, String session, long seq, double position, boolean playing, Instant sentAt) {
-        return Map.of("lessonId", lessonId, "sessionId", session, "seq", seq, "positionSec", position,
-                "playing", playing, "sentAt", sentAt.toString());
+    static Map<String, Object> beat(
+            long lessonId, String session, long seq, double position, boolean playing, Instant sentAt) {
+        return Map.of(
+                "lessonId",
+                lessonId,
+                "sessionId",
+                session,
+                "seq",
+                seq,
+                "positionSec",
+                position,
+                "playing",
+                playing,
+                "sentAt",
+                sentAt.toString());
     }
 
     Response send(Learner learner, String device, Map<String, Object> beat) {
-        return as(learner.token()).header("X-Device-Id", device).contentType(ContentType.JSON).body(beat)
+        return as(learner.token())
+                .header("X-Device-Id", device)
+                .contentType(ContentType.JSON)
+                .body(beat)
                 .post("/api/v1/me/heartbeats");
     }
 
     /** Sends a heartbeat at t0 + {@code at} seconds by both clocks and answers the result. */
-    JsonPath at(Learner learner, String device, int at, String lesson, String session, long seq, double position,
-                boolean playing) {
+    JsonPath at(
+            Learner learner,
+            String device,
+            int at,
+            String lesson,
+            String session,
+            long seq,
+            double position,
+            boolean playing) {
         clock.set(t0.plusSeconds(at));
         return send(learner, device, beat(lessons.get(lesson), session, seq, position, playing, t0.plusSeconds(at)))
-                .then().statusCode(200).extract().jsonPath();
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     JsonPath progress(Learner learner) {
-        return as(learner.token()).get("/api/v1/me/progress?courseId=" + course).then().statusCode(200).extract().jsonPath();
+        return as(learner.token())
+                .get("/api/v1/me/progress?courseId=" + course)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test
@@ -163,11 +273,17 @@ class ProgressTest {
         // The client says 30 s passed, the server saw 10: the server's 10 (+2 s tolerance) wins.
         clock.set(t0.plusSeconds(10));
         JsonPath fast = send(l, "d1", beat(lessons.get("LV"), "s1", 2, 30, true, t0.plusSeconds(30)))
-                .then().statusCode(200).extract().jsonPath();
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(0.0, fast.getDouble("addedSec"), "a 30 s advance in 12 s of server time is a seek");
         clock.set(t0.plusSeconds(20));
         JsonPath slow = send(l, "d1", beat(lessons.get("LV"), "s1", 3, 35, true, t0.plusSeconds(35)))
-                .then().statusCode(200).extract().jsonPath();
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(5.0, slow.getDouble("addedSec"), "5 s of client time and position in 10 s of server time");
     }
 
@@ -215,11 +331,19 @@ class ProgressTest {
         at(l, "d1", 10, "LV", "s1", 2, 10, true);
         clock.set(t0.plusSeconds(20));
         Map<String, Object> retry = beat(lessons.get("LV"), "s1", 2, 10, true, t0.plusSeconds(10));
-        send(l, "d1", retry).then().statusCode(200).body("duplicate", equalTo(true)).body("addedSec", equalTo(0.0f))
+        send(l, "d1", retry)
+                .then()
+                .statusCode(200)
+                .body("duplicate", equalTo(true))
+                .body("addedSec", equalTo(0.0f))
                 .body("creditedSec", equalTo(10.0f));
-        send(l, "d1", beat(lessons.get("LV"), "s1", 1, 0, true, t0)).then().statusCode(200)
-                .body("duplicate", equalTo(true)).body("creditedSec", equalTo(10.0f));
-        assertEquals(10.0, progress(l).getDouble("lessons.find { it.lessonId == " + lessons.get("LV") + " }.creditedSec"));
+        send(l, "d1", beat(lessons.get("LV"), "s1", 1, 0, true, t0))
+                .then()
+                .statusCode(200)
+                .body("duplicate", equalTo(true))
+                .body("creditedSec", equalTo(10.0f));
+        assertEquals(
+                10.0, progress(l).getDouble("lessons.find { it.lessonId == " + lessons.get("LV") + " }.creditedSec"));
     }
 
     @Test
@@ -228,11 +352,18 @@ class ProgressTest {
         at(l, "phone-A", 0, "LR", "a1", 1, 0, true);
         at(l, "phone-A", 10, "LR", "a1", 2, 0, true);
         clock.set(t0.plusSeconds(20));
-        send(l, "phone-B", beat(lessons.get("LR"), "b1", 1, 0, true, t0.plusSeconds(20))).then().statusCode(409)
-                .contentType("application/problem+json").body("type", endsWith("/concurrent-session"));
+        send(l, "phone-B", beat(lessons.get("LR"), "b1", 1, 0, true, t0.plusSeconds(20)))
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", endsWith("/concurrent-session"));
         clock.set(t0.plusSeconds(30));
-        send(l, "phone-B", beat(lessons.get("LV"), "b1", 2, 0, true, t0.plusSeconds(30))).then().statusCode(409);
-        assertEquals(10.0, progress(l).getDouble("lessons.find { it.lessonId == " + lessons.get("LR") + " }.creditedSec"),
+        send(l, "phone-B", beat(lessons.get("LV"), "b1", 2, 0, true, t0.plusSeconds(30)))
+                .then()
+                .statusCode(409);
+        assertEquals(
+                10.0,
+                progress(l).getDouble("lessons.find { it.lessonId == " + lessons.get("LR") + " }.creditedSec"),
                 "nothing credited to the second device");
         // The same device starting a new player session takes over at once.
         JsonPath takeover = at(l, "phone-A", 40, "LR", "a2", 1, 0, true);
@@ -250,20 +381,28 @@ class ProgressTest {
         at(l, "d1", 0, "LR", "s1", 1, 0, true);
         Instant afterGrace = waveCloses.plus(Duration.ofMinutes(31));
         clock.set(afterGrace);
-        send(l, "d1", beat(lessons.get("LR"), "s1", 2, 0, true, afterGrace)).then().statusCode(409)
+        send(l, "d1", beat(lessons.get("LR"), "s1", 2, 0, true, afterGrace))
+                .then()
+                .statusCode(409)
                 .body("type", endsWith("/wave-closed"));
         clock.set(waveCloses.plus(Duration.ofMinutes(29)));
-        send(l, "d1", beat(lessons.get("LR"), "s1", 3, 0, true, afterGrace)).then().statusCode(200);
+        send(l, "d1", beat(lessons.get("LR"), "s1", 3, 0, true, afterGrace))
+                .then()
+                .statusCode(200);
         Learner unassigned = learner(false);
         clock.set(t0);
-        send(unassigned, "d1", beat(lessons.get("LR"), "s1", 1, 0, true, t0)).then().statusCode(409)
+        send(unassigned, "d1", beat(lessons.get("LR"), "s1", 1, 0, true, t0))
+                .then()
+                .statusCode(409)
                 .body("type", endsWith("/wave-closed"));
     }
 
     @Test
     void lessonsOutsideTheLearnersCoursesAre404() {
         Learner l = learner(true);
-        send(l, "d1", beat(lessons.get("OX"), "s1", 1, 0, true, t0)).then().statusCode(404)
+        send(l, "d1", beat(lessons.get("OX"), "s1", 1, 0, true, t0))
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
         send(l, "d1", beat(99_999_999L, "s1", 1, 0, true, t0)).then().statusCode(404);
         as(l.token()).get("/api/v1/me/progress?courseId=" + otherCourse).then().statusCode(404);
@@ -272,20 +411,43 @@ class ProgressTest {
     @Test
     void badHeartbeatsAreClearProblemsAndChangeNothing() {
         Learner l = learner(true);
-        as(l.token()).contentType(ContentType.JSON).body(beat(lessons.get("LR"), "s1", 1, 0, true, t0))
-                .post("/api/v1/me/heartbeats").then().statusCode(400).body("errors.field", hasItem("X-Device-Id"));
+        as(l.token())
+                .contentType(ContentType.JSON)
+                .body(beat(lessons.get("LR"), "s1", 1, 0, true, t0))
+                .post("/api/v1/me/heartbeats")
+                .then()
+                .statusCode(400)
+                .body("errors.field", hasItem("X-Device-Id"));
         Map<String, Object> bad = new HashMap<>(beat(lessons.get("LR"), "s1", -1, -5, true, t0));
         bad.remove("sentAt");
-        send(l, "d1", bad).then().statusCode(400).contentType("application/problem+json")
+        send(l, "d1", bad)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("seq", "positionSec", "sentAt"));
-        as(l.token()).header("X-Device-Id", "d1").contentType(ContentType.JSON).body("{\"lessonId\": \"x\"")
-                .post("/api/v1/me/heartbeats").then().statusCode(400);
+        as(l.token())
+                .header("X-Device-Id", "d1")
+                .contentType(ContentType.JSON)
+                .body("{\"lessonId\": \"x\"")
+                .post("/api/v1/me/heartbeats")
+                .then()
+                .statusCode(400);
         List<Map<String, Object>> tooMany = Collections.nCopies(501, beat(lessons.get("LR"), "s1", 1, 0, true, t0));
-        as(l.token()).header("X-Device-Id", "d1").contentType(ContentType.JSON).body(tooMany)
-                .post("/api/v1/me/heartbeats:batch").then().statusCode(400);
+        as(l.token())
+                .header("X-Device-Id", "d1")
+                .contentType(ContentType.JSON)
+                .body(tooMany)
+                .post("/api/v1/me/heartbeats:batch")
+                .then()
+                .statusCode(400);
         assertEquals(0.0, progress(l).getDouble("progress"));
-        as(admin()).header("X-Device-Id", "d1").contentType(ContentType.JSON).body(beat(lessons.get("LR"), "s1", 1, 0, true, t0))
-                .post("/api/v1/me/heartbeats").then().statusCode(403);
+        as(admin())
+                .header("X-Device-Id", "d1")
+                .contentType(ContentType.JSON)
+                .body(beat(lessons.get("LR"), "s1", 1, 0, true, t0))
+                .post("/api/v1/me/heartbeats")
+                .then()
+                .statusCode(403);
     }
 
     /** 200 heartbeats of an offline session: pauses, a seek, re-watching, 10–20 s apart. */
@@ -318,19 +480,35 @@ class ProgressTest {
         List<Map<String, Object>> beats = offlineSession(lessons.get("LV"), t0.minus(Duration.ofHours(2)));
         List<Map<String, Object>> mixed = new ArrayList<>(beats);
         Collections.shuffle(mixed, new Random(11));
-        JsonPath a = as(inOrder.token()).header("X-Device-Id", "tablet").contentType(ContentType.JSON).body(beats)
-                .post("/api/v1/me/heartbeats:batch").then().statusCode(200).extract().jsonPath();
-        JsonPath b = as(shuffled.token()).header("X-Device-Id", "tablet").contentType(ContentType.JSON).body(mixed)
-                .post("/api/v1/me/heartbeats:batch").then().statusCode(200).extract().jsonPath();
+        JsonPath a = as(inOrder.token())
+                .header("X-Device-Id", "tablet")
+                .contentType(ContentType.JSON)
+                .body(beats)
+                .post("/api/v1/me/heartbeats:batch")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        JsonPath b = as(shuffled.token())
+                .header("X-Device-Id", "tablet")
+                .contentType(ContentType.JSON)
+                .body(mixed)
+                .post("/api/v1/me/heartbeats:batch")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(200, a.getList("").size());
-        assertEquals(200, b.getList("status").stream().filter(s -> (int) s == 200).count());
+        assertEquals(
+                200, b.getList("status").stream().filter(s -> (int) s == 200).count());
         String lv = "lessons.find { it.lessonId == " + lessons.get("LV") + " }.";
         JsonPath pa = progress(inOrder);
         JsonPath pb = progress(shuffled);
         double credited = pa.getDouble(lv + "creditedSec");
         assertTrue(credited > 1000, "most of the ~3000 s session is credited: " + credited);
-        long spanSec = Duration.between(Instant.parse((String) beats.get(0).get("sentAt")),
-                Instant.parse((String) beats.get(199).get("sentAt"))).toSeconds();
+        long spanSec = Duration.between(Instant.parse((String) beats.get(0).get("sentAt")), Instant.parse((String)
+                        beats.get(199).get("sentAt")))
+                .toSeconds();
         assertTrue(credited <= spanSec, "never more than the batch's span");
         assertEquals(credited, pb.getDouble(lv + "creditedSec"));
         assertEquals(pa.getInt(lv + "coveredSec"), pb.getInt(lv + "coveredSec"));
@@ -340,8 +518,13 @@ class ProgressTest {
             assertEquals(((Number) mixed.get(i).get("seq")).longValue(), b.getLong("[" + i + "].seq"));
         }
         // Replaying the same batch again credits nothing more.
-        as(inOrder.token()).header("X-Device-Id", "tablet").contentType(ContentType.JSON).body(beats)
-                .post("/api/v1/me/heartbeats:batch").then().statusCode(200)
+        as(inOrder.token())
+                .header("X-Device-Id", "tablet")
+                .contentType(ContentType.JSON)
+                .body(beats)
+                .post("/api/v1/me/heartbeats:batch")
+                .then()
+                .statusCode(200)
                 .body("result.duplicate", org.hamcrest.Matchers.everyItem(equalTo(true)));
         assertEquals(credited, progress(inOrder).getDouble(lv + "creditedSec"));
     }
@@ -356,8 +539,13 @@ class ProgressTest {
         broken.put("sessionId", "");
         items.add(broken);
         items.add(beat(lessons.get("LR"), "r1", 4, 0, true, t0));
-        as(l.token()).header("X-Device-Id", "d1").contentType(ContentType.JSON).body(items)
-                .post("/api/v1/me/heartbeats:batch").then().statusCode(200)
+        as(l.token())
+                .header("X-Device-Id", "d1")
+                .contentType(ContentType.JSON)
+                .body(items)
+                .post("/api/v1/me/heartbeats:batch")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo(List.of(200, 404, 400, 200)))
                 .body("[2].problem.errors[0].field", equalTo("[2].sessionId"))
                 .body("[3].result.creditedSec", equalTo(30.0f));
@@ -394,12 +582,21 @@ class ProgressTest {
         clock.release();
         try (SseReader stream = SseReader.open(base, "api/v1/me/courses/" + course + "/stream", l.token(), null)) {
             List<SseReader.Event> snapshot = stream.untilReady();
-            assertTrue(snapshot.get(1).data().contains("\"completed\":true"), snapshot.get(1).data());
-            assertTrue(snapshot.get(2).data().contains("\"completed\":true"), snapshot.get(2).data());
+            assertTrue(
+                    snapshot.get(1).data().contains("\"completed\":true"),
+                    snapshot.get(1).data());
+            assertTrue(
+                    snapshot.get(2).data().contains("\"completed\":true"),
+                    snapshot.get(2).data());
         }
-        as(l.token()).get("/api/v1/me/courses").then().statusCode(200)
-                .body("size()", equalTo(1)).body("[0].id", equalTo((int) course))
-                .body("[0].completedLessons", equalTo(2)).body("[0].totalLessons", equalTo(3))
+        as(l.token())
+                .get("/api/v1/me/courses")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(1))
+                .body("[0].id", equalTo((int) course))
+                .body("[0].completedLessons", equalTo(2))
+                .body("[0].totalLessons", equalTo(3))
                 .body("[0].completed", equalTo(false));
     }
 
@@ -417,7 +614,8 @@ class ProgressTest {
         Collections.shuffle(twice, new Random(3));
         List<Integer> fresh = Collections.synchronizedList(new ArrayList<>());
         twice.parallelStream().forEach(beat -> {
-            JsonPath answer = send(l, "d1", beat).then().statusCode(200).extract().jsonPath();
+            JsonPath answer =
+                    send(l, "d1", beat).then().statusCode(200).extract().jsonPath();
             if (!answer.getBoolean("duplicate")) {
                 fresh.add(1);
             }
@@ -431,25 +629,73 @@ class ProgressTest {
 
     int storedHeartbeats(long learnerId, long lessonId) {
         return pool.preparedQuery("SELECT heartbeats FROM lesson_progress WHERE learner_id = $1 AND lesson_id = $2")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(learnerId, lessonId)).await().indefinitely()
-                .iterator().next().getInteger(0);
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(learnerId, lessonId))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getInteger(0);
     }
 
     @Test
     void completingEveryLessonCompletesACourseWithoutQuizzes() throws Exception {
         long small = publish("PROGRESS-SMALL", List.of(lesson("SA", "READING", 20, 0.5)));
-        long smallLesson = as(admin()).get("/api/v1/courses/" + small).then().extract().jsonPath().getLong("modules[0].lessons[0].id");
-        long own = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Khóa ngắn", "year", 2026, "localityCode", P, "courseIds", List.of(small), "targetLearners", 5))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        long smallLesson = as(admin())
+                .get("/api/v1/courses/" + small)
+                .then()
+                .extract()
+                .jsonPath()
+                .getLong("modules[0].lessons[0].id");
+        long own = as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Khóa ngắn",
+                        "year",
+                        2026,
+                        "localityCode",
+                        P,
+                        "courseIds",
+                        List.of(small),
+                        "targetLearners",
+                        5))
+                .post("/api/v1/campaigns")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
         String token = Api.enrolledLearner(P, own, Api.phone(71, PHONES.incrementAndGet()));
-        long id = as(token).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id");
-        long ownWave = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Đợt", "opensAt", t0.minus(Duration.ofDays(1)).toString(),
-                        "closesAt", t0.plus(Duration.ofDays(1)).toString(), "capacity", 5))
-                .post("/api/v1/campaigns/" + own + "/waves").then().statusCode(201).extract().jsonPath().getLong("id");
-        as(admin()).contentType(ContentType.JSON).body(Map.of("learnerIds", List.of(id)))
-                .post("/api/v1/campaigns/" + own + "/waves/" + ownWave + "/learners").then().statusCode(200);
+        long id = as(token)
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("id");
+        long ownWave = as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Đợt",
+                        "opensAt",
+                        t0.minus(Duration.ofDays(1)).toString(),
+                        "closesAt",
+                        t0.plus(Duration.ofDays(1)).toString(),
+                        "capacity",
+                        5))
+                .post("/api/v1/campaigns/" + own + "/waves")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("learnerIds", List.of(id)))
+                .post("/api/v1/campaigns/" + own + "/waves/" + ownWave + "/learners")
+                .then()
+                .statusCode(200);
         Learner l = new Learner(token, id);
         clock.release();
         try (SseReader stream = SseReader.open(base, "api/v1/me/courses/" + small + "/stream", token, null)) {
@@ -457,7 +703,9 @@ class ProgressTest {
             clock.set(t0);
             send(l, "d1", beat(smallLesson, "s", 1, 0, true, t0)).then().statusCode(200);
             clock.set(t0.plusSeconds(10));
-            send(l, "d1", beat(smallLesson, "s", 2, 0, true, t0.plusSeconds(10))).then().statusCode(200)
+            send(l, "d1", beat(smallLesson, "s", 2, 0, true, t0.plusSeconds(10)))
+                    .then()
+                    .statusCode(200)
                     .body("completed", equalTo(true));
             List<String> names = new ArrayList<>();
             while (!names.contains("course-completed")) {
@@ -465,9 +713,17 @@ class ProgressTest {
             }
             assertTrue(names.contains("lesson-completed"));
         }
-        as(token).get("/api/v1/me/progress?courseId=" + small).then().statusCode(200)
-                .body("completed", equalTo(true)).body("progress", equalTo(1.0f));
-        as(token).get("/api/v1/me").then().statusCode(200).body("campaigns[0].wave.open", equalTo(true))
+        as(token)
+                .get("/api/v1/me/progress?courseId=" + small)
+                .then()
+                .statusCode(200)
+                .body("completed", equalTo(true))
+                .body("progress", equalTo(1.0f));
+        as(token)
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
+                .body("campaigns[0].wave.open", equalTo(true))
                 .body("campaigns[0].courseIds", equalTo(List.of((int) small)));
     }
 
@@ -480,13 +736,25 @@ class ProgressTest {
         // Take a table away from the running database so the batch's write fails for real.
         sql("ALTER TABLE learner_presence RENAME TO learner_presence_away");
         try {
-            send(l, "d1", second).then().statusCode(503).contentType("application/problem+json")
-                    .header("Retry-After", "2").body("type", endsWith("/unavailable"));
+            send(l, "d1", second)
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", "2")
+                    .body("type", endsWith("/unavailable"));
         } finally {
             sql("ALTER TABLE learner_presence_away RENAME TO learner_presence");
         }
-        send(l, "d1", second).then().statusCode(200).body("addedSec", equalTo(10.0f)).body("creditedSec", equalTo(10.0f));
-        send(l, "d1", second).then().statusCode(200).body("duplicate", equalTo(true)).body("creditedSec", equalTo(10.0f));
+        send(l, "d1", second)
+                .then()
+                .statusCode(200)
+                .body("addedSec", equalTo(10.0f))
+                .body("creditedSec", equalTo(10.0f));
+        send(l, "d1", second)
+                .then()
+                .statusCode(200)
+                .body("duplicate", equalTo(true))
+                .body("creditedSec", equalTo(10.0f));
     }
 
     void sql(String statement) {
@@ -498,9 +766,15 @@ class ProgressTest {
         Learner l = learner(true);
         at(l, "d1", 0, "LR", "m1", 1, 0, true);
         send(l, "d1", beat(lessons.get("OX"), "m1", 2, 0, true, t0)).then().statusCode(404);
-        String metrics = RestAssured.get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
+        String metrics = RestAssured.get(Management.url("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertTrue(metrics.contains("phocap_heartbeats_total{outcome=\"accepted\""), "accepted counter");
-        assertTrue(metrics.contains("phocap_heartbeats_total{outcome=\"rejected\",reason=\"not-found\""), "rejected counter");
+        assertTrue(
+                metrics.contains("phocap_heartbeats_total{outcome=\"rejected\",reason=\"not-found\""),
+                "rejected counter");
         assertTrue(metrics.contains("phocap_heartbeat_batch_size_bucket"), "batch size histogram");
         assertTrue(metrics.contains("phocap_heartbeat_commit_seconds_bucket"), "commit latency histogram");
     }

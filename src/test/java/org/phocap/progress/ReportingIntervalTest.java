@@ -43,17 +43,43 @@ class ReportingIntervalTest {
     void everyReportingIntervalReachesFullCoverage() {
         Api.treeOnce(P);
         long course = ProgressTest.publish("INTERVALS", List.of(ProgressTest.lesson("V150", "VIDEO", DURATION, 1.0)));
-        long lesson = as(admin()).get("/api/v1/courses/" + course).then().statusCode(200).extract().jsonPath()
+        long lesson = as(admin())
+                .get("/api/v1/courses/" + course)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getLong("modules[0].lessons[0].id");
-        long campaign = as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("name", "Nhịp báo", "year", 2026, "localityCode", P, "courseIds", List.of(course),
-                        "targetLearners", 10))
-                .post("/api/v1/campaigns").then().statusCode(201).extract().jsonPath().getLong("id");
+        long campaign = as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "Nhịp báo",
+                        "year",
+                        2026,
+                        "localityCode",
+                        P,
+                        "courseIds",
+                        List.of(course),
+                        "targetLearners",
+                        10))
+                .post("/api/v1/campaigns")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("id");
         long wave = Api.openWave(campaign);
         int n = 0;
         for (int every : new int[] {1, 2, 5, 15, 60}) {
             String token = Api.enrolledLearner(P, campaign, Api.phone(74, ++n));
-            long id = as(token).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id");
+            long id = as(token)
+                    .get("/api/v1/me")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getLong("id");
             Api.assign(campaign, wave, List.of(id));
             JsonPath last = playThrough(token, lesson, every);
             assertTrue(last.getBoolean("completed"), "every " + every + " s: " + last.prettify());
@@ -85,9 +111,26 @@ class ReportingIntervalTest {
     JsonPath beat(String token, long lesson, String session, long seq, Instant t0, int at, double position) {
         Instant now = t0.plus(Duration.ofSeconds(at));
         clock.set(now);
-        return as(token).header("X-Device-Id", "player").contentType(ContentType.JSON)
-                .body(Map.of("lessonId", lesson, "sessionId", session, "seq", seq, "positionSec", position,
-                        "playing", true, "sentAt", now.toString()))
-                .post("/api/v1/me/heartbeats").then().statusCode(200).extract().jsonPath();
+        return as(token)
+                .header("X-Device-Id", "player")
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "lessonId",
+                        lesson,
+                        "sessionId",
+                        session,
+                        "seq",
+                        seq,
+                        "positionSec",
+                        position,
+                        "playing",
+                        true,
+                        "sentAt",
+                        now.toString()))
+                .post("/api/v1/me/heartbeats")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 }

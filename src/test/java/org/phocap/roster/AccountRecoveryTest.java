@@ -36,23 +36,44 @@ class AccountRecoveryTest {
     Pool pool;
 
     static long learnerId(String token) {
-        return as(token).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getLong("id");
+        return as(token)
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("id");
     }
 
     static JsonPath issue(String staff, long learner) {
-        JsonPath code = as(staff).post("/api/v1/learners/" + learner + "/activation-code").then().statusCode(200).extract().jsonPath();
+        JsonPath code = as(staff)
+                .post("/api/v1/learners/" + learner + "/activation-code")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Secrets.remember(code.getString("code"));
         return code;
     }
 
     static int activate(String phone, String code, String pin) {
-        return RestAssured.given().contentType(ContentType.JSON).body(Map.of("phone", phone, "code", code, "pin", pin))
-                .post("/api/v1/auth/activate").then().extract().statusCode();
+        return RestAssured.given()
+                .contentType(ContentType.JSON)
+                .body(Map.of("phone", phone, "code", code, "pin", pin))
+                .post("/api/v1/auth/activate")
+                .then()
+                .extract()
+                .statusCode();
     }
 
     static JsonPath login(String phone, String pin) {
-        return RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", phone, "password", pin))
-                .post("/api/v1/auth/login").then().extract().jsonPath();
+        return RestAssured.given()
+                .contentType(ContentType.JSON)
+                .body(Map.of("username", phone, "password", pin))
+                .post("/api/v1/auth/login")
+                .then()
+                .extract()
+                .jsonPath();
     }
 
     @Test
@@ -69,26 +90,49 @@ class AccountRecoveryTest {
         JsonPath code = issue(supporter, learner);
         assertEquals(learner, code.getLong("learnerId"));
         Instant expiresAt = Instant.parse(code.getString("expiresAt"));
-        assertTrue(expiresAt.isAfter(Instant.now().plus(Duration.ofDays(7)).minusSeconds(60))
-                && expiresAt.isBefore(Instant.now().plus(Duration.ofDays(7)).plusSeconds(60)), "7 days: " + expiresAt);
+        assertTrue(
+                expiresAt.isAfter(Instant.now().plus(Duration.ofDays(7)).minusSeconds(60))
+                        && expiresAt.isBefore(
+                                Instant.now().plus(Duration.ofDays(7)).plusSeconds(60)),
+                "7 days: " + expiresAt);
         // Until it is used, nothing changes: the old PIN still signs in.
-        assertEquals(200, RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", phone, "password", "314159"))
-                .post("/api/v1/auth/login").statusCode());
+        assertEquals(
+                200,
+                RestAssured.given()
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("username", phone, "password", "314159"))
+                        .post("/api/v1/auth/login")
+                        .statusCode());
 
         String newPin = Secrets.remember("864209");
         assertEquals(200, activate(phone, code.getString("code"), newPin));
         // Once only.
         assertEquals(400, activate(phone, code.getString("code"), "111111"));
         // The old PIN, the old refresh token and the old access token no longer work; the new PIN does.
-        assertEquals(401, RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", phone, "password", "314159"))
-                .post("/api/v1/auth/login").statusCode());
-        assertEquals(401, RestAssured.given().contentType(ContentType.JSON).body(Map.of("refreshToken", oldRefresh))
-                .post("/api/v1/auth/refresh").statusCode());
+        assertEquals(
+                401,
+                RestAssured.given()
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("username", phone, "password", "314159"))
+                        .post("/api/v1/auth/login")
+                        .statusCode());
+        assertEquals(
+                401,
+                RestAssured.given()
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("refreshToken", oldRefresh))
+                        .post("/api/v1/auth/refresh")
+                        .statusCode());
         as(oldAccess).get("/api/v1/me").then().statusCode(401);
         assertTrue(login(phone, newPin).getString("accessToken") != null);
 
         // Audited: who issued it, for whom, when.
-        JsonPath audit = as(admin()).get("/api/v1/audit?learnerId=" + learner).then().statusCode(200).extract().jsonPath();
+        JsonPath audit = as(admin())
+                .get("/api/v1/audit?learnerId=" + learner)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals("activation-code-issued", audit.getString("items[0].action"));
         assertEquals("hotro.ar1", audit.getString("items[0].staffUsername"));
         assertEquals(learner, audit.getLong("items[0].learnerId"));
@@ -101,11 +145,17 @@ class AccountRecoveryTest {
         String phone = Api.phone(64, 2);
         long learner = learnerId(Api.enrolledLearner(P, campaign, phone, "Học Viên Hai", P + "2-1-1"));
         String elsewhere = Api.supporter("hotro.ar1", P + "1");
-        as(elsewhere).post("/api/v1/learners/" + learner + "/activation-code").then().statusCode(404)
+        as(elsewhere)
+                .post("/api/v1/learners/" + learner + "/activation-code")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
         as(elsewhere).post("/api/v1/learners/999999999/activation-code").then().statusCode(404);
         // A learner cannot issue codes; nor can anyone signed out.
-        RestAssured.given().post("/api/v1/learners/" + learner + "/activation-code").then().statusCode(401);
+        RestAssured.given()
+                .post("/api/v1/learners/" + learner + "/activation-code")
+                .then()
+                .statusCode(401);
 
         String first = issue(admin(), learner).getString("code");
         String second = issue(admin(), learner).getString("code");
@@ -121,7 +171,9 @@ class AccountRecoveryTest {
         long learner = learnerId(Api.enrolledLearner(P, campaign, phone));
         String code = issue(admin(), learner).getString("code");
         pool.preparedQuery("UPDATE learner SET activation_code_expires_at = now() - interval '1 second' WHERE id = $1")
-                .execute(Tuple.of(learner)).await().indefinitely();
+                .execute(Tuple.of(learner))
+                .await()
+                .indefinitely();
         assertEquals(400, activate(phone, code, "333333"));
         assertTrue(login(phone, "314159").getString("accessToken") != null, "the PIN is unchanged");
     }

@@ -15,8 +15,7 @@ import org.dhatim.fastexcel.Worksheet;
 final class RosterFiles {
     static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    private RosterFiles() {
-    }
+    private RosterFiles() {}
 
     static byte[] utf8(String csv) {
         return csv.getBytes(StandardCharsets.UTF_8);

@@ -40,8 +40,12 @@ class RosterImportTest {
         assertEquals(3, done.getInt("total"));
         assertEquals(3, done.getInt("created"));
         assertEquals(0, done.getInt("rejected"));
-        JsonPath learners = as(admin()).get("/api/v1/campaigns/" + campaign + "/learners").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath learners = as(admin())
+                .get("/api/v1/campaigns/" + campaign + "/learners")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(3, learners.getInt("total"));
         assertTrue(learners.getList("items.phone").contains(Api.e164(Api.phone(10, 3))));
     }
@@ -50,12 +54,35 @@ class RosterImportTest {
     void xlsxWithVietnameseHeadersAndDiacritics() {
         long campaign = Api.campaign(P);
         byte[] xlsx = RosterFiles.xlsx(
-                List.of("Họ và tên", "Số điện thoại", "Năm sinh", "Giới tính", "Dân tộc", "Mã địa bàn", "Đơn vị đề cử", "Đối tượng"),
                 List.of(
-                        List.of("Phạm Thị Hồng Nhung", Api.phone(11, 1), 1985, "Nữ", "Kinh", P + "1-1-1", "Hội nông dân", "Nông dân"),
+                        "Họ và tên",
+                        "Số điện thoại",
+                        "Năm sinh",
+                        "Giới tính",
+                        "Dân tộc",
+                        "Mã địa bàn",
+                        "Đơn vị đề cử",
+                        "Đối tượng"),
+                List.of(
+                        List.of(
+                                "Phạm Thị Hồng Nhung",
+                                Api.phone(11, 1),
+                                1985,
+                                "Nữ",
+                                "Kinh",
+                                P + "1-1-1",
+                                "Hội nông dân",
+                                "Nông dân"),
                         // A phone typed as a number loses its leading zero; it still reads.
-                        List.of("Đặng Quốc Việt", Long.parseLong(Api.phone(11, 2)), 1979, "Nam", "Cao Lan", P + "2-1-1",
-                                "Đoàn thanh niên", "Thanh niên"),
+                        List.of(
+                                "Đặng Quốc Việt",
+                                Long.parseLong(Api.phone(11, 2)),
+                                1979,
+                                "Nam",
+                                "Cao Lan",
+                                P + "2-1-1",
+                                "Đoàn thanh niên",
+                                "Thanh niên"),
                         List.of("Không Có Số", "", 1990, "Nam", "Kinh", P + "1-1-1", "Thôn", "")));
         long importId = Api.upload(admin(), campaign, xlsx, RosterFiles.XLSX);
         JsonPath done = Api.finished(admin(), importId);
@@ -64,8 +91,13 @@ class RosterImportTest {
         // Line numbers are the sheet's rows: the header is row 1, so the third person is row 4.
         assertEquals(4, done.getInt("errors[0].line"), done.prettify());
         assertEquals("phone", done.getString("errors[0].field"));
-        List<String> names = as(admin()).get("/api/v1/campaigns/" + campaign + "/learners").then().statusCode(200)
-                .extract().jsonPath().getList("items.fullName");
+        List<String> names = as(admin())
+                .get("/api/v1/campaigns/" + campaign + "/learners")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.fullName");
         assertTrue(names.contains("Phạm Thị Hồng Nhung"), names.toString());
         assertTrue(names.contains("Đặng Quốc Việt"), names.toString());
     }
@@ -79,8 +111,13 @@ class RosterImportTest {
         long importId = Api.upload(admin(), campaign, body, "text/csv");
         JsonPath done = Api.finished(admin(), importId);
         assertEquals(2, done.getInt("created"), done.prettify());
-        List<String> names = as(admin()).get("/api/v1/campaigns/" + campaign + "/learners").then().statusCode(200)
-                .extract().jsonPath().getList("items.fullName");
+        List<String> names = as(admin())
+                .get("/api/v1/campaigns/" + campaign + "/learners")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items.fullName");
         assertTrue(names.contains("Nguyễn Thị Huyền Trang"), names.toString());
         assertTrue(names.contains("Vũ Đức Thắng"), names.toString());
     }
@@ -89,11 +126,24 @@ class RosterImportTest {
     void windows1258NamedByTheClientIsHonoured() {
         long campaign = Api.campaign(P);
         String csv = HEADER + "Hoàng Thị Lụa," + Api.phone(12, 3) + ",1990,Nữ,Kinh," + P + "1-1-1,VILLAGE,\n";
-        long importId = as(admin()).contentType("text/csv; charset=windows-1258").body(RosterFiles.cp1258(csv))
-                .post("/api/v1/campaigns/" + campaign + "/roster").then().statusCode(202).extract().jsonPath().getLong("importId");
+        long importId = as(admin())
+                .contentType("text/csv; charset=windows-1258")
+                .body(RosterFiles.cp1258(csv))
+                .post("/api/v1/campaigns/" + campaign + "/roster")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getLong("importId");
         assertEquals(1, Api.finished(admin(), importId).getInt("created"));
-        assertEquals("Hoàng Thị Lụa", as(admin()).get("/api/v1/campaigns/" + campaign + "/learners").then()
-                .extract().jsonPath().getString("items[0].fullName"));
+        assertEquals(
+                "Hoàng Thị Lụa",
+                as(admin())
+                        .get("/api/v1/campaigns/" + campaign + "/learners")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getString("items[0].fullName"));
     }
 
     @Test
@@ -109,13 +159,13 @@ class RosterImportTest {
     void badRowsAreReportedWithLineNumbersWhileGoodRowsImport() {
         long campaign = Api.campaign(P);
         String csv = HEADER
-                + "Good One," + Api.phone(14, 1) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n"      // line 2
-                + "Bad Phone,0123,1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n"                          // line 3
-                + "Nowhere," + Api.phone(14, 3) + ",1980,Nam,Kinh,NO-SUCH-PLACE,VILLAGE,\n"         // line 4
-                + "Odd Body," + Api.phone(14, 4) + ",1980,Nam,Kinh," + P + "1-1-1,Câu lạc bộ,\n"    // line 5
-                + "," + Api.phone(14, 5) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n"               // line 6
-                + "Good Two," + Api.phone(14, 6) + ",1980,Nữ,Kinh," + P + "2-1-1,OTHER,\n"          // line 7
-                + "Twice," + Api.phone(14, 1) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n";         // line 8
+                + "Good One," + Api.phone(14, 1) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n" // line 2
+                + "Bad Phone,0123,1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n" // line 3
+                + "Nowhere," + Api.phone(14, 3) + ",1980,Nam,Kinh,NO-SUCH-PLACE,VILLAGE,\n" // line 4
+                + "Odd Body," + Api.phone(14, 4) + ",1980,Nam,Kinh," + P + "1-1-1,Câu lạc bộ,\n" // line 5
+                + "," + Api.phone(14, 5) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n" // line 6
+                + "Good Two," + Api.phone(14, 6) + ",1980,Nữ,Kinh," + P + "2-1-1,OTHER,\n" // line 7
+                + "Twice," + Api.phone(14, 1) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n"; // line 8
         long importId = Api.upload(admin(), campaign, RosterFiles.utf8(csv), "text/csv");
         JsonPath done = Api.finished(admin(), importId);
         assertEquals("DONE", done.getString("status"));
@@ -123,13 +173,20 @@ class RosterImportTest {
         assertEquals(2, done.getInt("created"));
         assertEquals(5, done.getInt("rejected"));
         List<Map<String, Object>> errors = done.getList("errors");
-        assertEquals(List.of(3, 4, 5, 6, 8), errors.stream().map(e -> e.get("line")).toList());
-        assertEquals(List.of("phone", "locality_code", "nominated_by", "full_name", "phone"),
+        assertEquals(
+                List.of(3, 4, 5, 6, 8), errors.stream().map(e -> e.get("line")).toList());
+        assertEquals(
+                List.of("phone", "locality_code", "nominated_by", "full_name", "phone"),
                 errors.stream().map(e -> e.get("field")).toList());
         assertTrue(errors.get(4).get("message").toString().contains("line 2"), errors.toString());
 
-        String rejected = as(admin()).get("/api/v1/imports/" + importId + "/rejected.csv").then().statusCode(200)
-                .contentType(containsString("text/csv")).extract().asString();
+        String rejected = as(admin())
+                .get("/api/v1/imports/" + importId + "/rejected.csv")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/csv"))
+                .extract()
+                .asString();
         String[] lines = rejected.split("\n");
         assertEquals("line,field,message,row", lines[0]);
         assertEquals(6, lines.length, rejected);
@@ -152,8 +209,12 @@ class RosterImportTest {
         JsonPath two = Api.finished(admin(), Api.upload(admin(), campaign, RosterFiles.utf8(second), "text/csv"));
         assertEquals(1, two.getInt("created"));
         assertEquals(2, two.getInt("updated"));
-        JsonPath learners = as(admin()).queryParam("size", 50).get("/api/v1/campaigns/" + campaign + "/learners")
-                .then().extract().jsonPath();
+        JsonPath learners = as(admin())
+                .queryParam("size", 50)
+                .get("/api/v1/campaigns/" + campaign + "/learners")
+                .then()
+                .extract()
+                .jsonPath();
         assertEquals(3, learners.getInt("total"));
         assertTrue(learners.getList("items.fullName").contains("Ngô Văn Hải Sửa"));
 
@@ -162,7 +223,11 @@ class RosterImportTest {
         JsonPath three = Api.finished(admin(), Api.upload(admin(), other, RosterFiles.utf8(first), "text/csv"));
         assertEquals(2, three.getInt("created"));
         long idInFirst = learners.getLong("items.find { it.phone == '" + Api.e164(Api.phone(15, 2)) + "' }.id");
-        long idInOther = as(admin()).get("/api/v1/campaigns/" + other + "/learners").then().extract().jsonPath()
+        long idInOther = as(admin())
+                .get("/api/v1/campaigns/" + other + "/learners")
+                .then()
+                .extract()
+                .jsonPath()
                 .getLong("items.find { it.phone == '" + Api.e164(Api.phone(15, 2)) + "' }.id");
         assertEquals(idInFirst, idInOther);
     }
@@ -172,14 +237,22 @@ class RosterImportTest {
         long campaign = Api.campaign(P);
         StringBuilder csv = new StringBuilder(HEADER);
         int i = 0;
-        while (csv.length() < 2_100_000) {   // the test profile's limit is 2,000,000 bytes
-            csv.append("Người Thứ ").append(i).append(',').append(Api.phone(16, i % 999_999)).append(",1980,Nam,Kinh,")
-                    .append(P).append("1-1-1,VILLAGE,\n");
+        while (csv.length() < 2_100_000) { // the test profile's limit is 2,000,000 bytes
+            csv.append("Người Thứ ")
+                    .append(i)
+                    .append(',')
+                    .append(Api.phone(16, i % 999_999))
+                    .append(",1980,Nam,Kinh,")
+                    .append(P)
+                    .append("1-1-1,VILLAGE,\n");
             i++;
         }
-        as(admin()).contentType("text/csv").body(RosterFiles.utf8(csv.toString()))
+        as(admin())
+                .contentType("text/csv")
+                .body(RosterFiles.utf8(csv.toString()))
                 .post("/api/v1/campaigns/" + campaign + "/roster")
-                .then().statusCode(413)
+                .then()
+                .statusCode(413)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://phocap.org/problems/payload-too-large"));
         as(admin()).get("/api/v1/campaigns/" + campaign).then().statusCode(200).body("enrolled", equalTo(0));
@@ -201,8 +274,14 @@ class RosterImportTest {
         long campaign = Api.campaign(P);
         String csv = HEADER + "Đỗ Thu Hà," + Api.phone(17, 1) + ",1980,Nữ,Kinh," + P + "1-1-1,VILLAGE,\n";
         long importId = Api.upload(admin(), campaign, RosterFiles.utf8(csv), "text/csv");
-        String stream = as(admin()).accept("text/event-stream").get("/api/v1/imports/" + importId + "/events")
-                .then().statusCode(200).contentType(containsString("text/event-stream")).extract().asString();
+        String stream = as(admin())
+                .accept("text/event-stream")
+                .get("/api/v1/imports/" + importId + "/events")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/event-stream"))
+                .extract()
+                .asString();
         assertTrue(stream.contains("event:progress") || stream.contains("event: progress"), stream);
         assertTrue(stream.contains("event:done") || stream.contains("event: done"), stream);
         assertTrue(stream.contains("\"status\":\"DONE\""), stream);
@@ -214,9 +293,12 @@ class RosterImportTest {
         byte[] xlsx = RosterFiles.xlsx(
                 List.of("full_name", "phone", "locality_code", "nominated_by"),
                 List.of(List.of("Kim Thị Vân", Api.phone(18, 1), P + "1-1-1", "WOMENS_UNION")));
-        var response = as(admin()).multiPart("file", "danh-sach.xlsx", xlsx, RosterFiles.XLSX)
+        var response = as(admin())
+                .multiPart("file", "danh-sach.xlsx", xlsx, RosterFiles.XLSX)
                 .post("/api/v1/campaigns/" + campaign + "/roster")
-                .then().statusCode(202).extract();
+                .then()
+                .statusCode(202)
+                .extract();
         long importId = response.jsonPath().getLong("importId");
         assertEquals("/api/v1/imports/" + importId, response.header("Location"));
         assertEquals(1, Api.finished(admin(), importId).getInt("created"));
@@ -225,7 +307,11 @@ class RosterImportTest {
     @Test
     void importsOfOtherCampaignsAreNotFound() {
         as(admin()).get("/api/v1/imports/987654321").then().statusCode(404).contentType("application/problem+json");
-        as(admin()).contentType("text/csv").body(RosterFiles.utf8(HEADER))
-                .post("/api/v1/campaigns/987654321/roster").then().statusCode(404);
+        as(admin())
+                .contentType("text/csv")
+                .body(RosterFiles.utf8(HEADER))
+                .post("/api/v1/campaigns/987654321/roster")
+                .then()
+                .statusCode(404);
     }
 }

@@ -37,24 +37,47 @@ class ScopeTest {
                 + "Người Trong," + Api.phone(30, 1) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n"
                 + "Người Ngoài," + Api.phone(30, 2) + ",1980,Nam,Kinh," + P + "2-1-1,VILLAGE,\n";
         Api.finished(admin(), Api.upload(admin(), campaign, RosterFiles.utf8(csv), "text/csv"));
-        as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("username", "sc.district1", "password", "district-one-pass", "role", "SUPPORTER",
-                        "scope", List.of(P + "1"), "fullName", "Tổ hỗ trợ huyện Một"))
-                .post("/api/v1/staff").then().statusCode(201);
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "username",
+                        "sc.district1",
+                        "password",
+                        "district-one-pass",
+                        "role",
+                        "SUPPORTER",
+                        "scope",
+                        List.of(P + "1"),
+                        "fullName",
+                        "Tổ hỗ trợ huyện Một"))
+                .post("/api/v1/staff")
+                .then()
+                .statusCode(201);
         supporter = Api.login("sc.district1", "district-one-pass").getString("accessToken");
-        JsonPath all = as(admin()).get("/api/v1/campaigns/" + campaign + "/learners").then().extract().jsonPath();
+        JsonPath all = as(admin())
+                .get("/api/v1/campaigns/" + campaign + "/learners")
+                .then()
+                .extract()
+                .jsonPath();
         insideId = all.getLong("items.find { it.fullName == 'Người Trong' }.id");
         outsideId = all.getLong("items.find { it.fullName == 'Người Ngoài' }.id");
     }
 
     @Test
     void learnerInsideTheSubtreeIsVisible() {
-        as(supporter).get("/api/v1/learners/" + insideId).then().statusCode(200).body("fullName", equalTo("Người Trong"));
+        as(supporter)
+                .get("/api/v1/learners/" + insideId)
+                .then()
+                .statusCode(200)
+                .body("fullName", equalTo("Người Trong"));
     }
 
     @Test
     void learnerOutsideTheSubtreeIs404() {
-        as(supporter).get("/api/v1/learners/" + outsideId).then().statusCode(404)
+        as(supporter)
+                .get("/api/v1/learners/" + outsideId)
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://phocap.org/problems/not-found"));
         as(admin()).get("/api/v1/learners/" + outsideId).then().statusCode(200);
@@ -62,12 +85,17 @@ class ScopeTest {
 
     @Test
     void campaignListsAreCutToTheScope() {
-        JsonPath page = as(supporter).get("/api/v1/campaigns/" + campaign + "/learners").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath page = as(supporter)
+                .get("/api/v1/campaigns/" + campaign + "/learners")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<String> codes = page.getList("items.localityCode");
         org.junit.jupiter.api.Assertions.assertFalse(codes.isEmpty());
         codes.forEach(code -> org.junit.jupiter.api.Assertions.assertTrue(code.startsWith(P + "1"), codes.toString()));
-        org.junit.jupiter.api.Assertions.assertFalse(page.getList("items.fullName").contains("Người Ngoài"));
+        org.junit.jupiter.api.Assertions.assertFalse(
+                page.getList("items.fullName").contains("Người Ngoài"));
     }
 
     @Test
@@ -92,14 +120,30 @@ class ScopeTest {
     @Test
     void supporterOfAnotherProvinceDoesNotSeeTheCampaign() {
         Api.treeOnce("SX");
-        as(admin()).contentType(ContentType.JSON)
-                .body(Map.of("username", "sx.province", "password", "other-province", "role", "SUPPORTER",
-                        "scope", List.of("SX"), "fullName", "Tỉnh khác"))
-                .post("/api/v1/staff").then().statusCode(201);
+        as(admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "username",
+                        "sx.province",
+                        "password",
+                        "other-province",
+                        "role",
+                        "SUPPORTER",
+                        "scope",
+                        List.of("SX"),
+                        "fullName",
+                        "Tỉnh khác"))
+                .post("/api/v1/staff")
+                .then()
+                .statusCode(201);
         String other = Api.login("sx.province", "other-province").getString("accessToken");
         as(other).get("/api/v1/campaigns/" + campaign).then().statusCode(404);
         as(other).get("/api/v1/campaigns/" + campaign + "/learners").then().statusCode(404);
-        as(other).contentType("text/csv").body(RosterFiles.utf8(RosterImportTest.HEADER))
-                .post("/api/v1/campaigns/" + campaign + "/roster").then().statusCode(404);
+        as(other)
+                .contentType("text/csv")
+                .body(RosterFiles.utf8(RosterImportTest.HEADER))
+                .post("/api/v1/campaigns/" + campaign + "/roster")
+                .then()
+                .statusCode(404);
     }
 }

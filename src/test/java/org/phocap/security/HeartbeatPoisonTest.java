@@ -43,8 +43,8 @@ class HeartbeatPoisonTest {
     }
 
     static String body(long lessonId, String sessionId, String seq, String position, String sentAt) {
-        return "{\"lessonId\":" + lessonId + ",\"sessionId\":" + sessionId + ",\"seq\":" + seq + ",\"positionSec\":" + position
-                + ",\"playing\":true,\"sentAt\":" + sentAt + "}";
+        return "{\"lessonId\":" + lessonId + ",\"sessionId\":" + sessionId + ",\"seq\":" + seq + ",\"positionSec\":"
+                + position + ",\"playing\":true,\"sentAt\":" + sentAt + "}";
     }
 
     @Test
@@ -64,8 +64,11 @@ class HeartbeatPoisonTest {
             Future<?> attack = threads.submit(() -> {
                 int i = 0;
                 while (running.get()) {
-                    Response r = as(poisoner.token()).header("X-Device-Id", "poison").contentType(ContentType.JSON)
-                            .body(poisons.get(i++ % poisons.size())).post("/api/v1/me/heartbeats");
+                    Response r = as(poisoner.token())
+                            .header("X-Device-Id", "poison")
+                            .contentType(ContentType.JSON)
+                            .body(poisons.get(i++ % poisons.size()))
+                            .post("/api/v1/me/heartbeats");
                     poisonAnswers.merge(r.statusCode(), 1, Integer::sum);
                     if (r.statusCode() == 400) {
                         assertEquals("application/problem+json", r.contentType().replaceAll(";.*", ""));
@@ -77,10 +80,24 @@ class HeartbeatPoisonTest {
                 studying.add(threads.submit(() -> {
                     Map<Integer, Integer> answers = new ConcurrentHashMap<>();
                     for (int seq = 1; seq <= 40; seq++) {
-                        int status = as(l.token()).header("X-Device-Id", "phone-" + l.id()).contentType(ContentType.JSON)
-                                .body(Map.of("lessonId", COURSE.lessonId, "sessionId", "honest-" + l.id(), "seq", seq,
-                                        "positionSec", 0, "playing", true, "sentAt", Instant.now().toString()))
-                                .post("/api/v1/me/heartbeats").statusCode();
+                        int status = as(l.token())
+                                .header("X-Device-Id", "phone-" + l.id())
+                                .contentType(ContentType.JSON)
+                                .body(Map.of(
+                                        "lessonId",
+                                        COURSE.lessonId,
+                                        "sessionId",
+                                        "honest-" + l.id(),
+                                        "seq",
+                                        seq,
+                                        "positionSec",
+                                        0,
+                                        "playing",
+                                        true,
+                                        "sentAt",
+                                        Instant.now().toString()))
+                                .post("/api/v1/me/heartbeats")
+                                .statusCode();
                         answers.merge(status, 1, Integer::sum);
                     }
                     return answers;

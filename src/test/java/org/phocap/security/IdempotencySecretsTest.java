@@ -28,21 +28,40 @@ class IdempotencySecretsTest {
     Pool pool;
 
     private static Map<String, Object> staff(String username, String password) {
-        return Map.of("username", username, "password", password, "role", "SUPPORTER", "scope", List.of("IS"),
-                "fullName", "Người Hỗ Trợ");
+        return Map.of(
+                "username",
+                username,
+                "password",
+                password,
+                "role",
+                "SUPPORTER",
+                "scope",
+                List.of("IS"),
+                "fullName",
+                "Người Hỗ Trợ");
     }
 
     private String fingerprint(String key) {
         return pool.preparedQuery("SELECT fingerprint, coalesce(response, '') FROM idempotent_request WHERE key = $1")
-                .execute(Tuple.of(key)).await().indefinitely().iterator().next().getString(0);
+                .execute(Tuple.of(key))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getString(0);
     }
 
     @Test
     void theFingerprintIsSaltedAndTakenWithoutThePassword() {
         Api.treeOnce("IS");
         String password = "correct-horse-battery";
-        as(admin()).header("Idempotency-Key", "is-key-1").contentType(ContentType.JSON).body(staff("is.one", password))
-                .post("/api/v1/staff").then().statusCode(201);
+        as(admin())
+                .header("Idempotency-Key", "is-key-1")
+                .contentType(ContentType.JSON)
+                .body(staff("is.one", password))
+                .post("/api/v1/staff")
+                .then()
+                .statusCode(201);
         String stored = fingerprint("is-key-1");
         assertTrue(stored.matches("[0-9a-f]{32}:[0-9a-f]{64}"), stored);
 
@@ -54,19 +73,40 @@ class IdempotencySecretsTest {
         assertNotEquals(Hashing.sha256(salt + "\n" + sent), stored.substring(33));
 
         // Without the password in the fingerprint, a retry differing only in it replays the first answer.
-        as(admin()).header("Idempotency-Key", "is-key-1").contentType(ContentType.JSON).body(staff("is.one", "another-password"))
-                .post("/api/v1/staff").then().statusCode(201);
+        as(admin())
+                .header("Idempotency-Key", "is-key-1")
+                .contentType(ContentType.JSON)
+                .body(staff("is.one", "another-password"))
+                .post("/api/v1/staff")
+                .then()
+                .statusCode(201);
         // Any other field still makes it a different request.
-        as(admin()).header("Idempotency-Key", "is-key-1").contentType(ContentType.JSON).body(staff("is.two", password))
-                .post("/api/v1/staff").then().statusCode(409);
+        as(admin())
+                .header("Idempotency-Key", "is-key-1")
+                .contentType(ContentType.JSON)
+                .body(staff("is.two", password))
+                .post("/api/v1/staff")
+                .then()
+                .statusCode(409);
 
         // The same request under another key gets another salt: equal requests do not show as equal.
-        as(admin()).header("Idempotency-Key", "is-key-2").contentType(ContentType.JSON).body(staff("is.three", password))
-                .post("/api/v1/staff").then().statusCode(201);
+        as(admin())
+                .header("Idempotency-Key", "is-key-2")
+                .contentType(ContentType.JSON)
+                .body(staff("is.three", password))
+                .post("/api/v1/staff")
+                .then()
+                .statusCode(201);
         assertNotEquals(stored.substring(0, 32), fingerprint("is-key-2").substring(0, 32));
 
-        String rows = pool.query("SELECT string_agg(fingerprint || coalesce(response, ''), '|') FROM idempotent_request")
-                .execute().await().indefinitely().iterator().next().getString(0);
+        String rows = pool.query(
+                        "SELECT string_agg(fingerprint || coalesce(response, ''), '|') FROM idempotent_request")
+                .execute()
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getString(0);
         assertFalse(rows.contains(password), "no password in any record");
         assertEquals(64 + 33, stored.length());
     }

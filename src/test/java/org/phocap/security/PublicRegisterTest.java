@@ -47,8 +47,16 @@ class PublicRegisterTest {
             serials.add((String) CertificateCourse.certificates(l, 1).get(0).get("serial"));
         }
         for (String serial : serials) {
-            String json = given().get("/api/v1/public/certificates/" + serial).then().statusCode(200).extract().asString();
-            String page = given().get("/verify/" + serial).then().statusCode(200).extract().asString();
+            String json = given().get("/api/v1/public/certificates/" + serial)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            String page = given().get("/verify/" + serial)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
             for (String name : names) {
                 assertFalse(json.contains(name) || page.contains(name), "a name in " + json);
             }
@@ -56,7 +64,12 @@ class PublicRegisterTest {
             assertTrue(json.matches(".*\"holderInitials\":\"H\\. (V|T)\\. [MHB]\\.\".*"), json);
         }
         Long withoutCode = pool.query("SELECT count(*) FROM certificate WHERE verification_code !~ '^[0-9A-F]{16}$'")
-                .execute().await().indefinitely().iterator().next().getLong(0);
+                .execute()
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
         assertEquals(0L, withoutCode, "every certificate has a 64-bit code");
     }
 
@@ -66,15 +79,21 @@ class PublicRegisterTest {
         int limited = 0;
         String retryAfter = null;
         for (int i = 0; i < 210 && limited == 0; i++) {
-            String response = ViaProxy.send(base, "GET", "/api/v1/public/certificates/" + serial, "198.51.100.77", null);
+            String response =
+                    ViaProxy.send(base, "GET", "/api/v1/public/certificates/" + serial, "198.51.100.77", null);
             if (ViaProxy.status(response) == 429) {
                 limited++;
-                retryAfter = response.lines().filter(h -> h.toLowerCase().startsWith("retry-after:")).findFirst().orElse(null);
+                retryAfter = response.lines()
+                        .filter(h -> h.toLowerCase().startsWith("retry-after:"))
+                        .findFirst()
+                        .orElse(null);
             }
         }
         assertEquals(1, limited, "the 201st look-up in a minute is refused");
         assertTrue(retryAfter != null, "with Retry-After");
         String other = ViaProxy.send(base, "GET", "/api/v1/public/certificates/" + serial, "198.51.100.78", null);
-        assertTrue(ViaProxy.status(other) != 429, "another client is not affected: " + other.lines().findFirst().orElse(""));
+        assertTrue(
+                ViaProxy.status(other) != 429,
+                "another client is not affected: " + other.lines().findFirst().orElse(""));
     }
 }

@@ -49,10 +49,19 @@ class RosterTakeoverTest {
     }
 
     private static JsonPath learnerByName(String name) {
-        JsonPath page = as(admin()).get("/api/v1/campaigns/" + campaign + "/learners?size=100").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath page = as(admin())
+                .get("/api/v1/campaigns/" + campaign + "/learners?size=100")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         long id = page.getLong("items.find { it.fullName == '" + name + "' }.id");
-        return as(admin()).get("/api/v1/learners/" + id).then().statusCode(200).extract().jsonPath();
+        return as(admin())
+                .get("/api/v1/learners/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test
@@ -61,18 +70,29 @@ class RosterTakeoverTest {
         importAs(admin(), "Nguyễn Văn Ngoài," + phone + ",1970,Nam,Kinh," + P + "2-1-1,VILLAGE,\n");
 
         long attack = importAs(districtOne, "Kẻ Chiếm," + phone + ",1990,Nam,Kinh," + P + "1-1-1,VILLAGE,\n");
-        JsonPath status = as(districtOne).get("/api/v1/imports/" + attack).then().statusCode(200).extract().jsonPath();
+        JsonPath status = as(districtOne)
+                .get("/api/v1/imports/" + attack)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(0, status.getInt("updated"));
         assertEquals(0, status.getInt("created"));
         assertEquals(1, status.getInt("rejected"));
         assertEquals("phone", status.getString("errors[0].field"));
-        assertTrue(status.getString("errors[0].message").contains("another locality"), status.getString("errors[0].message"));
+        assertTrue(
+                status.getString("errors[0].message").contains("another locality"),
+                status.getString("errors[0].message"));
         assertFalse(status.getString("errors[0].message").contains(P + "2"), "the answer names no locality");
 
         JsonPath learner = learnerByName("Nguyễn Văn Ngoài");
         assertEquals(P + "2-1-1", learner.getString("localityCode"));
-        String codes = as(districtOne).get("/api/v1/imports/" + attack + "/activation-codes.csv").then().statusCode(200)
-                .extract().asString();
+        String codes = as(districtOne)
+                .get("/api/v1/imports/" + attack + "/activation-codes.csv")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertFalse(codes.contains(Api.e164(phone)), "no activation code of the other district's learner");
     }
 
@@ -82,14 +102,25 @@ class RosterTakeoverTest {
         importAs(admin(), "Trần Thị Bà," + phone + ",1950,Nữ,Kinh," + P + "1-1-1,VILLAGE,\n");
 
         long grandchild = importAs(districtOne, "Trần Văn Cháu," + phone + ",2005,Nam,Kinh," + P + "1-1-1,VILLAGE,\n");
-        JsonPath refused = as(districtOne).get("/api/v1/imports/" + grandchild).then().extract().jsonPath();
+        JsonPath refused = as(districtOne)
+                .get("/api/v1/imports/" + grandchild)
+                .then()
+                .extract()
+                .jsonPath();
         assertEquals(1, refused.getInt("rejected"));
         assertThat(refused.getString("errors[0].message"), "same_person");
         assertEquals("Trần Thị Bà", learnerByName("Trần Thị Bà").getString("fullName"));
 
         // The same name with another birth year is a correction of the same person: updated.
         long corrected = importAs(districtOne, "Trần Thị Bà," + phone + ",1951,Nữ,Kinh," + P + "1-1-2,VILLAGE,\n");
-        assertEquals(1, as(districtOne).get("/api/v1/imports/" + corrected).then().extract().jsonPath().getInt("updated"));
+        assertEquals(
+                1,
+                as(districtOne)
+                        .get("/api/v1/imports/" + corrected)
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getInt("updated"));
         assertEquals(P + "1-1-2", learnerByName("Trần Thị Bà").getString("localityCode"));
 
         // Said explicitly: a renamed person.
@@ -105,36 +136,80 @@ class RosterTakeoverTest {
         String phone = Api.phone(95, 3);
         long id = importAs(districtOne, "Lỗi Địa Bàn," + phone + ",1980,Nam,Kinh,KHONG-CO,VILLAGE,\n");
         as(districtOne).get("/api/v1/imports/" + id).then().statusCode(200).body("errors.size()", equalTo(1));
-        as(districtOne).get("/api/v1/imports/" + id + "/rejected.csv").then().statusCode(200)
+        as(districtOne)
+                .get("/api/v1/imports/" + id + "/rejected.csv")
+                .then()
+                .statusCode(200)
                 .body(containsString("Lỗi Địa Bàn"));
-        as(admin()).get("/api/v1/imports/" + id + "/rejected.csv").then().statusCode(200).body(containsString(phone));
+        as(admin())
+                .get("/api/v1/imports/" + id + "/rejected.csv")
+                .then()
+                .statusCode(200)
+                .body(containsString(phone));
 
         // District two sees the province campaign, so the import's counts, but none of its rows.
-        JsonPath other = as(districtTwo).get("/api/v1/imports/" + id).then().statusCode(200).extract().jsonPath();
+        JsonPath other = as(districtTwo)
+                .get("/api/v1/imports/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(1, other.getInt("rejected"));
         assertEquals(List.of(), other.getList("errors"));
-        String csv = as(districtTwo).get("/api/v1/imports/" + id + "/rejected.csv").then().statusCode(404).extract().asString();
+        String csv = as(districtTwo)
+                .get("/api/v1/imports/" + id + "/rejected.csv")
+                .then()
+                .statusCode(404)
+                .extract()
+                .asString();
         assertFalse(csv.contains(phone) || csv.contains("Lỗi Địa Bàn"));
-        String events = as(districtTwo).get("/api/v1/imports/" + id + "/events").then().statusCode(200).extract().asString();
+        String events = as(districtTwo)
+                .get("/api/v1/imports/" + id + "/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertFalse(events.contains("KHONG-CO"), events);
     }
 
     @Test
     void anUnderscoreInALocalityCodeMatchesOnlyItself() {
         String csv = "code,name,level,parent_code\nLK,Tỉnh LK,1,\nLK_1,Huyện Gạch Dưới,2,LK\nLKA1,Huyện A Một,2,LK\n";
-        as(admin()).contentType("text/csv; charset=UTF-8").body(csv).put("/api/v1/localities").then().statusCode(200);
+        as(admin())
+                .contentType("text/csv; charset=UTF-8")
+                .body(csv)
+                .put("/api/v1/localities")
+                .then()
+                .statusCode(200);
         long lk = Api.campaign("LK");
         String phone = Api.phone(95, 4);
-        long imported = Api.upload(admin(), lk, (Api.ROSTER_HEADER + "Người A Một," + phone + ",1980,Nam,Kinh,LKA1,VILLAGE,\n")
-                .getBytes(StandardCharsets.UTF_8), "text/csv");
+        long imported = Api.upload(
+                admin(),
+                lk,
+                (Api.ROSTER_HEADER + "Người A Một," + phone + ",1980,Nam,Kinh,LKA1,VILLAGE,\n")
+                        .getBytes(StandardCharsets.UTF_8),
+                "text/csv");
         Api.finished(admin(), imported);
-        long learnerId = as(admin()).get("/api/v1/campaigns/" + lk + "/learners").then().extract().jsonPath().getLong("items[0].id");
+        long learnerId = as(admin())
+                .get("/api/v1/campaigns/" + lk + "/learners")
+                .then()
+                .extract()
+                .jsonPath()
+                .getLong("items[0].id");
 
         String underscore = Api.supporter("lk.underscore", "LK_1");
         as(underscore).get("/api/v1/learners/" + learnerId).then().statusCode(404);
         as(underscore).get("/api/v1/localities/LKA1").then().statusCode(404);
-        as(underscore).get("/api/v1/campaigns/" + lk + "/learners").then().statusCode(200).body("items.size()", equalTo(0));
-        String codes = as(underscore).get("/api/v1/imports/" + imported + "/activation-codes.csv").then().extract().asString();
+        as(underscore)
+                .get("/api/v1/campaigns/" + lk + "/learners")
+                .then()
+                .statusCode(200)
+                .body("items.size()", equalTo(0));
+        String codes = as(underscore)
+                .get("/api/v1/imports/" + imported + "/activation-codes.csv")
+                .then()
+                .extract()
+                .asString();
         assertFalse(codes.contains(Api.e164(phone)), codes);
     }
 

@@ -47,10 +47,15 @@ class SignInThrottleTest {
     void strangersFailingOnAnAccountLockOnlyThemselvesAndTheirAnswerSaysWhenToRetry() {
         String password = account("th.victim");
         for (int i = 0; i < 3; i++) {
-            given().contentType(ContentType.JSON).body(login("th.victim", "wrong-" + i)).post("/api/v1/auth/login")
-                    .then().statusCode(401);
+            given().contentType(ContentType.JSON)
+                    .body(login("th.victim", "wrong-" + i))
+                    .post("/api/v1/auth/login")
+                    .then()
+                    .statusCode(401);
         }
-        Response locked = given().contentType(ContentType.JSON).body(login("th.victim", password)).post("/api/v1/auth/login");
+        Response locked = given().contentType(ContentType.JSON)
+                .body(login("th.victim", password))
+                .post("/api/v1/auth/login");
         assertEquals(429, locked.statusCode());
         assertEquals("application/problem+json", locked.contentType().replaceAll(";.*", ""));
         String retryAfter = locked.header("Retry-After");
@@ -80,12 +85,20 @@ class SignInThrottleTest {
     void aSpoofedForwardedForFromAnUntrustedPeerIsIgnored() {
         account("th.spoof");
         for (int i = 0; i < 3; i++) {
-            given().header("X-Forwarded-For", "192.0.2." + (i + 10)).contentType(ContentType.JSON)
-                    .body(login("th.spoof", "wrong-" + i)).post("/api/v1/auth/login").then().statusCode(401);
+            given().header("X-Forwarded-For", "192.0.2." + (i + 10))
+                    .contentType(ContentType.JSON)
+                    .body(login("th.spoof", "wrong-" + i))
+                    .post("/api/v1/auth/login")
+                    .then()
+                    .statusCode(401);
         }
         // Three failures were counted on this peer (127.0.0.1) whatever it claimed to forward.
-        given().header("X-Forwarded-For", "192.0.2.99").contentType(ContentType.JSON)
-                .body(login("th.spoof", "wrong-again")).post("/api/v1/auth/login").then().statusCode(429);
+        given().header("X-Forwarded-For", "192.0.2.99")
+                .contentType(ContentType.JSON)
+                .body(login("th.spoof", "wrong-again"))
+                .post("/api/v1/auth/login")
+                .then()
+                .statusCode(429);
     }
 
     @Test
@@ -93,21 +106,41 @@ class SignInThrottleTest {
         Api.treeOnce("TH");
         long campaign = Api.campaign("TH");
         String phone = Api.phone(98, 1);
-        long importId = Api.upload(Api.admin(), campaign, (Api.ROSTER_HEADER + "Người Mới," + phone
-                + ",1980,Nam,Kinh,TH1-1-1,VILLAGE,\n").getBytes(StandardCharsets.UTF_8), "text/csv");
+        long importId = Api.upload(
+                Api.admin(),
+                campaign,
+                (Api.ROSTER_HEADER + "Người Mới," + phone + ",1980,Nam,Kinh,TH1-1-1,VILLAGE,\n")
+                        .getBytes(StandardCharsets.UTF_8),
+                "text/csv");
         Api.finished(Api.admin(), importId);
         for (int i = 0; i < 5; i++) {
-            given().contentType(ContentType.JSON).body(Map.of("phone", phone, "code", "ZZZZZ" + i, "pin", "271828"))
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("phone", phone, "code", "ZZZZZ" + i, "pin", "271828"))
                     .post("/api/v1/auth/activate");
         }
-        given().contentType(ContentType.JSON).body(Map.of("phone", phone, "code", "ZZZZZZ", "pin", "271828"))
-                .post("/api/v1/auth/activate").then().statusCode(429);
-        String codes = Api.as(Api.admin()).get("/api/v1/imports/" + importId + "/activation-codes.csv").asString();
-        String code = Secrets.remember(codes.lines().filter(l -> l.contains(Api.e164(phone))).findFirst().orElseThrow()
+        given().contentType(ContentType.JSON)
+                .body(Map.of("phone", phone, "code", "ZZZZZZ", "pin", "271828"))
+                .post("/api/v1/auth/activate")
+                .then()
+                .statusCode(429);
+        String codes = Api.as(Api.admin())
+                .get("/api/v1/imports/" + importId + "/activation-codes.csv")
+                .asString();
+        String code = Secrets.remember(codes.lines()
+                .filter(l -> l.contains(Api.e164(phone)))
+                .findFirst()
+                .orElseThrow()
                 .replaceAll(".*,", ""));
         // The learner's own phone, on another network, still activates.
-        String response = ViaProxy.send(base, "POST", "/api/v1/auth/activate", "203.0.113.50",
-                "{\"phone\":\"" + phone + "\",\"code\":\"" + code + "\",\"pin\":\"" + Secrets.remember("271828") + "\"}");
-        assertTrue(response.startsWith("HTTP/1.1 200"), response.lines().findFirst().orElse(""));
+        String response = ViaProxy.send(
+                base,
+                "POST",
+                "/api/v1/auth/activate",
+                "203.0.113.50",
+                "{\"phone\":\"" + phone + "\",\"code\":\"" + code + "\",\"pin\":\"" + Secrets.remember("271828")
+                        + "\"}");
+        assertTrue(
+                response.startsWith("HTTP/1.1 200"),
+                response.lines().findFirst().orElse(""));
     }
 }

@@ -1,6 +1,5 @@
 package org.phocap.security;
 
-import org.phocap.platform.Management;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.phocap.platform.Api.as;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.phocap.certificate.CertificateCourse;
+import org.phocap.platform.Management;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.Secrets;
 import org.phocap.platform.SseReader;
@@ -32,15 +32,26 @@ class SignOutTest {
     URL base;
 
     private static JsonPath signIn(String phone) {
-        JsonPath tokens = given().contentType(ContentType.JSON).body(Map.of("username", phone, "password", "314159"))
-                .post("/api/v1/auth/login").then().statusCode(200).extract().jsonPath();
+        JsonPath tokens = given().contentType(ContentType.JSON)
+                .body(Map.of("username", phone, "password", "314159"))
+                .post("/api/v1/auth/login")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Secrets.remember(tokens.getString("accessToken"));
         Secrets.remember(tokens.getString("refreshToken"));
         return tokens;
     }
 
     private static String phoneOf(CertificateCourse.Learner l) {
-        return as(l.token()).get("/api/v1/me").then().statusCode(200).extract().jsonPath().getString("phone");
+        return as(l.token())
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("phone");
     }
 
     @Test
@@ -66,14 +77,22 @@ class SignOutTest {
         COURSE.ready();
         CertificateCourse.Learner l = COURSE.learner("Người Bị Lộ Token");
         JsonPath first = signIn(phoneOf(l));
-        JsonPath second = given().contentType(ContentType.JSON).body(Map.of("refreshToken", first.getString("refreshToken")))
-                .post("/api/v1/auth/refresh").then().statusCode(200).extract().jsonPath();
+        JsonPath second = given().contentType(ContentType.JSON)
+                .body(Map.of("refreshToken", first.getString("refreshToken")))
+                .post("/api/v1/auth/refresh")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Secrets.remember(second.getString("accessToken"));
         Secrets.remember(second.getString("refreshToken"));
         as(second.getString("accessToken")).get("/api/v1/me").then().statusCode(200);
         // The first refresh token again: it leaked. The whole family ends, the fresh access token included.
-        given().contentType(ContentType.JSON).body(Map.of("refreshToken", first.getString("refreshToken")))
-                .post("/api/v1/auth/refresh").then().statusCode(401);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("refreshToken", first.getString("refreshToken")))
+                .post("/api/v1/auth/refresh")
+                .then()
+                .statusCode(401);
         as(second.getString("accessToken")).get("/api/v1/me").then().statusCode(401);
         as(first.getString("accessToken")).get("/api/v1/me").then().statusCode(401);
     }
@@ -84,8 +103,8 @@ class SignOutTest {
         CertificateCourse.Learner l = COURSE.learner("Người Nhiều Tab");
         String path = "/api/v1/me/courses/" + COURSE.course + "/stream";
         try (SseReader one = SseReader.open(base, path, l.token(), null);
-             SseReader two = SseReader.open(base, path, l.token(), null);
-             SseReader three = SseReader.open(base, path, l.token(), null)) {
+                SseReader two = SseReader.open(base, path, l.token(), null);
+                SseReader three = SseReader.open(base, path, l.token(), null)) {
             one.untilReady();
             two.untilReady();
             three.untilReady();

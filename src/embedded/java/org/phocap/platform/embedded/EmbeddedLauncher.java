@@ -23,7 +23,8 @@ public class EmbeddedLauncher {
             Files.createDirectories(dataDir);
             // The data directory must not exist before the first start: its absence makes initdb run.
             Path passwordFile = dataDir.resolve(PASSWORD_FILE);
-            String password = Files.exists(passwordFile) ? Files.readString(passwordFile).strip() : null;
+            String password =
+                    Files.exists(passwordFile) ? Files.readString(passwordFile).strip() : null;
             Path owner = dataDir.resolve(OWNER_FILE);
             stopOrphan(dataDir.resolve("pg"), owner);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -55,10 +56,15 @@ public class EmbeddedLauncher {
             }
             if (setting("PHOCAP_JWT_PUBLIC_KEY_LOCATION", null) == null) {
                 Path keys = JwtKeyFiles.ensure(dataDir.resolve("keys"));
-                System.setProperty("PHOCAP_JWT_PUBLIC_KEY_LOCATION", keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString());
-                System.setProperty("PHOCAP_JWT_PRIVATE_KEY_LOCATION", keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString());
+                System.setProperty(
+                        "PHOCAP_JWT_PUBLIC_KEY_LOCATION",
+                        keys.resolve(JwtKeyFiles.PUBLIC_KEY).toUri().toString());
+                System.setProperty(
+                        "PHOCAP_JWT_PRIVATE_KEY_LOCATION",
+                        keys.resolve(JwtKeyFiles.PRIVATE_KEY).toUri().toString());
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAfterTheApplication(pg), "embedded-postgres-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> stopAfterTheApplication(pg), "embedded-postgres-stop"));
         }
         Quarkus.run(args);
     }
@@ -110,24 +116,30 @@ public class EmbeddedLauncher {
         } catch (RuntimeException e) {
             return;
         }
-        ProcessHandle postgres = ProcessHandle.of(pgPid).filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false)).orElse(null);
+        ProcessHandle postgres = ProcessHandle.of(pgPid)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+                .orElse(null);
         if (postgres == null) {
-            return;  // A stale pid file: PostgreSQL itself sees that no server is running.
+            return; // A stale pid file: PostgreSQL itself sees that no server is running.
         }
         if (Files.exists(owner)) {
             try {
                 long ownerPid = Long.parseLong(Files.readString(owner).strip());
-                if (ownerPid != ProcessHandle.current().pid() && ProcessHandle.of(ownerPid).map(ProcessHandle::isAlive).orElse(false)) {
-                    throw new IllegalStateException("The data folder " + pgData.getParent() + " is in use by a running phocap"
-                            + " (process " + ownerPid + "). Stop it first, or start with another PHOCAP_DATA_DIR.");
+                if (ownerPid != ProcessHandle.current().pid()
+                        && ProcessHandle.of(ownerPid)
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false)) {
+                    throw new IllegalStateException(
+                            "The data folder " + pgData.getParent() + " is in use by a running phocap" + " (process "
+                                    + ownerPid + "). Stop it first, or start with another PHOCAP_DATA_DIR.");
                 }
             } catch (NumberFormatException e) {
                 // An unreadable owner file: treated as no owner.
             }
         }
-        System.err.println("phocap: stopping the PostgreSQL (process " + pgPid + ") that a stopped phocap left running on "
-                + pgData + ", then starting it again");
+        System.err.println("phocap: stopping the PostgreSQL (process " + pgPid
+                + ") that a stopped phocap left running on " + pgData + ", then starting it again");
         postgres.destroy();
         try {
             postgres.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -140,6 +152,7 @@ public class EmbeddedLauncher {
 
     /** The superuser's password, generated once, readable by this user only. */
     static final String PASSWORD_FILE = "db-password";
+
     private static final String HBA_MARK = "Written by phocap's embedded launcher";
 
     /**
@@ -161,14 +174,19 @@ public class EmbeddedLauncher {
             password = java.util.HexFormat.of().formatHex(random);
             Path temporary = passwordFile.resolveSibling(PASSWORD_FILE + ".new");
             Files.deleteIfExists(temporary);
-            Files.createFile(temporary, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    temporary,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temporary, password + "\n");
-            Files.move(temporary, passwordFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    temporary,
+                    passwordFile,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
         try (java.sql.Connection connection = pg.getPostgresDatabase().getConnection();
-             java.sql.Statement statement = connection.createStatement()) {
+                java.sql.Statement statement = connection.createStatement()) {
             statement.execute("SET password_encryption = 'scram-sha-256'");
             statement.execute("ALTER ROLE postgres PASSWORD '" + password + "'");
             Files.writeString(hba, "# " + HBA_MARK + """

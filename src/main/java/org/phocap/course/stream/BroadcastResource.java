@@ -15,10 +15,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.ResponseStatus;
-import org.phocap.locality.StaffScope;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.course.CourseService;
+import org.phocap.locality.StaffScope;
 
 /** An admin's message to every open lesson stream of a course (announcements build on it). */
 @Path("/api/v1/courses/{id}/broadcast")
@@ -48,8 +48,12 @@ public class BroadcastResource {
     public Uni<Sent> broadcast(@PathParam("id") long courseId, @Valid @NotNull Broadcast body) {
         scopes.requireWholeTree("A course-wide broadcast");
         return courses.outline(courseId, user.subject())
-                .flatMap(course -> events.publish(courseId, null, "announcement",
-                        java.util.Map.of("text", body.text().strip(), "at", Instant.now().toString())))
+                .flatMap(course -> events.publish(
+                        courseId,
+                        null,
+                        "announcement",
+                        java.util.Map.of(
+                                "text", body.text().strip(), "at", Instant.now().toString())))
                 .map(event -> new Sent(event.id()));
     }
 }

@@ -25,9 +25,11 @@ public class LessonStreamAccess implements StreamAccess {
     @Override
     public Uni<Void> check(UriInfo uri) {
         if (hub.full()) {
-            return Uni.createFrom().failure(Overload.shed("stream-cap",
-                    "This server holds as many lesson streams as it may; reconnect after the time given.",
-                    hub.refusedRetryAfterSec()));
+            return Uni.createFrom()
+                    .failure(Overload.shed(
+                            "stream-cap",
+                            "This server holds as many lesson streams as it may; reconnect after the time given.",
+                            hub.refusedRetryAfterSec()));
         }
         return Uni.createFrom().voidItem();
     }

@@ -52,9 +52,16 @@ public class LessonStreamResource {
     private final AnnouncementService announcements;
     private final RevokedFamilies revoked;
 
-    public LessonStreamResource(CourseService courses, WaveService waves, StreamEvents events, StreamHub hub,
-                                CurrentUser user, Json json, ProgressService progress,
-                                AnnouncementService announcements, RevokedFamilies revoked) {
+    public LessonStreamResource(
+            CourseService courses,
+            WaveService waves,
+            StreamEvents events,
+            StreamHub hub,
+            CurrentUser user,
+            Json json,
+            ProgressService progress,
+            AnnouncementService announcements,
+            RevokedFamilies revoked) {
         this.revoked = revoked;
         this.announcements = announcements;
         this.progress = progress;
@@ -69,17 +76,28 @@ public class LessonStreamResource {
     /** A lesson as the snapshot shows it: progress is its covered share (1 once completed). */
     // Written by Json into stream events, outside any REST signature: registered for the native image.
     @RegisterForReflection
-    public record LessonState(long lessonId, String code, String title, String kind, int position, double progress,
-                              boolean completed, boolean locked) {}
+    public record LessonState(
+            long lessonId,
+            String code,
+            String title,
+            String kind,
+            int position,
+            double progress,
+            boolean completed,
+            boolean locked) {}
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RolesAllowed(Role.LEARNER)
     @CheckedBeforeStream(LessonStreamAccess.class)
-    @Operation(summary = "SSE: lesson snapshot, ready, then live events; Last-Event-ID (or ?lastEventId=) replays what was missed")
-    public Multi<OutboundSseEvent> stream(@PathParam("courseId") long courseId,
-                                          @HeaderParam("Last-Event-ID") String lastEventId,
-                                          @QueryParam("lastEventId") String lastEventIdParam, @Context Sse sse) {
+    @Operation(
+            summary =
+                    "SSE: lesson snapshot, ready, then live events; Last-Event-ID (or ?lastEventId=) replays what was missed")
+    public Multi<OutboundSseEvent> stream(
+            @PathParam("courseId") long courseId,
+            @HeaderParam("Last-Event-ID") String lastEventId,
+            @QueryParam("lastEventId") String lastEventIdParam,
+            @Context Sse sse) {
         Subject learner = user.subject();
         // A new EventSource (a reconnect with a fresh stream ticket) cannot set Last-Event-ID: it
         // names the last event it saw in the query instead. The header wins when both are there.
@@ -88,43 +106,70 @@ public class LessonStreamResource {
         long expiresAt = user.expiresAt();
         String family = user.family();
         BooleanSupplier valid = () -> System.currentTimeMillis() / 1000 < expiresAt && !revoked.isRevoked(family);
-        return courses.outline(courseId, learner).onItem().<StreamEvent>transformToMulti(published -> {
+        return courses.outline(courseId, learner)
+                .onItem()
+                .<StreamEvent>transformToMulti(published -> {
                     Supplier<Uni<StreamHub.Start>> opening = resumeAfter != null
-                            ? () -> events.after(courseId, learner.id(), resumeAfter).map(StreamHub.Start::new)
+                            ? () -> events.after(courseId, learner.id(), resumeAfter)
+                                    .map(StreamHub.Start::new)
                             : () -> snapshot(published.course(), learner.id(), courseId);
                     return hub.open(courseId, learner.id(), valid, opening);
                 })
                 // The status line is out already: a busy or absent database cannot become a 503 here,
                 // so the client is told to come back (EventSource reconnects by itself after retry:).
-                .onFailure(Overload::transientDatabase).recoverWithMulti(() -> Multi.createFrom().item(StreamHub.RECONNECT))
+                .onFailure(Overload::transientDatabase)
+                .recoverWithMulti(() -> Multi.createFrom().item(StreamHub.RECONNECT))
                 .map(e -> toSse(sse, e, hub));
     }
 
     private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId) {
         // The head is read first: an event committed after it is delivered live or replayed, never lost.
-        return events.head(courseId).flatMap(head -> Uni.combine().all()
-                .unis(waves.isOpenFor(learnerId, Instant.now()), progress.courseProgress(learnerId, course),
-                        announcements.currentFor(learnerId, courseId)).asTuple()
-                .map(loaded -> {
-            boolean open = loaded.getItem1();
-            Map<Long, CourseProgress.LessonProgress> states = new HashMap<>();
-            loaded.getItem2().lessons().forEach(l -> states.put(l.lessonId(), l));
-            List<StreamEvent> first = new ArrayList<>();
-            int position = 0;
-            for (CourseView.ModuleView module : course.modules()) {
-                for (CourseView.LessonView lesson : module.lessons()) {
-                    CourseProgress.LessonProgress state = states.get(lesson.id());
-                    first.add(new StreamEvent(head, courseId, learnerId, "lesson", json.write(new LessonState(lesson.id(),
-                            lesson.code(), lesson.title(), lesson.kind(), position++, state == null ? 0.0 : state.progress(),
-                            state != null && state.completed(), !open))));
-                }
-            }
-            // Announcements still current, for a learner who was not connected when they were sent.
-            loaded.getItem3().forEach(data -> first.add(new StreamEvent(head, courseId, learnerId, "announcement", data)));
-            first.add(new StreamEvent(head, courseId, learnerId, "ready",
-                    json.write(Map.of("courseId", courseId, "version", course.version(), "lessons", position))));
-            return new StreamHub.Start(first);
-        }));
+        return events.head(courseId)
+                .flatMap(head -> Uni.combine()
+                        .all()
+                        .unis(
+                                waves.isOpenFor(learnerId, Instant.now()),
+                                progress.courseProgress(learnerId, course),
+                                announcements.currentFor(learnerId, courseId))
+                        .asTuple()
+                        .map(loaded -> {
+                            boolean open = loaded.getItem1();
+                            Map<Long, CourseProgress.LessonProgress> states = new HashMap<>();
+                            loaded.getItem2().lessons().forEach(l -> states.put(l.lessonId(), l));
+                            List<StreamEvent> first = new ArrayList<>();
+                            int position = 0;
+                            for (CourseView.ModuleView module : course.modules()) {
+                                for (CourseView.LessonView lesson : module.lessons()) {
+                                    CourseProgress.LessonProgress state = states.get(lesson.id());
+                                    first.add(new StreamEvent(
+                                            head,
+                                            courseId,
+                                            learnerId,
+                                            "lesson",
+                                            json.write(new LessonState(
+                                                    lesson.id(),
+                                                    lesson.code(),
+                                                    lesson.title(),
+                                                    lesson.kind(),
+                                                    position++,
+                                                    state == null ? 0.0 : state.progress(),
+                                                    state != null && state.completed(),
+                                                    !open))));
+                                }
+                            }
+                            // Announcements still current, for a learner who was not connected when they were sent.
+                            loaded.getItem3()
+                                    .forEach(data -> first.add(
+                                            new StreamEvent(head, courseId, learnerId, "announcement", data)));
+                            first.add(new StreamEvent(
+                                    head,
+                                    courseId,
+                                    learnerId,
+                                    "ready",
+                                    json.write(Map.of(
+                                            "courseId", courseId, "version", course.version(), "lessons", position))));
+                            return new StreamHub.Start(first);
+                        }));
     }
 
     private static OutboundSseEvent toSse(Sse sse, StreamEvent event, StreamHub hub) {
@@ -132,10 +177,16 @@ public class LessonStreamResource {
             return sse.newEventBuilder().comment("keep-alive").build();
         }
         if (event == StreamHub.RECONNECT) {
-            return sse.newEventBuilder().comment("server closing this stream; reconnect with Last-Event-ID")
-                    .reconnectDelay(hub.reconnectDelayMs()).build();
+            return sse.newEventBuilder()
+                    .comment("server closing this stream; reconnect with Last-Event-ID")
+                    .reconnectDelay(hub.reconnectDelayMs())
+                    .build();
         }
-        return sse.newEventBuilder().id(Long.toString(event.id())).name(event.kind()).data(event.data()).build();
+        return sse.newEventBuilder()
+                .id(Long.toString(event.id()))
+                .name(event.kind())
+                .data(event.data())
+                .build();
     }
 
     private static Long parse(String lastEventId) {
@@ -148,5 +199,4 @@ public class LessonStreamResource {
             return null;
         }
     }
-
 }

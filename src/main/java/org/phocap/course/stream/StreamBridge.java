@@ -59,12 +59,17 @@ public class StreamBridge {
     /** A peer not heard from for three and a half keep-alive periods is gone (a crash says no goodbye). */
     private final long peerTimeoutNanos;
 
-    public StreamBridge(Vertx vertx, Pool pool, StreamHub hub, StreamEvents events, InstanceId instance,
-                        @ConfigProperty(name = "phocap.db.direct-url") String url,
-                        @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-                        @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
-                        @ConfigProperty(name = "phocap.stream.keep-alive") Duration keepAlive,
-                        MeterRegistry metrics) {
+    public StreamBridge(
+            Vertx vertx,
+            Pool pool,
+            StreamHub hub,
+            StreamEvents events,
+            InstanceId instance,
+            @ConfigProperty(name = "phocap.db.direct-url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+            @ConfigProperty(name = "phocap.stream.keep-alive") Duration keepAlive,
+            MeterRegistry metrics) {
         this.peerTimeoutNanos = keepAlive.toNanos() * 7 / 2;
         this.vertx = vertx;
         this.pool = pool;
@@ -87,15 +92,13 @@ public class StreamBridge {
 
     void start(@Observes StartupEvent started) {
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(CHANNEL)
-                .handler(this::onNotice)
-                .subscribeHandler(v -> {
-                    if (subscriptions.incrementAndGet() > 1) {
-                        LOG.warn("Stream bridge listener reconnected; open streams are asked to reconnect and replay");
-                        hub.reconnectAll();
-                    }
-                    say("?");
-                });
+        subscriber.channel(CHANNEL).handler(this::onNotice).subscribeHandler(v -> {
+            if (subscriptions.incrementAndGet() > 1) {
+                LOG.warn("Stream bridge listener reconnected; open streams are asked to reconnect and replay");
+                hub.reconnectAll();
+            }
+            say("?");
+        });
         connect();
     }
 
@@ -129,10 +132,13 @@ public class StreamBridge {
     }
 
     private void say(String what) {
-        pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, self + ":" + what))
-                .subscribe().with(done -> {}, e -> {
+        pool.preparedQuery("SELECT pg_notify($1, $2)")
+                .execute(Tuple.of(CHANNEL, self + ":" + what))
+                .subscribe()
+                .with(done -> {}, e -> {
                     if (Overload.transientDatabase(e)) {
-                        ThrottledLog.warn(LOG, "Stream bridge notices are not sent while the database is busy or unreachable");
+                        ThrottledLog.warn(
+                                LOG, "Stream bridge notices are not sent while the database is busy or unreachable");
                     } else {
                         SafeLog.error(LOG, "Stream bridge notice not sent", e);
                     }
@@ -176,7 +182,9 @@ public class StreamBridge {
             }
         }
         events.byIds(parsed.toArray(Long[]::new))
-                .subscribe().with(found -> found.forEach(hub::deliver),
+                .subscribe()
+                .with(
+                        found -> found.forEach(hub::deliver),
                         e -> SafeLog.error(LOG, "Stream bridge could not load announced events", e));
     }
 }

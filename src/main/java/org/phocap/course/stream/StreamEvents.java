@@ -34,9 +34,14 @@ public class StreamEvents {
     private final ClusterJobs jobs;
     private final String instance;
 
-    public StreamEvents(Pool pool, StreamHub hub, Json json, ClusterJobs jobs, InstanceId instance,
-                        @ConfigProperty(name = "phocap.stream.retention") Duration retention,
-                        @ConfigProperty(name = "phocap.stream.trim-every") Duration trimEvery) {
+    public StreamEvents(
+            Pool pool,
+            StreamHub hub,
+            Json json,
+            ClusterJobs jobs,
+            InstanceId instance,
+            @ConfigProperty(name = "phocap.stream.retention") Duration retention,
+            @ConfigProperty(name = "phocap.stream.trim-every") Duration trimEvery) {
         this.trimEvery = trimEvery;
         this.jobs = jobs;
         this.instance = instance.value();
@@ -49,8 +54,10 @@ public class StreamEvents {
     /** Stores and delivers an event; learnerId null sends it to every stream of the course. */
     public Uni<StreamEvent> publish(long courseId, Long learnerId, String kind, Object payload) {
         String data = json.write(payload);
-        return pool.preparedQuery(bridged("INSERT INTO stream_event (course_id, learner_id, kind, data) VALUES ($1, $2, $3, $4) "
-                        + "RETURNING id", 5))
+        return pool.preparedQuery(bridged(
+                        "INSERT INTO stream_event (course_id, learner_id, kind, data) VALUES ($1, $2, $3, $4) "
+                                + "RETURNING id",
+                        5))
                 .execute(Tuple.of(courseId, learnerId, kind, data, instance))
                 .map(rows -> new StreamEvent(rows.iterator().next().getLong(0), courseId, learnerId, kind, data))
                 .invoke(hub::deliver);
@@ -68,10 +75,12 @@ public class StreamEvents {
                         INSERT INTO stream_event (course_id, learner_id, kind, data)
                         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[])
                         RETURNING id, course_id, learner_id, kind, data""", 5))
-                .execute(Tuple.of(outgoing.stream().map(Outgoing::courseId).toArray(Long[]::new),
+                .execute(Tuple.of(
+                        outgoing.stream().map(Outgoing::courseId).toArray(Long[]::new),
                         outgoing.stream().map(Outgoing::learnerId).toArray(Long[]::new),
                         outgoing.stream().map(Outgoing::kind).toArray(String[]::new),
-                        outgoing.stream().map(o -> json.write(o.payload())).toArray(String[]::new), instance))
+                        outgoing.stream().map(o -> json.write(o.payload())).toArray(String[]::new),
+                        instance))
                 .invoke(rows -> rows.forEach(row -> hub.deliver(event(row))))
                 .replaceWithVoid();
     }
@@ -84,7 +93,8 @@ public class StreamEvents {
     public static String bridged(String insert, int originParam) {
         return "WITH e AS (" + insert + "), n AS (SELECT pg_notify('" + StreamBridge.CHANNEL + "', $" + originParam
                 + " || ':' || string_agg(id::text, ',' ORDER BY id)) FROM (SELECT id, (row_number() OVER (ORDER BY id) - 1) / "
-                + IDS_PER_NOTICE + " AS chunk FROM e) c GROUP BY chunk) SELECT e.*, (SELECT count(*) FROM n) AS notices FROM e";
+                + IDS_PER_NOTICE
+                + " AS chunk FROM e) c GROUP BY chunk) SELECT e.*, (SELECT count(*) FROM n) AS notices FROM e";
     }
 
     /** This instance's id, the origin of the notices its statements send. */
@@ -94,7 +104,8 @@ public class StreamEvents {
 
     /** Stored events by id (what another instance announced), oldest first. */
     Uni<List<StreamEvent>> byIds(Long[] ids) {
-        return pool.preparedQuery("SELECT id, course_id, learner_id, kind, data FROM stream_event WHERE id = ANY($1) ORDER BY id")
+        return pool.preparedQuery(
+                        "SELECT id, course_id, learner_id, kind, data FROM stream_event WHERE id = ANY($1) ORDER BY id")
                 .execute(Tuple.of(ids))
                 .map(rows -> {
                     List<StreamEvent> found = new ArrayList<>();
@@ -106,8 +117,12 @@ public class StreamEvents {
     }
 
     public static StreamEvent event(Row row) {
-        return new StreamEvent(row.getLong("id"), row.getLong("course_id"), row.getLong("learner_id"),
-                row.getString("kind"), row.getString("data"));
+        return new StreamEvent(
+                row.getLong("id"),
+                row.getLong("course_id"),
+                row.getLong("learner_id"),
+                row.getString("kind"),
+                row.getString("data"));
     }
 
     /** Events of the course for this learner after the given id, oldest first. */
@@ -135,8 +150,11 @@ public class StreamEvents {
 
     @Scheduled(every = "${phocap.stream.trim-every}", identity = "stream-event-trim")
     Uni<Void> trim() {
-        return jobs.once("stream-event-trim", trimEvery, () -> pool.preparedQuery("DELETE FROM stream_event WHERE created_at < now() - make_interval(secs => $1)")
-                .execute(Tuple.of((double) retention.toSeconds())));
+        return jobs.once(
+                "stream-event-trim",
+                trimEvery,
+                () -> pool.preparedQuery(
+                                "DELETE FROM stream_event WHERE created_at < now() - make_interval(secs => $1)")
+                        .execute(Tuple.of((double) retention.toSeconds())));
     }
-
 }

@@ -59,6 +59,7 @@ public class StreamHub {
     private final Map<Watcher, Set<Stream>> byLearner = new ConcurrentHashMap<>();
     /** Every open stream of a learner, oldest first, across courses: one learner opens at most {@code max-per-learner}. */
     private final Map<Long, Deque<Stream>> ofLearner = new ConcurrentHashMap<>();
+
     private final int bufferSize;
     private final int maxPerLearner;
     private final int maxOpen;
@@ -69,12 +70,13 @@ public class StreamHub {
     private final Counter superseded;
     private volatile boolean draining;
 
-    public StreamHub(@ConfigProperty(name = "phocap.stream.buffer-events") int bufferSize,
-                     @ConfigProperty(name = "phocap.stream.max-per-learner") int maxPerLearner,
-                     @ConfigProperty(name = "phocap.stream.max-open") int maxOpen,
-                     @ConfigProperty(name = "phocap.stream.reconnect-after") Duration reconnectAfter,
-                     @ConfigProperty(name = "phocap.stream.reconnect-jitter") Duration reconnectJitter,
-                     MeterRegistry metrics) {
+    public StreamHub(
+            @ConfigProperty(name = "phocap.stream.buffer-events") int bufferSize,
+            @ConfigProperty(name = "phocap.stream.max-per-learner") int maxPerLearner,
+            @ConfigProperty(name = "phocap.stream.max-open") int maxOpen,
+            @ConfigProperty(name = "phocap.stream.reconnect-after") Duration reconnectAfter,
+            @ConfigProperty(name = "phocap.stream.reconnect-jitter") Duration reconnectJitter,
+            MeterRegistry metrics) {
         this.bufferSize = bufferSize;
         this.maxPerLearner = Math.max(1, maxPerLearner);
         this.maxOpen = Math.max(1, maxOpen);
@@ -96,45 +98,54 @@ public class StreamHub {
      * {@code valid} is asked at every keep-alive: once false (the access token expired, or its sign-in
      * was ended) the stream gets the hint and ends, and the client reconnects with a fresh token.
      */
-    public Multi<StreamEvent> open(long courseId, long learnerId, BooleanSupplier valid,
-                                   Supplier<Uni<Start>> opening) {
+    public Multi<StreamEvent> open(long courseId, long learnerId, BooleanSupplier valid, Supplier<Uni<Start>> opening) {
         if (draining) {
             return Multi.createFrom().item(RECONNECT);
         }
-        return Multi.createFrom().<StreamEvent>emitter(emitter -> {
-            Stream stream = new Stream(courseId, learnerId, emitter, bufferSize, dropped, valid);
-            byCourse.computeIfAbsent(courseId, k -> ConcurrentHashMap.newKeySet()).add(stream);
-            open.incrementAndGet();
-            byLearner.computeIfAbsent(new Watcher(courseId, learnerId), k -> ConcurrentHashMap.newKeySet()).add(stream);
-            Stream oldest = null;
-            Deque<Stream> mine = ofLearner.computeIfAbsent(learnerId, k -> new ArrayDeque<>());
-            synchronized (mine) {
-                mine.addLast(stream);
-                if (mine.size() > maxPerLearner) {
-                    oldest = mine.pollFirst();
-                }
-            }
-            if (oldest != null) {
-                superseded.increment();
-                oldest.finish();
-            }
-            emitter.onTermination(() -> close(stream));
-            emitter.onRequest(n -> stream.drain());
-            opening.get().subscribe().with(stream::start, failure -> {
-                if (Overload.transientDatabase(failure)) {
-                    // The stream is open already: told to reconnect (retry:) instead of broken.
-                    ThrottledLog.warn(LOG, "Lesson streams could not load their opening events (database busy or unreachable);"
-                            + " their clients are asked to reconnect");
-                    stream.finish();
-                } else {
-                    emitter.fail(failure);
-                }
-            });
-        }, BackPressureStrategy.ERROR);
+        return Multi.createFrom()
+                .<StreamEvent>emitter(
+                        emitter -> {
+                            Stream stream = new Stream(courseId, learnerId, emitter, bufferSize, dropped, valid);
+                            byCourse.computeIfAbsent(courseId, k -> ConcurrentHashMap.newKeySet())
+                                    .add(stream);
+                            open.incrementAndGet();
+                            byLearner
+                                    .computeIfAbsent(
+                                            new Watcher(courseId, learnerId), k -> ConcurrentHashMap.newKeySet())
+                                    .add(stream);
+                            Stream oldest = null;
+                            Deque<Stream> mine = ofLearner.computeIfAbsent(learnerId, k -> new ArrayDeque<>());
+                            synchronized (mine) {
+                                mine.addLast(stream);
+                                if (mine.size() > maxPerLearner) {
+                                    oldest = mine.pollFirst();
+                                }
+                            }
+                            if (oldest != null) {
+                                superseded.increment();
+                                oldest.finish();
+                            }
+                            emitter.onTermination(() -> close(stream));
+                            emitter.onRequest(n -> stream.drain());
+                            opening.get().subscribe().with(stream::start, failure -> {
+                                if (Overload.transientDatabase(failure)) {
+                                    // The stream is open already: told to reconnect (retry:) instead of broken.
+                                    ThrottledLog.warn(
+                                            LOG,
+                                            "Lesson streams could not load their opening events (database busy or unreachable);"
+                                                    + " their clients are asked to reconnect");
+                                    stream.finish();
+                                } else {
+                                    emitter.fail(failure);
+                                }
+                            });
+                        },
+                        BackPressureStrategy.ERROR);
     }
 
     public void deliver(StreamEvent event) {
-        Set<Stream> streams = event.learnerId() == null ? byCourse.get(event.courseId())
+        Set<Stream> streams = event.learnerId() == null
+                ? byCourse.get(event.courseId())
                 : byLearner.get(new Watcher(event.courseId(), event.learnerId()));
         if (streams != null) {
             streams.forEach(stream -> stream.offer(event));
@@ -167,13 +178,14 @@ public class StreamHub {
 
     @Scheduled(every = "${phocap.stream.keep-alive}", identity = "stream-keep-alive")
     void keepAlive() {
-        byCourse.values().forEach(streams -> streams.forEach(stream -> {
-            if (stream.valid.getAsBoolean()) {
-                stream.ping();
-            } else {
-                stream.finish();
-            }
-        }));
+        byCourse.values()
+                .forEach(streams -> streams.forEach(stream -> {
+                    if (stream.valid.getAsBoolean()) {
+                        stream.ping();
+                    } else {
+                        stream.finish();
+                    }
+                }));
     }
 
     /** How many streams the learner has open here (all courses). */
@@ -202,8 +214,8 @@ public class StreamHub {
      * the jitter instead of in the same second.
      */
     public long reconnectDelayMs() {
-        return reconnectAfterMs + (reconnectJitterMs == 0 ? 0
-                : ThreadLocalRandom.current().nextLong(reconnectJitterMs + 1));
+        return reconnectAfterMs
+                + (reconnectJitterMs == 0 ? 0 : ThreadLocalRandom.current().nextLong(reconnectJitterMs + 1));
     }
 
     /** Seconds a client refused at the cap is asked to wait (Retry-After): about the reconnect spread. */
@@ -223,8 +235,10 @@ public class StreamHub {
         Set<Stream> streams = byCourse.get(stream.courseId);
         if (streams != null && streams.remove(stream)) {
             open.decrementAndGet();
-            byLearner.computeIfPresent(new Watcher(stream.courseId, stream.learnerId),
-                    (k, streamsOfLearner) -> streamsOfLearner.remove(stream) && streamsOfLearner.isEmpty() ? null : streamsOfLearner);
+            byLearner.computeIfPresent(
+                    new Watcher(stream.courseId, stream.learnerId),
+                    (k, streamsOfLearner) ->
+                            streamsOfLearner.remove(stream) && streamsOfLearner.isEmpty() ? null : streamsOfLearner);
         }
         ofLearner.computeIfPresent(stream.learnerId, (k, mine) -> {
             synchronized (mine) {
@@ -257,8 +271,13 @@ public class StreamHub {
         private boolean cut;
         private boolean finishing;
 
-        Stream(long courseId, long learnerId, MultiEmitter<? super StreamEvent> emitter, int capacity, Counter dropped,
-               BooleanSupplier valid) {
+        Stream(
+                long courseId,
+                long learnerId,
+                MultiEmitter<? super StreamEvent> emitter,
+                int capacity,
+                Counter dropped,
+                BooleanSupplier valid) {
             this.valid = valid;
             this.courseId = courseId;
             this.learnerId = learnerId;
@@ -311,7 +330,8 @@ public class StreamHub {
             pending = null;
             live.sort(Comparator.comparingLong(StreamEvent::id));
             for (StreamEvent event : live) {
-                if (!sentIds.contains(event.id()) && !(event.isAnnouncement() && announced.contains(event.announcementId()))) {
+                if (!sentIds.contains(event.id())
+                        && !(event.isAnnouncement() && announced.contains(event.announcementId()))) {
                     send(event);
                 }
             }

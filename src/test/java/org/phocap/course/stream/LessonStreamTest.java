@@ -2,7 +2,6 @@ package org.phocap.course.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.phocap.platform.Api.as;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -34,10 +33,13 @@ class LessonStreamTest {
 
     @TestHTTPResource("/")
     URL base;
+
     @Inject
     StreamEvents events;
+
     @Inject
     StreamHub hub;
+
     @Inject
     io.micrometer.core.instrument.MeterRegistry metrics;
 
@@ -58,8 +60,12 @@ class LessonStreamTest {
 
     /** The learner's id, from the token's subject (learner:{id}). */
     static long learnerId(String token) throws Exception {
-        String payload = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-        String subject = new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload).path("sub").asText();
+        String payload =
+                new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        String subject = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(payload)
+                .path("sub")
+                .asText();
         return Long.parseLong(subject.substring(subject.indexOf(':') + 1));
     }
 
@@ -116,7 +122,7 @@ class LessonStreamTest {
             socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
             OutputStream out = socket.getOutputStream();
             out.write(("GET /api/v1/me/courses/" + course + "/stream HTTP/1.1\r\nHost: localhost\r\n"
-                    + "Accept: text/event-stream\r\nAuthorization: Bearer " + learner + "\r\n\r\n")
+                            + "Accept: text/event-stream\r\nAuthorization: Bearer " + learner + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hub.streamsOf(learnerId) == 1);
@@ -124,7 +130,9 @@ class LessonStreamTest {
             String text = "x".repeat(4000);
             int sent = 0;
             while (sent < 2500 && dropped() == droppedBefore) {
-                events.publish(course, null, "announcement", Map.of("text", text)).await().indefinitely();
+                events.publish(course, null, "announcement", Map.of("text", text))
+                        .await()
+                        .indefinitely();
                 sent++;
             }
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> dropped() > droppedBefore);

@@ -19,14 +19,20 @@ class StreamHubTest {
     static final long COURSE = 7;
     static final long LEARNER = 42;
 
-    final StreamHub hub = new StreamHub(100, 3, 10_000, java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(10),
+    final StreamHub hub = new StreamHub(
+            100,
+            3,
+            10_000,
+            java.time.Duration.ofSeconds(3),
+            java.time.Duration.ofSeconds(10),
             new SimpleMeterRegistry());
     final List<Long> received = new CopyOnWriteArrayList<>();
     final AtomicReference<UniEmitter<? super StreamHub.Start>> opening = new AtomicReference<>();
 
     void open() {
         hub.open(COURSE, LEARNER, () -> true, () -> Uni.createFrom().<StreamHub.Start>emitter(opening::set))
-                .subscribe().with(e -> received.add(e.id()));
+                .subscribe()
+                .with(e -> received.add(e.id()));
     }
 
     static StreamEvent event(long id, String kind, String data) {
@@ -39,11 +45,19 @@ class StreamHubTest {
 
     @Test
     void theInstanceIsFullAtItsStreamCapAndHasRoomAgainWhenOneCloses() {
-        StreamHub small = new StreamHub(100, 3, 2, java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(10),
+        StreamHub small = new StreamHub(
+                100,
+                3,
+                2,
+                java.time.Duration.ofSeconds(3),
+                java.time.Duration.ofSeconds(10),
                 new SimpleMeterRegistry());
         var first = small.open(COURSE, 1, () -> true, () -> Uni.createFrom().item(new StreamHub.Start(List.of())))
-                .subscribe().with(e -> {});
-        small.open(COURSE, 2, () -> true, () -> Uni.createFrom().item(new StreamHub.Start(List.of()))).subscribe().with(e -> {});
+                .subscribe()
+                .with(e -> {});
+        small.open(COURSE, 2, () -> true, () -> Uni.createFrom().item(new StreamHub.Start(List.of())))
+                .subscribe()
+                .with(e -> {});
         assertEquals(true, small.full());
         first.cancel();
         assertEquals(false, small.full());
@@ -59,7 +73,8 @@ class StreamHubTest {
         }
         // 1,000 closed streams come back over the whole 10 s, not in one second.
         org.junit.jupiter.api.Assertions.assertTrue(delays.size() >= 10, "seconds used: " + delays);
-        org.junit.jupiter.api.Assertions.assertTrue(hub.refusedRetryAfterSec() >= 3 && hub.refusedRetryAfterSec() <= 13);
+        org.junit.jupiter.api.Assertions.assertTrue(
+                hub.refusedRetryAfterSec() >= 3 && hub.refusedRetryAfterSec() <= 13);
     }
 
     @Test
@@ -75,11 +90,12 @@ class StreamHubTest {
     void whatArrivesWhileTheSnapshotLoadsIsSentAfterItUnlessTheSnapshotCarriedIt() {
         open();
         // Committed after the stream registered, while its snapshot was being read.
-        hub.deliver(announcement(9, 1));   // id below the snapshot's head, not in the snapshot: must come
-        hub.deliver(announcement(15, 2));  // also listed in the snapshot: once is enough
+        hub.deliver(announcement(9, 1)); // id below the snapshot's head, not in the snapshot: must come
+        hub.deliver(announcement(15, 2)); // also listed in the snapshot: once is enough
         hub.deliver(event(20, "progress", "{}"));
-        opening.get().complete(new StreamHub.Start(List.of(
-                event(14, "lesson", "{}"), announcement(14, 2), event(14, "ready", "{}"))));
+        opening.get()
+                .complete(new StreamHub.Start(
+                        List.of(event(14, "lesson", "{}"), announcement(14, 2), event(14, "ready", "{}"))));
         assertEquals(List.of(14L, 14L, 14L, 9L, 20L), received);
     }
 
@@ -96,8 +112,9 @@ class StreamHubTest {
     void broadcastsWithoutAStoredAnnouncementAreNeverTakenForOneAnother() {
         open();
         hub.deliver(new StreamEvent(5, COURSE, null, "announcement", "{\"text\":\"a\"}"));
-        opening.get().complete(new StreamHub.Start(List.of(
-                new StreamEvent(4, COURSE, null, "announcement", "{\"text\":\"b\"}"))));
+        opening.get()
+                .complete(new StreamHub.Start(
+                        List.of(new StreamEvent(4, COURSE, null, "announcement", "{\"text\":\"b\"}"))));
         assertEquals(List.of(4L, 5L), received);
     }
 
@@ -105,7 +122,8 @@ class StreamHubTest {
     void reconnectAllEndsEveryStreamWithTheHintAfterWhatItHadAndLaterStreamsGetOnlyTheHint() {
         java.util.concurrent.atomic.AtomicBoolean completed = new java.util.concurrent.atomic.AtomicBoolean();
         hub.open(COURSE, LEARNER, () -> true, () -> Uni.createFrom().<StreamHub.Start>emitter(opening::set))
-                .subscribe().with(e -> received.add(e.id()), f -> { }, () -> completed.set(true));
+                .subscribe()
+                .with(e -> received.add(e.id()), f -> {}, () -> completed.set(true));
         opening.get().complete(new StreamHub.Start(List.of(event(10, "ready", "{}"))));
         hub.deliver(event(11, "progress", "{}"));
         hub.reconnectAll();
@@ -115,8 +133,12 @@ class StreamHubTest {
         assertEquals(0, hub.openStreams());
 
         hub.drain(new io.quarkus.runtime.ShutdownEvent());
-        List<StreamEvent> late = hub.open(COURSE, LEARNER, () -> true, () -> Uni.createFrom().nothing())
-                .collect().asList().await().atMost(java.time.Duration.ofSeconds(5));
+        List<StreamEvent> late = hub.open(
+                        COURSE, LEARNER, () -> true, () -> Uni.createFrom().nothing())
+                .collect()
+                .asList()
+                .await()
+                .atMost(java.time.Duration.ofSeconds(5));
         assertEquals(List.of(StreamHub.RECONNECT), late);
     }
 
@@ -128,13 +150,16 @@ class StreamHubTest {
             List<Long> ids = new CopyOnWriteArrayList<>();
             java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
             hub.open(course, LEARNER, () -> true, () -> Uni.createFrom().item(new StreamHub.Start(List.of())))
-                    .subscribe().with(e -> ids.add(e.id()), failure -> { }, () -> done.set(true));
+                    .subscribe()
+                    .with(e -> ids.add(e.id()), failure -> {}, () -> done.set(true));
             streams.add(ids);
             ended.add(done);
         }
         assertEquals(List.of(StreamHub.RECONNECT.id()), streams.get(0), "the oldest got the retry hint");
         assertEquals(true, ended.get(0).get(), "and ended");
-        assertEquals(List.of(false, false, false), List.of(ended.get(1).get(), ended.get(2).get(), ended.get(3).get()));
+        assertEquals(
+                List.of(false, false, false),
+                List.of(ended.get(1).get(), ended.get(2).get(), ended.get(3).get()));
         assertEquals(3, hub.streamsOf(LEARNER));
         assertEquals(3, hub.openStreams());
     }
@@ -143,8 +168,13 @@ class StreamHubTest {
     void aStreamWhoseTokenExpiredOrWasRevokedEndsAtTheNextKeepAlive() {
         java.util.concurrent.atomic.AtomicBoolean valid = new java.util.concurrent.atomic.AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        hub.open(COURSE, LEARNER, valid::get, () -> Uni.createFrom().item(new StreamHub.Start(List.of(event(5, "ready", "{}")))))
-                .subscribe().with(e -> received.add(e.id()), failure -> { }, () -> done.set(true));
+        hub.open(
+                        COURSE,
+                        LEARNER,
+                        valid::get,
+                        () -> Uni.createFrom().item(new StreamHub.Start(List.of(event(5, "ready", "{}")))))
+                .subscribe()
+                .with(e -> received.add(e.id()), failure -> {}, () -> done.set(true));
         hub.keepAlive();
         assertEquals(List.of(5L, StreamHub.PING.id()), received);
         valid.set(false);
