@@ -27,6 +27,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.phocap.platform.ClientGone;
 import org.phocap.platform.Overload;
 import org.phocap.platform.ThrottledLog;
 
@@ -248,10 +249,13 @@ public class StreamHub {
         });
     }
 
-    /** The reason the server closed a stream. */
-    static final class SlowClientException extends RuntimeException {
+    /**
+     * The reason the server closed a stream: failing it (rather than completing) makes RESTEasy
+     * reset the connection, so a client that stopped reading holds no buffers; logged at DEBUG only.
+     */
+    static final class SlowClientException extends ClientGone {
         SlowClientException() {
-            super("the client stopped reading; stream closed", null, false, false);
+            super("the client stopped reading; stream closed");
         }
     }
 

@@ -110,8 +110,75 @@ class LessonStreamTest {
         }
     }
 
+    /** The test log from here on: what the service logged while a test ran. */
+    static final class LogSince {
+        static final java.nio.file.Path FILE = java.nio.file.Path.of("target", "phocap-test.log");
+        final long mark;
+
+        LogSince() throws Exception {
+            mark = java.nio.file.Files.size(FILE);
+        }
+
+        List<String> sseErrors() throws Exception {
+            byte[] all = java.nio.file.Files.readAllBytes(FILE);
+            int from = all.length >= mark ? (int) mark : 0; // rotated meanwhile: all of the new file
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l ->
+                            l.contains(" ERROR ") || l.contains(" WARN ") || l.contains("PublisherResponseHandler"))
+                    .toList();
+        }
+    }
+
+    @Test
+    void streamsClosedByTheirClientsLeaveNoErrorInTheLog() throws Exception {
+        LogSince log = new LogSince();
+        long learnerId = learnerId(learner);
+        java.util.concurrent.atomic.AtomicBoolean publishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread publisher = new Thread(() -> {
+            while (publishing.get()) {
+                events.publish(course, null, "announcement", Map.of("text", "y".repeat(2000)))
+                        .await()
+                        .indefinitely();
+            }
+        });
+        publisher.start();
+        try {
+            for (int i = 0; i < 12; i++) {
+                Socket socket = new Socket(base.getHost(), base.getPort());
+                socket.getOutputStream()
+                        .write(("GET /api/v1/me/courses/" + course + "/stream HTTP/1.1\r\nHost: localhost\r\n"
+                                        + "Accept: text/event-stream\r\nAuthorization: Bearer " + learner + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                socket.setSoTimeout(10_000);
+                java.io.InputStream in = socket.getInputStream();
+                byte[] buffer = new byte[8192];
+                String tail = "";
+                boolean ready = false;
+                while (!ready) {
+                    int n = in.read(buffer);
+                    assertTrue(n > 0, "the stream opened");
+                    String seen = tail + new String(buffer, 0, n, StandardCharsets.UTF_8);
+                    ready = seen.contains("event:ready");
+                    tail = seen.substring(Math.max(0, seen.length() - 20));
+                }
+                // Half of them hang up abruptly (a reset, as a phone losing its network does), half politely.
+                if (i % 2 == 0) {
+                    socket.setSoLinger(true, 0);
+                }
+                socket.close();
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> hub.streamsOf(learnerId) == 0);
+        } finally {
+            publishing.set(false);
+            publisher.join();
+        }
+        assertEquals(List.of(), log.sseErrors(), "a client that went away is no error");
+    }
+
     @Test
     void aClientThatStopsReadingIsCutOffInsteadOfBuffered() throws Exception {
+        LogSince log = new LogSince();
         double droppedBefore = dropped();
         long learnerId = learnerId(learner);
         // The previous test's streams of this learner are closed first: counting all open streams
@@ -139,5 +206,6 @@ class LessonStreamTest {
             // The stream was cut after a bounded number of events, far fewer than were offered.
             assertTrue(sent < 2500, "cut after " + sent + " events");
         }
+        assertEquals(List.of(), log.sseErrors(), "cutting a slow client off is no error");
     }
 }
