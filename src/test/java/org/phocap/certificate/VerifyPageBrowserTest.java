@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.phocap.certificate.CertificateCourse.Learner;
 import org.phocap.platform.PostgresResource;
@@ -32,6 +33,7 @@ import org.phocap.platform.TestClock;
  * Screenshots land in target/ (verify-valid.png, verify-revoked.png, verify-not-found.png).
  * Chromium comes from Debian's package; .ci/run installs it when it is missing.
  */
+@Tag("browser")
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 class VerifyPageBrowserTest {

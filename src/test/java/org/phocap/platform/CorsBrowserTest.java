@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.phocap.course.CoursePackages;
 
@@ -27,6 +28,7 @@ import org.phocap.course.CoursePackages;
  * origin (http://other.localhost:*) is blocked by the browser for both. Chromium resolves
  * *.localhost to this machine, so the two origins are two names of one page server.
  */
+@Tag("browser")
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 class CorsBrowserTest {

@@ -49,6 +49,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,6 +62,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>Renderer: {@code kubectl kustomize}, or the command in PHOCAP_KUSTOMIZE (.ci/run sets it to
  * {@code kustomize build} where kubectl is missing).
  */
+@Tag("kustomize")
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 class KubernetesManifestsTest {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * beside the demo course: the demo's placeholder clips are 3 s long for lessons of 4 to 6 minutes,
  * and credit follows the server's clock, so a demo lesson cannot be completed faster than it lasts.
  */
+@Tag("browser")
 class LearnerAppBrowserIT {
     static final String PHONE = "0919 876 543";
     static final String PIN = "246810";

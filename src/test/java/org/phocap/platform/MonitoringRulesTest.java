@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>promtool comes from Debian's prometheus package (.ci/run installs it), or PHOCAP_PROMTOOL.
  */
+@Tag("promtool")
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 class MonitoringRulesTest {

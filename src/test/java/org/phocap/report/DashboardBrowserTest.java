@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.phocap.platform.Api;
 import org.phocap.platform.Browser;
@@ -29,6 +30,7 @@ import org.phocap.platform.Secrets;
  * a learner of that district completes the course; the at-risk call list downloads as CSV.
  * Screenshots: target/dashboard-*.png.
  */
+@Tag("browser")
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 class DashboardBrowserTest {
