@@ -14,11 +14,11 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
 import org.phocap.platform.Page;
+import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 import org.phocap.platform.Times;
 
@@ -31,7 +31,8 @@ public class AuditResource {
     private final StaffScope scopes;
     private final int maxPageSize;
 
-    public AuditResource(Pool pool, StaffScope scopes, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public AuditResource(Pool pool, StaffScope scopes, PageConfig pageConfig) {
+        int maxPageSize = pageConfig.maxSize();
         this.pool = pool;
         this.scopes = scopes;
         this.maxPageSize = maxPageSize;

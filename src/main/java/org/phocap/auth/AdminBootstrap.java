@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.locality.Scope;
 import org.phocap.staff.StaffAccount;
@@ -34,10 +33,11 @@ public class AdminBootstrap {
             @Observes @Priority(10) StartupEvent event,
             PasswordHasher hasher,
             SigningKey keysChecked,
-            @ConfigProperty(name = "phocap.auth.admin-username") String username,
-            @ConfigProperty(name = "phocap.auth.admin-password") Optional<String> configured,
-            @ConfigProperty(name = "phocap.auth.admin-reprint-after") Duration reprintAfter)
+            AuthConfig authConfig)
             throws Throwable {
+        String username = authConfig.adminUsername();
+        Optional<String> configured = authConfig.adminPassword();
+        Duration reprintAfter = authConfig.adminReprintAfter();
         boolean generated = configured.isEmpty() || configured.get().isBlank();
         // Most starts find the ADMIN in place: one read, and no password hashed (bcrypt costs ~0.1 s).
         Instant reprintBefore = Instant.now().minus(reprintAfter);

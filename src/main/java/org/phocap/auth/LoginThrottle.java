@@ -9,7 +9,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.ProblemException;
 
 /**
@@ -38,13 +37,13 @@ public class LoginThrottle {
     private final Duration window;
     private final Clock clock = Clock.systemUTC();
 
-    public LoginThrottle(
-            @ConfigProperty(name = "phocap.auth.throttle.pair-failures") int pairLimit,
-            @ConfigProperty(name = "phocap.auth.throttle.address-failures") int addressLimit,
-            @ConfigProperty(name = "phocap.auth.throttle.account-failures") int accountSlowAfter,
-            @ConfigProperty(name = "phocap.auth.throttle.account-delay-start") Duration delayStart,
-            @ConfigProperty(name = "phocap.auth.throttle.account-delay-max") Duration delayMax,
-            @ConfigProperty(name = "phocap.auth.throttle.window") Duration window) {
+    public LoginThrottle(AuthConfig authConfig) {
+        int pairLimit = authConfig.throttle().pairFailures();
+        int addressLimit = authConfig.throttle().addressFailures();
+        int accountSlowAfter = authConfig.throttle().accountFailures();
+        Duration delayStart = authConfig.throttle().accountDelayStart();
+        Duration delayMax = authConfig.throttle().accountDelayMax();
+        Duration window = authConfig.throttle().window();
         this.pairLimit = pairLimit;
         this.addressLimit = addressLimit;
         this.accountSlowAfter = accountSlowAfter;

@@ -5,7 +5,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * bcrypt costs tens of milliseconds of CPU by design, so it runs on the worker pool and the
@@ -20,7 +19,8 @@ public class PasswordHasher {
     private final Vertx vertx;
     private final int cost;
 
-    public PasswordHasher(Vertx vertx, @ConfigProperty(name = "phocap.auth.bcrypt-cost") int cost) {
+    public PasswordHasher(Vertx vertx, AuthConfig authConfig) {
+        int cost = authConfig.bcryptCost();
         this.vertx = vertx;
         this.cost = cost;
         this.decoy = BCrypt.withDefaults()

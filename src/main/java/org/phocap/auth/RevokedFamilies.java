@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.Overload;
 
 /**
@@ -25,7 +24,8 @@ public class RevokedFamilies {
     private final Pool pool;
     private final Duration accessTtl;
 
-    public RevokedFamilies(Pool pool, @ConfigProperty(name = "phocap.auth.access-token-ttl") Duration accessTtl) {
+    public RevokedFamilies(Pool pool, AuthConfig authConfig) {
+        Duration accessTtl = authConfig.accessTokenTtl();
         this.pool = pool;
         this.accessTtl = accessTtl;
     }

@@ -16,7 +16,6 @@ import java.security.Signature;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The RS256 signing key, read once at start so a missing or bad key stops the service at once
@@ -29,11 +28,11 @@ public class SigningKey {
     private final PrivateKey key;
     private final String kid;
 
-    public SigningKey(
-            @ConfigProperty(name = "phocap.jwt.private-key") Optional<String> pem,
-            @ConfigProperty(name = "smallrye.jwt.sign.key.location") String location,
-            @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicPem,
-            @ConfigProperty(name = "mp.jwt.verify.publickey.location") String publicLocation) {
+    public SigningKey(JwtConfig jwtConfig) {
+        Optional<String> pem = jwtConfig.privateKey();
+        String location = jwtConfig.signKeyLocation();
+        Optional<String> publicPem = jwtConfig.publicKey();
+        String publicLocation = jwtConfig.publicKeyLocation();
         try {
             this.key = KeyUtils.decodePrivateKey(pem.isPresent() ? pem.get() : read(location));
         } catch (Exception e) {

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jose4j.jwt.JwtClaims;
@@ -37,10 +36,9 @@ public class StreamTickets {
     private final Duration ttl;
     private final int maxOutstanding;
 
-    public StreamTickets(
-            Pool pool,
-            @ConfigProperty(name = "phocap.stream.ticket-ttl") Duration ttl,
-            @ConfigProperty(name = "phocap.stream.ticket-max-outstanding") int maxOutstanding) {
+    public StreamTickets(Pool pool, AuthConfig authConfig) {
+        Duration ttl = authConfig.streamTicketTtl();
+        int maxOutstanding = authConfig.streamTicketMaxOutstanding();
         this.pool = pool;
         this.ttl = ttl;
         this.maxOutstanding = maxOutstanding;

@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.Hashing;
 import org.phocap.platform.ProblemException;
 
@@ -31,11 +30,9 @@ public class TokenService {
     private final SigningKey signingKey;
     private final RevokedFamilies revoked;
 
-    public TokenService(
-            @ConfigProperty(name = "phocap.auth.access-token-ttl") Duration accessTtl,
-            @ConfigProperty(name = "phocap.auth.refresh-token-ttl") Duration refreshTtl,
-            SigningKey signingKey,
-            RevokedFamilies revoked) {
+    public TokenService(AuthConfig authConfig, SigningKey signingKey, RevokedFamilies revoked) {
+        Duration accessTtl = authConfig.accessTokenTtl();
+        Duration refreshTtl = authConfig.refreshTokenTtl();
         this.revoked = revoked;
         this.accessTtl = accessTtl;
         this.refreshTtl = refreshTtl;

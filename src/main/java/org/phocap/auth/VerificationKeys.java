@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -48,11 +47,10 @@ public class VerificationKeys {
     /** Changes whenever the set does: verified tokens kept by VerifiedTokenCache are dropped then. */
     private volatile long version;
 
-    public VerificationKeys(
-            SigningKey signing,
-            @ConfigProperty(name = "phocap.jwt.verify-keys-dir") Optional<String> dir,
-            @ConfigProperty(name = "mp.jwt.verify.publickey") Optional<String> publicPem,
-            @ConfigProperty(name = "mp.jwt.verify.publickey.location") String publicLocation) {
+    public VerificationKeys(SigningKey signing, JwtConfig jwtConfig) {
+        Optional<String> dir = jwtConfig.verifyKeysDir();
+        Optional<String> publicPem = jwtConfig.publicKey();
+        String publicLocation = jwtConfig.publicKeyLocation();
         this.dir = dir.filter(d -> !d.isBlank()).map(Path::of);
         this.signingKid = signing.kid();
         try {

@@ -10,7 +10,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -21,6 +20,7 @@ import org.phocap.campaign.AtRiskService.AtRiskLearner;
 import org.phocap.locality.StaffScope;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
+import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 import org.phocap.platform.ProblemException;
 
@@ -34,8 +34,8 @@ public class AtRiskResource {
     private final StaffScope scopes;
     private final int maxPageSize;
 
-    public AtRiskResource(
-            AtRiskService atRisk, StaffScope scopes, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public AtRiskResource(AtRiskService atRisk, StaffScope scopes, PageConfig pageConfig) {
+        int maxPageSize = pageConfig.maxSize();
         this.atRisk = atRisk;
         this.scopes = scopes;
         this.maxPageSize = maxPageSize;

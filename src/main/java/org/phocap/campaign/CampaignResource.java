@@ -15,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.phocap.auth.CurrentUser;
@@ -29,6 +28,7 @@ import org.phocap.campaign.CampaignDtos.WaveView;
 import org.phocap.locality.StaffScope;
 import org.phocap.platform.Idempotency;
 import org.phocap.platform.Page;
+import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 
 @Path("/api/v1/campaigns")
@@ -48,7 +48,8 @@ public class CampaignResource {
             StaffScope scopes,
             CurrentUser user,
             Idempotency idempotency,
-            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+            PageConfig pageConfig) {
+        int maxPageSize = pageConfig.maxSize();
         this.campaigns = campaigns;
         this.waves = waves;
         this.scopes = scopes;

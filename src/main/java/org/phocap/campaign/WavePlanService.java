@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.campaign.WavePlanDtos.PlanRequest;
 import org.phocap.campaign.WavePlanDtos.SupporterLoad;
 import org.phocap.campaign.WavePlanDtos.UnitShare;
@@ -37,8 +36,8 @@ public class WavePlanService {
     private final Clock clock;
     private final ZoneId zone;
 
-    public WavePlanService(
-            Pool pool, CampaignAccess access, Clock clock, @ConfigProperty(name = "phocap.campaign.zone") ZoneId zone) {
+    public WavePlanService(Pool pool, CampaignAccess access, Clock clock, CampaignConfig campaignConfig) {
+        ZoneId zone = campaignConfig.zone();
         this.pool = pool;
         this.access = access;
         this.clock = clock;

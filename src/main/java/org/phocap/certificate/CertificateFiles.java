@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A certificate's PDF: rendered once, on a small pool of render threads (never an event loop), then
@@ -35,8 +34,9 @@ public class CertificateFiles {
             CertificateStore store,
             CertificateLinks links,
             MeterRegistry metrics,
-            @ConfigProperty(name = "phocap.certificate.zone") ZoneId zone,
-            @ConfigProperty(name = "phocap.certificate.render-threads") int threads) {
+            CertificateConfig certificateConfig) {
+        ZoneId zone = certificateConfig.zone();
+        int threads = certificateConfig.renderThreads();
         this.store = store;
         this.links = links;
         this.zone = zone;

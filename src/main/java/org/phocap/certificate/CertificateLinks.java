@@ -1,14 +1,14 @@
 package org.phocap.certificate;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Where a certificate can be fetched and checked; the public base URL is the one printed in QR codes. */
 @ApplicationScoped
 public class CertificateLinks {
     private final String publicBase;
 
-    public CertificateLinks(@ConfigProperty(name = "phocap.certificate.public-base-url") String publicBase) {
+    public CertificateLinks(CertificateConfig certificateConfig) {
+        String publicBase = certificateConfig.publicBaseUrl();
         this.publicBase = publicBase.endsWith("/") ? publicBase.substring(0, publicBase.length() - 1) : publicBase;
     }
 

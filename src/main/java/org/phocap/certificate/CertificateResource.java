@@ -16,7 +16,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -33,6 +32,7 @@ import org.phocap.locality.Scope;
 import org.phocap.locality.StaffScope;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
+import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 import org.phocap.platform.Times;
 
@@ -51,8 +51,9 @@ public class CertificateResource {
             CertificateLinks links,
             StaffScope scopes,
             CurrentUser user,
-            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize,
+            PageConfig pageConfig,
             AuditLog audit) {
+        int maxPageSize = pageConfig.maxSize();
         this.audit = audit;
         this.certificates = certificates;
         this.links = links;

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.auth.Subject;
 import org.phocap.certificate.CertificateStore.Filter;
 import org.phocap.locality.Scope;
@@ -56,7 +55,8 @@ public class CertificateService {
             CourseCompletion completion,
             Clock clock,
             MeterRegistry metrics,
-            @ConfigProperty(name = "phocap.certificate.csv-chunk") int csvChunk) {
+            CertificateConfig certificateConfig) {
+        int csvChunk = certificateConfig.csvChunk();
         this.pool = pool;
         this.store = store;
         this.files = files;

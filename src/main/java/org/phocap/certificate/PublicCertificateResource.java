@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.phocap.certificate.CertificateDtos.Verification;
 import org.phocap.platform.ClientAddress;
@@ -41,8 +40,9 @@ public class PublicCertificateResource {
     public PublicCertificateResource(
             CertificateService certificates,
             @Location("verify.html") Template page,
-            @ConfigProperty(name = "phocap.certificate.zone") ZoneId zone,
+            CertificateConfig certificateConfig,
             PublicLookupLimit limit) {
+        ZoneId zone = certificateConfig.zone();
         this.limit = limit;
         this.certificates = certificates;
         this.page = page;

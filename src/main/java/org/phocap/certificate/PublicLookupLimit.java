@@ -4,7 +4,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.ProblemException;
 
 /**
@@ -17,7 +16,8 @@ public class PublicLookupLimit {
     private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
     private final double perMinute;
 
-    public PublicLookupLimit(@ConfigProperty(name = "phocap.certificate.public-lookups-per-minute") int perMinute) {
+    public PublicLookupLimit(CertificateConfig certificateConfig) {
+        int perMinute = certificateConfig.publicLookupsPerMinute();
         this.perMinute = Math.max(1, perMinute);
     }
 

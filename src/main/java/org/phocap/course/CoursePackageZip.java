@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.Problem;
 import org.phocap.platform.ProblemException;
 import org.phocap.platform.Uploads;
@@ -44,7 +43,8 @@ public class CoursePackageZip {
             MediaStore store,
             ObjectMapper json,
             Validator validator,
-            @ConfigProperty(name = "phocap.courses.max-zip-bytes") long maxBytes) {
+            CourseConfig courseConfig) {
+        long maxBytes = courseConfig.maxZipBytes();
         this.courses = courses;
         this.store = store;
         this.json = json;

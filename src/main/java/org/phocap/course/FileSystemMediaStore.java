@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Media under the data folder, fanned out by the first two hex digits of the hash. */
 @ApplicationScoped
@@ -16,7 +15,8 @@ public class FileSystemMediaStore implements MediaStore {
 
     private final Path root;
 
-    public FileSystemMediaStore(@ConfigProperty(name = "phocap.media.dir") String root) {
+    public FileSystemMediaStore(MediaConfig mediaConfig) {
+        String root = mediaConfig.dir();
         this.root = Path.of(root).toAbsolutePath();
     }
 

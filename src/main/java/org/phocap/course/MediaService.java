@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.auth.Subject;
 import org.phocap.platform.ProblemException;
 import org.phocap.platform.Uploads;
@@ -22,11 +21,8 @@ public class MediaService {
     private final CourseService courses;
     private final long maxBytes;
 
-    public MediaService(
-            Pool pool,
-            MediaStore store,
-            CourseService courses,
-            @ConfigProperty(name = "phocap.media.max-bytes") long maxBytes) {
+    public MediaService(Pool pool, MediaStore store, CourseService courses, MediaConfig mediaConfig) {
+        long maxBytes = mediaConfig.maxBytes();
         this.pool = pool;
         this.store = store;
         this.courses = courses;

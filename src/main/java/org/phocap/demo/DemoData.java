@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.course.CoursePackage;
 import org.phocap.course.CoursePackageZip;
@@ -52,10 +51,11 @@ public class DemoData {
             RosterService roster,
             CoursePackageZip zips,
             com.fasterxml.jackson.databind.ObjectMapper json,
-            @ConfigProperty(name = "phocap.demo.enabled") boolean enabled,
-            @ConfigProperty(name = "phocap.demo.learners") int learners,
-            DemoCompletions completions,
-            @ConfigProperty(name = "phocap.demo.finished-learners") int finished) {
+            DemoConfig demoConfig,
+            DemoCompletions completions) {
+        boolean enabled = demoConfig.enabled();
+        int learners = demoConfig.learners();
+        int finished = demoConfig.finishedLearners();
         this.pool = pool;
         this.localities = localities;
         this.roster = roster;

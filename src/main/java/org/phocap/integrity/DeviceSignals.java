@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.Hashing;
 
 /**
@@ -31,12 +30,11 @@ public class DeviceSignals {
     private final int refusals;
     private final int switches;
 
-    public DeviceSignals(
-            Pool pool,
-            @ConfigProperty(name = "phocap.integrity.zone") ZoneId zone,
-            @ConfigProperty(name = "phocap.integrity.shared-device-learners") int sharedLearners,
-            @ConfigProperty(name = "phocap.integrity.concurrent-refusals") int refusals,
-            @ConfigProperty(name = "phocap.integrity.device-switches") int switches) {
+    public DeviceSignals(Pool pool, IntegrityConfig integrityConfig) {
+        ZoneId zone = integrityConfig.zone();
+        int sharedLearners = integrityConfig.sharedDeviceLearners();
+        int refusals = integrityConfig.concurrentRefusals();
+        int switches = integrityConfig.deviceSwitches();
         this.pool = pool;
         this.zone = zone;
         this.sharedLearners = sharedLearners;

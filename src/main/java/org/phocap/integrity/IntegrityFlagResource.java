@@ -10,7 +10,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -20,6 +19,7 @@ import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
+import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 
 /** The integrity flags of a campaign, for supporters to review (their scope only). */
@@ -31,8 +31,8 @@ public class IntegrityFlagResource {
     private final StaffScope scopes;
     private final int maxPageSize;
 
-    public IntegrityFlagResource(
-            IntegrityFlags flags, StaffScope scopes, @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public IntegrityFlagResource(IntegrityFlags flags, StaffScope scopes, PageConfig pageConfig) {
+        int maxPageSize = pageConfig.maxSize();
         this.flags = flags;
         this.scopes = scopes;
         this.maxPageSize = maxPageSize;

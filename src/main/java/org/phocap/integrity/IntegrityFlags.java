@@ -16,7 +16,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.audit.AuditLog;
 import org.phocap.auth.Subject;
@@ -54,7 +53,8 @@ public class IntegrityFlags {
             MeterRegistry metrics,
             AuditLog audit,
             Event<FlagReviewed> reviewedEvents,
-            @ConfigProperty(name = "phocap.integrity.fast-quiz-seconds-per-question") int fastQuizSecondsPerQuestion) {
+            IntegrityConfig integrityConfig) {
+        int fastQuizSecondsPerQuestion = integrityConfig.fastQuizSecondsPerQuestion();
         this.pool = pool;
         this.devices = devices;
         this.audit = audit;

@@ -11,7 +11,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -19,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.phocap.auth.Role;
 import org.phocap.platform.Page;
+import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 import org.phocap.platform.ProblemException;
 
@@ -31,10 +31,9 @@ public class LocalityResource {
     private final int maxPageSize;
 
     public LocalityResource(
-            LocalityService localities,
-            StaffScope scopes,
-            @ConfigProperty(name = "phocap.localities.max-bytes") long maxBytes,
-            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+            LocalityService localities, StaffScope scopes, LocalityConfig localityConfig, PageConfig pageConfig) {
+        long maxBytes = localityConfig.maxBytes();
+        int maxPageSize = pageConfig.maxSize();
         this.localities = localities;
         this.scopes = scopes;
         this.maxBytes = maxBytes;

@@ -8,7 +8,6 @@ import io.vertx.pgclient.PgPool;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The reactive pool, as Quarkus configures it, with admission control added: at most
@@ -30,7 +29,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DatabasePool implements PgPoolCreator {
     private final int maxWaiters;
 
-    public DatabasePool(@ConfigProperty(name = "phocap.db.max-waiters") int maxWaiters) {
+    public DatabasePool(DbConfig dbConfig) {
+        int maxWaiters = dbConfig.maxWaiters();
         this.maxWaiters = maxWaiters;
     }
 

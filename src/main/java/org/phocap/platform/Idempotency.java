@@ -24,12 +24,8 @@ public class Idempotency {
     private final ClusterJobs jobs;
     private final java.time.Duration expireEvery;
 
-    public Idempotency(
-            Pool pool,
-            Json json,
-            ClusterJobs jobs,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.idempotency.expire-every")
-                    java.time.Duration expireEvery) {
+    public Idempotency(Pool pool, Json json, ClusterJobs jobs, IdempotencyConfig idempotencyConfig) {
+        java.time.Duration expireEvery = idempotencyConfig.expireEvery();
         this.jobs = jobs;
         this.expireEvery = expireEvery;
         this.pool = pool;

@@ -10,7 +10,6 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The first look at every request, before anything reads its body:
@@ -38,12 +37,11 @@ public class RequestGuard {
     /** Path rules, longest first: an exact path, or a prefix ending in '/'. */
     private final java.util.List<Map.Entry<String, Long>> jsonLimits;
 
-    public RequestGuard(
-            Json json,
-            @ConfigProperty(name = "phocap.http.max-json-bytes") long maxJsonBytes,
-            @ConfigProperty(name = "phocap.http.json-limits") Map<String, Long> jsonLimits,
-            @ConfigProperty(name = "phocap.http.max-request-line") int maxRequestLine,
-            @ConfigProperty(name = "phocap.http.max-header-bytes") int maxHeaderBytes) {
+    public RequestGuard(Json json, HttpConfig httpConfig) {
+        long maxJsonBytes = httpConfig.maxJsonBytes();
+        Map<String, Long> jsonLimits = httpConfig.jsonLimits();
+        int maxRequestLine = httpConfig.maxRequestLine();
+        int maxHeaderBytes = httpConfig.maxHeaderBytes();
         this.json = json;
         this.maxJsonBytes = maxJsonBytes;
         this.jsonLimits = jsonLimits.entrySet().stream()

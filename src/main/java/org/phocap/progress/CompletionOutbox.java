@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.platform.Overload;
 
@@ -51,10 +50,8 @@ public class CompletionOutbox {
     private final Counter failed;
 
     public CompletionOutbox(
-            Pool pool,
-            CourseCompletion completion,
-            MeterRegistry metrics,
-            @ConfigProperty(name = "phocap.completion.retry-after") Duration retryAfter) {
+            Pool pool, CourseCompletion completion, MeterRegistry metrics, CompletionConfig completionConfig) {
+        Duration retryAfter = completionConfig.retryAfter();
         this.pool = pool;
         this.completion = completion;
         this.retryAfterSec = retryAfter.toMillis() / 1000.0;

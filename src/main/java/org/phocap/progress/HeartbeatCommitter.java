@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.platform.Overload;
 import org.phocap.platform.ProblemException;
@@ -70,11 +69,16 @@ public class HeartbeatCommitter {
             ProgressEvents events,
             Vertx vertx,
             MeterRegistry metrics,
-            @ConfigProperty(name = "phocap.heartbeat.batch.max-size") int maxSize,
-            @ConfigProperty(name = "phocap.heartbeat.batch.max-wait") Duration maxWait,
-            @ConfigProperty(name = "phocap.heartbeat.batch.max-in-flight") int maxInFlight,
-            @ConfigProperty(name = "phocap.heartbeat.batch.max-queued") int maxQueued) {
-        this(store::commit, events::committed, vertx, metrics, maxSize, maxWait, maxInFlight, maxQueued);
+            HeartbeatBatchConfig batchConfig) {
+        this(
+                store::commit,
+                events::committed,
+                vertx,
+                metrics,
+                batchConfig.maxSize(),
+                batchConfig.maxWait(),
+                batchConfig.maxInFlight(),
+                batchConfig.maxQueued());
     }
 
     /** With the commit step given: the store's in service, a stand-in in the isolation unit test. */

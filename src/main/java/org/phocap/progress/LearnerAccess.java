@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.ProblemException;
 
 /**
@@ -38,7 +37,8 @@ public class LearnerAccess {
     private final long ttlNanos;
     private final Map<Long, Entry> cache = new ConcurrentHashMap<>();
 
-    public LearnerAccess(Pool pool, @ConfigProperty(name = "phocap.progress.access-ttl") Duration ttl) {
+    public LearnerAccess(Pool pool, ProgressConfig progressConfig) {
+        Duration ttl = progressConfig.accessTtl();
         this.pool = pool;
         this.ttlNanos = ttl.toNanos();
     }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.course.stream.StreamBridge;
 import org.phocap.course.stream.StreamEvents;
@@ -50,7 +49,8 @@ public class ProgressEvents {
             CompletionOutbox completion,
             Pool pool,
             Event<HeartbeatsObserved> observed,
-            @ConfigProperty(name = "phocap.progress.event-interval") Duration interval) {
+            ProgressConfig progressConfig) {
+        Duration interval = progressConfig.eventInterval();
         this.observed = observed;
         this.bridge = bridge;
         this.pool = pool;

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.course.CoursePackage;
 import org.phocap.course.stream.StreamEvents;
@@ -95,11 +94,12 @@ public class QuizService {
             StreamEvents events,
             CompletionOutbox completion,
             Clock clock,
-            @ConfigProperty(name = "phocap.quiz.submit-grace") Duration grace,
-            @ConfigProperty(name = "phocap.quiz.partial-credit") boolean partialCredit,
-            @ConfigProperty(name = "phocap.quiz.sweep-every") Duration sweepEvery,
+            QuizConfig quizConfig,
             ClusterJobs jobs,
             Event<QuizPassed> passes) {
+        Duration grace = quizConfig.submitGrace();
+        boolean partialCredit = quizConfig.partialCredit();
+        Duration sweepEvery = quizConfig.sweepEvery();
         this.passes = passes;
         this.sweepEvery = sweepEvery;
         this.jobs = jobs;

@@ -42,11 +42,8 @@ public class ReportService {
 
     private record Cached(Uni<List<ReportRow>> rows, long loadedNanos) {}
 
-    public ReportService(
-            Pool pool,
-            CampaignAccess access,
-            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "phocap.report.cache-ttl")
-                    java.time.Duration cacheTtl) {
+    public ReportService(Pool pool, CampaignAccess access, ReportConfig reportConfig) {
+        java.time.Duration cacheTtl = reportConfig.cacheTtl();
         this.pool = pool;
         this.access = access;
         this.cacheNanos = cacheTtl.toNanos();

@@ -9,11 +9,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
 import org.phocap.platform.Page;
+import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 
 @Path("/api/v1/campaigns/{id}/learners")
@@ -24,10 +24,8 @@ public class CampaignLearnerResource {
     private final StaffScope scopes;
     private final int maxPageSize;
 
-    public CampaignLearnerResource(
-            LearnerService learners,
-            StaffScope scopes,
-            @ConfigProperty(name = "phocap.page.max-size") int maxPageSize) {
+    public CampaignLearnerResource(LearnerService learners, StaffScope scopes, PageConfig pageConfig) {
+        int maxPageSize = pageConfig.maxSize();
         this.learners = learners;
         this.scopes = scopes;
         this.maxPageSize = maxPageSize;

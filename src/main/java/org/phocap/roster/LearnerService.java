@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.audit.AuditLog;
 import org.phocap.auth.Subject;
 import org.phocap.campaign.CampaignAccess;
@@ -28,11 +27,8 @@ public class LearnerService {
     private final AuditLog audit;
     private final Duration recoveryCodeTtl;
 
-    public LearnerService(
-            Pool pool,
-            CampaignAccess access,
-            AuditLog audit,
-            @ConfigProperty(name = "phocap.roster.recovery-code-ttl") Duration recoveryCodeTtl) {
+    public LearnerService(Pool pool, CampaignAccess access, AuditLog audit, RosterConfig rosterConfig) {
+        Duration recoveryCodeTtl = rosterConfig.recoveryCodeTtl();
         this.audit = audit;
         this.recoveryCodeTtl = recoveryCodeTtl;
         this.pool = pool;

@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.locality.Scope;
 import org.phocap.platform.SafeLog;
@@ -53,13 +52,10 @@ public class RosterImporter {
     private final Map<Long, ImportProgress> running = new ConcurrentHashMap<>();
     private final MeterRegistry metrics;
 
-    public RosterImporter(
-            Pool pool,
-            ImportStore store,
-            MeterRegistry metrics,
-            @ConfigProperty(name = "phocap.roster.batch-size") int batchSize,
-            @ConfigProperty(name = "phocap.roster.max-rows") int maxRows,
-            @ConfigProperty(name = "phocap.roster.concurrent-imports", defaultValue = "2") int concurrent) {
+    public RosterImporter(Pool pool, ImportStore store, MeterRegistry metrics, RosterConfig rosterConfig) {
+        int batchSize = rosterConfig.batchSize();
+        int maxRows = rosterConfig.maxRows();
+        int concurrent = rosterConfig.concurrentImports();
         this.pool = pool;
         this.store = store;
         this.metrics = metrics;

@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.ProblemException;
 import org.phocap.platform.Uploads;
 
@@ -21,7 +20,8 @@ public class RosterUploads {
 
     private final long maxBytes;
 
-    public RosterUploads(@ConfigProperty(name = "phocap.roster.max-bytes") long maxBytes) {
+    public RosterUploads(RosterConfig rosterConfig) {
+        long maxBytes = rosterConfig.maxBytes();
         this.maxBytes = maxBytes;
     }
 

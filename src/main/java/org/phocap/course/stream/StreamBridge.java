@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.phocap.platform.DbConfig;
 import org.phocap.platform.InstanceId;
 import org.phocap.platform.Overload;
 import org.phocap.platform.SafeLog;
@@ -65,11 +65,13 @@ public class StreamBridge {
             StreamHub hub,
             StreamEvents events,
             InstanceId instance,
-            @ConfigProperty(name = "phocap.db.direct-url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
-            @ConfigProperty(name = "phocap.stream.keep-alive") Duration keepAlive,
+            DbConfig dbConfig,
+            StreamConfig streamConfig,
             MeterRegistry metrics) {
+        String url = dbConfig.directUrl();
+        Optional<String> user = java.util.Optional.of(dbConfig.user());
+        Optional<String> password = dbConfig.password();
+        Duration keepAlive = streamConfig.keepAlive();
         this.peerTimeoutNanos = keepAlive.toNanos() * 7 / 2;
         this.vertx = vertx;
         this.pool = pool;

@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.phocap.platform.ClusterJobs;
 import org.phocap.platform.InstanceId;
 import org.phocap.platform.Json;
@@ -35,13 +34,9 @@ public class StreamEvents {
     private final String instance;
 
     public StreamEvents(
-            Pool pool,
-            StreamHub hub,
-            Json json,
-            ClusterJobs jobs,
-            InstanceId instance,
-            @ConfigProperty(name = "phocap.stream.retention") Duration retention,
-            @ConfigProperty(name = "phocap.stream.trim-every") Duration trimEvery) {
+            Pool pool, StreamHub hub, Json json, ClusterJobs jobs, InstanceId instance, StreamConfig streamConfig) {
+        Duration retention = streamConfig.retention();
+        Duration trimEvery = streamConfig.trimEvery();
         this.trimEvery = trimEvery;
         this.jobs = jobs;
         this.instance = instance.value();

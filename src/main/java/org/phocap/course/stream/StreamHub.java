@@ -25,7 +25,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.phocap.platform.ClientGone;
 import org.phocap.platform.Overload;
@@ -71,12 +70,24 @@ public class StreamHub {
     private final Counter superseded;
     private volatile boolean draining;
 
-    public StreamHub(
-            @ConfigProperty(name = "phocap.stream.buffer-events") int bufferSize,
-            @ConfigProperty(name = "phocap.stream.max-per-learner") int maxPerLearner,
-            @ConfigProperty(name = "phocap.stream.max-open") int maxOpen,
-            @ConfigProperty(name = "phocap.stream.reconnect-after") Duration reconnectAfter,
-            @ConfigProperty(name = "phocap.stream.reconnect-jitter") Duration reconnectJitter,
+    @jakarta.inject.Inject
+    public StreamHub(StreamConfig config, MeterRegistry metrics) {
+        this(
+                config.bufferEvents(),
+                config.maxPerLearner(),
+                config.maxOpen(),
+                config.reconnectAfter(),
+                config.reconnectJitter(),
+                metrics);
+    }
+
+    /** With the settings given: the configured ones above, or a unit test's. */
+    StreamHub(
+            int bufferSize,
+            int maxPerLearner,
+            int maxOpen,
+            Duration reconnectAfter,
+            Duration reconnectJitter,
             MeterRegistry metrics) {
         this.bufferSize = bufferSize;
         this.maxPerLearner = Math.max(1, maxPerLearner);

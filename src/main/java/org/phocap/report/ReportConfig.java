@@ -1,0 +1,10 @@
+package org.phocap.report;
+
+import io.smallrye.config.ConfigMapping;
+import java.time.Duration;
+
+/** Reports. Every key, with its meaning and default, is in application.properties. */
+@ConfigMapping(prefix = "phocap.report")
+public interface ReportConfig {
+    Duration cacheTtl();
+}
