@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.phocap.platform.PhoneNumbers;
 import org.phocap.platform.ProblemException;
-import org.phocap.staff.StaffAccount;
 
 /**
  * Sign-in for both kinds of people: staff by username and password, learners by phone and PIN
@@ -29,9 +28,12 @@ public class AuthService {
     private final PasswordHasher hasher;
     private final TokenService tokens;
     private final LoginThrottle throttle;
+    private final StaffCredentials staff;
 
-    public AuthService(Pool pool, PasswordHasher hasher, TokenService tokens, LoginThrottle throttle) {
+    public AuthService(
+            Pool pool, PasswordHasher hasher, TokenService tokens, LoginThrottle throttle, StaffCredentials staff) {
         this.pool = pool;
+        this.staff = staff;
         this.hasher = hasher;
         this.tokens = tokens;
         this.throttle = throttle;
@@ -44,10 +46,9 @@ public class AuthService {
         Uni<Optional<Candidate>> candidate = phone.isPresent()
                 ? learnerByPhone(phone.get())
                         .map(row -> row.map(r -> new Candidate(learnerSubject(r), r.getString("pin_hash"), false)))
-                : Panache.withSession(() -> StaffAccount.findByUsername(request.username()))
-                        .map(staff -> Optional.ofNullable(staff)
-                                .map(s ->
-                                        new Candidate(staffSubject(s), s.passwordHash, s.passwordGeneratedAt != null)));
+                : staff.byUsername(request.username())
+                        .map(found ->
+                                found.map(c -> new Candidate(c.subject(), c.passwordHash(), c.generatedPassword())));
         return held(hold)
                 .chain(() -> candidate)
                 .flatMap(found -> hasher.verify(
@@ -61,10 +62,8 @@ public class AuthService {
                             Candidate who = found.get();
                             // The first sign-in with a printed generated password: it is known now, stop reprinting it.
                             return Panache.withTransaction(() -> (who.generatedPassword()
-                                            ? StaffAccount.update(
-                                                            "passwordGeneratedAt = null where id = ?1",
-                                                            who.subject().id())
-                                                    .replaceWithVoid()
+                                            ? staff.generatedPasswordUsed(
+                                                    who.subject().id())
                                             : Uni.createFrom().voidItem())
                                     .chain(() -> tokens.issue(who.subject())));
                         }));
@@ -163,12 +162,9 @@ public class AuthService {
         return tokens.refresh(
                 request.refreshToken(),
                 token -> "STAFF".equals(token.subjectKind)
-                        ? StaffAccount.<StaffAccount>findById(token.subjectId).map(s -> {
-                            if (s == null) {
-                                throw ProblemException.unauthorized("The account no longer exists.");
-                            }
-                            return staffSubject(s);
-                        })
+                        ? staff.byId(token.subjectId)
+                                .map(s -> s.orElseThrow(
+                                        () -> ProblemException.unauthorized("The account no longer exists.")))
                         : pool.preparedQuery("SELECT id, phone, pin_hash, activation_code FROM learner WHERE id = $1")
                                 .execute(Tuple.of(token.subjectId))
                                 .map(rows -> {
@@ -194,10 +190,6 @@ public class AuthService {
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()
                         : Optional.of(rows.iterator().next()));
-    }
-
-    private static Subject staffSubject(StaffAccount staff) {
-        return new Subject(Subject.Kind.STAFF, staff.id, staff.username, staff.role, List.of(staff.scope));
     }
 
     private static Subject learnerSubject(Row learner) {

@@ -16,12 +16,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.phocap.course.stream.StreamEvent;
-import org.phocap.course.stream.StreamEvents;
-import org.phocap.course.stream.StreamHub;
 import org.phocap.locality.Scope;
 import org.phocap.platform.Json;
 import org.phocap.platform.ProblemException;
+import org.phocap.stream.StreamEvent;
+import org.phocap.stream.StreamEvents;
+import org.phocap.stream.StreamHub;
 
 /**
  * Announcements to a campaign's learners, narrowed to a wave and/or a locality subtree. Each is

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.phocap.campaign.CampaignDtos.CampaignView;
 import org.phocap.campaign.CampaignDtos.CreateCampaign;
-import org.phocap.certificate.Serials;
 import org.phocap.locality.LocalityService;
 import org.phocap.locality.Scope;
 import org.phocap.platform.Page;
@@ -66,7 +65,7 @@ public class CampaignService {
      */
     private Uni<String> prefix(CreateCampaign request, String localityName) {
         String asked = request.certificatePrefix();
-        String base = asked != null ? asked : Serials.defaultPrefix(localityName);
+        String base = asked != null ? asked : CertificatePrefixes.defaultPrefix(localityName);
         return pool.preparedQuery(
                         "SELECT certificate_prefix FROM campaign WHERE year = $1 AND certificate_prefix LIKE $2")
                 .execute(Tuple.of(request.year(), base.substring(0, Math.min(base.length(), 6)) + "%"))

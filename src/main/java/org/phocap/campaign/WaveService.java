@@ -20,7 +20,6 @@ import org.phocap.campaign.CampaignDtos.CreateWave;
 import org.phocap.campaign.CampaignDtos.WaveView;
 import org.phocap.locality.Scope;
 import org.phocap.platform.ProblemException;
-import org.phocap.roster.NominatingBody;
 
 /** Waves: windows of days in which a group of learners studies, and who is in which. */
 @ApplicationScoped

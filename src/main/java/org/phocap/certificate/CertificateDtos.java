@@ -4,7 +4,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
-import org.phocap.progress.HeldCertificate;
 
 /** Request and answer shapes of certificates. */
 public final class CertificateDtos {

@@ -21,8 +21,6 @@ import org.phocap.platform.CsvExport;
 import org.phocap.platform.CsvLines;
 import org.phocap.platform.Page;
 import org.phocap.platform.ProblemException;
-import org.phocap.progress.CourseCompletion;
-import org.phocap.progress.HeldCertificate;
 
 /** The rules around certificates: who may fetch which, verification, revocation, listings. */
 @ApplicationScoped

@@ -13,7 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.phocap.auth.PasswordHasher;
-import org.phocap.progress.CourseCompletion;
+import org.phocap.certificate.CourseCompletion;
 
 /**
  * Demo learners who have already studied everything, so a newcomer finds certificates to fetch

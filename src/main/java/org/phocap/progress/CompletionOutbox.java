@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.jboss.logging.Logger;
+import org.phocap.certificate.CourseCompletion;
 import org.phocap.platform.Overload;
 
 /**

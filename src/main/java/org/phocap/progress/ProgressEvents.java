@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
-import org.phocap.course.stream.StreamBridge;
-import org.phocap.course.stream.StreamEvents;
-import org.phocap.course.stream.StreamHub;
 import org.phocap.integrity.HeartbeatsObserved;
 import org.phocap.platform.SafeLog;
+import org.phocap.stream.StreamBridge;
+import org.phocap.stream.StreamEvents;
+import org.phocap.stream.StreamHub;
 
 /**
  * What a committed batch of heartbeats tells the learners' lesson streams: {@code lesson-completed}

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.phocap.course.CoursePackage;
-import org.phocap.course.stream.StreamEvents;
 import org.phocap.integrity.QuizPassed;
 import org.phocap.platform.ClusterJobs;
 import org.phocap.platform.Json;
@@ -33,6 +32,7 @@ import org.phocap.platform.SafeLog;
 import org.phocap.platform.ThrottledLog;
 import org.phocap.progress.CompletionOutbox;
 import org.phocap.progress.LearnerAccess;
+import org.phocap.stream.StreamEvents;
 
 /**
  * Quiz attempts: drawing a paper, autosave, grading on submit or at expiry. A pass counts for

@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.phocap.campaign.CampaignAccess;
+import org.phocap.campaign.NominatingBody;
 import org.phocap.locality.Scope;
 import org.phocap.platform.ProblemException;
 import org.phocap.report.ReportDtos.Leaderboard;
 import org.phocap.report.ReportDtos.LeaderboardRow;
 import org.phocap.report.ReportDtos.Report;
 import org.phocap.report.ReportDtos.ReportRow;
-import org.phocap.roster.NominatingBody;
 
 /**
  * Completion reports. They sum the report counters (one row per learner locality and value, kept

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.phocap.campaign.NominatingBody;
 import org.phocap.locality.Scope;
 import org.phocap.platform.PhoneNumbers;
 

@@ -62,14 +62,4 @@ class SerialsTest {
             assertFalse(Serials.valid(bad).isPresent(), String.valueOf(bad));
         }
     }
-
-    @Test
-    void defaultPrefixesAreTheInitialsWithoutTheAdministrativeWord() {
-        assertEquals("VP", Serials.defaultPrefix("Tỉnh Vĩnh Phúc"));
-        assertEquals("HN", Serials.defaultPrefix("Thành phố Hà Nội"));
-        assertEquals("DT", Serials.defaultPrefix("Xã Đồng Tâm"));
-        assertEquals("PC", Serials.defaultPrefix("Tỉnh"));
-        assertEquals("HUE", Serials.defaultPrefix("Thành phố Huế"));
-        assertEquals("10", Serials.defaultPrefix("Quận 10"));
-    }
 }

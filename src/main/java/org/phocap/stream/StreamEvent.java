@@ -1,4 +1,4 @@
-package org.phocap.course.stream;
+package org.phocap.stream;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package org.phocap.course.stream;
+package org.phocap.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.phocap.course.stream;
+package org.phocap.learning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +22,8 @@ import org.phocap.course.CoursePackages;
 import org.phocap.platform.Api;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.SseReader;
+import org.phocap.stream.StreamEvents;
+import org.phocap.stream.StreamHub;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)

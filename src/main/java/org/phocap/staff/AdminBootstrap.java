@@ -1,4 +1,4 @@
-package org.phocap.auth;
+package org.phocap.staff;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
@@ -13,8 +13,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+import org.phocap.auth.AuthConfig;
+import org.phocap.auth.PasswordHasher;
+import org.phocap.auth.Role;
+import org.phocap.auth.SigningKey;
 import org.phocap.locality.Scope;
-import org.phocap.staff.StaffAccount;
 
 /**
  * On first start, creates the one ADMIN whose scope is the whole tree. The signing keys are

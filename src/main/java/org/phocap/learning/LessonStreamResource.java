@@ -1,4 +1,4 @@
-package org.phocap.course.stream;
+package org.phocap.learning;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
@@ -35,6 +35,9 @@ import org.phocap.platform.Json;
 import org.phocap.platform.Overload;
 import org.phocap.progress.CourseProgress;
 import org.phocap.progress.ProgressService;
+import org.phocap.stream.StreamEvent;
+import org.phocap.stream.StreamEvents;
+import org.phocap.stream.StreamHub;
 
 /**
  * The learner's lesson stream: one `lesson` event per lesson in order, `ready`, then live events.

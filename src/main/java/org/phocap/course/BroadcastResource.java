@@ -1,4 +1,4 @@
-package org.phocap.course.stream;
+package org.phocap.course;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -17,8 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
-import org.phocap.course.CourseService;
 import org.phocap.locality.StaffScope;
+import org.phocap.stream.StreamEvents;
 
 /** An admin's message to every open lesson stream of a course (announcements build on it). */
 @Path("/api/v1/courses/{id}/broadcast")

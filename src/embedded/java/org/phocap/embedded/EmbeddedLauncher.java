@@ -1,4 +1,4 @@
-package org.phocap.platform.embedded;
+package org.phocap.embedded;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;

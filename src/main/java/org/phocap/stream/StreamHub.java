@@ -1,4 +1,4 @@
-package org.phocap.course.stream;
+package org.phocap.stream;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,9 +46,9 @@ import org.phocap.platform.ThrottledLog;
 public class StreamHub {
     private static final Logger LOG = Logger.getLogger(StreamHub.class);
     /** A comment line that keeps proxies from closing an idle stream; never stored, never replayed. */
-    static final StreamEvent PING = new StreamEvent(-1, -1, null, null, "");
+    public static final StreamEvent PING = new StreamEvent(-1, -1, null, null, "");
     /** The last event of a stream the server closes on purpose: a {@code retry:} hint, then the end. */
-    static final StreamEvent RECONNECT = new StreamEvent(-2, -1, null, null, "");
+    public static final StreamEvent RECONNECT = new StreamEvent(-2, -1, null, null, "");
 
     private final Map<Long, Set<Stream>> byCourse = new ConcurrentHashMap<>();
     /**
@@ -201,7 +201,7 @@ public class StreamHub {
     }
 
     /** How many streams the learner has open here (all courses). */
-    int streamsOf(long learnerId) {
+    public int streamsOf(long learnerId) {
         Deque<Stream> mine = ofLearner.get(learnerId);
         if (mine == null) {
             return 0;

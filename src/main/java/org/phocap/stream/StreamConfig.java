@@ -1,4 +1,4 @@
-package org.phocap.course.stream;
+package org.phocap.stream;
 
 import io.smallrye.config.ConfigMapping;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package org.phocap.progress;
+package org.phocap.certificate;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,14 +15,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.phocap.certificate.Certificate;
-import org.phocap.certificate.CertificateLinks;
-import org.phocap.certificate.CertificateStore;
-import org.phocap.course.stream.StreamEvents;
 import org.phocap.integrity.CertificatePolicy;
 import org.phocap.integrity.FlagReviewed;
+import org.phocap.integrity.IntegrityConfig;
 import org.phocap.integrity.IntegrityFlags;
 import org.phocap.integrity.IntegritySignal;
+import org.phocap.stream.StreamEvents;
 
 /**
  * Decides when a learner has completed a course: every lesson of the newest version completed,
@@ -43,7 +41,7 @@ public class CourseCompletion {
     private final CertificateStore certificates;
     private final CertificateLinks links;
     private final IntegrityFlags flags;
-    private final PaceLimits limits;
+    private final IntegrityConfig limits;
     private final Counter held;
 
     public CourseCompletion(
@@ -52,7 +50,7 @@ public class CourseCompletion {
             CertificateStore certificates,
             CertificateLinks links,
             IntegrityFlags flags,
-            PaceLimits limits,
+            IntegrityConfig limits,
             MeterRegistry metrics) {
         this.pool = pool;
         this.flags = flags;

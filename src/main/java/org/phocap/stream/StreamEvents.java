@@ -1,4 +1,4 @@
-package org.phocap.course.stream;
+package org.phocap.stream;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -121,7 +121,7 @@ public class StreamEvents {
     }
 
     /** Events of the course for this learner after the given id, oldest first. */
-    Uni<List<StreamEvent>> after(long courseId, long learnerId, long afterId) {
+    public Uni<List<StreamEvent>> after(long courseId, long learnerId, long afterId) {
         return pool.preparedQuery("""
                         SELECT * FROM (SELECT id, course_id, learner_id, kind, data FROM stream_event
                                        WHERE course_id = $1 AND id > $3 AND (learner_id IS NULL OR learner_id = $2)
@@ -137,7 +137,7 @@ public class StreamEvents {
     }
 
     /** The newest event id of the course (0 when none): where a fresh stream's snapshot stands. */
-    Uni<Long> head(long courseId) {
+    public Uni<Long> head(long courseId) {
         return pool.preparedQuery("SELECT coalesce(max(id), 0) FROM stream_event WHERE course_id = $1")
                 .execute(Tuple.of(courseId))
                 .map(rows -> rows.iterator().next().getLong(0));

@@ -1,4 +1,4 @@
-package org.phocap.course.stream;
+package org.phocap.learning;
 
 import io.quarkus.arc.Unremovable;
 import io.smallrye.mutiny.Uni;
@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.UriInfo;
 import org.phocap.platform.Overload;
 import org.phocap.platform.StreamAccess;
+import org.phocap.stream.StreamHub;
 
 /**
  * A lesson stream opens only while this instance holds fewer than {@code phocap.stream.max-open}:

@@ -1,4 +1,4 @@
-package org.phocap.roster;
+package org.phocap.campaign;
 
 import java.text.Normalizer;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package org.phocap.progress;
+package org.phocap.certificate;
 
 import java.time.Instant;
 
