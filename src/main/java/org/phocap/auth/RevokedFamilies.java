@@ -20,7 +20,9 @@ import org.phocap.platform.Overload;
 @ApplicationScoped
 public class RevokedFamilies {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RevokedFamilies.class);
+    /** The revocation list (not a cache: an evicted entry would let a revoked token work); entries leave when the tokens expire. */
     private final Map<String, Long> revokedUntil = new ConcurrentHashMap<>();
+
     private final Pool pool;
     private final Duration accessTtl;
 

@@ -1,6 +1,7 @@
 package org.phocap.auth;
 
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.annotation.Priority;
@@ -8,31 +9,34 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import java.security.PublicKey;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.phocap.platform.Hashing;
+import org.phocap.platform.SyncCache;
 
 /**
  * Verifies an access token's RS256 signature once and reuses the verified claims until the token
  * expires: a learner's player sends the same token with every heartbeat, and the signature check
  * (~70 µs of CPU) would otherwise dominate those requests. Keyed by the token's SHA-256, so the
- * cache holds no usable token. Expired entries are swept every minute; past the limit, expired
- * entries go first, then all.
+ * cache holds no usable token. Entries live as long as an access token at most
+ * (quarkus.cache.caffeine."verified-tokens": expire-after-write and a size bound), and each is
+ * checked against its own expiry when read.
  */
 @Alternative
 @Priority(1)
 @ApplicationScoped
 public class VerifiedTokenCache extends DefaultJWTParser {
-    static final int MAX_ENTRIES = 200_000;
-
-    private final Map<String, JsonWebToken> verified = new ConcurrentHashMap<>();
+    private SyncCache<String, JsonWebToken> verified;
 
     @Inject
     RevokedFamilies revoked;
 
     @Inject
     VerificationKeys keys;
+
+    @Inject
+    void cache(@CacheName("verified-tokens") Cache cache) {
+        this.verified = new SyncCache<>(cache);
+    }
 
     /** The key set's version the cached entries were verified under. */
     private volatile long keysVersion;
@@ -63,12 +67,6 @@ public class VerifiedTokenCache extends DefaultJWTParser {
             verified.remove(key);
         }
         JsonWebToken fresh = verifyWithKeySet(token);
-        if (verified.size() >= MAX_ENTRIES) {
-            verified.values().removeIf(jwt -> jwt.getExpirationTime() <= now);
-            if (verified.size() >= MAX_ENTRIES) {
-                verified.clear();
-            }
-        }
         verified.put(key, fresh);
         return fresh;
     }
@@ -92,16 +90,6 @@ public class VerifiedTokenCache extends DefaultJWTParser {
             }
         }
         throw last;
-    }
-
-    /**
-     * Drops expired entries every minute. Without it they stayed until the cache was full, and a
-     * 10,000-learner wave rehearsal, with every token refreshed once, ran a 384 MB heap out of memory.
-     */
-    @Scheduled(every = "60s", identity = "verified-token-sweep")
-    void dropExpired() {
-        long now = System.currentTimeMillis() / 1000;
-        verified.values().removeIf(jwt -> jwt.getExpirationTime() <= now);
     }
 
     int size() {

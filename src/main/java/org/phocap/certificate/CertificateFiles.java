@@ -28,6 +28,7 @@ public class CertificateFiles {
     private final ZoneId zone;
     private final ExecutorService renderers;
     private final Timer renderTime;
+    /** Renders in flight (not a cache): two downloads of one new PDF share one render; removed when stored. */
     private final Map<String, Uni<byte[]>> rendering = new ConcurrentHashMap<>();
 
     public CertificateFiles(

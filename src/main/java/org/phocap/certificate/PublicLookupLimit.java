@@ -13,7 +13,9 @@ import org.phocap.platform.ProblemException;
  */
 @ApplicationScoped
 public class PublicLookupLimit {
+    /** Rate-limit state per client address (not a cache: dropping an entry would lift a limit). */
     private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
+
     private final double perMinute;
 
     public PublicLookupLimit(CertificateConfig certificateConfig) {

@@ -1,5 +1,7 @@
 package org.phocap.course;
 
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -26,10 +28,12 @@ public class CourseService {
 
     private final Pool pool;
     private final Json json;
-    private final Map<Long, Uni<Published>> outlines = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Outlines by version id (quarkus.cache.caffeine."course-outlines"); see {@link #latest}. */
+    private final Cache outlines;
 
-    public CourseService(Pool pool, Json json) {
+    public CourseService(Pool pool, Json json, @CacheName("course-outlines") Cache outlines) {
         this.pool = pool;
+        this.outlines = outlines;
         this.json = json;
     }
 
@@ -247,26 +251,13 @@ public class CourseService {
                         return Uni.createFrom().failure(ProblemException.notFound("No course " + courseId + "."));
                     }
                     long versionId = rows.iterator().next().getLong(0);
-                    Uni<Published> cached = outlines.get(versionId);
-                    if (cached != null) {
-                        return cached;
-                    }
-                    if (outlines.size() > 1000) {
-                        outlines.clear();
-                    }
-                    return outlines.computeIfAbsent(
-                            versionId,
-                            id -> load(courseId, id)
-                                    .onFailure()
-                                    .invoke(e -> outlines.remove(id))
-                                    .memoize()
-                                    .indefinitely());
+                    return outlines.getAsync(versionId, id -> load(courseId, versionId));
                 });
     }
 
     /** Media changed under a lesson: outlines show whether a lesson has media, so forget them. */
-    void mediaChanged() {
-        outlines.clear();
+    Uni<Void> mediaChanged() {
+        return outlines.invalidateAll();
     }
 
     private Uni<Published> load(long courseId, long versionId) {

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
  */
 public final class ThrottledLog {
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** When each message was last logged (throttle state, one entry per message key in the code). */
     private static final ConcurrentHashMap<String, State> STATES = new ConcurrentHashMap<>();
 
     private record State(AtomicLong lastAt, AtomicLong suppressed) {}

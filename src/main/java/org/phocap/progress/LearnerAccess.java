@@ -2,17 +2,16 @@ package org.phocap.progress;
 
 import static org.phocap.platform.Times.instant;
 
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.phocap.platform.ProblemException;
 
 /**
@@ -22,7 +21,6 @@ import org.phocap.platform.ProblemException;
  */
 @ApplicationScoped
 public class LearnerAccess {
-    private static final int MAX_ENTRIES = 200_000;
 
     /** One enrolment: the campaign's courses and the wave window, null when not assigned to a wave. */
     record Enrolment(List<Long> courseIds, Instant opensAt, Instant closesAt) {
@@ -31,16 +29,13 @@ public class LearnerAccess {
         }
     }
 
-    private record Entry(List<Enrolment> enrolments, long loadedNanos) {}
-
     private final Pool pool;
-    private final long ttlNanos;
-    private final Map<Long, Entry> cache = new ConcurrentHashMap<>();
+    /** A learner's enrolments and wave windows, kept for phocap.progress.access-ttl (quarkus.cache.caffeine."learner-access"). */
+    private final Cache cache;
 
-    public LearnerAccess(Pool pool, ProgressConfig progressConfig) {
-        Duration ttl = progressConfig.accessTtl();
+    public LearnerAccess(Pool pool, @CacheName("learner-access") Cache cache) {
         this.pool = pool;
-        this.ttlNanos = ttl.toNanos();
+        this.cache = cache;
     }
 
     /** Passes when the learner may study the course at this instant: 404 when not enrolled, 409 when no wave is open. */
@@ -68,10 +63,10 @@ public class LearnerAccess {
     }
 
     Uni<List<Enrolment>> enrolments(long learnerId) {
-        Entry entry = cache.get(learnerId);
-        if (entry != null && System.nanoTime() - entry.loadedNanos() < ttlNanos) {
-            return Uni.createFrom().item(entry.enrolments());
-        }
+        return cache.getAsync(learnerId, id -> load(learnerId));
+    }
+
+    private Uni<List<Enrolment>> load(long learnerId) {
         return pool.preparedQuery("""
                         SELECT c.course_ids, w.opens_at, w.closes_at + make_interval(mins => w.grace_minutes) AS closes
                         FROM enrolment e JOIN campaign c ON c.id = e.campaign_id LEFT JOIN wave w ON w.id = e.wave_id
@@ -84,10 +79,6 @@ public class LearnerAccess {
                         instant(r.getOffsetDateTime("opens_at")),
                         instant(r.getOffsetDateTime("closes"))));
             }
-            if (cache.size() >= MAX_ENTRIES) {
-                cache.clear();
-            }
-            cache.put(learnerId, new Entry(enrolments, System.nanoTime()));
             return enrolments;
         });
     }

@@ -1,12 +1,12 @@
 package org.phocap.progress;
 
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.phocap.platform.ProblemException;
 
 /**
@@ -15,34 +15,28 @@ import org.phocap.platform.ProblemException;
  */
 @ApplicationScoped
 public class LessonCatalog {
-    private static final int MAX_ENTRIES = 20_000;
-
     private final Pool pool;
-    private final Map<Long, LessonMeta> cache = new ConcurrentHashMap<>();
+    /** Lesson rows never change: kept until the cache is full (quarkus.cache.caffeine."lessons"). */
+    private final Cache cache;
 
-    public LessonCatalog(Pool pool) {
+    public LessonCatalog(Pool pool, @CacheName("lessons") Cache cache) {
         this.pool = pool;
+        this.cache = cache;
     }
 
     /** The lesson, or a 404 problem when there is none. */
     Uni<LessonMeta> lesson(long lessonId) {
-        LessonMeta cached = cache.get(lessonId);
-        if (cached != null) {
-            return Uni.createFrom().item(cached);
-        }
-        return pool.preparedQuery("SELECT id, course_id, kind, duration_sec, min_coverage FROM lesson WHERE id = $1")
-                .execute(Tuple.of(lessonId))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw ProblemException.notFound("No lesson " + lessonId + " for you.");
-                    }
-                    LessonMeta meta = meta(rows.iterator().next());
-                    if (cache.size() >= MAX_ENTRIES) {
-                        cache.clear();
-                    }
-                    cache.put(lessonId, meta);
-                    return meta;
-                });
+        return cache.getAsync(
+                lessonId,
+                id -> pool.preparedQuery(
+                                "SELECT id, course_id, kind, duration_sec, min_coverage FROM lesson WHERE id = $1")
+                        .execute(Tuple.of(lessonId))
+                        .map(rows -> {
+                            if (rows.size() == 0) {
+                                throw ProblemException.notFound("No lesson " + lessonId + " for you.");
+                            }
+                            return meta(rows.iterator().next());
+                        }));
     }
 
     /** The lessons of a course's newest version, in outline order. */

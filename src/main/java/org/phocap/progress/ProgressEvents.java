@@ -1,19 +1,20 @@
 package org.phocap.progress;
 
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.phocap.integrity.HeartbeatsObserved;
 import org.phocap.platform.SafeLog;
+import org.phocap.platform.SyncCache;
 import org.phocap.stream.StreamBridge;
 import org.phocap.stream.StreamEvents;
 import org.phocap.stream.StreamHub;
@@ -29,18 +30,21 @@ import org.phocap.stream.StreamHub;
 @ApplicationScoped
 public class ProgressEvents {
     private static final Logger LOG = Logger.getLogger(ProgressEvents.class);
-    private static final int MAX_THROTTLE_ENTRIES = 200_000;
 
     private final StreamEvents events;
     private final StreamHub hub;
     private final StreamBridge bridge;
     private final CompletionOutbox completion;
-    private final long intervalNanos;
-    private final Map<HeartbeatBatch.LearnerLesson, Long> lastProgress = new ConcurrentHashMap<>();
+    /**
+     * When each lesson last sent a progress event: at most one per phocap.progress.event-interval,
+     * the cache's expiry (quarkus.cache.caffeine."progress-events"); an entry gone means "send".
+     */
+    private final SyncCache<HeartbeatBatch.LearnerLesson, Boolean> recentProgress;
 
     private final Pool pool;
     private final Event<HeartbeatsObserved> observed;
-    private final java.util.Set<String> started = ConcurrentHashMap.newKeySet();
+    /** Learner and course pairs known to have started (quarkus.cache.caffeine."started-enrolments"). */
+    private final SyncCache<String, Boolean> started;
 
     public ProgressEvents(
             StreamEvents events,
@@ -49,15 +53,16 @@ public class ProgressEvents {
             CompletionOutbox completion,
             Pool pool,
             Event<HeartbeatsObserved> observed,
-            ProgressConfig progressConfig) {
-        Duration interval = progressConfig.eventInterval();
+            @CacheName("progress-events") Cache recentProgress,
+            @CacheName("started-enrolments") Cache started) {
+        this.recentProgress = new SyncCache<>(recentProgress);
+        this.started = new SyncCache<>(started);
         this.observed = observed;
         this.bridge = bridge;
         this.pool = pool;
         this.events = events;
         this.hub = hub;
         this.completion = completion;
-        this.intervalNanos = interval.toNanos();
     }
 
     void committed(ProgressStore.Committed committed) {
@@ -68,7 +73,6 @@ public class ProgressEvents {
         markStarted(changed);
         List<StreamEvents.Outgoing> outgoing = new ArrayList<>();
         Map<String, ProgressState> completedCourses = new LinkedHashMap<>();
-        long now = System.nanoTime();
         boolean peers = bridge.hasPeers();
         for (ProgressState s : changed) {
             long course = s.lesson.courseId();
@@ -76,14 +80,10 @@ public class ProgressEvents {
             if (s.completedNow) {
                 outgoing.add(new StreamEvents.Outgoing(course, s.learnerId, "lesson-completed", payload(s)));
                 completedCourses.put(s.learnerId + ":" + course, s);
-                lastProgress.put(key, now);
+                recentProgress.put(key, Boolean.TRUE);
             } else if (s.added > 0 && (peers || hub.isWatching(course, s.learnerId))) {
-                Long last = lastProgress.get(key);
-                if (last == null || now - last >= intervalNanos) {
-                    if (lastProgress.size() >= MAX_THROTTLE_ENTRIES) {
-                        lastProgress.clear();
-                    }
-                    lastProgress.put(key, now);
+                if (!recentProgress.contains(key)) {
+                    recentProgress.put(key, Boolean.TRUE);
                     outgoing.add(new StreamEvents.Outgoing(course, s.learnerId, "progress", payload(s)));
                 }
             }
@@ -133,11 +133,8 @@ public class ProgressEvents {
                 .subscribe()
                 .with(
                         done -> {
-                            if (started.size() >= MAX_THROTTLE_ENTRIES) {
-                                started.clear();
-                            }
                             for (int i = 0; i < learners.size(); i++) {
-                                started.add(learners.get(i) + ":" + courses.get(i));
+                                started.put(learners.get(i) + ":" + courses.get(i), Boolean.TRUE);
                             }
                         },
                         failure -> SafeLog.error(LOG, "Enrolments could not be marked started", failure));

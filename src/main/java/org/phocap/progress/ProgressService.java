@@ -35,6 +35,7 @@ public class ProgressService {
     private final ProgressStore store;
     private final Clock clock;
     private final MeterRegistry metrics;
+    /** Micrometer counters by outcome (a handful of fixed tags): handles, not cached data. */
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public ProgressService(

@@ -2,6 +2,8 @@ package org.phocap.progress;
 
 import static org.phocap.platform.Times.utc;
 
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -17,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.phocap.integrity.DeviceSeen;
 import org.phocap.integrity.IntegritySignal;
+import org.phocap.platform.SyncCache;
 import org.phocap.progress.HeartbeatBatch.LearnerLesson;
 import org.phocap.progress.HeartbeatBatch.Presence;
 import org.phocap.progress.HeartbeatBatch.Submission;
@@ -39,7 +41,6 @@ import org.phocap.progress.HeartbeatBatch.Submission;
  */
 @ApplicationScoped
 public class ProgressStore {
-    private static final int MAX_CACHED = 400_000;
     /** Lessons completed by a write owe their course a completion check, once per learner and course. */
     private static final String NEEDED_CHECKS = CompletionOutbox.NEEDED_SQL.formatted("""
             (SELECT DISTINCT ON (t.l, t.c) t.l AS learner_id, t.c AS course_id, t.ca AS completed_at,
@@ -51,10 +52,19 @@ public class ProgressStore {
     private final Pool pool;
     private final CompletionOutbox outbox;
     private final PaceLimits limits;
-    private final Map<LearnerLesson, ProgressState> cache = new ConcurrentHashMap<>();
-    private final Map<Long, Presence> presenceCache = new ConcurrentHashMap<>();
+    /** States between heartbeats (quarkus.cache.caffeine."progress-states"); a copy is what a batch works on. */
+    private final SyncCache<LearnerLesson, ProgressState> cache;
+    /** Where each learner last studied (quarkus.cache.caffeine."learner-presence"). */
+    private final SyncCache<Long, Presence> presenceCache;
 
-    public ProgressStore(Pool pool, CompletionOutbox outbox, PaceLimits limits) {
+    public ProgressStore(
+            Pool pool,
+            CompletionOutbox outbox,
+            PaceLimits limits,
+            @CacheName("progress-states") Cache states,
+            @CacheName("learner-presence") Cache presences) {
+        this.cache = new SyncCache<>(states);
+        this.presenceCache = new SyncCache<>(presences);
         this.pool = pool;
         this.outbox = outbox;
         this.limits = limits;
@@ -203,9 +213,6 @@ public class ProgressStore {
     }
 
     private void remember(LearnerLesson key, ProgressState s) {
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
-        }
         cache.put(key, s.copy());
     }
 
@@ -213,21 +220,18 @@ public class ProgressStore {
     private Uni<Void> cacheMisses(Keys keys) {
         TreeSet<Long> learners = new TreeSet<>();
         keys.learners().forEach(l -> {
-            if (!presenceCache.containsKey(l)) {
+            if (!presenceCache.contains(l)) {
                 learners.add(l);
             }
         });
         TreeSet<LearnerLesson> lessons = new TreeSet<>(keys.lessons().comparator());
         keys.lessons().forEach(k -> {
-            if (!cache.containsKey(k)) {
+            if (!cache.contains(k)) {
                 lessons.add(k);
             }
         });
         if (learners.isEmpty() && lessons.isEmpty()) {
             return Uni.createFrom().voidItem();
-        }
-        if (presenceCache.size() >= MAX_CACHED) {
-            presenceCache.clear();
         }
         return Uni.combine()
                 .all()

@@ -1,5 +1,7 @@
 package org.phocap.quiz;
 
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -19,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.phocap.course.CoursePackage;
 import org.phocap.integrity.QuizPassed;
@@ -71,8 +72,11 @@ public class QuizService {
     private final ClusterJobs jobs;
     private final Duration grace;
     private final boolean partialCredit;
-    /** Quiz definitions with parsed banks: a quiz row never changes, so starts need not re-read it. */
-    private final Map<Long, Definition> definitions = new ConcurrentHashMap<>();
+    /**
+     * Quiz definitions with parsed banks: a quiz row never changes, so starts need not re-read it
+     * (quarkus.cache.caffeine."quiz-definitions", bounded).
+     */
+    private final Cache definitions;
 
     private record Definition(
             long id,
@@ -96,7 +100,9 @@ public class QuizService {
             Clock clock,
             QuizConfig quizConfig,
             ClusterJobs jobs,
-            Event<QuizPassed> passes) {
+            Event<QuizPassed> passes,
+            @CacheName("quiz-definitions") Cache definitions) {
+        this.definitions = definitions;
         Duration grace = quizConfig.submitGrace();
         boolean partialCredit = quizConfig.partialCredit();
         Duration sweepEvery = quizConfig.sweepEvery();
@@ -124,30 +130,27 @@ public class QuizService {
     }
 
     private Uni<Definition> definition(long quizId) {
-        Definition cached = definitions.get(quizId);
-        if (cached != null) {
-            return Uni.createFrom().item(cached);
-        }
-        return pool.preparedQuery("SELECT *, bank::text AS bank_text FROM quiz WHERE id = $1")
-                .execute(Tuple.of(quizId))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw ProblemException.notFound("No quiz " + quizId + " for you.");
-                    }
-                    Row q = rows.iterator().next();
-                    Definition quiz = new Definition(
-                            quizId,
-                            q.getLong("course_id"),
-                            q.getString("title"),
-                            q.getInteger("questions_per_attempt"),
-                            q.getInteger("time_limit_sec"),
-                            q.getInteger("max_attempts"),
-                            q.getInteger("pass_score"),
-                            q.getInteger("cooldown_sec"),
-                            List.of(json.read(q.getString("bank_text"), CoursePackage.Question[].class)));
-                    definitions.put(quizId, quiz);
-                    return quiz;
-                });
+        return definitions.getAsync(
+                quizId,
+                id -> pool.preparedQuery("SELECT *, bank::text AS bank_text FROM quiz WHERE id = $1")
+                        .execute(Tuple.of(quizId))
+                        .map(rows -> {
+                            if (rows.size() == 0) {
+                                throw ProblemException.notFound("No quiz " + quizId + " for you.");
+                            }
+                            Row q = rows.iterator().next();
+                            Definition quiz = new Definition(
+                                    quizId,
+                                    q.getLong("course_id"),
+                                    q.getString("title"),
+                                    q.getInteger("questions_per_attempt"),
+                                    q.getInteger("time_limit_sec"),
+                                    q.getInteger("max_attempts"),
+                                    q.getInteger("pass_score"),
+                                    q.getInteger("cooldown_sec"),
+                                    List.of(json.read(q.getString("bank_text"), CoursePackage.Question[].class)));
+                            return quiz;
+                        }));
     }
 
     private Uni<Started> openOrNew(SqlConnection conn, long learnerId, Definition quiz, Instant now) {

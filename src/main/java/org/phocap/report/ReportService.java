@@ -1,5 +1,7 @@
 package org.phocap.report;
 
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -32,21 +34,19 @@ public class ReportService {
             Set.of("locality", "nominatedBy", "targetGroup", "wave", "gender", "ethnicity");
     static final int MAX_LEVEL = 6;
 
-    private static final int MAX_CACHED = 10_000;
-
     private final Pool pool;
     private final CampaignAccess access;
-    private final long cacheNanos;
-    /** Recent answers per campaign, grouping, level and scope: a room of supporters refreshing one dashboard costs one query. */
-    private final Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Recent answers per campaign, grouping, level and scope, kept for phocap.report.cache-ttl
+     * (quarkus.cache.caffeine."reports"): a room of supporters refreshing one dashboard costs one
+     * query, and callers arriving while it loads share it.
+     */
+    private final Cache cache;
 
-    private record Cached(Uni<List<ReportRow>> rows, long loadedNanos) {}
-
-    public ReportService(Pool pool, CampaignAccess access, ReportConfig reportConfig) {
-        java.time.Duration cacheTtl = reportConfig.cacheTtl();
+    public ReportService(Pool pool, CampaignAccess access, @CacheName("reports") Cache cache) {
         this.pool = pool;
         this.access = access;
-        this.cacheNanos = cacheTtl.toNanos();
+        this.cache = cache;
     }
 
     public Uni<Report> report(long campaignId, String groupBy, int level, Scope scope) {
@@ -113,25 +113,7 @@ public class ReportService {
     }
 
     private Uni<List<ReportRow>> cached(String key, java.util.function.Supplier<Uni<List<ReportRow>>> load) {
-        if (cacheNanos <= 0) {
-            return load.get();
-        }
-        long now = System.nanoTime();
-        Cached entry = cache.get(key);
-        if (entry == null || now - entry.loadedNanos() >= cacheNanos) {
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
-            }
-            // Memoized: callers arriving while it loads share the one query; a failure is not kept.
-            Uni<List<ReportRow>> shared = load.get()
-                    .onFailure()
-                    .invoke(e -> cache.remove(key))
-                    .memoize()
-                    .indefinitely();
-            entry = new Cached(shared, now);
-            cache.put(key, entry);
-        }
-        return entry.rows();
+        return cache.getAsync(key, k -> load.get());
     }
 
     /** Fails with 404 unless the campaign is visible in the scope. */

@@ -49,7 +49,9 @@ public class RosterImporter {
     private final int batchSize;
     private final int maxRows;
     private final ExecutorService workers;
+    /** Imports running on this instance (state, not a cache); removed when each ends. */
     private final Map<Long, ImportProgress> running = new ConcurrentHashMap<>();
+
     private final MeterRegistry metrics;
 
     public RosterImporter(Pool pool, ImportStore store, MeterRegistry metrics, RosterConfig rosterConfig) {

@@ -52,7 +52,9 @@ public class StreamBridge {
     private final StreamEvents events;
     private final String self;
     private final PgConnectOptions options;
+    /** Other instances heard from, and when (liveness state, not a cache). */
     private final Map<String, Long> peers = new ConcurrentHashMap<>();
+
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile PgSubscriber subscriber;
     private volatile boolean stopping;

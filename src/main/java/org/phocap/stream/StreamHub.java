@@ -50,6 +50,7 @@ public class StreamHub {
     /** The last event of a stream the server closes on purpose: a {@code retry:} hint, then the end. */
     public static final StreamEvent RECONNECT = new StreamEvent(-2, -1, null, null, "");
 
+    /** Open streams by course (a registry of live connections, not a cache; so are the two maps below). */
     private final Map<Long, Set<Stream>> byCourse = new ConcurrentHashMap<>();
     /**
      * Open streams per (course, learner): a learner's event goes straight to their streams (an

@@ -38,4 +38,43 @@ class HealthTest {
                 .body(containsString("sql_pool_queue_size{"))
                 .body(org.hamcrest.Matchers.not(containsString("postgresql_queue_size")));
     }
+
+    /** Every cache is a Quarkus cache with its meters: hits and misses, size, evictions. */
+    @Test
+    void everyCacheReportsItsMeters() {
+        String token = Api.admin();
+        given().header("Authorization", "Bearer " + token)
+                .get("/api/v1/campaigns")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", "Bearer " + token)
+                .get("/api/v1/campaigns")
+                .then()
+                .statusCode(200);
+        String metrics = given().get(Management.url("/q/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        for (String cache : java.util.List.of(
+                "lessons",
+                "quiz-definitions",
+                "course-outlines",
+                "reports",
+                "learner-access",
+                "progress-states",
+                "learner-presence",
+                "verified-tokens",
+                "progress-events",
+                "started-enrolments")) {
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    metrics.contains("cache_gets_total{cache=\"" + cache + "\"")
+                            || metrics.matches("(?s).*cache_gets_total\\{[^}]*cache=\"" + cache + "\".*"),
+                    cache + " has no cache_gets_total");
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(
+                metrics.matches(
+                        "(?s).*cache_gets_total\\{[^}]*cache=\"verified-tokens\"[^}]*result=\"hit\"[^}]*} [1-9].*"),
+                "the second request reused the verified token");
+    }
 }
