@@ -1,0 +1,7 @@
+package org.phocap.auth;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** ActivationTest's REST tests against the packaged application (the jar here; the native binary with -Dnative). */
+@QuarkusIntegrationTest
+class ActivationIT extends ActivationTest {}

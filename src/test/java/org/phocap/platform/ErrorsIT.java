@@ -1,0 +1,7 @@
+package org.phocap.platform;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** ErrorsTest's REST tests against the packaged application (the jar here; the native binary with -Dnative). */
+@QuarkusIntegrationTest
+class ErrorsIT extends ErrorsTest {}

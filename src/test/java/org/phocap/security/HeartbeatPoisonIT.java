@@ -1,0 +1,7 @@
+package org.phocap.security;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** HeartbeatPoisonTest's REST tests against the packaged application (the jar here; the native binary with -Dnative). */
+@QuarkusIntegrationTest
+class HeartbeatPoisonIT extends HeartbeatPoisonTest {}
