@@ -1,7 +1,5 @@
 package org.phocap.auth;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.annotation.Priority;
@@ -10,6 +8,7 @@ import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
 import java.security.PublicKey;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.phocap.platform.Caches;
 import org.phocap.platform.Hashing;
 import org.phocap.platform.SyncCache;
 
@@ -34,8 +33,8 @@ public class VerifiedTokenCache extends DefaultJWTParser {
     VerificationKeys keys;
 
     @Inject
-    void cache(@CacheName("verified-tokens") Cache cache) {
-        this.verified = new SyncCache<>(cache);
+    void cache(Caches caches) {
+        this.verified = caches.named("verified-tokens");
     }
 
     /** The key set's version the cached entries were verified under. */
@@ -93,6 +92,6 @@ public class VerifiedTokenCache extends DefaultJWTParser {
     }
 
     int size() {
-        return verified.size();
+        return (int) verified.size();
     }
 }

@@ -1,7 +1,5 @@
 package org.phocap.course;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -13,9 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.phocap.auth.Subject;
+import org.phocap.platform.Caches;
 import org.phocap.platform.Hashing;
 import org.phocap.platform.Json;
 import org.phocap.platform.ProblemException;
+import org.phocap.platform.SyncCache;
 
 /**
  * Course packages: each POST of a code adds an immutable version. A lesson whose code and
@@ -29,11 +29,11 @@ public class CourseService {
     private final Pool pool;
     private final Json json;
     /** Outlines by version id (quarkus.cache.caffeine."course-outlines"); see {@link #latest}. */
-    private final Cache outlines;
+    private final SyncCache<Long, Published> outlines;
 
-    public CourseService(Pool pool, Json json, @CacheName("course-outlines") Cache outlines) {
+    public CourseService(Pool pool, Json json, Caches caches) {
         this.pool = pool;
-        this.outlines = outlines;
+        this.outlines = caches.named("course-outlines");
         this.json = json;
     }
 
@@ -251,13 +251,14 @@ public class CourseService {
                         return Uni.createFrom().failure(ProblemException.notFound("No course " + courseId + "."));
                     }
                     long versionId = rows.iterator().next().getLong(0);
-                    return outlines.getAsync(versionId, id -> load(courseId, versionId));
+                    return outlines.get(versionId, id -> load(courseId, versionId));
                 });
     }
 
     /** Media changed under a lesson: outlines show whether a lesson has media, so forget them. */
     Uni<Void> mediaChanged() {
-        return outlines.invalidateAll();
+        outlines.clear();
+        return Uni.createFrom().voidItem();
     }
 
     private Uni<Published> load(long courseId, long versionId) {

@@ -2,8 +2,6 @@ package org.phocap.progress;
 
 import static org.phocap.platform.Times.instant;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -12,7 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.phocap.platform.Caches;
 import org.phocap.platform.ProblemException;
+import org.phocap.platform.SyncCache;
 
 /**
  * Which courses a learner may study and when: their enrolments with each campaign's courses and
@@ -31,11 +31,11 @@ public class LearnerAccess {
 
     private final Pool pool;
     /** A learner's enrolments and wave windows, kept for phocap.progress.access-ttl (quarkus.cache.caffeine."learner-access"). */
-    private final Cache cache;
+    private final SyncCache<Long, List<Enrolment>> cache;
 
-    public LearnerAccess(Pool pool, @CacheName("learner-access") Cache cache) {
+    public LearnerAccess(Pool pool, Caches caches) {
         this.pool = pool;
-        this.cache = cache;
+        this.cache = caches.named("learner-access");
     }
 
     /** Passes when the learner may study the course at this instant: 404 when not enrolled, 409 when no wave is open. */
@@ -63,7 +63,7 @@ public class LearnerAccess {
     }
 
     Uni<List<Enrolment>> enrolments(long learnerId) {
-        return cache.getAsync(learnerId, id -> load(learnerId));
+        return cache.get(learnerId, id -> load(learnerId));
     }
 
     private Uni<List<Enrolment>> load(long learnerId) {

@@ -1,13 +1,13 @@
 package org.phocap.progress;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.phocap.platform.Caches;
 import org.phocap.platform.ProblemException;
+import org.phocap.platform.SyncCache;
 
 /**
  * Lesson facts for the hot path. A lesson row is immutable (new content makes a new row), so
@@ -17,16 +17,16 @@ import org.phocap.platform.ProblemException;
 public class LessonCatalog {
     private final Pool pool;
     /** Lesson rows never change: kept until the cache is full (quarkus.cache.caffeine."lessons"). */
-    private final Cache cache;
+    private final SyncCache<Long, LessonMeta> cache;
 
-    public LessonCatalog(Pool pool, @CacheName("lessons") Cache cache) {
+    public LessonCatalog(Pool pool, Caches caches) {
         this.pool = pool;
-        this.cache = cache;
+        this.cache = caches.named("lessons");
     }
 
     /** The lesson, or a 404 problem when there is none. */
     Uni<LessonMeta> lesson(long lessonId) {
-        return cache.getAsync(
+        return cache.get(
                 lessonId,
                 id -> pool.preparedQuery(
                                 "SELECT id, course_id, kind, duration_sec, min_coverage FROM lesson WHERE id = $1")

@@ -1,7 +1,5 @@
 package org.phocap.progress;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -13,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.phocap.integrity.HeartbeatsObserved;
+import org.phocap.platform.Caches;
 import org.phocap.platform.SafeLog;
 import org.phocap.platform.SyncCache;
 import org.phocap.stream.StreamBridge;
@@ -53,10 +52,9 @@ public class ProgressEvents {
             CompletionOutbox completion,
             Pool pool,
             Event<HeartbeatsObserved> observed,
-            @CacheName("progress-events") Cache recentProgress,
-            @CacheName("started-enrolments") Cache started) {
-        this.recentProgress = new SyncCache<>(recentProgress);
-        this.started = new SyncCache<>(started);
+            Caches caches) {
+        this.recentProgress = caches.named("progress-events");
+        this.started = caches.named("started-enrolments");
         this.observed = observed;
         this.bridge = bridge;
         this.pool = pool;

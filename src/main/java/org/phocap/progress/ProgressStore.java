@@ -2,8 +2,6 @@ package org.phocap.progress;
 
 import static org.phocap.platform.Times.utc;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -21,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.phocap.integrity.DeviceSeen;
 import org.phocap.integrity.IntegritySignal;
+import org.phocap.platform.Caches;
 import org.phocap.platform.SyncCache;
 import org.phocap.progress.HeartbeatBatch.LearnerLesson;
 import org.phocap.progress.HeartbeatBatch.Presence;
@@ -57,14 +56,9 @@ public class ProgressStore {
     /** Where each learner last studied (quarkus.cache.caffeine."learner-presence"). */
     private final SyncCache<Long, Presence> presenceCache;
 
-    public ProgressStore(
-            Pool pool,
-            CompletionOutbox outbox,
-            PaceLimits limits,
-            @CacheName("progress-states") Cache states,
-            @CacheName("learner-presence") Cache presences) {
-        this.cache = new SyncCache<>(states);
-        this.presenceCache = new SyncCache<>(presences);
+    public ProgressStore(Pool pool, CompletionOutbox outbox, PaceLimits limits, Caches caches) {
+        this.cache = caches.named("progress-states");
+        this.presenceCache = caches.named("learner-presence");
         this.pool = pool;
         this.outbox = outbox;
         this.limits = limits;

@@ -1,7 +1,5 @@
 package org.phocap.quiz;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -24,12 +22,14 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 import org.phocap.course.CoursePackage;
 import org.phocap.integrity.QuizPassed;
+import org.phocap.platform.Caches;
 import org.phocap.platform.ClusterJobs;
 import org.phocap.platform.Json;
 import org.phocap.platform.Overload;
 import org.phocap.platform.Problem;
 import org.phocap.platform.ProblemException;
 import org.phocap.platform.SafeLog;
+import org.phocap.platform.SyncCache;
 import org.phocap.platform.ThrottledLog;
 import org.phocap.progress.CompletionOutbox;
 import org.phocap.progress.LearnerAccess;
@@ -76,7 +76,7 @@ public class QuizService {
      * Quiz definitions with parsed banks: a quiz row never changes, so starts need not re-read it
      * (quarkus.cache.caffeine."quiz-definitions", bounded).
      */
-    private final Cache definitions;
+    private final SyncCache<Long, Definition> definitions;
 
     private record Definition(
             long id,
@@ -101,8 +101,8 @@ public class QuizService {
             QuizConfig quizConfig,
             ClusterJobs jobs,
             Event<QuizPassed> passes,
-            @CacheName("quiz-definitions") Cache definitions) {
-        this.definitions = definitions;
+            Caches caches) {
+        this.definitions = caches.named("quiz-definitions");
         Duration grace = quizConfig.submitGrace();
         boolean partialCredit = quizConfig.partialCredit();
         Duration sweepEvery = quizConfig.sweepEvery();
@@ -130,7 +130,7 @@ public class QuizService {
     }
 
     private Uni<Definition> definition(long quizId) {
-        return definitions.getAsync(
+        return definitions.get(
                 quizId,
                 id -> pool.preparedQuery("SELECT *, bank::text AS bank_text FROM quiz WHERE id = $1")
                         .execute(Tuple.of(quizId))

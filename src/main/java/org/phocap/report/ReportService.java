@@ -1,7 +1,5 @@
 package org.phocap.report;
 
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -17,7 +15,9 @@ import java.util.Set;
 import org.phocap.campaign.CampaignAccess;
 import org.phocap.campaign.NominatingBody;
 import org.phocap.locality.Scope;
+import org.phocap.platform.Caches;
 import org.phocap.platform.ProblemException;
+import org.phocap.platform.SyncCache;
 import org.phocap.report.ReportDtos.Leaderboard;
 import org.phocap.report.ReportDtos.LeaderboardRow;
 import org.phocap.report.ReportDtos.Report;
@@ -41,12 +41,12 @@ public class ReportService {
      * (quarkus.cache.caffeine."reports"): a room of supporters refreshing one dashboard costs one
      * query, and callers arriving while it loads share it.
      */
-    private final Cache cache;
+    private final SyncCache<String, List<ReportRow>> cache;
 
-    public ReportService(Pool pool, CampaignAccess access, @CacheName("reports") Cache cache) {
+    public ReportService(Pool pool, CampaignAccess access, Caches caches) {
         this.pool = pool;
         this.access = access;
-        this.cache = cache;
+        this.cache = caches.named("reports");
     }
 
     public Uni<Report> report(long campaignId, String groupBy, int level, Scope scope) {
@@ -113,7 +113,7 @@ public class ReportService {
     }
 
     private Uni<List<ReportRow>> cached(String key, java.util.function.Supplier<Uni<List<ReportRow>>> load) {
-        return cache.getAsync(key, k -> load.get());
+        return cache.get(key, k -> load.get());
     }
 
     /** Fails with 404 unless the campaign is visible in the scope. */

@@ -39,7 +39,7 @@ class HealthTest {
                 .body(org.hamcrest.Matchers.not(containsString("postgresql_queue_size")));
     }
 
-    /** Every cache is a Quarkus cache with its meters: hits and misses, size, evictions. */
+    /** Every cache (platform/Caches) reports its meters: hits and misses, size, evictions. */
     @Test
     void everyCacheReportsItsMeters() {
         String token = Api.admin();
