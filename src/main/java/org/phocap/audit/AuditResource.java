@@ -15,14 +15,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 import org.phocap.platform.Times;
 
 /** The audit log, newest first, for ADMINs, cut to their scope. */
+@Tag(name = ApiTags.AUDIT, description = ApiTags.AUDIT_ABOUT)
 @Path("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Role.ADMIN)

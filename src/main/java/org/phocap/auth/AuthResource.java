@@ -12,11 +12,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.ClientAddress;
 
+@Tag(name = ApiTags.SIGN_IN, description = ApiTags.SIGN_IN_ABOUT)
 @Path("/api/v1/auth")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -54,6 +59,13 @@ public class AuthResource {
     @Path("/refresh")
     @SecurityRequirements
     @Operation(summary = "Trade a refresh token for new tokens; each refresh token works once")
+    @APIResponse(
+            responseCode = "200",
+            description = "New tokens; the refresh token sent is spent",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TokenPair.class)))
     @APIResponse(responseCode = "401", description = "Unknown, expired or reused refresh token")
     public Uni<TokenPair> refresh(@Valid @NotNull AuthRequests.Refresh request) {
         return auth.refresh(request);

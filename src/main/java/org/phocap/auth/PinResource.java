@@ -12,9 +12,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.ClientAddress;
 
 /** A learner changes their own PIN. */
+@Tag(name = ApiTags.SIGN_IN, description = ApiTags.SIGN_IN_ABOUT)
 @Path("/api/v1/me/pin")
 public class PinResource {
     private final AuthService auth;

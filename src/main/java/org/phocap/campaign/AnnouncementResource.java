@@ -11,11 +11,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.campaign.AnnouncementService.Announce;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 
+@Tag(name = ApiTags.CAMPAIGNS, description = ApiTags.CAMPAIGNS_ABOUT)
 @Path("/api/v1/announcements")
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
 public class AnnouncementResource {

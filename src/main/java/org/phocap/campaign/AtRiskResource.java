@@ -15,9 +15,11 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.Role;
 import org.phocap.campaign.AtRiskService.AtRiskLearner;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageConfig;
@@ -25,6 +27,7 @@ import org.phocap.platform.PageRequest;
 import org.phocap.platform.ProblemException;
 
 /** Learners who need a call, in the caller's scope, with phone, last activity and progress. */
+@Tag(name = ApiTags.CAMPAIGNS, description = ApiTags.CAMPAIGNS_ABOUT)
 @Path("/api/v1/campaigns/{id}/at-risk")
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})
 public class AtRiskResource {

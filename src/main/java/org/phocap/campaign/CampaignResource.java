@@ -16,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
@@ -26,11 +27,13 @@ import org.phocap.campaign.CampaignDtos.CreateCampaign;
 import org.phocap.campaign.CampaignDtos.CreateWave;
 import org.phocap.campaign.CampaignDtos.WaveView;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.Idempotency;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 
+@Tag(name = ApiTags.CAMPAIGNS, description = ApiTags.CAMPAIGNS_ABOUT)
 @Path("/api/v1/campaigns")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

@@ -12,13 +12,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.campaign.SupportDtos.SetSupport;
 import org.phocap.campaign.SupportDtos.SupportView;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 
 // The root path is the locality's own: a shorter one would lose to LocalityResource when JAX-RS picks the class.
+@Tag(name = ApiTags.CAMPAIGNS, description = ApiTags.CAMPAIGNS_ABOUT)
 @Path("/api/v1/localities/{code}/support")
 @Produces(MediaType.APPLICATION_JSON)
 public class SupportResource {

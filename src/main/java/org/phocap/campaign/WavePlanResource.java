@@ -11,11 +11,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.Role;
 import org.phocap.campaign.WavePlanDtos.PlanRequest;
 import org.phocap.campaign.WavePlanDtos.WavePlan;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 
+@Tag(name = ApiTags.CAMPAIGNS, description = ApiTags.CAMPAIGNS_ABOUT)
 @Path("/api/v1/campaigns/{id}/wave-plan")
 @RolesAllowed(Role.ADMIN)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -21,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.audit.AuditLog;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
@@ -30,6 +31,7 @@ import org.phocap.certificate.CertificateDtos.RevokeRequest;
 import org.phocap.certificate.CertificateStore.Filter;
 import org.phocap.locality.Scope;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageConfig;
@@ -37,6 +39,7 @@ import org.phocap.platform.PageRequest;
 import org.phocap.platform.Times;
 
 /** Certificates for staff (listing, export, revocation) and the PDF download for holders and staff. */
+@Tag(name = ApiTags.CERTIFICATES, description = ApiTags.CERTIFICATES_ABOUT)
 @Path("/api/v1/certificates")
 public class CertificateResource {
     private final CertificateService certificates;

@@ -9,10 +9,13 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.certificate.CertificateDtos.CertificateView;
+import org.phocap.platform.ApiTags;
 
+@Tag(name = ApiTags.CERTIFICATES, description = ApiTags.CERTIFICATES_ABOUT)
 @Path("/api/v1/me/certificates")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Role.LEARNER)

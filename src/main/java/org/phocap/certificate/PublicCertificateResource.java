@@ -17,7 +17,9 @@ import jakarta.ws.rs.core.Response;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.certificate.CertificateDtos.Verification;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.ClientAddress;
 import org.phocap.platform.ProblemException;
 
@@ -27,6 +29,7 @@ import org.phocap.platform.ProblemException;
  * the holder's initials; the holder's details need the verification code printed beside it (the
  * QR code carries it). Look-ups are limited per client address.
  */
+@Tag(name = ApiTags.CERTIFICATES, description = ApiTags.CERTIFICATES_ABOUT)
 @Path("/")
 @PermitAll
 public class PublicCertificateResource {

@@ -14,13 +14,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.stream.StreamEvents;
 
 /** An admin's message to every open lesson stream of a course (announcements build on it). */
+@Tag(name = ApiTags.COURSES, description = ApiTags.COURSES_ABOUT)
 @Path("/api/v1/courses/{id}/broadcast")
 public class BroadcastResource {
     public record Broadcast(@NotBlank @Size(max = 2000) String text) {}

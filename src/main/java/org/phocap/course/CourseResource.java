@@ -22,11 +22,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.ProblemException;
 
+@Tag(name = ApiTags.COURSES, description = ApiTags.COURSES_ABOUT)
 @Path("/api/v1/courses")
 @Produces(MediaType.APPLICATION_JSON)
 public class CourseResource {

@@ -14,9 +14,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
+import org.phocap.platform.ApiTags;
 
+@Tag(name = ApiTags.COURSES, description = ApiTags.COURSES_ABOUT)
 @Path("/api/v1/lessons/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 public class LessonResource {

@@ -23,16 +23,19 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.PathPart;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.ProblemException;
 
 /**
  * Lesson media with single byte ranges. The bytes go out with Vert.x sendFile (PathPart): never
  * read into memory, never on the event loop. HEAD answers the same headers without a body.
  */
+@Tag(name = ApiTags.COURSES, description = ApiTags.COURSES_ABOUT)
 @Path("/api/v1/lessons/{id}/media")
 public class MediaResource {
     private final MediaService media;

@@ -14,17 +14,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.audit.AuditLog;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.campaign.CampaignAccess;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 
 /**
  * A campaign's certificate policy per flag kind (see {@link CertificatePolicy}): read by staff who
  * see the campaign, changed by ADMINs whose scope covers it (audited). A change applies to
  * completions from then on; it does not issue or hold certificates already decided.
  */
+@Tag(name = ApiTags.INTEGRITY, description = ApiTags.INTEGRITY_ABOUT)
 @Path("/api/v1/campaigns/{id}/certificate-policy")
 @Produces(MediaType.APPLICATION_JSON)
 public class CertificatePolicyResource {

@@ -15,14 +15,17 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.CsvExport;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 
 /** The integrity flags of a campaign, for supporters to review (their scope only). */
+@Tag(name = ApiTags.INTEGRITY, description = ApiTags.INTEGRITY_ABOUT)
 @Path("/api/v1/campaigns/{id}/integrity-flags")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})

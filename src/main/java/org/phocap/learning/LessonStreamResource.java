@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.RevokedFamilies;
 import org.phocap.auth.Role;
@@ -30,6 +31,7 @@ import org.phocap.campaign.AnnouncementService;
 import org.phocap.campaign.WaveService;
 import org.phocap.course.CourseService;
 import org.phocap.course.CourseView;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.platform.Json;
 import org.phocap.platform.Overload;
@@ -43,6 +45,7 @@ import org.phocap.stream.StreamHub;
  * The learner's lesson stream: one `lesson` event per lesson in order, `ready`, then live events.
  * A reconnect with Last-Event-ID gets exactly the events it missed instead of the snapshot.
  */
+@Tag(name = ApiTags.STREAMS, description = ApiTags.STREAMS_ABOUT)
 @Path("/api/v1/me/courses/{courseId}/stream")
 public class LessonStreamResource {
     private final CourseService courses;

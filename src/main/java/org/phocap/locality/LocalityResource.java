@@ -16,12 +16,15 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.Role;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 import org.phocap.platform.ProblemException;
 
+@Tag(name = ApiTags.LOCALITIES, description = ApiTags.LOCALITIES_ABOUT)
 @Path("/api/v1/localities")
 @Produces(MediaType.APPLICATION_JSON)
 public class LocalityResource {

@@ -16,11 +16,14 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.ProblemException;
 
 /** The learner's player reports study here; see docs/progress-credit.md for what earns credit. */
+@Tag(name = ApiTags.STUDY, description = ApiTags.STUDY_ABOUT)
 @Path("/api/v1/me")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Role.LEARNER)

@@ -11,12 +11,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.auth.Subject;
 import org.phocap.course.CourseService;
+import org.phocap.platform.ApiTags;
 
 /** The courses of the learner's campaigns, each with the learner's overall progress. */
+@Tag(name = ApiTags.STUDY, description = ApiTags.STUDY_ABOUT)
 @Path("/api/v1/me/courses")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Role.LEARNER)

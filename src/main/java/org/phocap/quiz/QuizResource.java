@@ -16,11 +16,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.Idempotency;
 
 /** A learner's quiz attempts. Papers never carry the answers; grading happens here, on the server. */
+@Tag(name = ApiTags.QUIZZES, description = ApiTags.QUIZZES_ABOUT)
 @Path("/api/v1/me")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Role.LEARNER)

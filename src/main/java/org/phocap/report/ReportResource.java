@@ -23,8 +23,10 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.platform.CsvLines;
 import org.phocap.platform.Json;
@@ -34,6 +36,7 @@ import org.phocap.report.ReportDtos.ReportRow;
 
 /** Completion reports inside the caller's scope: by locality level or by a roster attribute, as JSON or CSV. */
 // The stream access filter reads @CheckedBeforeStream off the method: registered for the native image.
+@Tag(name = ApiTags.REPORTS, description = ApiTags.REPORTS_ABOUT)
 @io.quarkus.runtime.annotations.RegisterForReflection(methods = true)
 @Path("/api/v1/campaigns/{id}")
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})

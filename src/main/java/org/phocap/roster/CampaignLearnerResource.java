@@ -10,12 +10,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.Page;
 import org.phocap.platform.PageConfig;
 import org.phocap.platform.PageRequest;
 
+@Tag(name = ApiTags.ROSTERS, description = ApiTags.ROSTERS_ABOUT)
 @Path("/api/v1/campaigns/{id}/learners")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})

@@ -14,11 +14,14 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.Role;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.CheckedBeforeStream;
 
 // The stream access filter reads @CheckedBeforeStream off the method: registered for the native image.
+@Tag(name = ApiTags.ROSTERS, description = ApiTags.ROSTERS_ABOUT)
 @io.quarkus.runtime.annotations.RegisterForReflection(methods = true)
 @Path("/api/v1/imports/{id}")
 @RolesAllowed({Role.ADMIN, Role.SUPPORTER})

@@ -14,11 +14,14 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.ProblemException;
 
 /** The learner's own profile: who they are, which campaigns they are in, and when their wave runs. */
+@Tag(name = ApiTags.ROSTERS, description = ApiTags.ROSTERS_ABOUT)
 @Path("/api/v1/me")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Role.LEARNER)

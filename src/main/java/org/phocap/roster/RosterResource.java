@@ -20,18 +20,21 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.locality.Scope;
 import org.phocap.locality.StaffScope;
+import org.phocap.platform.ApiTags;
 import org.phocap.platform.ProblemException;
 
 /**
  * Roster uploads. Blocking on purpose: the body streams to disk on a worker thread under the
  * size limit, and the import itself runs in the background (202 + Location).
  */
+@Tag(name = ApiTags.ROSTERS, description = ApiTags.ROSTERS_ABOUT)
 @Path("/api/v1/campaigns/{id}/roster")
 @Produces(MediaType.APPLICATION_JSON)
 public class RosterResource {

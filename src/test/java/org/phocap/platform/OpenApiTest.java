@@ -148,4 +148,66 @@ class OpenApiTest {
     void swaggerUiIsServed() {
         given().get(Management.url("/q/swagger-ui/")).then().statusCode(200);
     }
+
+    /**
+     * What a frontend team needs from the description: every operation under one feature tag that is
+     * described, every parameter described (closed sets as enumerations), a success answer for every
+     * operation.
+     */
+    @Test
+    void everyOperationIsTaggedEveryParameterDescribedAndEverySuccessDocumented() {
+        JsonPath doc = given().queryParam("format", "json")
+                .get(Management.url("/q/openapi"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        java.util.Map<String, String> tags = new java.util.HashMap<>();
+        for (Map<String, Object> tag : doc.<Map<String, Object>>getList("tags")) {
+            tags.put((String) tag.get("name"), (String) tag.get("description"));
+        }
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        tags.forEach((name, description) -> {
+            if (description == null || description.isBlank()) {
+                problems.add("tag " + name + " has no description");
+            }
+        });
+        Map<String, Map<String, Map<String, Object>>> paths = doc.getMap("paths");
+        paths.forEach((path, operations) -> operations.forEach((method, value) -> {
+            if (!java.util.Set.of("get", "post", "put", "patch", "delete").contains(method)) {
+                return;
+            }
+            String call = method.toUpperCase() + " " + path;
+            @SuppressWarnings("unchecked")
+            java.util.List<String> opTags = (java.util.List<String>) value.get("tags");
+            if (opTags == null || opTags.size() != 1 || !tags.containsKey(opTags.get(0))) {
+                problems.add(call + " has tags " + opTags);
+            }
+            @SuppressWarnings("unchecked")
+            java.util.List<Map<String, Object>> parameters =
+                    (java.util.List<Map<String, Object>>) value.get("parameters");
+            for (Map<String, Object> parameter :
+                    parameters == null ? java.util.List.<Map<String, Object>>of() : parameters) {
+                Object description = parameter.get("description");
+                if (description == null || description.toString().isBlank()) {
+                    problems.add(call + " parameter " + parameter.get("name") + " has no description");
+                }
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> responses = (Map<String, Object>) value.get("responses");
+            if (responses == null
+                    || responses.keySet().stream().noneMatch(c -> c.startsWith("2") || c.startsWith("3"))) {
+                problems.add(call + " documents no success answer");
+            }
+        }));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), problems);
+        org.junit.jupiter.api.Assertions.assertEquals(
+                List.of("NOT_ACTIVATED", "NOT_STARTED", "STALLED"),
+                doc.getList(
+                        "paths.'/api/v1/campaigns/{id}/at-risk'.get.parameters.find { it.name == 'status' }.schema.enum"));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                List.of("OPEN", "CLEARED", "CONFIRMED"),
+                doc.getList(
+                        "paths.'/api/v1/campaigns/{id}/integrity-flags'.get.parameters.find { it.name == 'status' }.schema.enum"));
+    }
 }
