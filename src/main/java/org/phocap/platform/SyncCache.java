@@ -13,9 +13,16 @@ import java.util.function.Function;
  * batch's states, the verified-token claims).
  */
 public final class SyncCache<K, V> {
-    private final AsyncCache<K, V> cache;
+    /**
+     * A load that failed (a 404, a busy database), kept as a value for the callers that shared it,
+     * then removed: a future failing inside Caffeine is logged as a WARN with its stack trace, and
+     * a lesson nobody has is no warning.
+     */
+    private record Failed(Throwable error) {}
 
-    SyncCache(AsyncCache<K, V> cache) {
+    private final AsyncCache<K, Object> cache;
+
+    SyncCache(AsyncCache<K, Object> cache) {
         this.cache = cache;
     }
 
@@ -27,8 +34,20 @@ public final class SyncCache<K, V> {
         }
         Context caller = Vertx.currentContext();
         Uni<V> loaded = Uni.createFrom()
-                .completionStage(
-                        () -> cache.get(key, (k, executor) -> loader.apply(k).subscribeAsCompletionStage()));
+                .completionStage(() -> cache.get(
+                        key,
+                        (k, executor) -> loader.apply(k)
+                                .<Object>map(v -> v)
+                                .onFailure()
+                                .recoverWithItem(Failed::new)
+                                .subscribeAsCompletionStage()))
+                .flatMap(value -> {
+                    if (value instanceof Failed failed) {
+                        cache.asMap().computeIfPresent(key, (k, current) -> isFailed(current) ? null : current);
+                        return Uni.createFrom().<V>failure(failed.error());
+                    }
+                    return Uni.createFrom().item(cast(value));
+                });
         // Callers that waited on another's load continue on their own context, as they started.
         return caller == null
                 ? loaded
@@ -41,10 +60,21 @@ public final class SyncCache<K, V> {
                 });
     }
 
-    /** The value, or null when absent (or still loading). */
+    /** The value, or null when absent (or still loading, or its load failed). */
     public V get(K key) {
-        CompletableFuture<V> value = cache.getIfPresent(key);
-        return value == null || !value.isDone() || value.isCompletedExceptionally() ? null : value.join();
+        CompletableFuture<Object> value = cache.getIfPresent(key);
+        return value == null || !value.isDone() || value.isCompletedExceptionally() || isFailed(value)
+                ? null
+                : cast(value.join());
+    }
+
+    private static boolean isFailed(CompletableFuture<Object> value) {
+        return value.isDone() && !value.isCompletedExceptionally() && value.join() instanceof Failed;
+    }
+
+    @SuppressWarnings("unchecked")
+    private V cast(Object value) {
+        return (V) value;
     }
 
     public void put(K key, V value) {
