@@ -90,8 +90,4 @@ public class VerifiedTokenCache extends DefaultJWTParser {
         }
         throw last;
     }
-
-    int size() {
-        return (int) verified.size();
-    }
 }

@@ -256,9 +256,8 @@ public class CourseService {
     }
 
     /** Media changed under a lesson: outlines show whether a lesson has media, so forget them. */
-    Uni<Void> mediaChanged() {
+    void mediaChanged() {
         outlines.clear();
-        return Uni.createFrom().voidItem();
     }
 
     private Uni<Published> load(long courseId, long versionId) {

@@ -67,7 +67,7 @@ public class MediaService {
                 .execute(Tuple.of(lessonId, received.sha256(), type, received.size()))
                 .await()
                 .indefinitely();
-        courses.mediaChanged().await().indefinitely(); // on the upload's worker thread
+        courses.mediaChanged();
         return new Stored(lessonId, type, received.size(), received.sha256());
     }
 

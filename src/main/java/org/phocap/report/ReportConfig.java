@@ -6,5 +6,6 @@ import java.time.Duration;
 /** Reports. Every key, with its meaning and default, is in application.properties. */
 @ConfigMapping(prefix = "phocap.report")
 public interface ReportConfig {
+    /** Read by the cache configuration (phocap.cache."reports".expire-after-write), not by code. */
     Duration cacheTtl();
 }

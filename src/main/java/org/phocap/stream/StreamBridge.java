@@ -71,7 +71,7 @@ public class StreamBridge {
             StreamConfig streamConfig,
             MeterRegistry metrics) {
         String url = dbConfig.directUrl();
-        Optional<String> user = java.util.Optional.of(dbConfig.user());
+        String user = dbConfig.user();
         Optional<String> password = dbConfig.password();
         Duration keepAlive = streamConfig.keepAlive();
         this.peerTimeoutNanos = keepAlive.toNanos() * 7 / 2;
@@ -82,7 +82,7 @@ public class StreamBridge {
         this.self = instance.value();
         // A name of its own, so its metrics do not collide with the pool's.
         this.options = PgConnectOptions.fromUri(url).setMetricsName("phocap-stream-bridge");
-        user.ifPresent(options::setUser);
+        options.setUser(user);
         password.ifPresent(options::setPassword);
         // 1 while this instance listens for its peers' events; 0 means its streams miss events
         // published elsewhere until it listens again (alerted on when it lasts).
