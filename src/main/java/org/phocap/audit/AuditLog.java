@@ -39,8 +39,8 @@ public class AuditLog {
     public Uni<Void> record(SqlClient client, Subject staff, Entry entry) {
         return client.preparedQuery("""
                         INSERT INTO audit_entry (staff_id, staff_username, action, learner_id, campaign_id, locality_code, detail)
-                        VALUES ($1, $2, $3, $4, $5, coalesce($6, (SELECT locality_code FROM learner WHERE id = $4),
-                                (SELECT locality_code FROM campaign WHERE id = $5)), $7)""")
+                        VALUES ($1, $2, $3, $4, $5, coalesce($6, (SELECT locality_code FROM learner_view WHERE id = $4),
+                                (SELECT locality_code FROM campaign_view WHERE id = $5)), $7)""")
                 .execute(Tuple.from(new Object[] {
                     staff.id(),
                     staff.username(),

@@ -82,7 +82,7 @@ public class AuditResource {
         Instant to = Times.param("to", toText);
         return scopes.scope()
                 .flatMap(scope -> pool.preparedQuery("""
-                        SELECT a.*, count(*) OVER () AS total FROM audit_entry a JOIN locality l ON l.code = a.locality_code
+                        SELECT a.*, count(*) OVER () AS total FROM audit_entry a JOIN locality_view l ON l.code = a.locality_code
                         WHERE l.path LIKE ANY($1)
                           AND ($2::bigint IS NULL OR a.learner_id = $2) AND ($3::bigint IS NULL OR a.campaign_id = $3)
                           AND ($4::timestamptz IS NULL OR a.at >= $4) AND ($5::timestamptz IS NULL OR a.at < $5)

@@ -2,9 +2,6 @@ package org.phocap.auth;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,15 +21,19 @@ import org.phocap.platform.ProblemException;
 public class AuthService {
     private static final String BAD_CREDENTIALS = "Wrong username or password.";
 
-    private final Pool pool;
+    private final LearnerCredentials learners;
     private final PasswordHasher hasher;
     private final TokenService tokens;
     private final LoginThrottle throttle;
     private final StaffCredentials staff;
 
     public AuthService(
-            Pool pool, PasswordHasher hasher, TokenService tokens, LoginThrottle throttle, StaffCredentials staff) {
-        this.pool = pool;
+            LearnerCredentials learners,
+            PasswordHasher hasher,
+            TokenService tokens,
+            LoginThrottle throttle,
+            StaffCredentials staff) {
+        this.learners = learners;
         this.staff = staff;
         this.hasher = hasher;
         this.tokens = tokens;
@@ -44,8 +45,8 @@ public class AuthService {
         String account = phone.orElse(request.username());
         Duration hold = throttle.check(account, address);
         Uni<Optional<Candidate>> candidate = phone.isPresent()
-                ? learnerByPhone(phone.get())
-                        .map(row -> row.map(r -> new Candidate(learnerSubject(r), r.getString("pin_hash"), false)))
+                ? learners.byPhone(phone.get())
+                        .map(found -> found.map(l -> new Candidate(learnerSubject(l), l.pinHash(), false)))
                 : staff.byUsername(request.username())
                         .map(found ->
                                 found.map(c -> new Candidate(c.subject(), c.passwordHash(), c.generatedPassword())));
@@ -81,11 +82,12 @@ public class AuthService {
                 .orElseThrow(() -> ProblemException.invalid("phone", "not a Vietnamese mobile number"));
         Duration hold = throttle.check(phone, address);
         String code = request.code().strip().toUpperCase();
-        return held(hold).chain(() -> learnerByPhone(phone)).flatMap(found -> {
-            String expected = found.map(r -> r.getString("activation_code")).orElse(null);
+        return held(hold).chain(() -> learners.byPhone(phone)).flatMap(found -> {
+            String expected =
+                    found.map(LearnerCredentials.Credential::activationCode).orElse(null);
             // A recovery code expires; a roster import's code has no expiry (NULL).
-            boolean expired = found.map(r -> r.getOffsetDateTime("activation_code_expires_at"))
-                    .map(at -> at.toInstant().isBefore(Instant.now()))
+            boolean expired = found.map(LearnerCredentials.Credential::codeExpiresAt)
+                    .map(at -> at.isBefore(Instant.now()))
                     .orElse(false);
             if (expected == null
                     || expired
@@ -96,26 +98,22 @@ public class AuthService {
                         .failure(ProblemException.invalid(
                                 "code", "the activation code is wrong or has already been used"));
             }
-            Row learner = found.get();
+            LearnerCredentials.Credential learner = found.get();
             return hasher.hash(request.pin())
-                    .flatMap(hash -> pool.preparedQuery("""
-                            UPDATE learner SET pin_hash = $1, activated_at = coalesce(activated_at, now()), activation_code = NULL,
-                                activation_code_expires_at = NULL, updated_at = now()
-                            WHERE id = $2 AND activation_code = $3""")
-                            .execute(Tuple.of(hash, learner.getLong("id"), code))
-                            .flatMap(result -> {
-                                if (result.rowCount() == 0) {
-                                    // Someone used the same code a moment earlier.
-                                    return Uni.createFrom()
-                                            .failure(ProblemException.invalid(
-                                                    "code", "the activation code is wrong or has already been used"));
-                                }
-                                throttle.succeeded(phone, address);
-                                // After a recovery code, whoever held the old PIN's sign-ins is signed out.
-                                Subject subject = learnerSubject(learner);
-                                return Panache.withTransaction(
-                                        () -> tokens.revokeAll(subject).chain(() -> tokens.issue(subject)));
-                            }));
+                    .flatMap(hash -> learners.activate(learner.id(), code, hash))
+                    .flatMap(activated -> {
+                        if (!activated) {
+                            // Someone used the same code a moment earlier.
+                            return Uni.createFrom()
+                                    .failure(ProblemException.invalid(
+                                            "code", "the activation code is wrong or has already been used"));
+                        }
+                        throttle.succeeded(phone, address);
+                        // After a recovery code, whoever held the old PIN's sign-ins is signed out.
+                        Subject subject = learnerSubject(learner);
+                        return Panache.withTransaction(
+                                () -> tokens.revokeAll(subject).chain(() -> tokens.issue(subject)));
+                    });
         });
     }
 
@@ -129,33 +127,24 @@ public class AuthService {
         }
         String account = "learner:" + learner.id();
         Duration hold = throttle.check(account, address);
-        return held(hold)
-                .chain(() -> pool.preparedQuery("SELECT pin_hash FROM learner WHERE id = $1")
-                        .execute(Tuple.of(learner.id())))
-                .flatMap(rows -> {
-                    String current =
-                            rows.size() == 0 ? null : rows.iterator().next().getString("pin_hash");
-                    return hasher.verify(request.currentPin(), current).flatMap(ok -> {
-                        if (!ok) {
-                            throttle.failed(account, address);
-                            return Uni.createFrom()
-                                    .failure(ProblemException.invalid("currentPin", "is not the current PIN"));
-                        }
-                        throttle.succeeded(account, address);
-                        return hasher.hash(request.newPin())
-                                .flatMap(hash -> pool.preparedQuery(
-                                                "UPDATE learner SET pin_hash = $1, updated_at = now() WHERE id = $2 AND pin_hash = $3")
-                                        .execute(Tuple.of(hash, learner.id(), current)))
-                                .flatMap(updated -> updated.rowCount() == 0
-                                        ? Uni.createFrom()
-                                                .failure(
-                                                        ProblemException.conflict(
-                                                                "pin-changed",
-                                                                "The PIN was changed at the same moment elsewhere; sign in again."))
-                                        : Panache.withTransaction(
-                                                () -> tokens.revokeOthers(learner, UUID.fromString(family))));
-                    });
-                });
+        return held(hold).chain(() -> learners.byId(learner.id())).flatMap(found -> {
+            String current = found.map(LearnerCredentials.Credential::pinHash).orElse(null);
+            return hasher.verify(request.currentPin(), current).flatMap(ok -> {
+                if (!ok) {
+                    throttle.failed(account, address);
+                    return Uni.createFrom().failure(ProblemException.invalid("currentPin", "is not the current PIN"));
+                }
+                throttle.succeeded(account, address);
+                return hasher.hash(request.newPin())
+                        .flatMap(hash -> learners.changePin(learner.id(), current, hash))
+                        .flatMap(changed -> !changed
+                                ? Uni.createFrom()
+                                        .failure(ProblemException.conflict(
+                                                "pin-changed",
+                                                "The PIN was changed at the same moment elsewhere; sign in again."))
+                                : Panache.withTransaction(() -> tokens.revokeOthers(learner, UUID.fromString(family))));
+            });
+        });
     }
 
     public Uni<TokenPair> refresh(AuthRequests.Refresh request) {
@@ -165,14 +154,10 @@ public class AuthService {
                         ? staff.byId(token.subjectId)
                                 .map(s -> s.orElseThrow(
                                         () -> ProblemException.unauthorized("The account no longer exists.")))
-                        : pool.preparedQuery("SELECT id, phone, pin_hash, activation_code FROM learner WHERE id = $1")
-                                .execute(Tuple.of(token.subjectId))
-                                .map(rows -> {
-                                    if (rows.size() == 0) {
-                                        throw ProblemException.unauthorized("The account no longer exists.");
-                                    }
-                                    return learnerSubject(rows.iterator().next());
-                                }));
+                        : learners.byId(token.subjectId)
+                                .map(l -> l.map(AuthService::learnerSubject)
+                                        .orElseThrow(
+                                                () -> ProblemException.unauthorized("The account no longer exists."))));
     }
 
     public Uni<Void> logout(String family) {
@@ -183,18 +168,8 @@ public class AuthService {
                 .replaceWithVoid();
     }
 
-    private Uni<Optional<Row>> learnerByPhone(String phone) {
-        return pool.preparedQuery(
-                        "SELECT id, phone, pin_hash, activation_code, activation_code_expires_at FROM learner WHERE phone = $1")
-                .execute(Tuple.of(phone))
-                .map(rows -> rows.size() == 0
-                        ? Optional.empty()
-                        : Optional.of(rows.iterator().next()));
-    }
-
-    private static Subject learnerSubject(Row learner) {
-        return new Subject(
-                Subject.Kind.LEARNER, learner.getLong("id"), learner.getString("phone"), Role.LEARNER, List.of());
+    private static Subject learnerSubject(LearnerCredentials.Credential learner) {
+        return new Subject(Subject.Kind.LEARNER, learner.id(), learner.phone(), Role.LEARNER, List.of());
     }
 
     private record Candidate(Subject subject, String hash, boolean generatedPassword) {}

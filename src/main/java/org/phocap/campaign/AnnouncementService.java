@@ -21,7 +21,6 @@ import org.phocap.platform.Json;
 import org.phocap.platform.ProblemException;
 import org.phocap.stream.StreamEvent;
 import org.phocap.stream.StreamEvents;
-import org.phocap.stream.StreamHub;
 
 /**
  * Announcements to a campaign's learners, narrowed to a wave and/or a locality subtree. Each is
@@ -53,17 +52,14 @@ public class AnnouncementService {
 
     private final Pool pool;
     private final CampaignAccess access;
-    private final StreamHub hub;
     private final StreamEvents streamEvents;
     private final Json json;
     private final Clock clock;
 
-    public AnnouncementService(
-            Pool pool, CampaignAccess access, StreamHub hub, StreamEvents streamEvents, Json json, Clock clock) {
+    public AnnouncementService(Pool pool, CampaignAccess access, StreamEvents streamEvents, Json json, Clock clock) {
         this.streamEvents = streamEvents;
         this.pool = pool;
         this.access = access;
-        this.hub = hub;
         this.json = json;
         this.clock = clock;
     }
@@ -73,8 +69,8 @@ public class AnnouncementService {
         return access.require(request.campaignId(), scope)
                 .flatMap(ok -> pool.preparedQuery("""
                                 SELECT c.id, cl.path AS campaign_path, t.path AS target_path, w.closes_at, w.campaign_id AS wave_campaign
-                                FROM campaign c JOIN locality cl ON cl.code = c.locality_code
-                                LEFT JOIN locality t ON t.code = $2 LEFT JOIN wave w ON w.id = $3
+                                FROM campaign c JOIN locality_view cl ON cl.code = c.locality_code
+                                LEFT JOIN locality_view t ON t.code = $2 LEFT JOIN wave w ON w.id = $3
                                 WHERE c.id = $1""")
                         .execute(Tuple.of(request.campaignId(), request.localityCode(), request.waveId())))
                 .flatMap(rows -> {
@@ -141,25 +137,19 @@ public class AnnouncementService {
                                     now,
                                     expires,
                                     0));
-                            return conn.preparedQuery(StreamEvents.bridged("""
-                                            INSERT INTO stream_event (course_id, learner_id, kind, data)
-                                            SELECT k.course_id, e.learner_id, 'announcement', $4
+                            return streamEvents
+                                    .storeForEach(
+                                            conn,
+                                            """
+                                            SELECT k.course_id, e.learner_id
                                             FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
-                                            JOIN learner le ON le.id = e.learner_id JOIN locality l ON l.code = le.locality_code
+                                            JOIN learner_view le ON le.id = e.learner_id JOIN locality_view l ON l.code = le.locality_code
                                             CROSS JOIN LATERAL unnest(c.course_ids) AS k(course_id)
-                                            WHERE e.campaign_id = $1 AND ($2::bigint IS NULL OR e.wave_id = $2) AND starts_with(l.path, $3)
-                                            RETURNING id, course_id, learner_id, kind, data""", 5))
-                                    .execute(Tuple.of(
-                                            request.campaignId(),
-                                            request.waveId(),
-                                            subtree,
-                                            data,
-                                            streamEvents.origin()))
-                                    .map(events -> {
-                                        List<StreamEvent> out = new ArrayList<>(events.size());
-                                        for (Row e : events) {
-                                            out.add(StreamEvents.event(e));
-                                        }
+                                            WHERE e.campaign_id = $1 AND ($2::bigint IS NULL OR e.wave_id = $2) AND starts_with(l.path, $3)""",
+                                            Tuple.of(request.campaignId(), request.waveId(), subtree),
+                                            "announcement",
+                                            data)
+                                    .map(out -> {
                                         long learners = out.stream()
                                                 .map(StreamEvent::learnerId)
                                                 .distinct()
@@ -178,7 +168,7 @@ public class AnnouncementService {
                                     });
                         }))
                 // Delivered once committed, so a stream never shows what a rollback took back.
-                .invoke(sent -> sent.events().forEach(hub::deliver))
+                .invoke(sent -> streamEvents.deliver(sent.events()))
                 .map(Sent::view);
     }
 
@@ -187,10 +177,10 @@ public class AnnouncementService {
         return pool.preparedQuery("""
                         SELECT a.id, a.campaign_id, a.wave_id, a.locality_code, a.text, a.created_at, a.expires_at
                         FROM enrolment e JOIN campaign c ON c.id = e.campaign_id AND $2 = ANY (c.course_ids)
-                        JOIN learner le ON le.id = e.learner_id JOIN locality home ON home.code = le.locality_code
+                        JOIN learner_view le ON le.id = e.learner_id JOIN locality_view home ON home.code = le.locality_code
                         JOIN announcement a ON a.campaign_id = e.campaign_id AND a.expires_at > $3
                              AND (a.wave_id IS NULL OR a.wave_id = e.wave_id)
-                        LEFT JOIN locality t ON t.code = a.locality_code
+                        LEFT JOIN locality_view t ON t.code = a.locality_code
                         WHERE e.learner_id = $1 AND (t.path IS NULL OR starts_with(home.path, t.path))
                         ORDER BY a.created_at, a.id""")
                 .execute(Tuple.of(learnerId, courseId, clock.instant().atOffset(ZoneOffset.UTC)))

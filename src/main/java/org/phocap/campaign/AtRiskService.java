@@ -141,8 +141,8 @@ public class AtRiskService {
                         SELECT le.id, le.full_name, le.phone, le.locality_code, l.name AS locality, e.wave_id, w.name AS wave,
                                le.activated_at, e.started_at, coalesce(p.seen_at, e.started_at) AS last_activity,
                                count(*) OVER () AS total
-                        FROM enrolment e JOIN learner le ON le.id = e.learner_id JOIN locality l ON l.code = le.locality_code
-                        LEFT JOIN wave w ON w.id = e.wave_id LEFT JOIN learner_presence p ON p.learner_id = le.id
+                        FROM enrolment e JOIN learner_view le ON le.id = e.learner_id JOIN locality_view l ON l.code = le.locality_code
+                        LEFT JOIN wave w ON w.id = e.wave_id LEFT JOIN learner_presence_view p ON p.learner_id = le.id
                         WHERE e.campaign_id = $1 AND l.path LIKE ANY($2) AND ($3::timestamptz IS NOT NULL) AND ($4::int IS NOT NULL)
                           AND\s""" + condition + " ORDER BY " + order + " LIMIT $5 OFFSET $6")
                 .execute(Tuple.from(new Object[] {
@@ -160,11 +160,11 @@ public class AtRiskService {
         return pool.preparedQuery("""
                         WITH c AS (SELECT course_ids FROM campaign WHERE id = $1)
                         SELECT NULL::bigint AS learner_id, (SELECT count(*) FROM c, unnest(c.course_ids) k(course_id)
-                                JOIN LATERAL (SELECT id FROM course_version v WHERE v.course_id = k.course_id
+                                JOIN LATERAL (SELECT id FROM course_version_view v WHERE v.course_id = k.course_id
                                               ORDER BY v.version DESC LIMIT 1) v ON true
-                                JOIN course_version_lesson cvl ON cvl.version_id = v.id) AS n
+                                JOIN course_version_lesson_view cvl ON cvl.version_id = v.id) AS n
                         UNION ALL
-                        SELECT lp.learner_id, count(*) FROM lesson_progress lp, c
+                        SELECT lp.learner_id, count(*) FROM lesson_progress_view lp, c
                         WHERE lp.learner_id = ANY($2) AND lp.course_id = ANY(c.course_ids) AND lp.completed_at IS NOT NULL
                         GROUP BY lp.learner_id""")
                 .execute(Tuple.of(campaignId, ids.toArray(Long[]::new)))

@@ -28,7 +28,7 @@ public class CampaignAccess {
     /** Fails with 404 unless the campaign exists and is visible in the scope. */
     public Uni<Void> require(long campaignId, Scope scope) {
         return pool.preparedQuery(
-                        "SELECT 1 FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1 AND "
+                        "SELECT 1 FROM campaign c JOIN locality_view l ON l.code = c.locality_code WHERE c.id = $1 AND "
                                 + visibleTo("$2"))
                 .execute(Tuple.of(campaignId, scope.paths()))
                 .map(rows -> {
@@ -44,8 +44,9 @@ public class CampaignAccess {
      * campaign's locality. 404 when not visible at all, 403 when the caller sees only part of it.
      */
     public Uni<Void> requireWhole(long campaignId, Scope scope) {
-        return pool.preparedQuery("SELECT l.path, " + visibleTo("$2")
-                        + " AS visible FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1")
+        return pool.preparedQuery(
+                        "SELECT l.path, " + visibleTo("$2")
+                                + " AS visible FROM campaign c JOIN locality_view l ON l.code = c.locality_code WHERE c.id = $1")
                 .execute(Tuple.of(campaignId, scope.paths()))
                 .map(rows -> {
                     if (rows.size() == 0 || !rows.iterator().next().getBoolean("visible")) {

@@ -31,7 +31,7 @@ public class CampaignService {
         Long[] courseIds = request.courseIds().stream().distinct().toArray(Long[]::new);
         return localities
                 .named(request.localityCode(), scope, "localityCode")
-                .flatMap(locality -> pool.preparedQuery("SELECT count(*) FROM course WHERE id = ANY($1)")
+                .flatMap(locality -> pool.preparedQuery("SELECT count(*) FROM course_view WHERE id = ANY($1)")
                         .execute(Tuple.of((Object) courseIds))
                         .map(found -> {
                             if (found.iterator().next().getLong(0) != courseIds.length) {
@@ -102,7 +102,7 @@ public class CampaignService {
         return pool.preparedQuery("""
                         SELECT c.*, (SELECT count(*) FROM enrolment e WHERE e.campaign_id = c.id) AS enrolled,
                                count(*) OVER () AS total
-                        FROM campaign c JOIN locality l ON l.code = c.locality_code
+                        FROM campaign c JOIN locality_view l ON l.code = c.locality_code
                         WHERE """ + CampaignAccess.visibleTo("$1") + """
                          ORDER BY c.id DESC LIMIT $2 OFFSET $3""")
                 .execute(Tuple.of(scope.paths(), size, (long) page * size))

@@ -58,7 +58,7 @@ public class SupportService {
                 .get(code, scope)
                 .flatMap(locality -> pool.preparedQuery(
                                 "SELECT " + COLUMNS
-                                        + " FROM locality_support s JOIN locality l ON l.code = s.locality_code WHERE s.locality_code = $1")
+                                        + " FROM locality_support s JOIN locality_view l ON l.code = s.locality_code WHERE s.locality_code = $1")
                         .execute(Tuple.of(locality.code())))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -71,8 +71,8 @@ public class SupportService {
     /** The nearest support up the learner's tree; 404 when none is set anywhere above them. */
     public Uni<SupportView> forLearner(long learnerId) {
         return pool.preparedQuery("SELECT " + COLUMNS + " " + """
-                        FROM learner le JOIN locality home ON home.code = le.locality_code
-                        JOIN locality l ON l.code = ANY (string_to_array(trim(BOTH '/' FROM home.path), '/'))
+                        FROM learner_view le JOIN locality_view home ON home.code = le.locality_code
+                        JOIN locality_view l ON l.code = ANY (string_to_array(trim(BOTH '/' FROM home.path), '/'))
                         JOIN locality_support s ON s.locality_code = l.code
                         WHERE le.id = $1 ORDER BY l.level DESC LIMIT 1""")
                 .execute(Tuple.of(learnerId))

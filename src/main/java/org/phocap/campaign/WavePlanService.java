@@ -114,7 +114,7 @@ public class WavePlanService {
                 ? Uni.createFrom().item(request.supporters())
                 : pool.preparedQuery("""
                                 SELECT CASE WHEN s.code = '*' THEN c.locality_code ELSE s.code END, count(*)
-                                FROM staff_account a CROSS JOIN LATERAL unnest(a.scope) AS s(code), campaign c
+                                FROM staff_account_view a CROSS JOIN LATERAL unnest(a.scope) AS s(code), campaign c
                                 WHERE a.role = 'SUPPORTER' AND c.id = $1 GROUP BY 1""").execute(Tuple.of(campaignId)).map(rows -> {
                     Map<String, Integer> counts = new HashMap<>();
                     rows.forEach(r -> counts.put(r.getString(0), r.getLong(1).intValue()));
@@ -122,8 +122,8 @@ public class WavePlanService {
                 });
         return supporters.flatMap(counts -> pool.preparedQuery("""
                         SELECT e.learner_id, u.code, u.name, u.path, (w.id IS NOT NULL AND w.opens_at <= $3) AS studying
-                        FROM enrolment e JOIN learner le ON le.id = e.learner_id JOIN locality home ON home.code = le.locality_code
-                        JOIN locality u ON u.code = coalesce(nullif(split_part(home.path, '/', $2 + 1), ''), home.code)
+                        FROM enrolment e JOIN learner_view le ON le.id = e.learner_id JOIN locality_view home ON home.code = le.locality_code
+                        JOIN locality_view u ON u.code = coalesce(nullif(split_part(home.path, '/', $2 + 1), ''), home.code)
                         LEFT JOIN wave w ON w.id = e.wave_id
                         WHERE e.campaign_id = $1 ORDER BY u.code, e.learner_id""")
                 .execute(Tuple.of(campaignId, unitLevel, clock.instant().atOffset(ZoneOffset.UTC)))

@@ -123,10 +123,10 @@ public class WaveService {
                             int capacity = waves.iterator().next().getInteger(0);
                             return conn.preparedQuery("""
                                     UPDATE enrolment e SET wave_id = $1
-                                    FROM learner le JOIN locality l ON l.code = le.locality_code
+                                    FROM learner_view le JOIN locality_view l ON l.code = le.locality_code
                                     WHERE e.learner_id = le.id AND e.campaign_id = $2
                                       AND l.path LIKE ANY($3)
-                                      AND ($4::varchar[] IS NULL OR EXISTS (SELECT 1 FROM locality f
+                                      AND ($4::varchar[] IS NULL OR EXISTS (SELECT 1 FROM locality_view f
                                            WHERE f.code = ANY($4) AND starts_with(l.path, f.path)))
                                       AND ($5::bigint[] IS NULL OR e.learner_id = ANY($5))
                                       AND ($6::varchar IS NULL OR e.nominated_by = $6)""")

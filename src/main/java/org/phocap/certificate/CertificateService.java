@@ -87,7 +87,7 @@ public class CertificateService {
     public Uni<List<Certificate>> mine(long learnerId) {
         Instant now = clock.instant();
         return pool.preparedQuery("""
-                        SELECT DISTINCT k.course_id FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
+                        SELECT DISTINCT k.course_id FROM enrolment_view e JOIN campaign_view c ON c.id = e.campaign_id
                         CROSS JOIN LATERAL unnest(c.course_ids) AS k(course_id)
                         WHERE e.learner_id = $1 AND e.wave_id IS NOT NULL AND NOT EXISTS (
                             SELECT 1 FROM course_completion cc

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.phocap.campaign.CampaignStore;
 import org.phocap.locality.Scope;
 import org.phocap.platform.Page;
 
@@ -24,9 +25,11 @@ public class CertificateStore {
     public record Filter(Long campaignId, String localityCode, Instant issuedFrom, Instant issuedTo) {}
 
     private final Pool pool;
+    private final CampaignStore campaigns;
 
-    public CertificateStore(Pool pool) {
+    public CertificateStore(Pool pool, CampaignStore campaigns) {
         this.pool = pool;
+        this.campaigns = campaigns;
     }
 
     /**
@@ -35,21 +38,18 @@ public class CertificateStore {
      * numbers neither repeat nor skip) and copies what the certificate says.
      */
     public Uni<Certificate> issue(SqlConnection conn, long campaignId, long learnerId, long courseId, Instant at) {
-        return conn.preparedQuery("""
-                        UPDATE campaign SET certificates_issued = certificates_issued + 1 WHERE id = $1
-                        RETURNING certificates_issued, certificate_prefix, year, name, issuing_body""").execute(Tuple.of(campaignId)).flatMap(rows -> {
-            Row campaign = rows.iterator().next();
-            int number = campaign.getInteger("certificates_issued");
-            String serial = Serials.of(campaign.getString("certificate_prefix"), campaign.getInteger("year"), number);
+        return campaigns.nextCertificateNumber(conn, campaignId).flatMap(campaign -> {
+            int number = campaign.number();
+            String serial = Serials.of(campaign.prefix(), campaign.year(), number);
             return conn.preparedQuery("""
                                     INSERT INTO certificate (serial, campaign_id, learner_id, course_id, number, holder_name,
                                         birth_year, locality_code, locality_name, course_title, campaign_name, issuing_body, issued_at)
                                     SELECT $1, $2, le.id, $4, $5, le.full_name, le.birth_year, le.locality_code,
-                                           (SELECT string_agg(a.name, ', ' ORDER BY a.level DESC) FROM locality a
+                                           (SELECT string_agg(a.name, ', ' ORDER BY a.level DESC) FROM locality_view a
                                             WHERE a.code = ANY (string_to_array(trim(BOTH '/' FROM lo.path), '/'))),
-                                           (SELECT v.title FROM course_version v WHERE v.course_id = $4 ORDER BY v.version DESC LIMIT 1),
+                                           (SELECT v.title FROM course_version_view v WHERE v.course_id = $4 ORDER BY v.version DESC LIMIT 1),
                                            $6, $7, $8
-                                    FROM learner le JOIN locality lo ON lo.code = le.locality_code WHERE le.id = $3
+                                    FROM learner_view le JOIN locality_view lo ON lo.code = le.locality_code WHERE le.id = $3
                                     RETURNING serial""")
                     .execute(Tuple.from(new Object[] {
                         serial,
@@ -57,8 +57,8 @@ public class CertificateStore {
                         learnerId,
                         courseId,
                         number,
-                        campaign.getString("name"),
-                        campaign.getString("issuing_body"),
+                        campaign.campaignName(),
+                        campaign.issuingBody(),
                         at.atOffset(ZoneOffset.UTC)
                     }))
                     .flatMap(inserted -> conn.preparedQuery(
@@ -80,7 +80,7 @@ public class CertificateStore {
     public Uni<Optional<Certificate>> bySerial(String serial, Scope scope) {
         return pool.preparedQuery(
                         "SELECT " + Certificate.COLUMNS
-                                + " FROM certificate c JOIN locality l ON l.code = c.locality_code WHERE c.serial = $1 AND l.path LIKE ANY($2)")
+                                + " FROM certificate c JOIN locality_view l ON l.code = c.locality_code WHERE c.serial = $1 AND l.path LIKE ANY($2)")
                 .execute(Tuple.of(serial, scope.patterns()))
                 .map(rows -> rows.size() == 0
                         ? Optional.empty()
@@ -113,10 +113,10 @@ public class CertificateStore {
     }
 
     private static final String FILTERED = """
-             FROM certificate c JOIN locality l ON l.code = c.locality_code
+             FROM certificate c JOIN locality_view l ON l.code = c.locality_code
             WHERE l.path LIKE ANY($1)
               AND ($2::bigint IS NULL OR c.campaign_id = $2)
-              AND ($3::text IS NULL OR starts_with(l.path, (SELECT f.path FROM locality f WHERE f.code = $3)))
+              AND ($3::text IS NULL OR starts_with(l.path, (SELECT f.path FROM locality_view f WHERE f.code = $3)))
               AND ($4::timestamptz IS NULL OR c.issued_at >= $4)
               AND ($5::timestamptz IS NULL OR c.issued_at < $5)""";
 

@@ -6,7 +6,6 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.phocap.campaign.CampaignStore;
 import org.phocap.integrity.CertificatePolicy;
 import org.phocap.integrity.FlagReviewed;
 import org.phocap.integrity.IntegrityConfig;
@@ -39,6 +39,7 @@ public class CourseCompletion {
     private final StreamEvents events;
 
     private final CertificateStore certificates;
+    private final CampaignStore campaigns;
     private final CertificateLinks links;
     private final IntegrityFlags flags;
     private final IntegrityConfig limits;
@@ -48,6 +49,7 @@ public class CourseCompletion {
             Pool pool,
             StreamEvents events,
             CertificateStore certificates,
+            CampaignStore campaigns,
             CertificateLinks links,
             IntegrityFlags flags,
             IntegrityConfig limits,
@@ -63,6 +65,7 @@ public class CourseCompletion {
                 .register(metrics);
         this.events = events;
         this.certificates = certificates;
+        this.campaigns = campaigns;
         this.links = links;
     }
 
@@ -74,34 +77,34 @@ public class CourseCompletion {
      */
     public Uni<Boolean> check(long learnerId, long courseId, Instant at) {
         return pool.preparedQuery("""
-                        WITH v AS (SELECT id, package FROM course_version WHERE course_id = $1 ORDER BY version DESC LIMIT 1),
+                        WITH v AS (SELECT id, package FROM course_version_view WHERE course_id = $1 ORDER BY version DESC LIMIT 1),
                         required AS (SELECT q.code, q.score_policy FROM v
-                                     JOIN course_version_quiz cvq ON cvq.version_id = v.id JOIN quiz q ON q.id = cvq.quiz_id
+                                     JOIN course_version_quiz_view cvq ON cvq.version_id = v.id JOIN quiz_view q ON q.id = cvq.quiz_id
                                      WHERE q.code IN (SELECT jsonb_array_elements_text(
                                          CASE jsonb_typeof(v.package -> 'completion' -> 'quizzes')
                                               WHEN 'array' THEN v.package -> 'completion' -> 'quizzes' ELSE '[]'::jsonb END)))
-                        SELECT (SELECT count(*) FROM course_version_lesson cvl
-                                LEFT JOIN lesson_progress lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
+                        SELECT (SELECT count(*) FROM course_version_lesson_view cvl
+                                LEFT JOIN lesson_progress_view lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
                                 WHERE cvl.version_id = v.id AND lp.completed_at IS NULL) AS remaining,
                                (SELECT count(*) FROM required r WHERE NOT (
-                                    CASE WHEN r.score_policy = 'LAST' THEN coalesce((SELECT a.passed FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
+                                    CASE WHEN r.score_policy = 'LAST' THEN coalesce((SELECT a.passed FROM quiz_attempt_view a JOIN quiz_view q ON q.id = a.quiz_id
                                                    WHERE q.course_id = $1 AND q.code = r.code AND a.learner_id = $2
                                                      AND a.submitted_at IS NOT NULL
                                                    ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1), false)
-                                         ELSE EXISTS (SELECT 1 FROM quiz_attempt a JOIN quiz q ON q.id = a.quiz_id
+                                         ELSE EXISTS (SELECT 1 FROM quiz_attempt_view a JOIN quiz_view q ON q.id = a.quiz_id
                                                    WHERE q.course_id = $1 AND q.code = r.code AND a.learner_id = $2 AND a.passed)
                                     END)) AS quizzes,
-                               (SELECT e.campaign_id FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
-                                JOIN wave w ON w.id = e.wave_id
+                               (SELECT e.campaign_id FROM enrolment_view e JOIN campaign_view c ON c.id = e.campaign_id
+                                JOIN wave_view w ON w.id = e.wave_id
                                 WHERE e.learner_id = $2 AND $1 = ANY (c.course_ids) AND w.opens_at <= $3
                                 ORDER BY w.opens_at DESC, e.campaign_id DESC LIMIT 1) AS campaign_id,
-                               (SELECT coalesce(sum(l.duration_sec * l.min_coverage), 0) FROM course_version_lesson cvl
-                                JOIN lesson l ON l.id = cvl.lesson_id WHERE cvl.version_id = v.id) AS required_sec,
-                               (SELECT coalesce(sum(coalesce(lp.observed_sec, lp.credited_sec)), 0) FROM course_version_lesson cvl
-                                JOIN lesson_progress lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
+                               (SELECT coalesce(sum(l.duration_sec * l.min_coverage), 0) FROM course_version_lesson_view cvl
+                                JOIN lesson_view l ON l.id = cvl.lesson_id WHERE cvl.version_id = v.id) AS required_sec,
+                               (SELECT coalesce(sum(coalesce(lp.observed_sec, lp.credited_sec)), 0) FROM course_version_lesson_view cvl
+                                JOIN lesson_progress_view lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
                                 WHERE cvl.version_id = v.id) AS observed_sec,
-                               (SELECT coalesce(sum(lp.credited_sec), 0) FROM course_version_lesson cvl
-                                JOIN lesson_progress lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
+                               (SELECT coalesce(sum(lp.credited_sec), 0) FROM course_version_lesson_view cvl
+                                JOIN lesson_progress_view lp ON lp.lesson_id = cvl.lesson_id AND lp.learner_id = $2
                                 WHERE cvl.version_id = v.id) AS credited_sec
                         FROM v""")
                 .execute(Tuple.of(courseId, learnerId, at.atOffset(ZoneOffset.UTC)))
@@ -166,15 +169,6 @@ public class CourseCompletion {
                 .replaceWithVoid();
     }
 
-    /** Marks the enrolment completed once every course of the campaign is (the report counters follow by trigger). */
-    private static Uni<?> campaignCompleted(SqlConnection conn, long campaignId, long learnerId, Instant at) {
-        return conn.preparedQuery("""
-                        UPDATE enrolment e SET completed_at = $3, started_at = coalesce(e.started_at, $3) FROM campaign c
-                        WHERE e.campaign_id = $1 AND e.learner_id = $2 AND c.id = e.campaign_id AND e.completed_at IS NULL
-                          AND (SELECT count(*) FROM course_completion cc WHERE cc.campaign_id = $1 AND cc.learner_id = $2)
-                              >= cardinality(c.course_ids)""").execute(Tuple.of(campaignId, learnerId, at.atOffset(ZoneOffset.UTC)));
-    }
-
     /** What recording a completion did: nothing (already recorded), or recorded with its certificate or held. */
     private record Recorded(boolean recorded, Certificate certificate) {}
 
@@ -194,7 +188,8 @@ public class CourseCompletion {
                             Uni<Certificate> issued = rows.iterator().next().getBoolean("held")
                                     ? Uni.createFrom().nullItem()
                                     : certificates.issue(conn, campaignId, learnerId, courseId, at);
-                            return issued.call(c -> campaignCompleted(conn, campaignId, learnerId, at))
+                            return issued.call(
+                                            c -> campaigns.completeWhenAllCoursesAre(conn, campaignId, learnerId, at))
                                     .map(c -> new Recorded(true, c));
                         }))
                 .flatMap(recorded -> {

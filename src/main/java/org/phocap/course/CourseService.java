@@ -226,7 +226,7 @@ public class CourseService {
         var query = caller.kind() == Subject.Kind.STAFF
                 ? pool.preparedQuery("SELECT 1 FROM course WHERE id = $1").execute(Tuple.of(courseId))
                 : pool.preparedQuery("""
-                        SELECT 1 FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
+                        SELECT 1 FROM enrolment_view e JOIN campaign_view c ON c.id = e.campaign_id
                         WHERE e.learner_id = $2 AND $1 = ANY(c.course_ids) LIMIT 1""").execute(Tuple.of(courseId, caller.id()));
         return query.map(rows -> {
             if (rows.size() == 0) {

@@ -11,9 +11,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.phocap.auth.PasswordHasher;
 import org.phocap.certificate.CourseCompletion;
+import org.phocap.progress.ProgressStore;
+import org.phocap.quiz.QuizService;
+import org.phocap.roster.LearnerService;
 
 /**
  * Demo learners who have already studied everything, so a newcomer finds certificates to fetch
@@ -32,9 +36,22 @@ public class DemoCompletions {
     private final CourseCompletion completion;
     private final Clock clock;
     private final PasswordHasher hasher;
+    private final LearnerService learnerService;
+    private final ProgressStore progress;
+    private final QuizService quizzes;
 
-    public DemoCompletions(Pool pool, CourseCompletion completion, Clock clock, PasswordHasher hasher) {
+    public DemoCompletions(
+            Pool pool,
+            CourseCompletion completion,
+            Clock clock,
+            PasswordHasher hasher,
+            LearnerService learnerService,
+            ProgressStore progress,
+            QuizService quizzes) {
         this.pool = pool;
+        this.learnerService = learnerService;
+        this.progress = progress;
+        this.quizzes = quizzes;
         this.completion = completion;
         this.hasher = hasher;
         this.clock = clock;
@@ -48,7 +65,7 @@ public class DemoCompletions {
         long started = System.nanoTime();
         List<Long> learners = new ArrayList<>();
         for (Row row : pool.preparedQuery("""
-                        SELECT learner_id FROM enrolment WHERE campaign_id = $1 AND wave_id = $2 ORDER BY learner_id DESC LIMIT $3""")
+                        SELECT learner_id FROM enrolment_view WHERE campaign_id = $1 AND wave_id = $2 ORDER BY learner_id DESC LIMIT $3""")
                 .execute(Tuple.of(campaignId, waveId, count))
                 .await()
                 .indefinitely()) {
@@ -59,32 +76,11 @@ public class DemoCompletions {
         new SecureRandom().nextBytes(secret);
         String pinHash =
                 hasher.hash(Base64.getEncoder().encodeToString(secret)).await().indefinitely();
-        pool.preparedQuery("""
-                        UPDATE learner SET activated_at = now(), pin_hash = $2, activation_code = NULL,
-                            activation_code_expires_at = NULL, updated_at = now()
-                        WHERE id = ANY($1)""").execute(Tuple.of(ids, pinHash)).await().indefinitely();
+        learnerService.activateForDemo(ids, pinHash).await().indefinitely();
         // As if each had studied every lesson in full while the server watched (observed = credited):
         // completion needs observed study time (docs/integrity.md).
-        pool.withTransaction(conn -> conn.preparedQuery("""
-                                INSERT INTO lesson_progress (learner_id, lesson_id, course_id, credited_sec, covered_sec, completed_at,
-                                    session_id, last_seq, device_id, last_server_at, last_sent_at, last_position, last_playing,
-                                    observed_sec)
-                                SELECT l.id, le.id, $2, le.duration_sec, le.duration_sec, now(), 'demo', 1, 'demo', now(), now(), 0, false,
-                                       le.duration_sec
-                                FROM unnest($1::bigint[]) AS l(id)
-                                CROSS JOIN (SELECT id FROM course_version WHERE course_id = $2 ORDER BY version DESC LIMIT 1) v
-                                JOIN course_version_lesson cvl ON cvl.version_id = v.id JOIN lesson le ON le.id = cvl.lesson_id
-                                ON CONFLICT DO NOTHING""")
-                        .execute(Tuple.of(ids, courseId))
-                        .flatMap(done -> conn.preparedQuery("""
-                                        INSERT INTO quiz_attempt (quiz_id, learner_id, number, paper, answer_key, answers, started_at,
-                                            expires_at, submitted_at, graded_by, score, correct, total, passed, time_used_sec)
-                                        SELECT cvq.quiz_id, l.id, 1, '{"questions":[]}', '{"key":{}}', '{}', now() - interval '10 minutes',
-                                               now() + interval '1 hour', now() - interval '5 minutes', 'LEARNER', 100, 10, 10, true, 300
-                                        FROM unnest($1::bigint[]) AS l(id)
-                                        CROSS JOIN (SELECT id FROM course_version WHERE course_id = $2 ORDER BY version DESC LIMIT 1) v
-                                        JOIN course_version_quiz cvq ON cvq.version_id = v.id
-                                        ON CONFLICT DO NOTHING""").execute(Tuple.of(ids, courseId))))
+        pool.withTransaction(conn -> progress.recordStudiedInFull(conn, ids, courseId)
+                        .chain(() -> quizzes.recordPassedForDemo(conn, ids, courseId)))
                 .await()
                 .indefinitely();
         Instant now = clock.instant();
@@ -95,7 +91,7 @@ public class DemoCompletions {
                 .merge(8)
                 .filter(Boolean::booleanValue)
                 .collect()
-                .with(java.util.stream.Collectors.counting())
+                .with(Collectors.counting())
                 .await()
                 .indefinitely();
         LOG.infof(

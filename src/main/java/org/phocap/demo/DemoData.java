@@ -1,7 +1,10 @@
 package org.phocap.demo;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,12 +16,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import org.phocap.auth.Role;
+import org.phocap.auth.Subject;
+import org.phocap.campaign.CampaignDtos.AssignLearners;
+import org.phocap.campaign.CampaignDtos.CreateCampaign;
+import org.phocap.campaign.CampaignDtos.CreateWave;
+import org.phocap.campaign.CampaignService;
+import org.phocap.campaign.WaveService;
 import org.phocap.course.CoursePackage;
 import org.phocap.course.CoursePackageZip;
 import org.phocap.locality.LocalityService;
+import org.phocap.locality.Scope;
 import org.phocap.roster.ImportStatus;
 import org.phocap.roster.RosterService;
 
@@ -43,6 +57,8 @@ public class DemoData {
     private final boolean enabled;
     private final int learners;
     private final DemoCompletions completions;
+    private final CampaignService campaignService;
+    private final WaveService waveService;
     private final int finished;
 
     public DemoData(
@@ -52,7 +68,11 @@ public class DemoData {
             CoursePackageZip zips,
             com.fasterxml.jackson.databind.ObjectMapper json,
             DemoConfig demoConfig,
-            DemoCompletions completions) {
+            DemoCompletions completions,
+            CampaignService campaignService,
+            WaveService waveService) {
+        this.campaignService = campaignService;
+        this.waveService = waveService;
         boolean enabled = demoConfig.enabled();
         int learners = demoConfig.learners();
         int finished = demoConfig.finishedLearners();
@@ -71,7 +91,7 @@ public class DemoData {
         if (!enabled) {
             return;
         }
-        long campaigns = pool.query("SELECT count(*) FROM campaign")
+        long campaigns = pool.query("SELECT count(*) FROM campaign_view")
                 .execute()
                 .await()
                 .indefinitely()
@@ -82,50 +102,55 @@ public class DemoData {
             return;
         }
         LOG.info("Demo mode: loading the sample province, course, campaign, waves and roster");
-        localities
-                .importCsv(DemoProvince.csv(), org.phocap.locality.Scope.everything())
-                .await()
-                .indefinitely();
+        localities.importCsv(DemoProvince.csv(), Scope.everything()).await().indefinitely();
         long courseId = zips.publish(new java.io.ByteArrayInputStream(sampleCourseZip()))
                 .course()
                 .id();
-        long adminId = pool.query("SELECT min(id) FROM staff_account WHERE role = 'ADMIN'")
+        Row admin = pool.query("SELECT id, username FROM staff_account_view WHERE role = 'ADMIN' ORDER BY id LIMIT 1")
                 .execute()
                 .await()
                 .indefinitely()
                 .iterator()
-                .next()
-                .getLong(0);
+                .next();
+        long adminId = admin.getLong("id");
+        Subject adminSubject = new Subject(
+                Subject.Kind.STAFF, adminId, admin.getString("username"), Role.ADMIN, List.of(Scope.WHOLE_TREE));
         Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
-        long campaignId = pool.preparedQuery("""
-                        INSERT INTO campaign (name, year, locality_code, course_ids, target_learners, certificate_prefix, issuing_body)
-                        VALUES ($1, $2, $3, ARRAY[$5::bigint], $4, 'VP', 'Ủy ban nhân dân tỉnh Vĩnh Phúc') RETURNING id""")
-                .execute(Tuple.of(
-                        CAMPAIGN_NAME,
-                        today.atZone(java.time.ZoneOffset.UTC).getYear(),
-                        DemoProvince.PROVINCE,
-                        learners,
-                        courseId))
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
-                .getLong(0);
+        long campaignId = onContext(() -> campaignService.create(
+                        new CreateCampaign(
+                                CAMPAIGN_NAME,
+                                today.atZone(ZoneOffset.UTC).getYear(),
+                                DemoProvince.PROVINCE,
+                                List.of(courseId),
+                                learners,
+                                "VP",
+                                "Ủy ban nhân dân tỉnh Vĩnh Phúc"),
+                        Scope.everything()))
+                .id();
         long wave1 = wave(campaignId, "Đợt 1", today.minus(1, ChronoUnit.DAYS), today.plus(6, ChronoUnit.DAYS));
         long wave2 = wave(campaignId, "Đợt 2", today.plus(7, ChronoUnit.DAYS), today.plus(14, ChronoUnit.DAYS));
         ImportStatus imported = roster.importNow(campaignId, adminId, generatedRoster());
         // The first half of the districts study in the first wave, the rest in the second.
         List<String> districts = DemoProvince.districtCodes();
-        assign(campaignId, wave1, districts.subList(0, districts.size() / 2));
-        assign(campaignId, wave2, districts.subList(districts.size() / 2, districts.size()));
+        assign(
+                campaignId,
+                wave1,
+                new AssignLearners(districts.subList(0, districts.size() / 2), null, null),
+                adminSubject);
+        assign(
+                campaignId,
+                wave2,
+                new AssignLearners(districts.subList(districts.size() / 2, districts.size()), null, null),
+                adminSubject);
         // The roster's first rows are the README's examples (the first lines of the code file): they
         // study in the open wave, wherever they live, so a newcomer's first learner can study today.
-        pool.preparedQuery("""
-                        UPDATE enrolment SET wave_id = $1 WHERE campaign_id = $2 AND learner_id IN (
-                            SELECT learner_id FROM enrolment WHERE campaign_id = $2 ORDER BY learner_id LIMIT $3)""")
-                .execute(Tuple.of(wave1, campaignId, EXAMPLE_LEARNERS))
+        List<Long> examples = new ArrayList<>();
+        pool.preparedQuery("SELECT learner_id FROM enrolment_view WHERE campaign_id = $1 ORDER BY learner_id LIMIT $2")
+                .execute(Tuple.of(campaignId, EXAMPLE_LEARNERS))
                 .await()
-                .indefinitely();
+                .indefinitely()
+                .forEach(row -> examples.add(row.getLong(0)));
+        assign(campaignId, wave1, new AssignLearners(null, examples, null), adminSubject);
         LOG.infof(
                 "Demo mode: campaign %d with waves %d and %d; roster import %d: %d learners (%d rejected)",
                 campaignId, wave1, wave2, imported.id(), imported.created() + imported.updated(), imported.rejected());
@@ -133,30 +158,22 @@ public class DemoData {
     }
 
     private long wave(long campaignId, String name, Instant opens, Instant closes) {
-        return pool.preparedQuery("""
-                        INSERT INTO wave (campaign_id, name, opens_at, closes_at, capacity)
-                        VALUES ($1, $2, $3, $4, $5) RETURNING id""")
-                .execute(Tuple.of(
-                        campaignId,
-                        name,
-                        opens.atOffset(java.time.ZoneOffset.UTC),
-                        closes.atOffset(java.time.ZoneOffset.UTC),
-                        learners))
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
-                .getLong(0);
+        return onContext(() -> waveService.create(
+                        campaignId, new CreateWave(name, opens, closes, learners, null), Scope.everything()))
+                .id();
     }
 
-    private void assign(long campaignId, long waveId, List<String> districts) {
-        pool.preparedQuery("""
-                        UPDATE enrolment e SET wave_id = $1 FROM learner le
-                        WHERE e.learner_id = le.id AND e.campaign_id = $2 AND split_part(le.locality_code, '-', 1) LIKE ANY($3)""")
-                .execute(Tuple.of(
-                        waveId, campaignId, districts.stream().map(d -> d + "%").toArray(String[]::new)))
-                .await()
-                .indefinitely();
+    private void assign(long campaignId, long waveId, AssignLearners who, Subject admin) {
+        onContext(() -> waveService.assign(campaignId, waveId, who, Scope.everything(), admin));
+    }
+
+    /** Runs a service call (Panache needs a Vert.x context) from this start-up thread and waits for it. */
+    private static <T> T onContext(Supplier<Uni<T>> call) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(call);
+        } catch (Throwable e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
     }
 
     /** The sample course folder on the classpath, zipped as an admin would upload it. */

@@ -23,7 +23,7 @@ public final class CertificatePolicy {
      * parameter references, e.g. {@code HOLDING_SQL.formatted("$2", "$3")}.
      */
     public static final String HOLDING_SQL = """
-            EXISTS (SELECT 1 FROM integrity_flag f JOIN campaign pc ON pc.id = f.campaign_id
+            EXISTS (SELECT 1 FROM integrity_flag f JOIN campaign_view pc ON pc.id = f.campaign_id
                     WHERE f.learner_id = %1$s AND f.campaign_id = %2$s AND f.status IN ('OPEN', 'CONFIRMED')
                       AND coalesce(pc.certificate_policy ->> f.kind,
                                    CASE f.kind WHEN 'IMPLAUSIBLE_PACE' THEN 'HOLD_FLAGGED' ELSE 'ISSUE' END) = 'HOLD_FLAGGED')""";

@@ -1,9 +1,7 @@
 package org.phocap.integrity;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,6 +17,7 @@ import org.phocap.audit.AuditLog;
 import org.phocap.auth.CurrentUser;
 import org.phocap.auth.Role;
 import org.phocap.campaign.CampaignAccess;
+import org.phocap.campaign.CampaignStore;
 import org.phocap.locality.StaffScope;
 import org.phocap.platform.ApiTags;
 
@@ -36,10 +35,17 @@ public class CertificatePolicyResource {
     private final StaffScope scopes;
     private final CurrentUser user;
     private final AuditLog audit;
+    private final CampaignStore campaigns;
 
     public CertificatePolicyResource(
-            Pool pool, CampaignAccess access, StaffScope scopes, CurrentUser user, AuditLog audit) {
+            Pool pool,
+            CampaignAccess access,
+            CampaignStore campaigns,
+            StaffScope scopes,
+            CurrentUser user,
+            AuditLog audit) {
         this.pool = pool;
+        this.campaigns = campaigns;
         this.access = access;
         this.scopes = scopes;
         this.user = user;
@@ -63,25 +69,17 @@ public class CertificatePolicyResource {
         Map<String, String> rules = CertificatePolicy.validated(request);
         return scopes.scope()
                 .flatMap(scope -> access.requireWhole(id, scope))
-                .chain(() -> pool.withTransaction(conn -> conn.preparedQuery(
-                                "UPDATE campaign SET certificate_policy = certificate_policy || $2 WHERE id = $1 RETURNING locality_code")
-                        .execute(Tuple.of(id, new JsonObject(Map.copyOf(rules))))
-                        .flatMap(rows -> audit.record(
+                .chain(() -> pool.withTransaction(conn -> campaigns
+                        .mergeCertificatePolicy(conn, id, rules)
+                        .flatMap(localityCode -> audit.record(
                                 conn,
                                 user.subject(),
                                 new AuditLog.Entry(
-                                        "certificate-policy-set",
-                                        null,
-                                        id,
-                                        rows.iterator().next().getString(0),
-                                        Map.copyOf(rules))))))
+                                        "certificate-policy-set", null, id, localityCode, Map.copyOf(rules))))))
                 .chain(() -> read(id));
     }
 
     private Uni<Map<String, String>> read(long id) {
-        return pool.preparedQuery("SELECT certificate_policy FROM campaign WHERE id = $1")
-                .execute(Tuple.of(id))
-                .map(rows -> CertificatePolicy.effective(
-                        rows.iterator().next().getJsonObject(0).getMap()));
+        return campaigns.certificatePolicy(id).map(CertificatePolicy::effective);
     }
 }

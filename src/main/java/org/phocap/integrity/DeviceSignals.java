@@ -104,7 +104,7 @@ public class DeviceSignals {
     private Uni<List<IntegritySignal>> shared(String[] devices, LocalDate[] days) {
         return pool.preparedQuery("""
                         SELECT du.device_id, du.day, e.campaign_id, array_agg(DISTINCT du.learner_id) AS learners
-                        FROM device_use du JOIN enrolment e ON e.learner_id = du.learner_id
+                        FROM device_use du JOIN enrolment_view e ON e.learner_id = du.learner_id
                         WHERE (du.device_id, du.day) IN (SELECT * FROM unnest($1::text[], $2::date[]))
                         GROUP BY du.device_id, du.day, e.campaign_id
                         HAVING count(DISTINCT du.learner_id) >= $3""")

@@ -126,7 +126,7 @@ public class IntegrityFlags {
      */
     public static final String RAISE_SQL = """
             INSERT INTO integrity_flag (campaign_id, learner_id, kind, severity, evidence)
-            SELECT e.campaign_id, $1, $3, $4, $5 FROM enrolment e JOIN campaign c ON c.id = e.campaign_id
+            SELECT e.campaign_id, $1, $3, $4, $5 FROM enrolment_view e JOIN campaign_view c ON c.id = e.campaign_id
             WHERE e.learner_id = $1 AND ($2::bigint IS NULL OR $2 = ANY (c.course_ids))
               AND ($7::bigint IS NULL OR e.campaign_id = $7)
             ORDER BY e.campaign_id DESC LIMIT 1
@@ -209,7 +209,7 @@ public class IntegrityFlags {
     /** The columns of {@link FlagView}, from {@code integrity_flag f}, {@code learner le}, {@code locality l}. */
     private static final String VIEW_COLUMNS = """
             f.*, le.full_name, le.locality_code, l.name AS locality,
-            (SELECT s.username FROM staff_account s WHERE s.id = f.reviewed_by) AS reviewer""";
+            (SELECT s.username FROM staff_account_view s WHERE s.id = f.reviewed_by) AS reviewer""";
 
     public record Review(String decision, String note) {}
 
@@ -232,7 +232,7 @@ public class IntegrityFlags {
         }
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 UPDATE integrity_flag f SET status = $3, reviewed_by = $4, reviewed_at = now(), review_note = $5
-                                FROM learner le JOIN locality l ON l.code = le.locality_code
+                                FROM learner_view le JOIN locality_view l ON l.code = le.locality_code
                                 WHERE f.id = $1 AND le.id = f.learner_id AND l.path LIKE ANY($2)
                                 RETURNING f.id, f.learner_id, f.campaign_id, f.kind, le.locality_code""")
                         .execute(Tuple.from(new Object[] {
@@ -269,8 +269,8 @@ public class IntegrityFlags {
                     return reviewed.observed();
                 })
                 .chain(() -> pool.preparedQuery("SELECT " + VIEW_COLUMNS + """
-                                 FROM integrity_flag f JOIN learner le ON le.id = f.learner_id
-                                JOIN locality l ON l.code = le.locality_code WHERE f.id = $1""").execute(Tuple.of(flagId)))
+                                 FROM integrity_flag f JOIN learner_view le ON le.id = f.learner_id
+                                JOIN locality_view l ON l.code = le.locality_code WHERE f.id = $1""").execute(Tuple.of(flagId)))
                 .map(rows -> FlagView.of(rows.iterator().next()));
     }
 
@@ -355,10 +355,10 @@ public class IntegrityFlags {
     private Uni<RowSet<Row>> query(long campaignId, Scope scope, Filter filter, String tail, int limit, long sixth) {
         return pool.preparedQuery("SELECT " + VIEW_COLUMNS + """
                         , count(*) OVER () AS total
-                        FROM integrity_flag f JOIN learner le ON le.id = f.learner_id JOIN locality l ON l.code = le.locality_code
+                        FROM integrity_flag f JOIN learner_view le ON le.id = f.learner_id JOIN locality_view l ON l.code = le.locality_code
                         WHERE f.campaign_id = $1 AND l.path LIKE ANY($2)
                           AND ($3::varchar IS NULL OR f.kind = $3) AND ($4::varchar IS NULL OR f.status = $4)
-                          AND ($5::varchar IS NULL OR starts_with(l.path, (SELECT path FROM locality WHERE code = $5)))
+                          AND ($5::varchar IS NULL OR starts_with(l.path, (SELECT path FROM locality_view WHERE code = $5)))
                         """ + tail).execute(Tuple.from(new Object[] {
             campaignId, scope.patterns(), filter.kind(), filter.status(), filter.localityCode(), limit, sixth
         }));

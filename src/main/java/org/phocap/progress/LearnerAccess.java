@@ -69,7 +69,7 @@ public class LearnerAccess {
     private Uni<List<Enrolment>> load(long learnerId) {
         return pool.preparedQuery("""
                         SELECT c.course_ids, w.opens_at, w.closes_at + make_interval(mins => w.grace_minutes) AS closes
-                        FROM enrolment e JOIN campaign c ON c.id = e.campaign_id LEFT JOIN wave w ON w.id = e.wave_id
+                        FROM enrolment_view e JOIN campaign_view c ON c.id = e.campaign_id LEFT JOIN wave_view w ON w.id = e.wave_id
                         WHERE e.learner_id = $1""").execute(Tuple.of(learnerId)).map(rows -> {
             List<Enrolment> enrolments = new ArrayList<>();
             for (Row r : rows) {

@@ -29,7 +29,7 @@ public class LessonCatalog {
         return cache.get(
                 lessonId,
                 id -> pool.preparedQuery(
-                                "SELECT id, course_id, kind, duration_sec, min_coverage FROM lesson WHERE id = $1")
+                                "SELECT id, course_id, kind, duration_sec, min_coverage FROM lesson_view WHERE id = $1")
                         .execute(Tuple.of(lessonId))
                         .map(rows -> {
                             if (rows.size() == 0) {
@@ -43,8 +43,8 @@ public class LessonCatalog {
     Uni<java.util.List<LessonMeta>> ofCourse(long courseId) {
         return pool.preparedQuery("""
                         SELECT l.id, l.course_id, l.kind, l.duration_sec, l.min_coverage
-                        FROM course_version_lesson cvl JOIN lesson l ON l.id = cvl.lesson_id
-                        WHERE cvl.version_id = (SELECT id FROM course_version WHERE course_id = $1 ORDER BY version DESC LIMIT 1)
+                        FROM course_version_lesson_view cvl JOIN lesson_view l ON l.id = cvl.lesson_id
+                        WHERE cvl.version_id = (SELECT id FROM course_version_view WHERE course_id = $1 ORDER BY version DESC LIMIT 1)
                         ORDER BY cvl.position""").execute(Tuple.of(courseId)).map(rows -> {
             java.util.List<LessonMeta> lessons = new java.util.ArrayList<>();
             rows.forEach(r -> lessons.add(meta(r)));

@@ -1,15 +1,16 @@
 package org.phocap.progress;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
+import org.phocap.campaign.CampaignStore;
 import org.phocap.integrity.HeartbeatsObserved;
 import org.phocap.platform.Caches;
 import org.phocap.platform.SafeLog;
@@ -40,7 +41,7 @@ public class ProgressEvents {
      */
     private final SyncCache<HeartbeatBatch.LearnerLesson, Boolean> recentProgress;
 
-    private final Pool pool;
+    private final CampaignStore campaigns;
     private final Event<HeartbeatsObserved> observed;
     /** Learner and course pairs known to have started (quarkus.cache.caffeine."started-enrolments"). */
     private final SyncCache<String, Boolean> started;
@@ -50,14 +51,14 @@ public class ProgressEvents {
             StreamHub hub,
             StreamBridge bridge,
             CompletionOutbox completion,
-            Pool pool,
+            CampaignStore campaigns,
             Event<HeartbeatsObserved> observed,
             Caches caches) {
         this.recentProgress = caches.named("progress-events");
         this.started = caches.named("started-enrolments");
         this.observed = observed;
         this.bridge = bridge;
-        this.pool = pool;
+        this.campaigns = campaigns;
         this.events = events;
         this.hub = hub;
         this.completion = completion;
@@ -108,26 +109,22 @@ public class ProgressEvents {
     private void markStarted(List<ProgressState> changed) {
         List<Long> learners = new ArrayList<>();
         List<Long> courses = new ArrayList<>();
-        List<java.time.OffsetDateTime> times = new ArrayList<>();
+        List<OffsetDateTime> times = new ArrayList<>();
         for (ProgressState s : changed) {
             if (s.creditedSec > 0 && !started.contains(s.learnerId + ":" + s.lesson.courseId())) {
                 learners.add(s.learnerId);
                 courses.add(s.lesson.courseId());
-                times.add(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+                times.add(OffsetDateTime.now(ZoneOffset.UTC));
             }
         }
         if (learners.isEmpty()) {
             return;
         }
-        pool.preparedQuery("""
-                        UPDATE enrolment e SET started_at = x.at FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[]) AS x(learner_id, course_id, at),
-                               campaign c
-                        WHERE e.learner_id = x.learner_id AND e.started_at IS NULL AND c.id = e.campaign_id
-                          AND x.course_id = ANY (c.course_ids)""")
-                .execute(Tuple.of(
+        campaigns
+                .markStarted(
                         learners.toArray(Long[]::new),
                         courses.toArray(Long[]::new),
-                        times.toArray(java.time.OffsetDateTime[]::new)))
+                        times.toArray(OffsetDateTime[]::new))
                 .subscribe()
                 .with(
                         done -> {

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -498,10 +499,29 @@ public class ProgressStore {
 
     /** When the learner completed the course, or null. */
     Uni<Instant> courseCompleted(long learnerId, long courseId) {
-        return pool.preparedQuery("SELECT completed_at FROM course_completion WHERE learner_id = $1 AND course_id = $2")
+        return pool.preparedQuery(
+                        "SELECT completed_at FROM course_completion_view WHERE learner_id = $1 AND course_id = $2")
                 .execute(Tuple.of(learnerId, courseId))
                 .map(rows -> rows.size() == 0
                         ? null
                         : rows.iterator().next().getOffsetDateTime(0).toInstant());
+    }
+
+    /**
+     * Demo history only (the demo's finished learners): records each learner as having studied
+     * every lesson of the course's newest version in full while the server watched (observed =
+     * credited, which completion requires). No heartbeat can do this at once; nothing else calls it.
+     */
+    public Uni<Void> recordStudiedInFull(SqlConnection conn, Long[] learnerIds, long courseId) {
+        return conn.preparedQuery("""
+                        INSERT INTO lesson_progress (learner_id, lesson_id, course_id, credited_sec, covered_sec, completed_at,
+                            session_id, last_seq, device_id, last_server_at, last_sent_at, last_position, last_playing,
+                            observed_sec)
+                        SELECT l.id, le.id, $2, le.duration_sec, le.duration_sec, now(), 'demo', 1, 'demo', now(), now(), 0, false,
+                               le.duration_sec
+                        FROM unnest($1::bigint[]) AS l(id)
+                        CROSS JOIN (SELECT id FROM course_version_view WHERE course_id = $2 ORDER BY version DESC LIMIT 1) v
+                        JOIN course_version_lesson_view cvl ON cvl.version_id = v.id JOIN lesson_view le ON le.id = cvl.lesson_id
+                        ON CONFLICT DO NOTHING""").execute(Tuple.of(learnerIds, courseId)).replaceWithVoid();
     }
 }

@@ -126,7 +126,7 @@ public class ReportService {
         return pool.preparedQuery("""
                         SELECT coalesce(sum(rc.enrolled), 0) AS enrolled, coalesce(sum(rc.activated), 0) AS activated,
                                coalesce(sum(rc.started), 0) AS started, coalesce(sum(rc.completed), 0) AS completed
-                        FROM report_counter rc JOIN locality l ON l.code = rc.locality_code
+                        FROM report_counter rc JOIN locality_view l ON l.code = rc.locality_code
                         WHERE rc.campaign_id = $1 AND rc.dimension = 'locality' AND l.path LIKE ANY($2)""")
                 .execute(Tuple.of(campaignId, scope.patterns()))
                 .map(rows -> Counts.of(rows.iterator().next()));
@@ -134,15 +134,15 @@ public class ReportService {
 
     private Uni<List<ReportRow>> byLocality(long campaignId, int level, Scope scope) {
         Uni<RowSet<Row>> counts = pool.preparedQuery("""
-                        WITH c AS (SELECT l.path FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1),
+                        WITH c AS (SELECT l.path FROM campaign_view c JOIN locality_view l ON l.code = c.locality_code WHERE c.id = $1),
                         sums AS (
                             SELECT split_part(l.path, '/', cardinality(string_to_array(trim(BOTH '/' FROM c.path), '/')) + $3 + 1) AS key,
                                    sum(rc.enrolled) AS enrolled, sum(rc.activated) AS activated, sum(rc.started) AS started,
                                    sum(rc.completed) AS completed
-                            FROM c, report_counter rc JOIN locality l ON l.code = rc.locality_code
+                            FROM c, report_counter rc JOIN locality_view l ON l.code = rc.locality_code
                             WHERE rc.campaign_id = $1 AND rc.dimension = 'locality' AND l.path LIKE ANY($2)
                             GROUP BY 1 HAVING sum(rc.enrolled) > 0)
-                        SELECT s.*, n.name FROM sums s LEFT JOIN locality n ON n.code = s.key ORDER BY s.key""").execute(Tuple.of(campaignId, scope.patterns(), level));
+                        SELECT s.*, n.name FROM sums s LEFT JOIN locality_view n ON n.code = s.key ORDER BY s.key""").execute(Tuple.of(campaignId, scope.patterns(), level));
         // The flag counts are read at the same time, on another connection: no added latency.
         return Uni.combine()
                 .all()
@@ -169,14 +169,14 @@ public class ReportService {
      */
     private Uni<Map<String, long[]>> flagsByLocality(long campaignId, int level, Scope scope) {
         return pool.preparedQuery("""
-                        WITH c AS (SELECT l.path FROM campaign c JOIN locality l ON l.code = c.locality_code WHERE c.id = $1)
+                        WITH c AS (SELECT l.path FROM campaign_view c JOIN locality_view l ON l.code = c.locality_code WHERE c.id = $1)
                         SELECT split_part(l.path, '/', cardinality(string_to_array(trim(BOTH '/' FROM c.path), '/')) + $3 + 1) AS key,
                                count(*) FILTER (WHERE f.status = 'OPEN') AS open_flags,
                                count(DISTINCT f.learner_id) FILTER (WHERE f.status <> 'CLEARED' AND e.completed_at IS NOT NULL)
                                    AS flagged_completed
-                        FROM c, integrity_flag f JOIN learner le ON le.id = f.learner_id
-                        JOIN locality l ON l.code = le.locality_code
-                        LEFT JOIN enrolment e ON e.campaign_id = f.campaign_id AND e.learner_id = f.learner_id
+                        FROM c, integrity_flag f JOIN learner_view le ON le.id = f.learner_id
+                        JOIN locality_view l ON l.code = le.locality_code
+                        LEFT JOIN enrolment_view e ON e.campaign_id = f.campaign_id AND e.learner_id = f.learner_id
                         WHERE f.campaign_id = $1 AND l.path LIKE ANY($2)
                         GROUP BY 1""")
                 .execute(Tuple.of(campaignId, scope.patterns(), level))
@@ -195,7 +195,7 @@ public class ReportService {
         return pool.preparedQuery("""
                         SELECT rc.value AS key, sum(rc.enrolled) AS enrolled, sum(rc.activated) AS activated,
                                sum(rc.started) AS started, sum(rc.completed) AS completed
-                        FROM report_counter rc JOIN locality l ON l.code = rc.locality_code
+                        FROM report_counter rc JOIN locality_view l ON l.code = rc.locality_code
                         WHERE rc.campaign_id = $1 AND rc.dimension = $2 AND l.path LIKE ANY($3)
                         GROUP BY rc.value HAVING sum(rc.enrolled) > 0 ORDER BY rc.value""")
                 .execute(Tuple.of(campaignId, dimension, scope.patterns()))
@@ -226,7 +226,7 @@ public class ReportService {
         if (!"wave".equals(dimension)) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery("SELECT id::text, name FROM wave WHERE campaign_id = $1")
+        return pool.preparedQuery("SELECT id::text, name FROM wave_view WHERE campaign_id = $1")
                 .execute(Tuple.of(campaignId))
                 .map(rows -> {
                     Map<String, String> names = new HashMap<>();

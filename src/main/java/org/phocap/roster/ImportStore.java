@@ -78,7 +78,7 @@ public class ImportStore {
     /** The import, after checking the caller may see its campaign (404 otherwise). */
     Uni<Visible> requireVisible(long importId, Scope scope) {
         return pool.preparedQuery("""
-                        SELECT i.campaign_id, s.scope FROM roster_import i JOIN staff_account s ON s.id = i.created_by
+                        SELECT i.campaign_id, s.scope FROM roster_import i JOIN staff_account_view s ON s.id = i.created_by
                         WHERE i.id = $1""").execute(Tuple.of(importId)).flatMap(rows -> {
             if (rows.size() == 0) {
                 return Uni.createFrom().failure(ProblemException.notFound("No import " + importId + "."));
@@ -142,7 +142,7 @@ public class ImportStore {
     Uni<List<CodeLine>> activationCodes(long importId, Scope scope, long afterLearner, int limit) {
         return pool.preparedQuery("""
                         SELECT le.id, le.full_name, le.phone, l.name AS locality, le.activation_code
-                        FROM enrolment e JOIN learner le ON le.id = e.learner_id JOIN locality l ON l.code = le.locality_code
+                        FROM enrolment_view e JOIN learner le ON le.id = e.learner_id JOIN locality_view l ON l.code = le.locality_code
                         WHERE e.import_id = $1 AND le.activation_code IS NOT NULL AND l.path LIKE ANY($2) AND le.id > $3
                         ORDER BY le.id LIMIT $4""")
                 .execute(Tuple.of(importId, scope.patterns(), afterLearner, limit))

@@ -36,8 +36,9 @@ public class LearnerService {
     }
 
     public Uni<LearnerView> get(long id, Scope scope) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM learner le JOIN locality l ON l.code = le.locality_code "
-                        + "WHERE le.id = $1 AND l.path LIKE ANY($2)")
+        return pool.preparedQuery(
+                        "SELECT " + COLUMNS + " FROM learner le JOIN locality_view l ON l.code = le.locality_code "
+                                + "WHERE le.id = $1 AND l.path LIKE ANY($2)")
                 .execute(Tuple.of(id, scope.patterns()))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -60,7 +61,7 @@ public class LearnerService {
         Instant expiresAt = Instant.now().plus(recoveryCodeTtl).truncatedTo(ChronoUnit.SECONDS);
         return pool.withTransaction(conn -> conn.preparedQuery("""
                                 UPDATE learner le SET activation_code = $1, activation_code_expires_at = $2, updated_at = now()
-                                FROM locality l WHERE le.id = $3 AND l.code = le.locality_code AND l.path LIKE ANY($4)
+                                FROM locality_view l WHERE le.id = $3 AND l.code = le.locality_code AND l.path LIKE ANY($4)
                                 RETURNING le.locality_code""")
                 .execute(Tuple.of(code, expiresAt.atOffset(ZoneOffset.UTC), id, scope.patterns()))
                 .flatMap(rows -> {
@@ -85,13 +86,24 @@ public class LearnerService {
     public Uni<Page<LearnerView>> enrolled(long campaignId, Scope scope, String localityCode, int page, int size) {
         return access.require(campaignId, scope)
                 .flatMap(ok -> pool.preparedQuery("SELECT " + COLUMNS
-                                + ", count(*) OVER () AS total FROM enrolment e JOIN learner le ON le.id = e.learner_id "
-                                + "JOIN locality l ON l.code = le.locality_code "
+                                + ", count(*) OVER () AS total FROM enrolment_view e JOIN learner le ON le.id = e.learner_id "
+                                + "JOIN locality_view l ON l.code = le.locality_code "
                                 + "WHERE e.campaign_id = $1 AND l.path LIKE ANY($2) "
-                                + "AND ($3::varchar IS NULL OR starts_with(l.path, (SELECT path FROM locality WHERE code = $3))) "
+                                + "AND ($3::varchar IS NULL OR starts_with(l.path, (SELECT path FROM locality_view WHERE code = $3))) "
                                 + "ORDER BY le.id LIMIT $4 OFFSET $5")
                         .execute(Tuple.from(
                                 new Object[] {campaignId, scope.patterns(), localityCode, size, (long) page * size}))
                         .map(rows -> Page.of(rows, LearnerView::of, page, size)));
+    }
+
+    /**
+     * Demo history only (the demo's finished learners): activates them with this PIN hash, as if
+     * each had activated and chosen a PIN. Nothing but the demo calls it.
+     */
+    public Uni<Void> activateForDemo(Long[] learnerIds, String pinHash) {
+        return pool.preparedQuery("""
+                        UPDATE learner SET activated_at = now(), pin_hash = $2, activation_code = NULL,
+                            activation_code_expires_at = NULL, updated_at = now()
+                        WHERE id = ANY($1)""").execute(Tuple.of(learnerIds, pinHash)).replaceWithVoid();
     }
 }

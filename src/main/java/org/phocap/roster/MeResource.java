@@ -54,10 +54,10 @@ public class MeResource {
                         SELECT le.id, le.full_name, le.phone, le.locality_code, lo.name AS locality_name,
                                c.id AS campaign_id, c.name AS campaign_name, c.year, c.course_ids,
                                w.id AS wave_id, w.name AS wave_name, w.opens_at, w.closes_at, w.grace_minutes
-                        FROM learner le JOIN locality lo ON lo.code = le.locality_code
-                        LEFT JOIN enrolment e ON e.learner_id = le.id
-                        LEFT JOIN campaign c ON c.id = e.campaign_id
-                        LEFT JOIN wave w ON w.id = e.wave_id
+                        FROM learner le JOIN locality_view lo ON lo.code = le.locality_code
+                        LEFT JOIN enrolment_view e ON e.learner_id = le.id
+                        LEFT JOIN campaign_view c ON c.id = e.campaign_id
+                        LEFT JOIN wave_view w ON w.id = e.wave_id
                         WHERE le.id = $1 ORDER BY c.year DESC, c.id""").execute(Tuple.of(id)).map(rows -> {
             if (rows.size() == 0) {
                 throw ProblemException.notFound("No such learner.");

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
+import org.phocap.campaign.CampaignStore;
 import org.phocap.locality.Scope;
 import org.phocap.platform.SafeLog;
 
@@ -46,6 +47,7 @@ public class RosterImporter {
 
     private final Pool pool;
     private final ImportStore store;
+    private final CampaignStore campaigns;
     private final int batchSize;
     private final int maxRows;
     private final ExecutorService workers;
@@ -54,7 +56,9 @@ public class RosterImporter {
 
     private final MeterRegistry metrics;
 
-    public RosterImporter(Pool pool, ImportStore store, MeterRegistry metrics, RosterConfig rosterConfig) {
+    public RosterImporter(
+            Pool pool, ImportStore store, CampaignStore campaigns, MeterRegistry metrics, RosterConfig rosterConfig) {
+        this.campaigns = campaigns;
         int batchSize = rosterConfig.batchSize();
         int maxRows = rosterConfig.maxRows();
         int concurrent = rosterConfig.concurrentImports();
@@ -163,8 +167,10 @@ public class RosterImporter {
                 .await()
                 .indefinitely();
         Map<String, String> paths = new HashMap<>();
-        for (Row row :
-                conn.query("SELECT code, path FROM locality").execute().await().indefinitely()) {
+        for (Row row : conn.query("SELECT code, path FROM locality_view")
+                .execute()
+                .await()
+                .indefinitely()) {
             paths.put(row.getString(0), row.getString(1));
         }
         RosterValidator validator = new RosterValidator(paths, job.scope());
@@ -211,7 +217,7 @@ public class RosterImporter {
                                    le.ethnicity, (le.activated_at IS NOT NULL)::int AS activated,
                                    (e.started_at IS NOT NULL)::int AS started, (e.completed_at IS NOT NULL)::int AS completed,
                                    1 AS sign
-                            FROM enrolment e JOIN learner le ON le.id = e.learner_id
+                            FROM enrolment_view e JOIN learner le ON le.id = e.learner_id
                             WHERE e.campaign_id = $1 AND e.learner_id = ANY($2)) r""")
                 .execute(Tuple.of(job.campaignId(), learnerIds.toArray(Long[]::new)))
                 .await()
@@ -236,7 +242,7 @@ public class RosterImporter {
         Map<String, Row> existing = new HashMap<>();
         conn.preparedQuery("""
                         SELECT le.phone, l.path, le.full_name, le.birth_year
-                        FROM learner le JOIN locality l ON l.code = le.locality_code WHERE le.phone = ANY($1)""")
+                        FROM learner le JOIN locality_view l ON l.code = le.locality_code WHERE le.phone = ANY($1)""")
                 .execute(Tuple.of(rows.stream().map(RosterRow::phone).toArray(String[]::new)))
                 .await()
                 .indefinitely()
@@ -331,29 +337,17 @@ public class RosterImporter {
                 .indefinitely();
         Map<String, Long> ids = new HashMap<>(batch.size() * 2);
         learners.forEach(row -> ids.put(row.getString(1), row.getLong(0)));
-        var enrolled = conn.preparedQuery("""
-                        INSERT INTO enrolment (campaign_id, learner_id, nominated_by, target_group, import_id)
-                        SELECT $1, l, n, t, $2 FROM unnest($3::bigint[], $4::varchar[], $5::varchar[]) AS u(l, n, t)
-                        ON CONFLICT (campaign_id, learner_id) DO UPDATE SET
-                            nominated_by = excluded.nominated_by,
-                            target_group = coalesce(excluded.target_group, enrolment.target_group),
-                            import_id = excluded.import_id
-                        RETURNING (xmax = 0) AS inserted, learner_id""")
-                .execute(Tuple.of(
+        List<Long> created = campaigns
+                .enrolImported(
+                        conn,
                         job.campaignId(),
                         job.importId(),
                         batch.stream().map(r -> ids.get(r.phone())).toArray(Long[]::new),
                         batch.stream().map(RosterRow::nominatedBy).toArray(String[]::new),
-                        batch.stream().map(RosterRow::targetGroup).toArray(String[]::new)))
+                        batch.stream().map(RosterRow::targetGroup).toArray(String[]::new))
                 .await()
                 .indefinitely();
-        int created = 0;
-        for (Row row : enrolled) {
-            if (row.getBoolean(0)) {
-                created++;
-                newEnrolments.add(row.getLong(1));
-            }
-        }
-        progress.written(created, batch.size() - created);
+        newEnrolments.addAll(created);
+        progress.written(created.size(), batch.size() - created.size());
     }
 }

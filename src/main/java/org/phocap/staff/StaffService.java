@@ -73,7 +73,7 @@ public class StaffService {
         if (real.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery("SELECT code, path FROM locality WHERE code = ANY($1)")
+        return pool.preparedQuery("SELECT code, path FROM locality_view WHERE code = ANY($1)")
                 .execute(Tuple.of(real.toArray(String[]::new)))
                 .map(rows -> {
                     Set<String> found = new HashSet<>();

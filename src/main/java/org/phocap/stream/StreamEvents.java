@@ -4,6 +4,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -78,6 +79,32 @@ public class StreamEvents {
                         instance))
                 .invoke(rows -> rows.forEach(row -> hub.deliver(event(row))))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Stores one event for each {@code (course_id, learner_id)} row that the caller's query selects,
+     * inside the caller's transaction (the notices to other instances go out at its commit). The
+     * query uses parameters {@code $1…$n} of {@code args}; {@code data} is the events' JSON; the caller delivers the returned events to
+     * this instance's streams once the transaction has committed.
+     */
+    public Uni<List<StreamEvent>> storeForEach(
+            SqlConnection conn, String recipients, Tuple args, String kind, String data) {
+        int n = args.size();
+        String insert =
+                "INSERT INTO stream_event (course_id, learner_id, kind, data) SELECT r.course_id, r.learner_id, $"
+                        + (n + 1) + "::varchar, $" + (n + 2) + "::text FROM (" + recipients + ") AS r"
+                        + " RETURNING id, course_id, learner_id, kind, data";
+        args.addValue(kind).addValue(data).addValue(instance);
+        return conn.preparedQuery(bridged(insert, n + 3)).execute(args).map(rows -> {
+            List<StreamEvent> stored = new ArrayList<>(rows.size());
+            rows.forEach(row -> stored.add(event(row)));
+            return stored;
+        });
+    }
+
+    /** Delivers events stored by {@link #storeForEach} to this instance's streams, after their commit. */
+    public void deliver(List<StreamEvent> committed) {
+        committed.forEach(hub::deliver);
     }
 
     /**
