@@ -47,9 +47,11 @@ public class StreamsBench {
         boolean[][] flags = new boolean[count][];
         io.vertx.core.Context context = vertx.getOrCreateContext();
         long openStart = System.nanoTime();
+        AtomicInteger reconnects = new AtomicInteger();
+        Opener opener = new Opener(
+                vertx, client, host, port, course, tokens, arrival, ready, received, failed, reconnects, flags);
         for (int i = 0; i < count; i++) {
             int index = i;
-            String token = tokens.get(i);
             // Open in steps so the server accepts connections at a steady pace.
             if (i % 500 == 0 && i > 0) {
                 Thread.sleep(100);
@@ -57,48 +59,14 @@ public class StreamsBench {
             // Requests are issued on the client's event loop: registered from another thread, the
             // response handler can come after the first chunk, which Vert.x then drops
             // (eclipse-vertx/vert.x#5825). That race was the "never ready" streams of earlier runs.
-            context.runOnContext(v -> {
-                client.request(HttpMethod.GET, port, host, "/api/v1/me/courses/" + course + "/stream")
-                        .compose(req -> req.putHeader("Authorization", "Bearer " + token)
-                                .putHeader("Accept", "text/event-stream")
-                                .send())
-                        .onSuccess(resp -> {
-                            if (resp.statusCode() != 200) {
-                                failed.incrementAndGet();
-                                return;
-                            }
-                            StringBuilder tail = new StringBuilder();
-                            boolean[] seen = new boolean[3];
-                            flags[index] = seen;
-                            resp.handler((Buffer chunk) -> {
-                                tail.append(chunk.toString(StandardCharsets.UTF_8));
-                                String text = tail.toString();
-                                if (!seen[2] && text.contains("event:lesson")) {
-                                    seen[2] = true;
-                                }
-                                if (!seen[0] && text.contains("event:ready")) {
-                                    seen[0] = true;
-                                    ready.countDown();
-                                }
-                                if (!seen[1] && text.contains("event:announcement")) {
-                                    seen[1] = true;
-                                    arrival[index] = System.nanoTime();
-                                    received.countDown();
-                                }
-                                if (tail.length() > 256) {
-                                    tail.delete(0, tail.length() - 64);
-                                }
-                            });
-                        })
-                        .onFailure(e -> failed.incrementAndGet());
-            });
+            context.runOnContext(v -> opener.open(index));
         }
         boolean allReady = ready.await(180, TimeUnit.SECONDS);
         long readyCount = count - ready.getCount();
         double openSeconds = (System.nanoTime() - openStart) / 1e9;
         System.out.printf(
-                "streams ready: %d of %d in %.1f s (connection failures %d)%n",
-                readyCount, count, openSeconds, failed.get());
+                "streams ready: %d of %d in %.1f s (%.0f/s; reconnects as EventSource would: %d; refused: %d)%n",
+                readyCount, count, openSeconds, readyCount / openSeconds, reconnects.get(), failed.get());
         if (!allReady && readyCount < count * 0.99) {
             System.exit(1);
         }
@@ -155,6 +123,86 @@ public class StreamsBench {
         client.close();
         vertx.close();
         System.exit(all ? 0 : 2);
+    }
+
+    /**
+     * Opens one learner's stream and, like a browser's EventSource, opens it again when the server
+     * ends it before 'ready' (a stream told to come back, with {@code retry:}, when the server is
+     * busy) or answers 503: after the retry the server gave (Retry-After or {@code retry:}), else 1 s.
+     */
+    record Opener(
+            Vertx vertx,
+            HttpClient client,
+            String host,
+            int port,
+            long course,
+            List<String> tokens,
+            long[] arrival,
+            CountDownLatch ready,
+            CountDownLatch received,
+            AtomicInteger failed,
+            AtomicInteger reconnects,
+            boolean[][] flags) {
+        void open(int index) {
+            String token = tokens.get(index);
+            client.request(HttpMethod.GET, port, host, "/api/v1/me/courses/" + course + "/stream")
+                    .compose(req -> req.putHeader("Authorization", "Bearer " + token)
+                            .putHeader("Accept", "text/event-stream")
+                            .send())
+                    .onSuccess(resp -> {
+                        if (resp.statusCode() == 503) {
+                            String after = resp.getHeader("Retry-After");
+                            again(index, after == null ? 1000 : Long.parseLong(after.trim()) * 1000);
+                            return;
+                        }
+                        if (resp.statusCode() != 200) {
+                            failed.incrementAndGet();
+                            return;
+                        }
+                        StringBuilder tail = new StringBuilder();
+                        boolean[] seen = flags[index] != null ? flags[index] : new boolean[3];
+                        flags[index] = seen;
+                        long[] retryMs = {1000};
+                        resp.handler((Buffer chunk) -> {
+                            tail.append(chunk.toString(StandardCharsets.UTF_8));
+                            String text = tail.toString();
+                            if (!seen[2] && text.contains("event:lesson")) {
+                                seen[2] = true;
+                            }
+                            if (!seen[0] && text.contains("event:ready")) {
+                                seen[0] = true;
+                                ready.countDown();
+                            }
+                            if (!seen[1] && text.contains("event:announcement")) {
+                                seen[1] = true;
+                                arrival[index] = System.nanoTime();
+                                received.countDown();
+                            }
+                            int retry = text.lastIndexOf("retry:");
+                            if (retry >= 0) {
+                                int end = text.indexOf('\n', retry);
+                                if (end > 0) {
+                                    retryMs[0] = Long.parseLong(
+                                            text.substring(retry + 6, end).trim());
+                                }
+                            }
+                            if (tail.length() > 256) {
+                                tail.delete(0, tail.length() - 64);
+                            }
+                        });
+                        resp.endHandler(v -> {
+                            if (!seen[0]) {
+                                again(index, retryMs[0]);
+                            }
+                        });
+                    })
+                    .onFailure(e -> again(index, 1000));
+        }
+
+        private void again(int index, long delayMs) {
+            reconnects.incrementAndGet();
+            vertx.setTimer(Math.max(1, delayMs), t -> open(index));
+        }
     }
 
     static boolean awaitCount(CountDownLatch latch, long allowedMissing, int seconds) throws InterruptedException {

@@ -21,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.phocap.platform.Api;
+import org.phocap.platform.InProcessOnly;
 import org.phocap.platform.PostgresResource;
 
 @QuarkusTest
@@ -139,6 +140,7 @@ class CampaignTest {
     }
 
     @Test
+    @InProcessOnly("asks WaveService.isOpenFor at chosen instants")
     void learnersAreAssignedByLocalityBodyOrIdWithinCapacity() {
         long campaign = Api.campaign(P);
         String csv = HEADER
@@ -199,6 +201,7 @@ class CampaignTest {
     }
 
     @Test
+    @InProcessOnly("asks WaveService.isOpenFor at chosen instants")
     void graceMinutesExtendTheWindow() {
         long campaign = Api.campaign(P);
         String csv = HEADER + "Trễ," + Api.phone(41, 1) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n";

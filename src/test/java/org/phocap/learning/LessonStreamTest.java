@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.phocap.course.CoursePackages;
 import org.phocap.platform.Api;
+import org.phocap.platform.InProcessOnly;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.SseReader;
 import org.phocap.stream.StreamEvents;
@@ -133,6 +134,7 @@ class LessonStreamTest {
     }
 
     @Test
+    @InProcessOnly("publishes through StreamEvents and watches the hub and its meters")
     void streamsClosedByTheirClientsLeaveNoErrorInTheLog() throws Exception {
         LogSince log = new LogSince();
         long learnerId = learnerId(learner);
@@ -179,6 +181,7 @@ class LessonStreamTest {
     }
 
     @Test
+    @InProcessOnly("publishes through StreamEvents and watches the hub and its meters")
     void aClientThatStopsReadingIsCutOffInsteadOfBuffered() throws Exception {
         LogSince log = new LogSince();
         double droppedBefore = dropped();
