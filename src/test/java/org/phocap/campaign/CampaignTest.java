@@ -12,7 +12,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.phocap.platform.Api;
+import org.phocap.platform.InApp;
 import org.phocap.platform.InProcessOnly;
 import org.phocap.platform.PostgresResource;
 
@@ -30,8 +30,7 @@ class CampaignTest {
     static final String P = "CP";
     static final String HEADER = Api.ROSTER_HEADER;
 
-    @Inject
-    WaveService waves;
+    final WaveService waves = InApp.bean(WaveService.class);
 
     @BeforeEach
     void province() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.phocap.course.CoursePackages;
 import org.phocap.platform.Api;
+import org.phocap.platform.InApp;
 import org.phocap.platform.InProcessOnly;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.SseReader;
@@ -37,14 +37,12 @@ class LessonStreamTest {
     @TestHTTPResource("/")
     URL base;
 
-    @Inject
-    StreamEvents events;
+    final StreamEvents events = InApp.bean(StreamEvents.class);
 
-    @Inject
-    StreamHub hub;
+    final StreamHub hub = InApp.bean(StreamHub.class);
 
-    @Inject
-    io.micrometer.core.instrument.MeterRegistry metrics;
+    final io.micrometer.core.instrument.MeterRegistry metrics =
+            InApp.bean(io.micrometer.core.instrument.MeterRegistry.class);
 
     double dropped() {
         return metrics.counter("phocap.stream.dropped", "reason", "slow-client").count();

@@ -14,6 +14,8 @@ import org.phocap.auth.JwtKeyFiles;
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     private EmbeddedPostgres postgres;
+    /** The database the application under test uses (set by {@link #start}); see {@link TestDatabase}. */
+    static volatile String url;
 
     @Override
     public Map<String, String> start() {
@@ -29,6 +31,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
             }
             url = "postgresql://localhost:" + postgres.getPort() + "/postgres";
         }
+        PostgresResource.url = url;
         return Map.of(
                 "PHOCAP_DB_URL", url,
                 "PHOCAP_DB_USER", "postgres",

@@ -14,7 +14,6 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Inject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.phocap.platform.Api;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.SseReader;
+import org.phocap.platform.TestDatabase;
 
 /**
  * Reports on a province built so the answers are known: 2 districts of 5 communes, 1,000 learners
@@ -36,8 +36,8 @@ class ReportTest {
     static final String P = "RP";
     static long campaign;
 
-    @Inject
-    Pool pool;
+    /** The test's own connection: the fixtures are built in SQL, in-process and in ReportIT alike. */
+    final Pool pool = TestDatabase.pool();
 
     @TestHTTPResource("/")
     URL base;
