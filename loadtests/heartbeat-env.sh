@@ -27,14 +27,14 @@ fresh_database() {
   psql -d postgres -qX -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" > /dev/null
 }
 
-# start_server LOGFILE [extra env assignments...]
+# start_server LOGFILE [extra env assignments...]; SERVER_JAVA_OPTS adds JVM flags (e.g. a JFR recording)
 start_server() {
   local log=$1; shift
   env PHOCAP_DB_URL="postgresql://$PGHOST:$PGPORT/$DB" PHOCAP_DB_USER="$PGUSER" PHOCAP_DEMO_ENABLED=true \
     PHOCAP_JWT_PUBLIC_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-public.pem" \
     PHOCAP_JWT_PRIVATE_KEY_LOCATION="file:$PWD/$WORK/keys/jwt-private.pem" \
     PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) "$@" \
-    java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
+    java -Xmx$HEAP ${SERVER_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 180); do
     if curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null && \
