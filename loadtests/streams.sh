@@ -20,7 +20,7 @@ ulimit -n 20000 || true
 
 echo "Starting the server (heap $HEAP, demo data)..."
 PHOCAP_DATA_DIR="$WORK/streams-data" PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) \
-  java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$WORK/streams-server.log" 2>&1 &
+  java -Xmx$HEAP ${SERVER_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$WORK/streams-server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

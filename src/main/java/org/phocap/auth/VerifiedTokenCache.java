@@ -17,7 +17,7 @@ import org.phocap.platform.SyncCache;
  * expires: a learner's player sends the same token with every heartbeat, and the signature check
  * (~70 µs of CPU) would otherwise dominate those requests. Keyed by the token's SHA-256, so the
  * cache holds no usable token. Entries live as long as an access token at most
- * (quarkus.cache.caffeine."verified-tokens": expire-after-write and a size bound), and each is
+ * (phocap.cache."verified-tokens": expire-after-write and a size bound), and each is
  * checked against its own expiry when read.
  */
 @Alternative

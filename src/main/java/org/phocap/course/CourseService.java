@@ -28,7 +28,7 @@ public class CourseService {
 
     private final Pool pool;
     private final Json json;
-    /** Outlines by version id (quarkus.cache.caffeine."course-outlines"); see {@link #latest}. */
+    /** Outlines by version id (phocap.cache."course-outlines"); see {@link #latest}. */
     private final SyncCache<Long, Published> outlines;
 
     public CourseService(Pool pool, Json json, Caches caches) {

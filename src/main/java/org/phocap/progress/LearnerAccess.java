@@ -30,7 +30,7 @@ public class LearnerAccess {
     }
 
     private final Pool pool;
-    /** A learner's enrolments and wave windows, kept for phocap.progress.access-ttl (quarkus.cache.caffeine."learner-access"). */
+    /** A learner's enrolments and wave windows, kept for phocap.progress.access-ttl (phocap.cache."learner-access"). */
     private final SyncCache<Long, List<Enrolment>> cache;
 
     public LearnerAccess(Pool pool, Caches caches) {

@@ -16,7 +16,7 @@ import org.phocap.platform.SyncCache;
 @ApplicationScoped
 public class LessonCatalog {
     private final Pool pool;
-    /** Lesson rows never change: kept until the cache is full (quarkus.cache.caffeine."lessons"). */
+    /** Lesson rows never change: kept until the cache is full (phocap.cache."lessons"). */
     private final SyncCache<Long, LessonMeta> cache;
 
     public LessonCatalog(Pool pool, Caches caches) {

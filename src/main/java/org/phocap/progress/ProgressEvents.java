@@ -37,13 +37,13 @@ public class ProgressEvents {
     private final CompletionOutbox completion;
     /**
      * When each lesson last sent a progress event: at most one per phocap.progress.event-interval,
-     * the cache's expiry (quarkus.cache.caffeine."progress-events"); an entry gone means "send".
+     * the cache's expiry (phocap.cache."progress-events"); an entry gone means "send".
      */
     private final SyncCache<HeartbeatBatch.LearnerLesson, Boolean> recentProgress;
 
     private final CampaignStore campaigns;
     private final Event<HeartbeatsObserved> observed;
-    /** Learner and course pairs known to have started (quarkus.cache.caffeine."started-enrolments"). */
+    /** Learner and course pairs known to have started (phocap.cache."started-enrolments"). */
     private final SyncCache<String, Boolean> started;
 
     public ProgressEvents(

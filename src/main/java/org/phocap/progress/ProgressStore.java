@@ -52,9 +52,9 @@ public class ProgressStore {
     private final Pool pool;
     private final CompletionOutbox outbox;
     private final PaceLimits limits;
-    /** States between heartbeats (quarkus.cache.caffeine."progress-states"); a copy is what a batch works on. */
+    /** States between heartbeats (phocap.cache."progress-states"); a copy is what a batch works on. */
     private final SyncCache<LearnerLesson, ProgressState> cache;
-    /** Where each learner last studied (quarkus.cache.caffeine."learner-presence"). */
+    /** Where each learner last studied (phocap.cache."learner-presence"). */
     private final SyncCache<Long, Presence> presenceCache;
 
     public ProgressStore(Pool pool, CompletionOutbox outbox, PaceLimits limits, Caches caches) {

@@ -74,7 +74,7 @@ public class QuizService {
     private final boolean partialCredit;
     /**
      * Quiz definitions with parsed banks: a quiz row never changes, so starts need not re-read it
-     * (quarkus.cache.caffeine."quiz-definitions", bounded).
+     * (phocap.cache."quiz-definitions", bounded).
      */
     private final SyncCache<Long, Definition> definitions;
 

@@ -38,7 +38,7 @@ public class ReportService {
     private final CampaignAccess access;
     /**
      * Recent answers per campaign, grouping, level and scope, kept for phocap.report.cache-ttl
-     * (quarkus.cache.caffeine."reports"): a room of supporters refreshing one dashboard costs one
+     * (phocap.cache."reports"): a room of supporters refreshing one dashboard costs one
      * query, and callers arriving while it loads share it.
      */
     private final SyncCache<String, List<ReportRow>> cache;
