@@ -1,5 +1,8 @@
 package org.phocap.platform;
 
+import static io.restassured.RestAssured.given;
+
+import io.restassured.path.json.JsonPath;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -13,6 +16,16 @@ public final class Management {
         return ConfigProvider.getConfig()
                 .getOptionalValue("quarkus.management.test-port", Integer.class)
                 .orElse(9001);
+    }
+
+    /** The application's OpenAPI description, as JSON. */
+    public static JsonPath openApi() {
+        return given().queryParam("format", "json")
+                .get(url("/q/openapi"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** The absolute URL of a management path, e.g. {@code url("/q/metrics")}. */

@@ -75,12 +75,7 @@ class OpenApiTest {
 
     @Test
     void everyEndpointIsDescribedWithItsSchemas() {
-        JsonPath doc = given().queryParam("format", "json")
-                .get(Management.url("/q/openapi"))
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        JsonPath doc = Management.openApi();
         Map<String, Object> paths = doc.getMap("paths");
         for (String[] endpoint : ENDPOINTS) {
             org.junit.jupiter.api.Assertions.assertTrue(paths.containsKey(endpoint[0]), "missing path " + endpoint[0]);
@@ -116,12 +111,7 @@ class OpenApiTest {
     /** docs/api.md and /q/openapi name the same operations: one cannot change without the other. */
     @Test
     void theApiDocumentAndTheGeneratedDescriptionNameTheSameOperations() throws java.io.IOException {
-        JsonPath doc = given().queryParam("format", "json")
-                .get(Management.url("/q/openapi"))
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        JsonPath doc = Management.openApi();
         java.util.Set<String> generated = new java.util.TreeSet<>();
         Map<String, Map<String, Object>> paths = doc.getMap("paths");
         paths.forEach((path, operations) -> operations.keySet().stream()
@@ -156,12 +146,7 @@ class OpenApiTest {
      */
     @Test
     void everyOperationIsTaggedEveryParameterDescribedAndEverySuccessDocumented() {
-        JsonPath doc = given().queryParam("format", "json")
-                .get(Management.url("/q/openapi"))
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        JsonPath doc = Management.openApi();
         java.util.Map<String, String> tags = new java.util.HashMap<>();
         for (Map<String, Object> tag : doc.<Map<String, Object>>getList("tags")) {
             tags.put((String) tag.get("name"), (String) tag.get("description"));
