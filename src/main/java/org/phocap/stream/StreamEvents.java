@@ -94,8 +94,12 @@ public class StreamEvents {
                 "INSERT INTO stream_event (course_id, learner_id, kind, data) SELECT r.course_id, r.learner_id, $"
                         + (n + 1) + "::varchar, $" + (n + 2) + "::text FROM (" + recipients + ") AS r"
                         + " RETURNING id, course_id, learner_id, kind, data";
-        args.addValue(kind).addValue(data).addValue(instance);
-        return conn.preparedQuery(bridged(insert, n + 3)).execute(args).map(rows -> {
+        Tuple all = Tuple.tuple();
+        for (int i = 0; i < n; i++) {
+            all.addValue(args.getValue(i));
+        }
+        all.addValue(kind).addValue(data).addValue(instance);
+        return conn.preparedQuery(bridged(insert, n + 3)).execute(all).map(rows -> {
             List<StreamEvent> stored = new ArrayList<>(rows.size());
             rows.forEach(row -> stored.add(event(row)));
             return stored;
