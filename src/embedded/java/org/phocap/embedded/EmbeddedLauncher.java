@@ -128,7 +128,7 @@ public class EmbeddedLauncher {
                 long ownerPid = Long.parseLong(Files.readString(owner).strip());
                 if (ownerPid != ProcessHandle.current().pid()
                         && ProcessHandle.of(ownerPid)
-                                .map(ProcessHandle::isAlive)
+                                .map(EmbeddedLauncher::running)
                                 .orElse(false)) {
                     throw new IllegalStateException(
                             "The data folder " + pgData.getParent() + " is in use by a running phocap" + " (process "
@@ -148,6 +148,15 @@ public class EmbeddedLauncher {
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Alive and not a zombie. A phocap killed a moment ago (or under a container init that never
+     * reaps) stays a zombie, which still answers isAlive but has no command any more; counting it as
+     * running refused every restart on its data folder.
+     */
+    static boolean running(ProcessHandle process) {
+        return process.isAlive() && process.info().command().isPresent();
     }
 
     /** The superuser's password, generated once, readable by this user only. */

@@ -91,21 +91,52 @@ public class DemoData {
         if (!enabled) {
             return;
         }
-        long campaigns = pool.query("SELECT count(*) FROM campaign_view")
-                .execute()
+        // Any campaign besides the demo's is a real deployment's data: the demo never touches it.
+        Row state = pool.preparedQuery("""
+                        SELECT count(*) FILTER (WHERE name <> $1) AS others, min(id) FILTER (WHERE name = $1) AS demo,
+                               min(course_ids[1]) FILTER (WHERE name = $1) AS course,
+                               coalesce(min(certificates_issued) FILTER (WHERE name = $1), 0) AS issued
+                        FROM campaign_view""")
+                .execute(Tuple.of(CAMPAIGN_NAME))
                 .await()
                 .indefinitely()
                 .iterator()
-                .next()
-                .getLong(0);
-        if (campaigns > 0) {
+                .next();
+        if (state.getLong("others") > 0) {
             return;
         }
-        LOG.info("Demo mode: loading the sample province, course, campaign, waves and roster");
-        localities.importCsv(DemoProvince.csv(), Scope.everything()).await().indefinitely();
-        long courseId = zips.publish(new java.io.ByteArrayInputStream(sampleCourseZip()))
-                .course()
-                .id();
+        Long demo = state.getLong("demo");
+        if (demo != null && enrolled(demo) >= learners && state.getInteger("issued") >= finished) {
+            return;
+        }
+        long courseId;
+        long campaignId;
+        Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
+        if (demo == null) {
+            LOG.info("Demo mode: loading the sample province, course, campaign, waves and roster");
+            localities.importCsv(DemoProvince.csv(), Scope.everything()).await().indefinitely();
+            courseId = zips.publish(new java.io.ByteArrayInputStream(sampleCourseZip()))
+                    .course()
+                    .id();
+            campaignId = onContext(() -> campaignService.create(
+                            new CreateCampaign(
+                                    CAMPAIGN_NAME,
+                                    today.atZone(ZoneOffset.UTC).getYear(),
+                                    DemoProvince.PROVINCE,
+                                    List.of(courseId),
+                                    learners,
+                                    "VP",
+                                    "Ủy ban nhân dân tỉnh Vĩnh Phúc"),
+                            Scope.everything()))
+                    .id();
+        } else {
+            // A start that died part-way (a kill, a power cut) left the campaign: every step below
+            // is safe to repeat, so the load goes on where it stopped instead of leaving a demo
+            // whose example learners cannot sign in.
+            LOG.info("Demo mode: finishing a demo load that an earlier start did not complete");
+            courseId = state.getLong("course");
+            campaignId = demo;
+        }
         Row admin = pool.query("SELECT id, username FROM staff_account_view WHERE role = 'ADMIN' ORDER BY id LIMIT 1")
                 .execute()
                 .await()
@@ -115,21 +146,11 @@ public class DemoData {
         long adminId = admin.getLong("id");
         Subject adminSubject = new Subject(
                 Subject.Kind.STAFF, adminId, admin.getString("username"), Role.ADMIN, List.of(Scope.WHOLE_TREE));
-        Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
-        long campaignId = onContext(() -> campaignService.create(
-                        new CreateCampaign(
-                                CAMPAIGN_NAME,
-                                today.atZone(ZoneOffset.UTC).getYear(),
-                                DemoProvince.PROVINCE,
-                                List.of(courseId),
-                                learners,
-                                "VP",
-                                "Ủy ban nhân dân tỉnh Vĩnh Phúc"),
-                        Scope.everything()))
-                .id();
         long wave1 = wave(campaignId, "Đợt 1", today.minus(1, ChronoUnit.DAYS), today.plus(6, ChronoUnit.DAYS));
         long wave2 = wave(campaignId, "Đợt 2", today.plus(7, ChronoUnit.DAYS), today.plus(14, ChronoUnit.DAYS));
-        ImportStatus imported = roster.importNow(campaignId, adminId, generatedRoster());
+        // The roster import upserts by phone: repeating it after an interrupted one changes nothing twice.
+        ImportStatus imported =
+                enrolled(campaignId) >= learners ? null : roster.importNow(campaignId, adminId, generatedRoster());
         // The first half of the districts study in the first wave, the rest in the second.
         List<String> districts = DemoProvince.districtCodes();
         assign(
@@ -152,15 +173,40 @@ public class DemoData {
                 .forEach(row -> examples.add(row.getLong(0)));
         assign(campaignId, wave1, new AssignLearners(null, examples, null), adminSubject);
         LOG.infof(
-                "Demo mode: campaign %d with waves %d and %d; roster import %d: %d learners (%d rejected)",
-                campaignId, wave1, wave2, imported.id(), imported.created() + imported.updated(), imported.rejected());
+                "Demo mode: campaign %d with waves %d and %d; %d learners enrolled%s",
+                campaignId,
+                wave1,
+                wave2,
+                enrolled(campaignId),
+                imported == null ? "" : " (roster import " + imported.id() + ", " + imported.rejected() + " rejected)");
         completions.finish(campaignId, wave1, courseId, finished);
     }
 
+    /** The campaign's wave of this name, made now unless an interrupted load made it already. */
     private long wave(long campaignId, String name, Instant opens, Instant closes) {
+        var existing = pool.preparedQuery("SELECT min(id) FROM wave_view WHERE campaign_id = $1 AND name = $2")
+                .execute(Tuple.of(campaignId, name))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
+        if (existing != null) {
+            return existing;
+        }
         return onContext(() -> waveService.create(
                         campaignId, new CreateWave(name, opens, closes, learners, null), Scope.everything()))
                 .id();
+    }
+
+    private long enrolled(long campaignId) {
+        return pool.preparedQuery("SELECT count(*) FROM enrolment_view WHERE campaign_id = $1")
+                .execute(Tuple.of(campaignId))
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     private void assign(long campaignId, long waveId, AssignLearners who, Subject admin) {
