@@ -128,8 +128,63 @@ public class StreamsBench {
                     latencies[latencies.length - 1] / 1e6);
         }
         client.close();
+        boolean stormReady = true;
+        if (!Boolean.getBoolean("noStorm")) {
+            stormReady = reconnectStorm(vertx, host, port, course, tokens, count, contexts);
+        }
         vertx.close();
-        System.exit(all ? 0 : 2);
+        System.exit(all && stormReady ? 0 : 2);
+    }
+
+    /**
+     * A reconnect storm on a warm server: every stream was just cut at once (the client closed all
+     * its connections, as when the pod they were on went away), and all come back in the same
+     * instant, none paced, each asking for a fresh snapshot (the costlier opening: a replay with
+     * Last-Event-ID reads one query). Measures the time until every one has 'ready'.
+     */
+    static boolean reconnectStorm(
+            Vertx vertx,
+            String host,
+            int port,
+            long course,
+            List<String> tokens,
+            int count,
+            io.vertx.core.Context[] contexts)
+            throws InterruptedException {
+        Thread.sleep(2000); // the server notices the closed connections
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setMaxPoolSize(count + 10)
+                .setKeepAlive(true)
+                .setIdleTimeout(0));
+        CountDownLatch ready = new CountDownLatch(count);
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger reconnects = new AtomicInteger();
+        Opener opener = new Opener(
+                vertx,
+                client,
+                host,
+                port,
+                course,
+                tokens,
+                new long[count],
+                ready,
+                new CountDownLatch(count),
+                failed,
+                reconnects,
+                new boolean[count][]);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            contexts[index % contexts.length].runOnContext(v -> opener.open(index));
+        }
+        boolean all = ready.await(180, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long readyCount = count - ready.getCount();
+        System.out.printf(
+                "reconnect storm (warm server, all %d at once): ready %d in %.1f s (%.0f/s; reconnects: %d; refused: %d)%n",
+                count, readyCount, seconds, readyCount / seconds, reconnects.get(), failed.get());
+        client.close();
+        return all;
     }
 
     /**

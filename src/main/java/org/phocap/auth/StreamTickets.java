@@ -96,7 +96,7 @@ public class StreamTickets {
                     }
                     try {
                         JwtClaims claims = JwtClaims.parse(row.getString(0));
-                        return (JsonWebToken) new DefaultJWTCallerPrincipal(claims);
+                        return (JsonWebToken) new VerifiedToken(new DefaultJWTCallerPrincipal(claims));
                     } catch (InvalidJwtException e) {
                         return null;
                     }

@@ -78,16 +78,17 @@ public class VerifiedTokenCache extends DefaultJWTParser {
             if (key == null) {
                 throw new ParseException("The token was signed with a key this service does not accept.");
             }
-            return verify(token, key);
+            return new VerifiedToken(verify(token, key));
         }
-        ParseException last = new ParseException("No verification key.");
+        // Built only when every key failed: an exception made up front cost a stack trace per token.
+        ParseException last = null;
         for (PublicKey key : keys.all()) {
             try {
-                return verify(token, key);
+                return new VerifiedToken(verify(token, key));
             } catch (ParseException e) {
                 last = e;
             }
         }
-        throw last;
+        throw last != null ? last : new ParseException("No verification key.");
     }
 }

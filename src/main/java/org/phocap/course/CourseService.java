@@ -193,6 +193,14 @@ public class CourseService {
         return requireVisible(courseId, caller).flatMap(ok -> latest(courseId));
     }
 
+    /**
+     * The newest version's outline without a visibility check, for callers that made their own
+     * (lesson streams ask the learner's cached enrolments instead of another query).
+     */
+    public Uni<Published> newestOutline(long courseId) {
+        return latest(courseId);
+    }
+
     /** A lesson's content and its entity tag: content never changes under an id, so its hash is the tag. */
     public record TaggedLesson(LessonContent content, String etag) {}
 

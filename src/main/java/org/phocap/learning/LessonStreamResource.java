@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,14 +28,15 @@ import org.phocap.auth.RevokedFamilies;
 import org.phocap.auth.Role;
 import org.phocap.auth.Subject;
 import org.phocap.campaign.AnnouncementService;
-import org.phocap.campaign.WaveService;
 import org.phocap.course.CourseService;
 import org.phocap.course.CourseView;
 import org.phocap.platform.ApiTags;
 import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.platform.Json;
 import org.phocap.platform.Overload;
+import org.phocap.platform.ProblemException;
 import org.phocap.progress.CourseProgress;
+import org.phocap.progress.LearnerAccess;
 import org.phocap.progress.ProgressService;
 import org.phocap.stream.StreamEvent;
 import org.phocap.stream.StreamEvents;
@@ -49,7 +50,8 @@ import org.phocap.stream.StreamHub;
 @Path("/api/v1/me/courses/{courseId}/stream")
 public class LessonStreamResource {
     private final CourseService courses;
-    private final WaveService waves;
+    private final LearnerAccess access;
+    private final Clock clock;
     private final StreamEvents events;
     private final StreamHub hub;
     private final CurrentUser user;
@@ -60,7 +62,8 @@ public class LessonStreamResource {
 
     public LessonStreamResource(
             CourseService courses,
-            WaveService waves,
+            LearnerAccess access,
+            Clock clock,
             StreamEvents events,
             StreamHub hub,
             CurrentUser user,
@@ -72,7 +75,8 @@ public class LessonStreamResource {
         this.announcements = announcements;
         this.progress = progress;
         this.courses = courses;
-        this.waves = waves;
+        this.access = access;
+        this.clock = clock;
         this.events = events;
         this.hub = hub;
         this.user = user;
@@ -112,15 +116,24 @@ public class LessonStreamResource {
         long expiresAt = user.expiresAt();
         String family = user.family();
         BooleanSupplier valid = () -> System.currentTimeMillis() / 1000 < expiresAt && !revoked.isRevoked(family);
-        return courses.outline(courseId, learner)
-                .onItem()
-                .<StreamEvent>transformToMulti(published -> {
-                    Supplier<Uni<StreamHub.Start>> opening = resumeAfter != null
-                            ? () -> events.after(courseId, learner.id(), resumeAfter)
-                                    .map(StreamHub.Start::new)
-                            : () -> snapshot(published.course(), learner.id(), courseId);
-                    return hub.open(courseId, learner.id(), valid, opening);
-                })
+        long learnerId = learner.id();
+        // Everything the opening reads happens in the stream's turn at the hub's gate, so a reconnect
+        // storm queues there instead of in the database pool; the course's visibility comes from the
+        // learner's cached enrolments (the ones heartbeats use), not from another query.
+        Supplier<Uni<StreamHub.Start>> opening =
+                () -> access.standing(learnerId, courseId, clock.instant()).flatMap(standing -> {
+                    if (standing == LearnerAccess.Standing.NOT_ENROLLED) {
+                        return Uni.createFrom()
+                                .failure(ProblemException.notFound("No course " + courseId + " for you."));
+                    }
+                    if (resumeAfter != null) {
+                        return events.after(courseId, learnerId, resumeAfter).map(StreamHub.Start::new);
+                    }
+                    return courses.newestOutline(courseId)
+                            .flatMap(published -> snapshot(
+                                    published.course(), learnerId, courseId, standing == LearnerAccess.Standing.OPEN));
+                });
+        return hub.open(courseId, learnerId, valid, opening)
                 // The status line is out already: a busy or absent database cannot become a 503 here,
                 // so the client is told to come back (EventSource reconnects by itself after retry:).
                 .onFailure(Overload::transientDatabase)
@@ -128,20 +141,16 @@ public class LessonStreamResource {
                 .map(e -> toSse(sse, e, hub));
     }
 
-    private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId) {
+    private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId, boolean open) {
         // The head is read first: an event committed after it is delivered live or replayed, never lost.
         return events.head(courseId)
                 .flatMap(head -> Uni.combine()
                         .all()
-                        .unis(
-                                waves.isOpenFor(learnerId, Instant.now()),
-                                progress.courseProgress(learnerId, course),
-                                announcements.currentFor(learnerId, courseId))
+                        .unis(progress.courseProgress(learnerId, course), announcements.currentFor(learnerId, courseId))
                         .asTuple()
                         .map(loaded -> {
-                            boolean open = loaded.getItem1();
                             Map<Long, CourseProgress.LessonProgress> states = new HashMap<>();
-                            loaded.getItem2().lessons().forEach(l -> states.put(l.lessonId(), l));
+                            loaded.getItem1().lessons().forEach(l -> states.put(l.lessonId(), l));
                             List<StreamEvent> first = new ArrayList<>();
                             int position = 0;
                             for (CourseView.ModuleView module : course.modules()) {
@@ -164,7 +173,7 @@ public class LessonStreamResource {
                                 }
                             }
                             // Announcements still current, for a learner who was not connected when they were sent.
-                            loaded.getItem3()
+                            loaded.getItem2()
                                     .forEach(data -> first.add(
                                             new StreamEvent(head, courseId, learnerId, "announcement", data)));
                             first.add(new StreamEvent(

@@ -45,20 +45,35 @@ public class LearnerAccess {
 
     /** The same for any course item; {@code notFound} is the detail of the 404. */
     public Uni<Void> require(long learnerId, long courseId, Instant at, String notFound) {
+        return standing(learnerId, courseId, at).map(standing -> switch (standing) {
+            case OPEN -> null;
+            case NOT_ENROLLED -> throw ProblemException.notFound(notFound);
+            case WAVE_CLOSED -> throw ProblemException.conflict("wave-closed", "Your training wave is not open now.");
+        });
+    }
+
+    /** Where a learner stands with a course at an instant. */
+    public enum Standing {
+        /** No enrolment in a campaign that teaches the course: the course does not exist for them. */
+        NOT_ENROLLED,
+        /** Enrolled, but no wave of theirs that teaches it is open (plus grace): lessons are locked. */
+        WAVE_CLOSED,
+        /** Enrolled, in an open wave: they may study now. */
+        OPEN
+    }
+
+    public Uni<Standing> standing(long learnerId, long courseId, Instant at) {
         return enrolments(learnerId).map(enrolments -> {
-            boolean enrolled = false;
+            Standing standing = Standing.NOT_ENROLLED;
             for (Enrolment e : enrolments) {
                 if (e.courseIds().contains(courseId)) {
-                    enrolled = true;
                     if (e.openAt(at)) {
-                        return null;
+                        return Standing.OPEN;
                     }
+                    standing = Standing.WAVE_CLOSED;
                 }
             }
-            if (!enrolled) {
-                throw ProblemException.notFound(notFound);
-            }
-            throw ProblemException.conflict("wave-closed", "Your training wave is not open now.");
+            return standing;
         });
     }
 

@@ -16,6 +16,10 @@ public interface StreamConfig {
 
     Duration reconnectAfter();
 
+    int openingConcurrency();
+
+    Duration openingWait();
+
     Duration reconnectJitter();
 
     Duration retention();

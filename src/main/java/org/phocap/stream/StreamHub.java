@@ -9,6 +9,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -67,6 +69,7 @@ public class StreamHub {
     private final long reconnectAfterMs;
     private final long reconnectJitterMs;
     private final AtomicInteger open = new AtomicInteger();
+    private final OpeningGate openings;
     private final Counter dropped;
     private final Counter superseded;
     private volatile boolean draining;
@@ -79,6 +82,8 @@ public class StreamHub {
                 config.maxOpen(),
                 config.reconnectAfter(),
                 config.reconnectJitter(),
+                config.openingConcurrency(),
+                config.openingWait(),
                 metrics);
     }
 
@@ -89,13 +94,17 @@ public class StreamHub {
             int maxOpen,
             Duration reconnectAfter,
             Duration reconnectJitter,
+            int openingConcurrency,
+            Duration openingWait,
             MeterRegistry metrics) {
         this.bufferSize = bufferSize;
         this.maxPerLearner = Math.max(1, maxPerLearner);
         this.maxOpen = Math.max(1, maxOpen);
         this.reconnectAfterMs = Math.max(0, reconnectAfter.toMillis());
         this.reconnectJitterMs = Math.max(0, reconnectJitter.toMillis());
+        this.openings = new OpeningGate(openingConcurrency, openingWait.toNanos(), System::nanoTime);
         metrics.gauge("phocap.stream.open", open);
+        metrics.gauge("phocap.stream.opening.waiting", this, hub -> hub.openings.waiting());
         // The cap beside the count: dashboards and the streams-near-cap alert divide one by the other.
         metrics.gauge("phocap.stream.capacity", this, hub -> hub.maxOpen);
         this.dropped = metrics.counter("phocap.stream.dropped", "reason", "slow-client");
@@ -140,20 +149,49 @@ public class StreamHub {
                             }
                             emitter.onTermination(() -> close(stream));
                             emitter.onRequest(n -> stream.drain());
-                            opening.get().subscribe().with(stream::start, failure -> {
-                                if (Overload.transientDatabase(failure)) {
-                                    // The stream is open already: told to reconnect (retry:) instead of broken.
-                                    ThrottledLog.warn(
-                                            LOG,
-                                            "Lesson streams could not load their opening events (database busy or unreachable);"
-                                                    + " their clients are asked to reconnect");
-                                    stream.finish();
-                                } else {
-                                    emitter.fail(failure);
-                                }
-                            });
+                            // Run on the request's own context when its turn comes from another stream's.
+                            Context context = Vertx.currentContext();
+                            openings.enter(
+                                    stream::wanted,
+                                    () -> {
+                                        if (context == null || context == Vertx.currentContext()) {
+                                            load(stream, opening);
+                                        } else {
+                                            context.runOnContext(v -> load(stream, opening));
+                                        }
+                                    },
+                                    stream::finish);
                         },
                         BackPressureStrategy.ERROR);
+    }
+
+    /** Loads a stream's opening events in its turn at the gate, and ends the turn when they are in. */
+    private void load(Stream stream, Supplier<Uni<Start>> opening) {
+        Uni<Start> loading;
+        try {
+            loading = opening.get();
+        } catch (RuntimeException e) {
+            loading = Uni.createFrom().failure(e);
+        }
+        loading.subscribe()
+                .with(
+                        start -> {
+                            openings.leave();
+                            stream.start(start);
+                        },
+                        failure -> {
+                            openings.leave();
+                            if (Overload.transientDatabase(failure)) {
+                                // The stream is open already: told to reconnect (retry:) instead of broken.
+                                ThrottledLog.warn(
+                                        LOG,
+                                        "Lesson streams could not load their opening events (database busy or unreachable);"
+                                                + " their clients are asked to reconnect");
+                                stream.finish();
+                            } else {
+                                stream.emitter.fail(failure);
+                            }
+                        });
     }
 
     public void deliver(StreamEvent event) {
@@ -316,6 +354,11 @@ public class StreamHub {
             } else {
                 send(event);
             }
+        }
+
+        /** Whether the stream still wants its opening events: its client is there and it is not closing. */
+        synchronized boolean wanted() {
+            return !finishing && !cut && !emitter.isCancelled();
         }
 
         synchronized void ping() {

@@ -25,6 +25,8 @@ class StreamHubTest {
             10_000,
             java.time.Duration.ofSeconds(3),
             java.time.Duration.ofSeconds(10),
+            16,
+            java.time.Duration.ofSeconds(30),
             new SimpleMeterRegistry());
     final List<Long> received = new CopyOnWriteArrayList<>();
     final AtomicReference<UniEmitter<? super StreamHub.Start>> opening = new AtomicReference<>();
@@ -51,6 +53,8 @@ class StreamHubTest {
                 2,
                 java.time.Duration.ofSeconds(3),
                 java.time.Duration.ofSeconds(10),
+                16,
+                java.time.Duration.ofSeconds(30),
                 new SimpleMeterRegistry());
         var first = small.open(COURSE, 1, () -> true, () -> Uni.createFrom().item(new StreamHub.Start(List.of())))
                 .subscribe()
