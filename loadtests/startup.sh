@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# JVM start to ready (issue 22): the packaged jar on the machine's PostgreSQL (a fresh database,
+# migrated by a first start that is not counted; no demo data), started RUNS times (default 5)
+# without and with the AppCDS archive, alternating. Each figure is the time from launching `java`
+# to the first 200 of GET /q/health/ready (polled every 10 ms), and Quarkus' own "started in".
+# The archive is made by packaging with -Dquarkus.package.jar.appcds.enabled=true (done here when
+# target/quarkus-app/app-cds.jsa is missing; about 40 s, it starts the application's static init).
+# Usage: loadtests/startup.sh [RUNS]
+RUNS=${1:-5}
+DB=phocap_start
+source "$(dirname "$0")/heartbeat-env.sh"
+trap 'stop_server' EXIT
+if [ ! -f target/quarkus-app/app-cds.jsa ]; then
+  ./mvnw -q package -DskipTests -Dquarkus.package.jar.appcds.enabled=true
+fi
+fresh_database
+
+# Starts the server with the given JVM options; prints "ms-to-ready quarkus-started-in".
+timed_start() {
+  local log="$WORK/startup-server.log"
+  local t0
+  t0=$(date +%s%N)
+  # From the application's folder: the archive records the class path as the build ran it.
+  local root=$PWD
+  (cd target/quarkus-app && exec env PHOCAP_DATA_DIR="$root/$WORK/startup-data" PHOCAP_DB_URL="postgresql://$PGHOST:$PGPORT/$DB" PHOCAP_DB_USER="$PGUSER" PHOCAP_DEMO_ENABLED=false \
+    PHOCAP_JWT_PUBLIC_KEY_LOCATION="file:$root/$WORK/keys/jwt-public.pem" \
+    PHOCAP_JWT_PRIVATE_KEY_LOCATION="file:$root/$WORK/keys/jwt-private.pem" \
+    PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) \
+    java -Xmx$HEAP "$@" -jar quarkus-run.jar) > "$log" 2>&1 &
+  SERVER=$!
+  until curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null 2>&1; do
+    kill -0 $SERVER 2>/dev/null || { echo "server died; see $log"; exit 1; }
+    sleep 0.01
+  done
+  local t1
+  t1=$(date +%s%N)
+  echo "$(((t1 - t0) / 1000000)) $(sed -n 's/.* started in \([0-9.]*\)s.*/\1/p' "$log" | head -1)"
+  stop_server
+}
+
+timed_start > /dev/null # migrates the fresh database
+declare -a plain cds
+for i in $(seq 1 "$RUNS"); do
+  plain+=("$(timed_start)")
+  # -Xshare:on: a run that could not map the archive fails instead of silently measuring without it.
+  cds+=("$(timed_start -XX:SharedArchiveFile=app-cds.jsa -Xshare:on)")
+done
+summary() {
+  printf '%s\n' "${@:2}" | sort -n | awk -v label="$1" '
+    { ms[NR] = $1; q[NR] = $2 }
+    END { printf "%s: to ready median %d ms (min %d, max %d); Quarkus started in median %ss (%d runs)\n",
+          label, ms[int((NR + 1) / 2)], ms[1], ms[NR], q[int((NR + 1) / 2)], NR }'
+}
+summary "without AppCDS" "${plain[@]}"
+summary "with AppCDS" "${cds[@]}"
