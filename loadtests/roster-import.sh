@@ -19,7 +19,7 @@ SIZE=$(stat -c %s "$WORK/roster.csv")
 
 echo "Starting the server (heap $HEAP)..."
 PHOCAP_DATA_DIR="$WORK/data" PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) \
-  PHOCAP_ROSTER_MAX_ROWS=200000 java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$WORK/server.log" 2>&1 &
+  PHOCAP_ROSTER_MAX_ROWS=$((ROWS > 200000 ? ROWS : 200000)) PHOCAP_ROSTER_MAX_BYTES=$((SIZE > 52428800 ? SIZE + 1048576 : 52428800)) java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar > "$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

@@ -178,7 +178,9 @@ public class WaveService {
 
     /**
      * Whether the learner may study at this instant: inside the window (plus grace) of a wave they
-     * are assigned to. Progress and quizzes call this before crediting anything.
+     * are assigned to. The window rule as one query, asked at chosen instants by the campaign tests;
+     * progress, quizzes and lesson streams use {@code progress.LearnerAccess}, which caches each
+     * learner's windows and also asks whether the wave's campaign teaches the course.
      */
     public Uni<Boolean> isOpenFor(long learnerId, Instant at) {
         return pool.preparedQuery("""
