@@ -4,8 +4,13 @@ import io.quarkus.arc.Unremovable;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.UriInfo;
+import java.time.Clock;
+import org.phocap.auth.CurrentUser;
+import org.phocap.auth.Subject;
 import org.phocap.platform.Overload;
+import org.phocap.platform.ProblemException;
 import org.phocap.platform.StreamAccess;
+import org.phocap.progress.LearnerAccess;
 import org.phocap.stream.StreamHub;
 
 /**
@@ -18,9 +23,15 @@ import org.phocap.stream.StreamHub;
 @Unremovable
 public class LessonStreamAccess implements StreamAccess {
     private final StreamHub hub;
+    private final CurrentUser user;
+    private final LearnerAccess access;
+    private final Clock clock;
 
-    public LessonStreamAccess(StreamHub hub) {
+    public LessonStreamAccess(StreamHub hub, CurrentUser user, LearnerAccess access, Clock clock) {
         this.hub = hub;
+        this.user = user;
+        this.access = access;
+        this.clock = clock;
     }
 
     @Override
@@ -32,6 +43,28 @@ public class LessonStreamAccess implements StreamAccess {
                             "This server holds as many lesson streams as it may; reconnect after the time given.",
                             hub.refusedRetryAfterSec()));
         }
-        return Uni.createFrom().voidItem();
+        // A course the learner does not study is a 404 now, while an answer can still say so: once
+        // the stream is open its failure could only cut the connection (and an EventSource would
+        // come back every few seconds), with an ERROR logged by the SSE writer each time.
+        Long courseId = courseIdIn(uri);
+        Subject caller = user.subject();
+        if (courseId == null || caller.kind() != Subject.Kind.LEARNER) {
+            return Uni.createFrom().voidItem();
+        }
+        return hub.inTurn(() -> access.standing(caller.id(), courseId, clock.instant()))
+                .map(standing -> {
+                    if (standing == LearnerAccess.Standing.NOT_ENROLLED) {
+                        throw ProblemException.notFound("No course " + courseId + " for you.");
+                    }
+                    return null;
+                });
+    }
+
+    private static Long courseIdIn(UriInfo uri) {
+        try {
+            return Long.parseLong(uri.getPathParameters().getFirst("courseId"));
+        } catch (NumberFormatException e) {
+            return null; // not a course id: REST's own parameter handling answers it
+        }
     }
 }

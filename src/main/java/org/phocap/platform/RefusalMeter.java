@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Counts every request the service turned away for the moment, {@code phocap_refusals_total{status,
- * cause}}: 503 by the bound that shed it (db-queue-full, heartbeat-queue, stream-cap) or
+ * cause}}: 503 by the bound that shed it (db-queue-full, heartbeat-queue, stream-cap,
+ * stream-opening) or
  * {@code unavailable} (the database away), 429 by the limit (locked: sign-in throttling,
  * too-many-requests: public certificate look-ups). The causes are registered at zero at start, so
  * that alerts and dashboards have a series before the first refusal.
@@ -19,7 +20,7 @@ import java.util.Map;
 public class RefusalMeter {
     static final String NAME = "phocap.refusals";
     static final Map<Integer, List<String>> KNOWN = Map.of(
-            503, List.of("db-queue-full", "heartbeat-queue", "stream-cap", "unavailable"),
+            503, List.of("db-queue-full", "heartbeat-queue", "stream-cap", "stream-opening", "unavailable"),
             429, List.of("locked", "too-many-requests"));
 
     public RefusalMeter(MeterRegistry metrics) {

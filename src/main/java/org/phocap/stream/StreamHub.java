@@ -165,6 +165,48 @@ public class StreamHub {
                         BackPressureStrategy.ERROR);
     }
 
+    /**
+     * Runs a stream's check before it opens (its status line is not out yet) in a turn at the same
+     * gate, so a storm of checks queues there instead of in the database pool; when the turn does
+     * not come within {@code opening-wait} the caller gets 503 overloaded with a Retry-After.
+     */
+    public <T> Uni<T> inTurn(Supplier<Uni<T>> work) {
+        return Uni.createFrom().<T>emitter(emitter -> {
+            Context context = Vertx.currentContext();
+            Runnable run = () -> {
+                Uni<T> running;
+                try {
+                    running = work.get();
+                } catch (RuntimeException e) {
+                    running = Uni.createFrom().failure(e);
+                }
+                running.subscribe()
+                        .with(
+                                item -> {
+                                    openings.leave();
+                                    emitter.complete(item);
+                                },
+                                failure -> {
+                                    openings.leave();
+                                    emitter.fail(failure);
+                                });
+            };
+            openings.enter(
+                    () -> true,
+                    () -> {
+                        if (context == null || context == Vertx.currentContext()) {
+                            run.run();
+                        } else {
+                            context.runOnContext(v -> run.run());
+                        }
+                    },
+                    () -> emitter.fail(Overload.shed(
+                            "stream-opening",
+                            "Too many lesson streams are opening on this server; reconnect after the time given.",
+                            refusedRetryAfterSec())));
+        });
+    }
+
     /** Loads a stream's opening events in its turn at the gate, and ends the turn when they are in. */
     private void load(Stream stream, Supplier<Uni<Start>> opening) {
         Uni<Start> loading;

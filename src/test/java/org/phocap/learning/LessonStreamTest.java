@@ -79,6 +79,20 @@ class LessonStreamTest {
     }
 
     @Test
+    void aCourseTheLearnerDoesNotStudyIsA404BeforeAnyStreamOpens() {
+        // Not an open stream that is cut at once (an EventSource would come back every few seconds,
+        // and the SSE writer logged an ERROR each time): a problem answer EventSource does not retry.
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + learner)
+                .accept("text/event-stream")
+                .get("/api/v1/me/courses/" + (course + 100_000) + "/stream")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("No course"));
+    }
+
+    @Test
     void snapshotReadyLiveThenExactReplayAfterReconnect() throws Exception {
         String lastSeen;
         try (SseReader reader = open(null)) {
