@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.phocap.platform.ClientGone;
@@ -149,17 +150,11 @@ public class StreamHub {
                             }
                             emitter.onTermination(() -> close(stream));
                             emitter.onRequest(n -> stream.drain());
-                            // Run on the request's own context when its turn comes from another stream's.
-                            Context context = Vertx.currentContext();
-                            openings.enter(
+                            takeTurn(
                                     stream::wanted,
-                                    () -> {
-                                        if (context == null || context == Vertx.currentContext()) {
-                                            load(stream, opening);
-                                        } else {
-                                            context.runOnContext(v -> load(stream, opening));
-                                        }
-                                    },
+                                    opening,
+                                    stream::start,
+                                    failure -> openingFailed(stream, failure),
                                     stream::finish);
                         },
                         BackPressureStrategy.ERROR);
@@ -171,69 +166,71 @@ public class StreamHub {
      * not come within {@code opening-wait} the caller gets 503 overloaded with a Retry-After.
      */
     public <T> Uni<T> inTurn(Supplier<Uni<T>> work) {
-        return Uni.createFrom().<T>emitter(emitter -> {
-            Context context = Vertx.currentContext();
-            Runnable run = () -> {
-                Uni<T> running;
-                try {
-                    running = work.get();
-                } catch (RuntimeException e) {
-                    running = Uni.createFrom().failure(e);
-                }
-                running.subscribe()
-                        .with(
-                                item -> {
-                                    openings.leave();
-                                    emitter.complete(item);
-                                },
-                                failure -> {
-                                    openings.leave();
-                                    emitter.fail(failure);
-                                });
-            };
-            openings.enter(
-                    () -> true,
-                    () -> {
-                        if (context == null || context == Vertx.currentContext()) {
-                            run.run();
-                        } else {
-                            context.runOnContext(v -> run.run());
-                        }
-                    },
-                    () -> emitter.fail(Overload.shed(
-                            "stream-opening",
-                            "Too many lesson streams are opening on this server; reconnect after the time given.",
-                            refusedRetryAfterSec())));
-        });
+        return Uni.createFrom()
+                .<T>emitter(emitter -> takeTurn(
+                        () -> true,
+                        work,
+                        emitter::complete,
+                        emitter::fail,
+                        () -> emitter.fail(Overload.shed(
+                                "stream-opening",
+                                "Too many lesson streams are opening on this server; reconnect after the time given.",
+                                refusedRetryAfterSec()))));
     }
 
-    /** Loads a stream's opening events in its turn at the gate, and ends the turn when they are in. */
-    private void load(Stream stream, Supplier<Uni<Start>> opening) {
-        Uni<Start> loading;
-        try {
-            loading = opening.get();
-        } catch (RuntimeException e) {
-            loading = Uni.createFrom().failure(e);
+    /**
+     * Runs {@code work} in a turn at the opening gate, on the caller's own context (the turn may come
+     * from another stream's thread), and ends the turn when it answers; {@code expired} instead when
+     * the turn did not come within {@code opening-wait}; nothing when {@code wanted} turned false.
+     */
+    private <T> void takeTurn(
+            BooleanSupplier wanted,
+            Supplier<Uni<T>> work,
+            Consumer<T> done,
+            Consumer<Throwable> failed,
+            Runnable expired) {
+        Context context = Vertx.currentContext();
+        Runnable run = () -> {
+            Uni<T> running;
+            try {
+                running = work.get();
+            } catch (RuntimeException e) {
+                running = Uni.createFrom().failure(e);
+            }
+            running.subscribe()
+                    .with(
+                            item -> {
+                                openings.leave();
+                                done.accept(item);
+                            },
+                            failure -> {
+                                openings.leave();
+                                failed.accept(failure);
+                            });
+        };
+        openings.enter(
+                wanted,
+                () -> {
+                    if (context == null || context == Vertx.currentContext()) {
+                        run.run();
+                    } else {
+                        context.runOnContext(v -> run.run());
+                    }
+                },
+                expired);
+    }
+
+    private static void openingFailed(Stream stream, Throwable failure) {
+        if (Overload.transientDatabase(failure)) {
+            // The stream is open already: told to reconnect (retry:) instead of broken.
+            ThrottledLog.warn(
+                    LOG,
+                    "Lesson streams could not load their opening events (database busy or unreachable);"
+                            + " their clients are asked to reconnect");
+            stream.finish();
+        } else {
+            stream.emitter.fail(failure);
         }
-        loading.subscribe()
-                .with(
-                        start -> {
-                            openings.leave();
-                            stream.start(start);
-                        },
-                        failure -> {
-                            openings.leave();
-                            if (Overload.transientDatabase(failure)) {
-                                // The stream is open already: told to reconnect (retry:) instead of broken.
-                                ThrottledLog.warn(
-                                        LOG,
-                                        "Lesson streams could not load their opening events (database busy or unreachable);"
-                                                + " their clients are asked to reconnect");
-                                stream.finish();
-                            } else {
-                                stream.emitter.fail(failure);
-                            }
-                        });
     }
 
     public void deliver(StreamEvent event) {
