@@ -71,6 +71,7 @@ public class StreamHub {
     private final long reconnectJitterMs;
     private final AtomicInteger open = new AtomicInteger();
     private final OpeningGate openings;
+    private final Duration openingWait;
     private final Counter dropped;
     private final Counter superseded;
     private volatile boolean draining;
@@ -103,6 +104,7 @@ public class StreamHub {
         this.maxOpen = Math.max(1, maxOpen);
         this.reconnectAfterMs = Math.max(0, reconnectAfter.toMillis());
         this.reconnectJitterMs = Math.max(0, reconnectJitter.toMillis());
+        this.openingWait = openingWait;
         this.openings = new OpeningGate(openingConcurrency, openingWait.toNanos(), System::nanoTime);
         metrics.gauge("phocap.stream.open", open);
         metrics.gauge("phocap.stream.opening.waiting", this, hub -> hub.openings.waiting());
@@ -197,7 +199,15 @@ public class StreamHub {
             } catch (RuntimeException e) {
                 running = Uni.createFrom().failure(e);
             }
-            running.subscribe()
+            // A turn is bounded like the wait for it: a query that never answers (a lock, a silent
+            // network) must not hold one of the few turns for good and stop every later opening.
+            running.ifNoItem()
+                    .after(openingWait)
+                    .failWith(() -> Overload.shed(
+                            "stream-opening",
+                            "Opening this lesson stream took too long; reconnect after the time given.",
+                            refusedRetryAfterSec()))
+                    .subscribe()
                     .with(
                             item -> {
                                 openings.leave();

@@ -68,6 +68,38 @@ class StreamHubTest {
     }
 
     @Test
+    void anOpeningThatNeverAnswersIsToldToReconnectAndFreesItsTurn() {
+        StreamHub one = new StreamHub(
+                100,
+                3,
+                100,
+                java.time.Duration.ofSeconds(3),
+                java.time.Duration.ofSeconds(10),
+                1,
+                java.time.Duration.ofMillis(200),
+                new SimpleMeterRegistry());
+        List<Long> stuck = new CopyOnWriteArrayList<>();
+        one.open(COURSE, 1, () -> true, () -> Uni.createFrom().<StreamHub.Start>nothing())
+                .subscribe()
+                .with(e -> stuck.add(e.id()));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> stuck.contains(StreamHub.RECONNECT.id()));
+        // The only turn is free again: the next stream opens.
+        List<Long> next = new CopyOnWriteArrayList<>();
+        one.open(
+                        COURSE,
+                        2,
+                        () -> true,
+                        () -> Uni.createFrom().item(new StreamHub.Start(List.of(event(5, "ready", "{}")))))
+                .subscribe()
+                .with(e -> next.add(e.id()));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> next.contains(5L));
+    }
+
+    @Test
     void reconnectHintsAreSpreadOverTheJitter() {
         java.util.Set<Long> delays = new java.util.HashSet<>();
         for (int i = 0; i < 1000; i++) {
