@@ -81,10 +81,13 @@ public final class Overload {
             if (t instanceof SocketException || t instanceof ClosedConnectionException) {
                 return true;
             }
-            // How the pool reports a connection the database dropped under it (a type without a subclass).
+            // How the pool reports a connection the database dropped under it, and a pool this
+            // instance closed while stopping (a scheduled job that fired during the stop): types
+            // without a subclass, told apart by their message.
             if (t instanceof NoStackTraceThrowable
                     && t.getMessage() != null
-                    && t.getMessage().startsWith("Connection is not active")) {
+                    && (t.getMessage().startsWith("Connection is not active")
+                            || t.getMessage().equals("Pool closed"))) {
                 return true;
             }
         }

@@ -23,7 +23,7 @@ class DatabaseUnavailableTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"refused", "reset", "closed", "inactive", "wrapped"})
+    @CsvSource({"refused", "reset", "closed", "inactive", "stopping", "wrapped"})
     void anUnreachableDatabaseIs503(String kind) {
         Throwable failure = switch (kind) {
             case "refused" -> new ConnectException("Connection refused");
@@ -31,6 +31,9 @@ class DatabaseUnavailableTest {
             case "closed" -> ClosedConnectionException.INSTANCE;
             case "inactive" ->
                 new io.vertx.core.impl.NoStackTraceThrowable("Connection is not active now, current status: CLOSED");
+            // The instance is stopping: a scheduled job fired after its pool closed (CI saw it as an
+            // ERROR with a stack trace at the embedded database's ordered stop).
+            case "stopping" -> new io.vertx.core.impl.NoStackTraceThrowable("Pool closed");
             default -> new RuntimeException(new ConnectException("Connection refused"));
         };
         assertEquals(503, ProblemMapper.toProblem(failure).status());
