@@ -2,7 +2,6 @@ package org.phocap.certificate;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,19 +12,16 @@ import java.util.Calendar;
 import java.util.GregorianCalendar;
 import java.util.Locale;
 import java.util.TimeZone;
-import org.apache.fontbox.ttf.TTFParser;
-import org.apache.fontbox.ttf.TrueTypeFont;
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSString;
-import org.apache.pdfbox.io.RandomAccessReadBuffer;
+import org.apache.pdfbox.pdfwriter.compress.CompressParameters;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDFont;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
 
 /**
  * Draws a certificate as an A4 landscape PDF in Vietnamese with the embedded Noto Sans (subset), and a
@@ -34,42 +30,44 @@ import org.apache.pdfbox.pdmodel.font.PDType0Font;
  * certificate always gives the same bytes.
  */
 public final class CertificatePdf {
-    private static final byte[] REGULAR = font("NotoSans-Regular.ttf");
-    private static final byte[] BOLD = font("NotoSans-Bold.ttf");
     private static final float WIDTH = PDRectangle.A4.getHeight();
     private static final float HEIGHT = PDRectangle.A4.getWidth();
     private static final float[] RED = {0.62f, 0.09f, 0.11f};
     private static final float[] BLUE = {0.08f, 0.20f, 0.45f};
     private static final float[] INK = {0.1f, 0.1f, 0.1f};
 
-    /** Parsed fonts are not safe to share between threads, and parsing costs more than drawing: one pair per render thread. */
-    private static final ThreadLocal<TrueTypeFont[]> FONTS =
-            ThreadLocal.withInitial(() -> new TrueTypeFont[] {parse(REGULAR), parse(BOLD)});
-
     private CertificatePdf() {}
 
     public static byte[] render(Certificate c, String verifyUrl, ZoneId zone) {
         try (PDDocument doc = new PDDocument()) {
-            TrueTypeFont[] ttf = FONTS.get();
-            PDFont regular = PDType0Font.load(doc, ttf[0], true);
-            PDFont bold = PDType0Font.load(doc, ttf[1], true);
+            String holder = clean(c.holderName());
+            String locality = clean(c.localityName());
+            String course = clean(c.courseTitle());
+            String campaign = clean(c.campaignName());
+            String body = upper(c.issuingBody());
+            // The URL comes from the operator's setting; the QR code below carries it exactly.
+            String url = clean(verifyUrl);
+            CertificateFonts.Pair fonts =
+                    CertificateFonts.forDocument(doc, holder, locality, course, campaign, body, c.serial(), url);
+            PDFont regular = fonts.regular();
+            PDFont bold = fonts.bold();
             PDPage page = new PDPage(new PDRectangle(WIDTH, HEIGHT));
             doc.addPage(page);
             ZonedDateTime issued = c.issuedAt().atZone(zone);
             try (PDPageContentStream s = new PDPageContentStream(doc, page)) {
                 frame(s);
-                centred(s, bold, 12, INK, upper(c.issuingBody()), 215, 530, 330);
+                centred(s, bold, 12, INK, body, 215, 530, 330);
                 centred(s, bold, 11, INK, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 610, 530, 330);
                 centred(s, regular, 11, INK, "Độc lập - Tự do - Hạnh phúc", 610, 514, 330);
                 centred(s, bold, 34, RED, "GIẤY CHỨNG NHẬN", WIDTH / 2, 440, 700);
                 centred(s, bold, 16, INK, "HOÀN THÀNH KHÓA HỌC", WIDTH / 2, 412, 700);
                 centred(s, regular, 14, INK, "Chứng nhận Ông/Bà", WIDTH / 2, 374, 700);
-                centred(s, bold, 28, BLUE, clean(c.holderName()), WIDTH / 2, 338, 700);
+                centred(s, bold, 28, BLUE, holder, WIDTH / 2, 338, 700);
                 String born = c.birthYear() == null ? "" : "Năm sinh: " + c.birthYear() + "      ";
-                centred(s, regular, 13, INK, born + "Nơi cư trú: " + clean(c.localityName()), WIDTH / 2, 306, 700);
+                centred(s, regular, 13, INK, born + "Nơi cư trú: " + locality, WIDTH / 2, 306, 700);
                 centred(s, regular, 13, INK, "Đã hoàn thành khóa học", WIDTH / 2, 272, 700);
-                centred(s, bold, 18, BLUE, clean(c.courseTitle()), WIDTH / 2, 248, 700);
-                centred(s, regular, 13, INK, "Thuộc chương trình: " + clean(c.campaignName()), WIDTH / 2, 220, 700);
+                centred(s, bold, 18, BLUE, course, WIDTH / 2, 248, 700);
+                centred(s, regular, 13, INK, "Thuộc chương trình: " + campaign, WIDTH / 2, 220, 700);
                 centred(
                         s,
                         regular,
@@ -84,15 +82,19 @@ public final class CertificatePdf {
                         610,
                         160,
                         330);
-                centred(s, bold, 12, INK, upper(c.issuingBody()), 610, 142, 330);
+                centred(s, bold, 12, INK, body, 610, 142, 330);
                 QrCodes.draw(s, verifyUrl, 56, 48, 104);
                 left(s, bold, 13, INK, "Số hiệu: " + c.serial(), 172, 126, 300);
                 left(s, regular, 10, INK, "Quét mã QR hoặc mở địa chỉ dưới đây để kiểm tra:", 172, 106, 300);
-                left(s, regular, 10, BLUE, verifyUrl, 172, 92, 300);
+                left(s, regular, 10, BLUE, url, 172, 92, 300);
             }
+            fonts.finish(page);
             metadata(doc, c, issued);
             ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-            doc.save(out);
+            // Page content and fonts are compressed streams already; packing the few small
+            // dictionaries into a compressed object stream as well cost a quarter of a render for
+            // about 3 KB.
+            doc.save(out, CompressParameters.NO_COMPRESSION);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("Certificate " + c.serial() + " could not be rendered", e);
@@ -179,12 +181,18 @@ public final class CertificatePdf {
     }
 
     private static String upper(String text) {
-        return clean(text).toUpperCase(Locale.forLanguageTag("vi"));
+        // Printable again: an upper-case letter is not always in the font when its lower case is.
+        return CertificateFonts.printable(clean(text).toUpperCase(Locale.forLanguageTag("vi")));
     }
 
-    /** Control characters have no glyph: a stray tab or newline in a roster name must not break the render. */
+    /**
+     * Control characters have no glyph: a stray tab or newline in a roster name must not break the
+     * render; nor may a character the fonts lack (it prints as '?').
+     */
     private static String clean(String text) {
-        return text == null ? "" : text.replaceAll("\\p{Cntrl}", " ").strip();
+        return text == null
+                ? ""
+                : CertificateFonts.printable(text.replaceAll("\\p{Cntrl}", " ").strip());
     }
 
     private static byte[] md5(String text) {
@@ -192,43 +200,6 @@ public final class CertificatePdf {
             return MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] font(String name) {
-        try (InputStream in = CertificatePdf.class.getResourceAsStream("/certificate/fonts/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("Font " + name + " is missing from the application");
-            }
-            return withoutGlyphSubstitution(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Hides the font's GSUB table (in memory; the shipped file is untouched) by renaming its tag in
-     * the table directory. PDFBox otherwise applies Latin ligature rules to every line it draws,
-     * compiling regular expressions each time: most of a render's CPU. Vietnamese needs no glyph
-     * substitution (Noto Sans has every precomposed letter), and without "fi"-style ligatures the
-     * text extracts exactly as written.
-     */
-    static byte[] withoutGlyphSubstitution(byte[] ttf) {
-        int tables = ((ttf[4] & 0xff) << 8) | (ttf[5] & 0xff);
-        for (int i = 0; i < tables; i++) {
-            int entry = 12 + 16 * i;
-            if (ttf[entry] == 'G' && ttf[entry + 1] == 'S' && ttf[entry + 2] == 'U' && ttf[entry + 3] == 'B') {
-                ttf[entry] = 'x';
-            }
-        }
-        return ttf;
-    }
-
-    private static TrueTypeFont parse(byte[] bytes) {
-        try {
-            return new TTFParser().parse(new RandomAccessReadBuffer(bytes));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -54,6 +54,7 @@ import org.phocap.platform.Management;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.SseReader;
 import org.phocap.platform.TestClock;
+import org.phocap.platform.TestDatabase;
 
 /** Completion, issue exactly once, the PDF, verification and revocation, end to end over HTTP. */
 @QuarkusTest
@@ -651,13 +652,7 @@ class CertificateTest {
     }
 
     private long count(String sql, Object arg) {
-        Long n = pool.preparedQuery(sql)
-                .execute(Tuple.of(arg))
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
-                .getLong(0);
+        Long n = TestDatabase.first(pool, sql, arg).getLong(0);
         return n == null ? 0 : n;
     }
 

@@ -8,7 +8,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.phocap.platform.Management;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.TestClock;
+import org.phocap.platform.TestDatabase;
 
 /**
  * A completion check that fails is not lost: the passing grade stored the need for it, and the
@@ -89,10 +89,7 @@ class CompletionRetryTest {
     }
 
     private long count(String query, Long id) {
-        var rows = id == null
-                ? pool.query(query).execute().await().atMost(Duration.ofSeconds(10))
-                : pool.preparedQuery(query).execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(10));
-        return rows.iterator().next().getLong(0);
+        return (id == null ? TestDatabase.first(pool, query) : TestDatabase.first(pool, query, id)).getLong(0);
     }
 
     private static double retried() {
