@@ -39,7 +39,8 @@ rss_kb() { awk '/VmRSS/ {print $2}' /proc/$SERVER/status; }
 heap_bytes() { curl -s "localhost:$((PORT + 1000))/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s+=$NF} END {printf "%d", s}'; }
 BASE_RSS=$(rss_kb)
 PEAK_RSS=$BASE_RSS
-PEAK_HEAP=$(heap_bytes)
+BASE_HEAP=$(heap_bytes)
+PEAK_HEAP=$BASE_HEAP
 
 echo "Importing ($SIZE bytes)..."
 START=$(date +%s.%N)
@@ -54,13 +55,15 @@ while [ "$STATUS" = RUNNING ]; do
 done
 END=$(date +%s.%N)
 RESULT=$(curl -sf "localhost:$PORT/api/v1/imports/$IMPORT" -H "$AUTH")
+# The report counters must count exactly the enrolments the import created.
+COUNTED=$(curl -sf "localhost:$PORT/api/v1/campaigns/$CAMPAIGN/report" -H "$AUTH" | json '["totals"]["enrolled"]')
 HWM=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
 
-python3 - "$RESULT" "$START" "$END" "$BASE_RSS" "$PEAK_RSS" "$HWM" "$PEAK_HEAP" "$SIZE" <<'PY'
+python3 - "$RESULT" "$START" "$END" "$BASE_RSS" "$PEAK_RSS" "$HWM" "$PEAK_HEAP" "$SIZE" "$COUNTED" "$BASE_HEAP" <<'PY'
 import json, sys
 from datetime import datetime
 r = json.loads(sys.argv[1]); start, end = float(sys.argv[2]), float(sys.argv[3])
-base, peak, hwm, heap, size = (int(x) for x in sys.argv[4:9])
+base, peak, hwm, heap, size, counted, base_heap = (int(x) for x in sys.argv[4:11])
 def ts(s): return datetime.fromisoformat(s.replace("Z", "+00:00"))
 server = (ts(r["finishedAt"]) - ts(r["startedAt"])).total_seconds()
 wall = end - start
@@ -70,5 +73,7 @@ print(f"file              {rows} rows, {size/1e6:.1f} MB")
 print(f"wall time         {wall:.2f} s upload-to-DONE  -> {rows/wall:,.0f} rows/s")
 print(f"server time       {server:.2f} s import job      -> {rows/server:,.0f} rows/s")
 print(f"server RSS        {base/1024:.0f} MB before, {peak/1024:.0f} MB peak during import, VmHWM {hwm/1024:.0f} MB")
-print(f"heap used (peak)  {heap/1e6:.0f} MB")
+print(f"heap used         {base_heap/1e6:.0f} MB before, {heap/1e6:.0f} MB peak (garbage included; heap capped at the HEAP setting)")
+print(f"report counters   {counted} enrolled ({'exact' if counted == r['created'] else 'WRONG: created ' + str(r['created'])})")
+sys.exit(0 if counted == r["created"] and r["status"] == "DONE" else 1)
 PY

@@ -47,12 +47,48 @@ public class ImportStore {
                 .replaceWithVoid();
     }
 
-    /** Imports left RUNNING by a stopped instance will never finish: say so. */
+    /**
+     * The advisory-lock class of running imports: the transaction that runs import {@code id} holds
+     * ({@value}, id). PostgreSQL frees it when that transaction ends, crash included, so the lock
+     * says exactly which RUNNING imports some instance is still running.
+     */
+    static final int RUNNING_LOCK = 0x52494d50;
+
+    /** How long a running import's transaction may sit idle before PostgreSQL ends it (see {@link #claim}). */
+    static final String IDLE_LIMIT = "5min";
+
+    /**
+     * Claims an import for the transaction on {@code conn}: takes its lock (waiting out another
+     * instance's sweep, below, if one holds it for a moment), then answers whether the import is
+     * still RUNNING. It may not be: an instance that started while this import waited for a
+     * worker marked it failed, and the uploader was told so; it must then not run.
+     */
+    static Uni<Boolean> claim(SqlClient conn, long id) {
+        // A client that vanishes without closing its connection (a node lost, not a process killed)
+        // would otherwise keep the transaction, and the claim, until TCP keepalive gives up, hours
+        // later. An import never waits that long between statements.
+        return conn.query("SET LOCAL idle_in_transaction_session_timeout = '" + IDLE_LIMIT + "'")
+                .execute()
+                .flatMap(set -> conn.preparedQuery("SELECT pg_advisory_xact_lock($2, ($1::bigint % 2147483647)::int)")
+                        .execute(Tuple.of(id, RUNNING_LOCK)))
+                .flatMap(locked -> conn.preparedQuery("SELECT status FROM roster_import WHERE id = $1")
+                        .execute(Tuple.of(id)))
+                .map(rows -> rows.size() == 1
+                        && ImportStatus.RUNNING.equals(rows.iterator().next().getString(0)));
+    }
+
+    /**
+     * Imports left RUNNING by a stopped instance will never finish: say so. Only those no
+     * transaction holds (see {@link #claim}): another instance's running imports are left alone.
+     * The RUNNING rows are picked first (OFFSET 0 keeps the planner from trying the lock on others).
+     */
     Uni<Integer> failInterrupted() {
-        return pool.query("""
+        return pool.preparedQuery("""
                         UPDATE roster_import SET status = 'FAILED', finished_at = now(),
                                message = 'Interrupted by a restart; nothing from this import was kept. Upload the file again.'
-                        WHERE status = 'RUNNING'""").execute().map(result -> result.rowCount());
+                        WHERE status = 'RUNNING' AND id IN (
+                            SELECT id FROM (SELECT id FROM roster_import WHERE status = 'RUNNING' OFFSET 0) running
+                            WHERE pg_try_advisory_xact_lock($1, (id % 2147483647)::int))""").execute(Tuple.of(RUNNING_LOCK)).map(result -> result.rowCount());
     }
 
     static Uni<Void> saveRejects(SqlClient client, long importId, List<Rejection> rejects) {

@@ -2,6 +2,7 @@ package org.phocap.roster;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -19,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +30,7 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.phocap.campaign.CampaignStore;
 import org.phocap.locality.Scope;
+import org.phocap.platform.Overload;
 import org.phocap.platform.SafeLog;
 
 /**
@@ -111,6 +115,13 @@ public class RosterImporter {
             conn = pool.getConnection().await().indefinitely();
             Transaction tx = conn.begin().await().indefinitely();
             try {
+                if (!ImportStore.claim(conn, job.importId()).await().indefinitely()) {
+                    tx.rollback().await().indefinitely();
+                    LOG.infof(
+                            "Import %d was marked failed by another instance's start before it ran; not run",
+                            job.importId());
+                    return;
+                }
                 importRows(conn, job, progress);
                 ImportStatus done = progress.snapshot();
                 ImportStore.finish(conn, job.importId(), done.total(), done.created(), done.updated(), done.rejected())
@@ -155,14 +166,40 @@ public class RosterImporter {
 
     /** Outcome file-refused: the file was wrong (the uploader is told why); failed: the server's fault (alerted on). */
     private void fail(Job job, String message, String outcome) {
-        store.fail(job.importId(), message).await().indefinitely();
         metrics.counter("phocap.roster.imports", "outcome", outcome).increment();
+        // The database may be what failed the import (a restart, a failover): the status is written
+        // once it is back, on this import's own thread, so the uploader is not shown RUNNING for good.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.fail(job.importId(), message).await().indefinitely();
+                return;
+            } catch (RuntimeException e) {
+                if (!Overload.transientDatabase(e) || attempt >= FAIL_ATTEMPTS) {
+                    SafeLog.error(LOG, "Import " + job.importId() + " could not be marked failed", e);
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(Math.min(5_000, 500L * attempt));
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt(); // shutting down: the next start marks it failed
+                return;
+            }
+        }
     }
+
+    /** Tries to record a failed import over about two minutes of database outage. */
+    private static final int FAIL_ATTEMPTS = 30;
 
     private void importRows(SqlConnection conn, Job job, ImportProgress progress) throws IOException {
         // New enrolments are counted for reports once, at the end, instead of batch by batch
-        // (the enrolment trigger reads this setting; it lasts until the transaction ends).
+        // (the enrolment trigger reads this setting; it lasts until the transaction ends). Which
+        // enrolments are new is kept in a temporary table, not in the heap.
         conn.query("SET LOCAL phocap.defer_enrolment_counters = 'on'")
+                .execute()
+                .await()
+                .indefinitely();
+        conn.query("CREATE TEMPORARY TABLE import_new_enrolment (learner_id bigint NOT NULL) ON COMMIT DROP")
                 .execute()
                 .await()
                 .indefinitely();
@@ -176,7 +213,9 @@ public class RosterImporter {
         RosterValidator validator = new RosterValidator(paths, job.scope());
         List<RosterRow> valid = new ArrayList<>(batchSize);
         List<Rejection> rejects = new ArrayList<>(batchSize);
-        List<Long> newEnrolments = new ArrayList<>();
+        // One batch is written while this thread reads and checks the next one; statements reach
+        // the connection in order, so each batch sees the ones before it.
+        CompletableFuture<List<Rejection>> writing = CompletableFuture.completedFuture(List.of());
         int rows = 0;
         try (RowSource source = open(job)) {
             RawRow raw;
@@ -192,36 +231,55 @@ public class RosterImporter {
                     rejects.add(i.rejection());
                     progress.rejected(i.rejection());
                 }
-                if (valid.size() >= batchSize) {
-                    write(conn, job, valid, rejects, progress, newEnrolments);
-                    valid.clear();
-                }
-                if (rejects.size() >= batchSize) {
+                if (valid.size() >= batchSize || rejects.size() >= batchSize) {
+                    rejects.addAll(finished(writing));
                     ImportStore.saveRejects(conn, job.importId(), rejects)
                             .await()
                             .indefinitely();
                     rejects.clear();
+                    writing = write(conn, job, valid, progress).subscribeAsCompletionStage();
+                    valid = new ArrayList<>(batchSize);
                 }
             }
+            rejects.addAll(finished(writing));
+            rejects.addAll(write(conn, job, valid, progress).await().indefinitely());
+        } catch (RuntimeException | IOException | Error failure) {
+            // The caller rolls back: no statement of a batch may reach the connection after that.
+            writing.handle((done, ignored) -> null).join();
+            throw failure;
         }
-        write(conn, job, valid, rejects, progress, newEnrolments);
         ImportStore.saveRejects(conn, job.importId(), rejects).await().indefinitely();
-        countNewEnrolments(conn, job, newEnrolments);
+        countNewEnrolments(conn, job);
     }
 
-    /** Adds the enrolments this import created to the report counters, in one statement. */
-    private static void countNewEnrolments(SqlConnection conn, Job job, List<Long> learnerIds) {
+    /** The batch's outcome, or its failure as thrown by the statement that failed. */
+    private static <T> T finished(CompletableFuture<T> batch) {
+        try {
+            return batch.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Adds the enrolments this import created to the report counters, in one statement. They are
+     * grouped by everything a counter depends on first, so the six counter dimensions multiply
+     * groups rather than rows.
+     */
+    private static void countNewEnrolments(SqlConnection conn, Job job) {
         conn.preparedQuery("""
                         SELECT report_apply(coalesce(array_agg(r::report_change), '{}')) FROM (
                             SELECT e.campaign_id, le.locality_code, e.wave_id, e.nominated_by, e.target_group, le.gender,
                                    le.ethnicity, (le.activated_at IS NOT NULL)::int AS activated,
                                    (e.started_at IS NOT NULL)::int AS started, (e.completed_at IS NOT NULL)::int AS completed,
-                                   1 AS sign
-                            FROM enrolment_view e JOIN learner le ON le.id = e.learner_id
-                            WHERE e.campaign_id = $1 AND e.learner_id = ANY($2)) r""")
-                .execute(Tuple.of(job.campaignId(), learnerIds.toArray(Long[]::new)))
-                .await()
-                .indefinitely();
+                                   count(*)::int AS sign
+                            FROM import_new_enrolment n
+                            JOIN enrolment_view e ON e.campaign_id = $1 AND e.learner_id = n.learner_id
+                            JOIN learner le ON le.id = e.learner_id
+                            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) r""").execute(Tuple.of(job.campaignId())).await().indefinitely();
         conn.query("SET LOCAL phocap.defer_enrolment_counters = 'off'")
                 .execute()
                 .await()
@@ -234,49 +292,51 @@ public class RosterImporter {
      * and hand out a new activation code), and only for the same person: a row whose name and birth
      * year both differ is a family member sharing the phone, refused unless same_person says otherwise.
      */
-    private static List<RosterRow> identityChecked(
+    private static Uni<List<RosterRow>> identityChecked(
             SqlConnection conn, Scope scope, List<RosterRow> rows, Consumer<Rejection> reject) {
         if (rows.isEmpty()) {
-            return rows;
+            return Uni.createFrom().item(rows);
         }
-        Map<String, Row> existing = new HashMap<>();
-        conn.preparedQuery("""
+        return conn.preparedQuery("""
                         SELECT le.phone, l.path, le.full_name, le.birth_year
                         FROM learner le JOIN locality_view l ON l.code = le.locality_code WHERE le.phone = ANY($1)""")
                 .execute(Tuple.of(rows.stream().map(RosterRow::phone).toArray(String[]::new)))
-                .await()
-                .indefinitely()
-                .forEach(row -> existing.put(row.getString(0), row));
-        if (existing.isEmpty()) {
-            return rows;
-        }
-        List<RosterRow> allowed = new ArrayList<>(rows.size());
-        for (RosterRow row : rows) {
-            Row known = existing.get(row.phone());
-            if (known == null) {
-                allowed.add(row);
-            } else if (!scope.covers(known.getString(1))) {
-                reject.accept(RosterValidator.rejection(
-                        row.line(),
-                        RosterField.PHONE,
-                        "this phone belongs to a learner of another locality; ask a staff member whose scope covers both",
-                        row.raw()));
-            } else if (!row.samePerson()
-                    && !sameName(known.getString(2), row.fullName())
-                    && row.birthYear() != null
-                    && known.getInteger(3) != null
-                    && !row.birthYear().equals(known.getInteger(3))) {
-                reject.accept(RosterValidator.rejection(
-                        row.line(),
-                        RosterField.PHONE,
-                        "this phone is enrolled for a person with another name and birth year (families often share a phone);"
-                                + " if it is the same person, put 'yes' in a same_person column",
-                        row.raw()));
-            } else {
-                allowed.add(row);
-            }
-        }
-        return allowed;
+                .map(found -> {
+                    if (found.size() == 0) {
+                        return rows;
+                    }
+                    Map<String, Row> existing = new HashMap<>();
+                    found.forEach(row -> existing.put(row.getString(0), row));
+                    List<RosterRow> allowed = new ArrayList<>(rows.size());
+                    for (RosterRow row : rows) {
+                        Row known = existing.get(row.phone());
+                        if (known == null) {
+                            allowed.add(row);
+                        } else if (!scope.covers(known.getString(1))) {
+                            reject.accept(RosterValidator.rejection(
+                                    row.line(),
+                                    RosterField.PHONE,
+                                    "this phone belongs to a learner of another locality; ask a staff member whose scope"
+                                            + " covers both",
+                                    row.raw()));
+                        } else if (!row.samePerson()
+                                && !sameName(known.getString(2), row.fullName())
+                                && row.birthYear() != null
+                                && known.getInteger(3) != null
+                                && !row.birthYear().equals(known.getInteger(3))) {
+                            reject.accept(RosterValidator.rejection(
+                                    row.line(),
+                                    RosterField.PHONE,
+                                    "this phone is enrolled for a person with another name and birth year (families"
+                                            + " often share a phone); if it is the same person, put 'yes' in a"
+                                            + " same_person column",
+                                    row.raw()));
+                        } else {
+                            allowed.add(row);
+                        }
+                    }
+                    return allowed;
+                });
     }
 
     private static boolean sameName(String a, String b) {
@@ -293,23 +353,21 @@ public class RosterImporter {
 
     /**
      * Upserts learners by phone, then their enrolment in the campaign; counts by enrolment. Rows
-     * whose phone already belongs to someone the importer may not change are moved to the rejects.
+     * whose phone already belongs to someone the importer may not change come back as rejects.
+     * Runs without blocking: the caller reads the next batch meanwhile.
      */
-    private void write(
-            SqlConnection conn,
-            Job job,
-            List<RosterRow> rows,
-            List<Rejection> rejects,
-            ImportProgress progress,
-            List<Long> newEnrolments) {
-        List<RosterRow> batch = identityChecked(conn, job.scope(), rows, rejected -> {
-            rejects.add(rejected);
-            progress.rejected(rejected);
-        });
-        if (batch.isEmpty()) {
-            return;
-        }
-        var learners = conn.preparedQuery("""
+    private Uni<List<Rejection>> write(SqlConnection conn, Job job, List<RosterRow> rows, ImportProgress progress) {
+        List<Rejection> refused = new ArrayList<>();
+        return identityChecked(conn, job.scope(), rows, rejected -> {
+                    refused.add(rejected);
+                    progress.rejected(rejected);
+                })
+                .flatMap(batch -> batch.isEmpty() ? Uni.createFrom().voidItem() : upsert(conn, job, batch, progress))
+                .replaceWith(refused);
+    }
+
+    private Uni<Void> upsert(SqlConnection conn, Job job, List<RosterRow> batch, ImportProgress progress) {
+        return conn.preparedQuery("""
                         INSERT INTO learner (phone, full_name, birth_year, gender, ethnicity, locality_code, national_id,
                                              activation_code)
                         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::int[], $4::varchar[], $5::varchar[],
@@ -333,21 +391,25 @@ public class RosterImporter {
                     batch.stream().map(RosterRow::nationalId).toArray(String[]::new),
                     batch.stream().map(r -> ActivationCodes.next()).toArray(String[]::new)
                 }))
-                .await()
-                .indefinitely();
-        Map<String, Long> ids = new HashMap<>(batch.size() * 2);
-        learners.forEach(row -> ids.put(row.getString(1), row.getLong(0)));
-        List<Long> created = campaigns
-                .enrolImported(
-                        conn,
-                        job.campaignId(),
-                        job.importId(),
-                        batch.stream().map(r -> ids.get(r.phone())).toArray(Long[]::new),
-                        batch.stream().map(RosterRow::nominatedBy).toArray(String[]::new),
-                        batch.stream().map(RosterRow::targetGroup).toArray(String[]::new))
-                .await()
-                .indefinitely();
-        newEnrolments.addAll(created);
-        progress.written(created.size(), batch.size() - created.size());
+                .flatMap(learners -> {
+                    Map<String, Long> ids = new HashMap<>(batch.size() * 2);
+                    learners.forEach(row -> ids.put(row.getString(1), row.getLong(0)));
+                    return campaigns.enrolImported(
+                            conn,
+                            job.campaignId(),
+                            job.importId(),
+                            batch.stream().map(r -> ids.get(r.phone())).toArray(Long[]::new),
+                            batch.stream().map(RosterRow::nominatedBy).toArray(String[]::new),
+                            batch.stream().map(RosterRow::targetGroup).toArray(String[]::new));
+                })
+                .flatMap(created -> {
+                    progress.written(created.size(), batch.size() - created.size());
+                    if (created.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return conn.preparedQuery("INSERT INTO import_new_enrolment SELECT unnest($1::bigint[])")
+                            .execute(Tuple.of(created.toArray(Long[]::new)))
+                            .replaceWithVoid();
+                });
     }
 }

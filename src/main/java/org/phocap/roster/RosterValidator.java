@@ -2,7 +2,6 @@ package org.phocap.roster;
 
 import java.text.Normalizer;
 import java.time.Year;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -21,7 +20,7 @@ final class RosterValidator {
 
     private final Map<String, String> localityPaths;
     private final Scope scope;
-    private final Map<String, Integer> phonesSeen = new HashMap<>();
+    private final PhoneLines phonesSeen = new PhoneLines();
     private final int thisYear = Year.now().getValue();
 
     RosterValidator(Map<String, String> localityPaths, Scope scope) {
@@ -110,8 +109,8 @@ final class RosterValidator {
             return reject(raw, RosterField.SAME_PERSON, "same_person must be 'yes', 'no' or empty");
         }
         boolean samePerson = YES.contains(samePersonText);
-        Integer earlier = phonesSeen.putIfAbsent(phone.get(), raw.line());
-        if (earlier != null) {
+        int earlier = phonesSeen.putIfAbsent(phone.get(), raw.line());
+        if (earlier >= 0) {
             return reject(raw, RosterField.PHONE, "the same phone number is on line " + earlier + " of this file");
         }
         return new Valid(new RosterRow(

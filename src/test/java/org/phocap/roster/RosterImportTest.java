@@ -260,6 +260,39 @@ class RosterImportTest {
     }
 
     @Test
+    void aFileThatTurnsOutTooLongAfterBatchesWereWrittenLeavesNothingBehind() {
+        // The test profile allows 5,000 rows in batches of 1,000: five batches are written (the last
+        // may still be in flight) before row 5,001 is read and the whole import is rolled back.
+        long campaign = Api.campaign(P);
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int i = 0; i < 5_001; i++) {
+            csv.append("Người Dài ")
+                    .append(i)
+                    .append(',')
+                    .append(Api.phone(17, i))
+                    .append(",1980,Nam,Kinh,")
+                    .append(P)
+                    .append("1-1-1,VILLAGE,\n");
+        }
+        JsonPath done =
+                Api.finished(admin(), Api.upload(admin(), campaign, RosterFiles.utf8(csv.toString()), "text/csv"));
+        assertEquals("FAILED", done.getString("status"));
+        assertTrue(done.getString("message").contains("more than 5000 data rows"), done.getString("message"));
+        as(admin()).get("/api/v1/campaigns/" + campaign).then().statusCode(200).body("enrolled", equalTo(0));
+        as(admin()).get("/api/v1/campaigns/" + campaign + "/learners").then().body("total", equalTo(0));
+        as(admin())
+                .get("/api/v1/campaigns/" + campaign + "/report")
+                .then()
+                .statusCode(200)
+                .body("totals.enrolled", equalTo(0));
+        // The same learners import afterwards, counted once.
+        String first = csv.substring(0, csv.indexOf("Người Dài 1000,"));
+        JsonPath again = Api.finished(admin(), Api.upload(admin(), campaign, RosterFiles.utf8(first), "text/csv"));
+        assertEquals(1000, again.getInt("created"));
+        as(admin()).get("/api/v1/campaigns/" + campaign + "/report").then().body("totals.enrolled", equalTo(1000));
+    }
+
+    @Test
     void fileWithoutRequiredColumnsFailsWithAReason() {
         long campaign = Api.campaign(P);
         long importId = Api.upload(admin(), campaign, RosterFiles.utf8("name,mobile\nA,0912345678\n"), "text/csv");
