@@ -51,13 +51,16 @@ public class LessonStreamAccess implements StreamAccess {
         if (courseId == null || caller.kind() != Subject.Kind.LEARNER) {
             return Uni.createFrom().voidItem();
         }
-        return hub.inTurn(() -> access.standing(caller.id(), courseId, clock.instant()))
-                .map(standing -> {
-                    if (standing == LearnerAccess.Standing.NOT_ENROLLED) {
-                        throw ProblemException.notFound("No course " + courseId + " for you.");
-                    }
-                    return null;
-                });
+        // Only a check that must ask the database takes a turn at the opening gate: one answered from
+        // memory would otherwise wait behind database loads in a reconnect storm.
+        java.util.function.Supplier<Uni<LearnerAccess.Standing>> standing =
+                () -> access.standing(caller.id(), courseId, clock.instant());
+        return (access.known(caller.id()) ? standing.get() : hub.inTurn(standing)).map(found -> {
+            if (found == LearnerAccess.Standing.NOT_ENROLLED) {
+                throw ProblemException.notFound("No course " + courseId + " for you.");
+            }
+            return null;
+        });
     }
 
     private static Long courseIdIn(UriInfo uri) {

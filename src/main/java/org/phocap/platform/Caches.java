@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The one way to make a cache: Caffeine, bounded and timed by {@code phocap.cache."name".*}, its
+ * The one way to make a cache: Caffeine, bounded and timed by {@code phocap.cache."name".*} (each
+ * entry's lifetime spread over the last fifth of the configured one: {@link SpreadExpiry}), its
  * meters on /q/metrics ({@code cache_gets_total{cache,result}}, {@code cache_size},
  * {@code cache_evictions_total}, ...).
  *
@@ -34,7 +35,7 @@ public class Caches {
                     .executor(Runnable::run)
                     .maximumSize(spec.maximumSize())
                     .recordStats();
-            spec.expireAfterWrite().ifPresent(builder::expireAfterWrite);
+            spec.expireAfterWrite().ifPresent(lifetime -> builder.expireAfter(new SpreadExpiry(lifetime)));
             AsyncCache<Object, Object> cache = builder.buildAsync();
             CaffeineCacheMetrics.monitor(metrics, cache.synchronous(), name);
             caches.put(name, new SyncCache<>(cache));

@@ -2,8 +2,6 @@ package org.phocap.platform;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -32,7 +30,7 @@ public final class SyncCache<K, V> {
         if (present != null) {
             return Uni.createFrom().item(present);
         }
-        Context caller = Vertx.currentContext();
+        CallerContext caller = CallerContext.capture();
         Uni<V> loaded = Uni.createFrom()
                 .completionStage(() -> cache.get(
                         key,
@@ -49,15 +47,7 @@ public final class SyncCache<K, V> {
                     return Uni.createFrom().item(cast(value));
                 });
         // Callers that waited on another's load continue on their own context, as they started.
-        return caller == null
-                ? loaded
-                : loaded.emitOn(task -> {
-                    if (Vertx.currentContext() == caller) {
-                        task.run();
-                    } else {
-                        caller.runOnContext(ignored -> task.run());
-                    }
-                });
+        return loaded.emitOn(caller);
     }
 
     /** The value, or null when absent (or still loading, or its load failed). */

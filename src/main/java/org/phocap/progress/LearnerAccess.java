@@ -77,6 +77,11 @@ public class LearnerAccess {
         });
     }
 
+    /** Whether the learner's enrolments are in memory now (a standing then costs no query). */
+    public boolean known(long learnerId) {
+        return cache.contains(learnerId);
+    }
+
     Uni<List<Enrolment>> enrolments(long learnerId) {
         return cache.get(learnerId, id -> load(learnerId));
     }

@@ -187,8 +187,6 @@ public class StreamBridge {
         }
         events.byIds(parsed.toArray(Long[]::new))
                 .subscribe()
-                .with(
-                        found -> found.forEach(hub::deliver),
-                        e -> SafeLog.error(LOG, "Stream bridge could not load announced events", e));
+                .with(hub::deliverAll, e -> SafeLog.error(LOG, "Stream bridge could not load announced events", e));
     }
 }

@@ -77,7 +77,11 @@ public class StreamEvents {
                         outgoing.stream().map(Outgoing::kind).toArray(String[]::new),
                         outgoing.stream().map(o -> json.write(o.payload())).toArray(String[]::new),
                         instance))
-                .invoke(rows -> rows.forEach(row -> hub.deliver(event(row))))
+                .invoke(rows -> {
+                    List<StreamEvent> stored = new ArrayList<>(rows.size());
+                    rows.forEach(row -> stored.add(event(row)));
+                    hub.deliverAll(stored);
+                })
                 .replaceWithVoid();
     }
 
@@ -108,7 +112,7 @@ public class StreamEvents {
 
     /** Delivers events stored by {@link #storeForEach} to this instance's streams, after their commit. */
     public void deliver(List<StreamEvent> committed) {
-        committed.forEach(hub::deliver);
+        hub.deliverAll(committed);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
+import org.phocap.platform.CallerContext;
 import org.phocap.platform.ClientGone;
 import org.phocap.platform.Overload;
 import org.phocap.platform.ThrottledLog;
@@ -130,7 +133,8 @@ public class StreamHub {
         return Multi.createFrom()
                 .<StreamEvent>emitter(
                         emitter -> {
-                            Stream stream = new Stream(courseId, learnerId, emitter, bufferSize, dropped, valid);
+                            Stream stream = new Stream(
+                                    courseId, learnerId, eventLoopOfCaller(), emitter, bufferSize, dropped, valid);
                             byCourse.computeIfAbsent(courseId, k -> ConcurrentHashMap.newKeySet())
                                     .add(stream);
                             open.incrementAndGet();
@@ -191,7 +195,7 @@ public class StreamHub {
             Consumer<T> done,
             Consumer<Throwable> failed,
             Runnable expired) {
-        Context context = Vertx.currentContext();
+        CallerContext caller = CallerContext.capture();
         Runnable run = () -> {
             Uni<T> running;
             try {
@@ -218,16 +222,7 @@ public class StreamHub {
                                 failed.accept(failure);
                             });
         };
-        openings.enter(
-                wanted,
-                () -> {
-                    if (context == null || context == Vertx.currentContext()) {
-                        run.run();
-                    } else {
-                        context.runOnContext(v -> run.run());
-                    }
-                },
-                expired);
+        openings.enter(wanted, () -> caller.execute(run), expired);
     }
 
     private static void openingFailed(Stream stream, Throwable failure) {
@@ -244,12 +239,54 @@ public class StreamHub {
     }
 
     public void deliver(StreamEvent event) {
-        Set<Stream> streams = event.learnerId() == null
-                ? byCourse.get(event.courseId())
-                : byLearner.get(new Watcher(event.courseId(), event.learnerId()));
-        if (streams != null) {
-            streams.forEach(stream -> stream.offer(event));
+        deliverAll(List.of(event));
+    }
+
+    /**
+     * Hands committed events to their streams on the streams' own event loops, one task per loop:
+     * an announcement to 10,000 learners (10,000 events, one per learner) is formatted and written
+     * by both loops at once in two tasks, instead of by the caller's thread with a hop per write.
+     * Always through the loop's queue, even from that loop, so every stream gets events in the
+     * order they were delivered.
+     */
+    public void deliverAll(List<StreamEvent> events) {
+        Map<Context, List<Delivery>> byLoop = new HashMap<>(4);
+        for (StreamEvent event : events) {
+            Set<Stream> streams = event.learnerId() == null
+                    ? byCourse.get(event.courseId())
+                    : byLearner.get(new Watcher(event.courseId(), event.learnerId()));
+            if (streams != null) {
+                for (Stream stream : streams) {
+                    byLoop.computeIfAbsent(stream.loop, loop -> new ArrayList<>())
+                            .add(new Delivery(stream, event));
+                }
+            }
         }
+        byLoop.forEach((loop, deliveries) -> {
+            if (loop == null) {
+                deliveries.forEach(Delivery::offer);
+            } else {
+                loop.runOnContext(ignored -> deliveries.forEach(Delivery::offer));
+            }
+        });
+    }
+
+    private record Delivery(Stream stream, StreamEvent event) {
+        /** One stream's failure stays its own: a loop's task carries thousands of deliveries. */
+        void offer() {
+            try {
+                stream.offer(event);
+            } catch (RuntimeException e) {
+                ThrottledLog.warn(LOG, "A lesson stream could not take an event; the others got it");
+                stream.emitter.fail(e);
+            }
+        }
+    }
+
+    /** The event loop of the calling request (shared by all its requests), or null off Vert.x. */
+    private static Context eventLoopOfCaller() {
+        Context current = Vertx.currentContext();
+        return current instanceof ContextInternal internal ? internal.unwrap() : current;
     }
 
     /**
@@ -365,6 +402,9 @@ public class StreamHub {
     private static final class Stream {
         final long courseId;
         final long learnerId;
+        /** Where its events are written from: the loop its connection lives on. */
+        final Context loop;
+
         final MultiEmitter<? super StreamEvent> emitter;
         final int capacity;
         final Counter dropped;
@@ -377,6 +417,7 @@ public class StreamHub {
         Stream(
                 long courseId,
                 long learnerId,
+                Context loop,
                 MultiEmitter<? super StreamEvent> emitter,
                 int capacity,
                 Counter dropped,
@@ -384,6 +425,7 @@ public class StreamHub {
             this.valid = valid;
             this.courseId = courseId;
             this.learnerId = learnerId;
+            this.loop = loop;
             this.emitter = emitter;
             this.capacity = capacity;
             this.dropped = dropped;

@@ -219,4 +219,70 @@ class StreamHubTest {
         assertEquals(true, done.get());
         assertEquals(0, hub.openStreams());
     }
+
+    @Test
+    void streamsGetEveryEventInOrderOnTheirOwnEventLoops() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
+        try {
+            int streams = 40;
+            List<List<Long>> got = new java.util.ArrayList<>();
+            List<java.util.Set<String>> threads = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(streams);
+            for (int i = 0; i < streams; i++) {
+                List<Long> ids = new CopyOnWriteArrayList<>();
+                java.util.Set<String> on = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                got.add(ids);
+                threads.add(on);
+                long learner = 1000 + i;
+                // Each stream opens from a request's (duplicated) context of some event loop, as in the server.
+                io.vertx.core.impl.ContextInternal loop =
+                        (io.vertx.core.impl.ContextInternal) vertx.getOrCreateContext();
+                loop.duplicate()
+                        .runOnContext(ignored -> hub.open(
+                                        COURSE,
+                                        learner,
+                                        () -> true,
+                                        () -> Uni.createFrom().item(new StreamHub.Start(List.of())))
+                                .subscribe()
+                                .with(e -> {
+                                    ids.add(e.id());
+                                    on.add(Thread.currentThread().getName());
+                                    if (e.id() == 0) {
+                                        opened.countDown();
+                                    }
+                                }));
+            }
+            // A first event to all once every stream is registered (one still opening keeps it for later).
+            long registered = System.nanoTime() + 5_000_000_000L;
+            while (hub.openStreams() < streams && System.nanoTime() < registered) {
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(5);
+            }
+            hub.deliver(new StreamEvent(0, COURSE, null, "announcement", "{}"));
+            assertEquals(true, opened.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            List<StreamEvent> batch = new java.util.ArrayList<>();
+            for (long id = 1; id <= 50; id++) {
+                batch.add(new StreamEvent(id, COURSE, id % 2 == 0 ? null : 1000 + (id % streams), "progress", "{}"));
+            }
+            hub.deliverAll(batch);
+            hub.deliver(new StreamEvent(51, COURSE, null, "announcement", "{}"));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (got.stream().anyMatch(ids -> !ids.contains(51L)) && System.nanoTime() < deadline) {
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(10);
+            }
+            for (int i = 0; i < streams; i++) {
+                List<Long> expected = new java.util.ArrayList<>(List.of(0L));
+                for (long id = 1; id <= 50; id++) {
+                    if (id % 2 == 0 || 1000 + (id % streams) == 1000 + i) {
+                        expected.add(id);
+                    }
+                }
+                expected.add(51L);
+                assertEquals(expected, got.get(i), "stream " + i);
+                assertEquals(1, threads.get(i).size(), "stream " + i + " written from " + threads.get(i));
+                assertEquals(true, threads.get(i).iterator().next().startsWith("vert.x-eventloop-thread-"));
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }
