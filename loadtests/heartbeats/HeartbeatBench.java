@@ -218,6 +218,11 @@ public class HeartbeatBench {
     }
 
     static Stats closed(Vertx vertx, int port, Fleet fleet, int connections, int seconds) throws Exception {
+        if (connections > fleet.ids.length) {
+            // Each connection sends for its own learners: more connections than learners cannot run.
+            System.out.printf("closed model: %d connections but only %d learners%n", connections, fleet.ids.length);
+            System.exit(2);
+        }
         HttpClient client = vertx.createHttpClient(
                 new HttpClientOptions().setMaxPoolSize(connections).setKeepAlive(true));
         Stats stats = new Stats();

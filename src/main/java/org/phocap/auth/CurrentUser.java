@@ -15,6 +15,11 @@ public class CurrentUser {
     }
 
     public Subject subject() {
+        return subjectOf(jwt);
+    }
+
+    /** The subject a verified token speaks for (401 when it names none). */
+    static Subject subjectOf(JsonWebToken jwt) {
         String sub = jwt.getSubject();
         if (sub == null) {
             throw ProblemException.unauthorized("A valid bearer token is required.");
@@ -22,7 +27,7 @@ public class CurrentUser {
         int colon = sub.indexOf(':');
         Subject.Kind kind = Subject.Kind.valueOf(sub.substring(0, colon).toUpperCase());
         String role = jwt.getGroups().stream().findFirst().orElse("");
-        return new Subject(kind, Long.parseLong(sub.substring(colon + 1)), jwt.getName(), role, scope());
+        return new Subject(kind, Long.parseLong(sub.substring(colon + 1)), jwt.getName(), role, scopeOf(jwt));
     }
 
     public long staffId() {
@@ -35,6 +40,10 @@ public class CurrentUser {
 
     /** Locality codes whose subtrees the caller may see ("*" = all). */
     public List<String> scope() {
+        return scopeOf(jwt);
+    }
+
+    private static List<String> scopeOf(JsonWebToken jwt) {
         Object claim = jwt.getClaim(TokenService.SCOPE_CLAIM);
         if (claim instanceof jakarta.json.JsonArray array) {
             return array.getValuesAs(jakarta.json.JsonString.class).stream()

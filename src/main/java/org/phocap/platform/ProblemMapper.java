@@ -68,6 +68,22 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response map(Throwable failure) {
+        Answer answer = answer(failure);
+        Response.ResponseBuilder builder = Response.status(answer.problem().status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(answer.problem());
+        answer.headers().forEach(builder::header);
+        return builder.build();
+    }
+
+    /** A failure's answer: the problem and the headers that go with it (WWW-Authenticate, Retry-After). */
+    public record Answer(Problem problem, java.util.Map<String, String> headers) {}
+
+    /**
+     * The one mapping from a failure to its answer, for REST resources (above) and for the few plain
+     * Vert.x routes (hot paths) alike; counts overload refusals on the way.
+     */
+    public static Answer answer(Throwable failure) {
         Throwable cause = unwrap(failure);
         String overload = Overload.cause(cause);
         if (overload != null) {
@@ -85,17 +101,16 @@ public class ProblemMapper {
                             ? overload
                             : problem.type().substring(problem.type().lastIndexOf('/') + 1));
         }
-        Response.ResponseBuilder builder =
-                Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
         if (problem.status() == 401) {
-            builder.header("WWW-Authenticate", "Bearer");
+            headers.put("WWW-Authenticate", "Bearer");
         }
         if (cause instanceof ProblemException pe && pe.retryAfterSec() != null) {
-            builder.header("Retry-After", pe.retryAfterSec());
+            headers.put("Retry-After", String.valueOf(pe.retryAfterSec()));
         } else if (problem.status() == 503) {
-            builder.header("Retry-After", 2);
+            headers.put("Retry-After", "2");
         }
-        return builder.build();
+        return new Answer(problem, headers);
     }
 
     static Throwable unwrap(Throwable failure) {

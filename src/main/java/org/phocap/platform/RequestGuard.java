@@ -225,7 +225,7 @@ public class RequestGuard {
                 || (length != null && !"0".equals(length.trim()));
     }
 
-    static boolean isJson(String contentType) {
+    public static boolean isJson(String contentType) {
         String base = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
         return base.equals("application/json") || (base.startsWith("application/") && base.endsWith("+json"));
     }

@@ -175,9 +175,22 @@ public class HeartbeatCommitter {
         }
         batchSize.record(batch.size());
         long started = System.nanoTime();
-        attempt(batch).subscribe().with(done -> {
+        List<Runnable> answers = new ArrayList<>(1);
+        attempt(batch, true, answers).subscribe().with(done -> {
             commitTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            // The slot is freed and the next batch sent before this one's answers are written:
+            // writing a few hundred HTTP answers takes longer than the database takes to commit, and
+            // holding the slot meanwhile left the database idle most of the time.
             finished();
+            // Each committed part on its own: a reaction that throws must not leave the next part
+            // of a split batch unanswered.
+            for (Runnable answer : answers) {
+                try {
+                    answer.run();
+                } catch (RuntimeException e) {
+                    SafeLog.error(LOG, "Reacting to committed heartbeats failed; they were answered", e);
+                }
+            }
         });
     }
 
@@ -187,34 +200,36 @@ public class HeartbeatCommitter {
      * tried on its own, so the offending submission fails alone and everyone else is answered as
      * usual. The slot stays taken meanwhile, which keeps the retries inside the in-flight limit.
      */
-    private Uni<Void> attempt(List<Pending> batch) {
-        return attempt(batch, true);
-    }
-
-    private Uni<Void> attempt(List<Pending> batch, boolean mayRetry) {
+    private Uni<Void> attempt(List<Pending> batch, boolean mayRetry, List<Runnable> answers) {
         return Uni.createFrom()
                 .deferred(() ->
                         commit.apply(batch.stream().map(Pending::submission).toList()))
                 .onItemOrFailure()
                 .transformToUni((committed, failure) -> {
                     if (failure == null) {
-                        for (int i = 0; i < batch.size(); i++) {
-                            batch.get(i).emitter().complete(committed.outcomes().get(i));
-                        }
-                        onCommitted.accept(committed);
+                        // Committed: answered once the slot is free (see write).
+                        answers.add(() -> {
+                            for (int i = 0; i < batch.size(); i++) {
+                                batch.get(i)
+                                        .emitter()
+                                        .complete(committed.outcomes().get(i));
+                            }
+                            onCommitted.accept(committed);
+                        });
                         return Uni.createFrom().voidItem();
                     }
                     if (mayRetry && concurrencyConflict(failure)) {
                         // A deadlock or serialization failure with a concurrent batch: nothing was
                         // kept, and the same batch normally goes through at once.
                         retries.increment();
-                        return attempt(batch, false);
+                        return attempt(batch, false, answers);
                     }
                     boolean dataError = causedByData(failure);
                     if (dataError && batch.size() > 1) {
                         isolations.increment();
                         int half = batch.size() / 2;
-                        return attempt(batch.subList(0, half)).chain(() -> attempt(batch.subList(half, batch.size())));
+                        return attempt(batch.subList(0, half), true, answers)
+                                .chain(() -> attempt(batch.subList(half, batch.size()), true, answers));
                     }
                     if (dataError) {
                         LOG.warnf(

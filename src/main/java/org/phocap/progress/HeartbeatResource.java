@@ -22,7 +22,11 @@ import org.phocap.auth.Role;
 import org.phocap.platform.ApiTags;
 import org.phocap.platform.ProblemException;
 
-/** The learner's player reports study here; see docs/progress-credit.md for what earns credit. */
+/**
+ * The learner's player reports study here; see docs/progress-credit.md for what earns credit. The
+ * single heartbeat, {@code POST /api/v1/me/heartbeats}, is a plain Vert.x route ({@link
+ * HeartbeatRoute}) for speed; the offline replay and the progress read stay here.
+ */
 @Tag(name = ApiTags.STUDY, description = ApiTags.STUDY_ABOUT)
 @Path("/api/v1/me")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,21 +38,6 @@ public class HeartbeatResource {
     public HeartbeatResource(ProgressService progress, CurrentUser user) {
         this.progress = progress;
         this.user = user;
-    }
-
-    @POST
-    @Path("/heartbeats")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Report study on a lesson; answered once the credit is stored")
-    @APIResponse(
-            responseCode = "200",
-            description = "The learner's state on the lesson",
-            content = @Content(schema = @Schema(implementation = HeartbeatResult.class)))
-    @APIResponse(responseCode = "404", description = "Not a lesson of the learner's courses")
-    @APIResponse(responseCode = "409", description = "wave-closed, or concurrent-session (another device within 60 s)")
-    @APIResponse(responseCode = "503", description = "Not stored this time; retry the same heartbeat after Retry-After")
-    public Uni<HeartbeatResult> heartbeat(@HeaderParam("X-Device-Id") String deviceId, Heartbeat heartbeat) {
-        return progress.heartbeat(user.subject().id(), deviceId, heartbeat);
     }
 
     @POST

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import org.phocap.campaign.CampaignStore;
 import org.phocap.integrity.HeartbeatsObserved;
 import org.phocap.platform.Caches;
+import org.phocap.platform.Overload;
 import org.phocap.platform.SafeLog;
 import org.phocap.platform.SyncCache;
 import org.phocap.stream.StreamBridge;
@@ -93,10 +94,18 @@ public class ProgressEvents {
         List<Uni<Boolean>> checks = completedCourses.values().stream()
                 .map(s -> completion.checkNow(s.learnerId, s.lesson.courseId(), s.completedAt))
                 .toList();
-        events.publishAll(outgoing)
-                .chain(() -> checks.isEmpty()
-                        ? Uni.createFrom().voidItem()
-                        : Uni.join().all(checks).andCollectFailures().replaceWithVoid())
+        // A busy database skips them with a throttled warning (no error per batch under overload):
+        // the stream's next snapshot shows the state, and owed completion checks have their outbox.
+        Overload.orSkipped(
+                        events.publishAll(outgoing)
+                                .chain(() -> checks.isEmpty()
+                                        ? Uni.createFrom().voidItem()
+                                        : Uni.join()
+                                                .all(checks)
+                                                .andCollectFailures()
+                                                .replaceWithVoid()),
+                        LOG,
+                        "Publishing progress events")
                 .subscribe()
                 .with(done -> {}, failure -> SafeLog.error(LOG, "Progress events were not published", failure));
     }
@@ -120,14 +129,23 @@ public class ProgressEvents {
         if (learners.isEmpty()) {
             return;
         }
-        campaigns
-                .markStarted(
-                        learners.toArray(Long[]::new),
-                        courses.toArray(Long[]::new),
-                        times.toArray(OffsetDateTime[]::new))
+        // Skipped while the database is busy: these learners stay unknown as started, so their next
+        // credited heartbeat tries again (and a completion starts the enrolment in any case).
+        Overload.orSkipped(
+                        campaigns
+                                .markStarted(
+                                        learners.toArray(Long[]::new),
+                                        courses.toArray(Long[]::new),
+                                        times.toArray(OffsetDateTime[]::new))
+                                .replaceWith(Boolean.TRUE),
+                        LOG,
+                        "Marking enrolments started")
                 .subscribe()
                 .with(
                         done -> {
+                            if (done == null) {
+                                return;
+                            }
                             for (int i = 0; i < learners.size(); i++) {
                                 started.put(learners.get(i) + ":" + courses.get(i), Boolean.TRUE);
                             }

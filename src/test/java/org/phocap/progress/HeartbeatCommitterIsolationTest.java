@@ -68,8 +68,14 @@ class HeartbeatCommitterIsolationTest {
     }
 
     private static Map<Long, Object> run(FakeStore store, int honest) throws InterruptedException {
+        return run(store, honest, changed -> {});
+    }
+
+    private static Map<Long, Object> run(
+            FakeStore store, int honest, java.util.function.Consumer<ProgressStore.Committed> reaction)
+            throws InterruptedException {
         HeartbeatCommitter committer = new HeartbeatCommitter(
-                store::commit, changed -> {}, vertx, new SimpleMeterRegistry(), 64, Duration.ofMillis(20), 1, 10_000);
+                store::commit, reaction, vertx, new SimpleMeterRegistry(), 64, Duration.ofMillis(20), 1, 10_000);
         Map<Long, Object> answers = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(honest + 1);
         List<Long> learners = new ArrayList<>();
@@ -108,6 +114,18 @@ class HeartbeatCommitterIsolationTest {
             }
         });
         assertTrue(store.batchSizes.size() > 1, "the failed batch was split and retried: " + store.batchSizes);
+    }
+
+    @Test
+    void aReactionThatThrowsLeavesNoPartOfASplitBatchUnanswered() throws InterruptedException {
+        FakeStore store = new FakeStore(new ArithmeticException("long overflow"));
+        Map<Long, Object> answers = run(store, 40, committed -> {
+            throw new IllegalStateException("a bug in what follows a commit");
+        });
+        assertEquals(
+                40,
+                answers.values().stream().filter(a -> !(a instanceof Throwable)).count(),
+                String.valueOf(answers));
     }
 
     @Test

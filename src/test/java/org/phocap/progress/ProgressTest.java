@@ -462,6 +462,77 @@ class ProgressTest {
                 .statusCode(403);
     }
 
+    /**
+     * The single heartbeat is a plain Vert.x route (HeartbeatRoute), not a REST resource: it must
+     * still answer every refusal as the rest of the API does, take a chunked body, and let a browser
+     * app on an allowed origin call it.
+     */
+    @Test
+    void theHeartbeatRouteAnswersLikeTheRestOfTheApi() throws Exception {
+        Learner l = learner(true);
+        String body = "{\"lessonId\":" + lessons.get("LR") + ",\"sessionId\":\"r1\",\"seq\":1,"
+                + "\"positionSec\":0,\"playing\":true,\"sentAt\":\"" + t0 + "\"}";
+        java.util.function.BiFunction<io.restassured.specification.RequestSpecification, String, Response> post =
+                (request, json) -> request.header("X-Device-Id", "d1")
+                        .contentType(ContentType.JSON)
+                        .body(json)
+                        .post("/api/v1/me/heartbeats");
+        // No token, a forged one, a staff one: 401 (with its challenge) and 403, as problems.
+        post.apply(RestAssured.given(), body)
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer")
+                .body("type", endsWith("/unauthorized"));
+        post.apply(as(l.token().substring(0, l.token().length() - 4) + "AAAA"), body)
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
+        post.apply(RestAssured.given().header("Authorization", "Basic " + l.token()), body)
+                .then()
+                .statusCode(401);
+        post.apply(as(admin()), body).then().statusCode(403).contentType("application/problem+json");
+        // Not JSON, not valid JSON, trailing content, an empty body: 415 and 400s.
+        as(l.token())
+                .header("X-Device-Id", "d1")
+                .contentType("text/plain")
+                .body(body)
+                .post("/api/v1/me/heartbeats")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json");
+        for (String bad : List.of("{\"lessonId\":", body + " {}", "[]", "null")) {
+            post.apply(as(l.token()), bad).then().statusCode(400).contentType("application/problem+json");
+        }
+        assertEquals(0.0, progress(l).getDouble("progress"));
+        // A chunked body (no Content-Length), with the scheme written in lower case: stored.
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .build();
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.http.HttpResponse<String> chunked = client.send(
+                java.net.http.HttpRequest.newBuilder(base.toURI().resolve("/api/v1/me/heartbeats"))
+                        .header("Authorization", "bearer " + l.token())
+                        .header("X-Device-Id", "d1")
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                                () -> new java.io.ByteArrayInputStream(bytes)))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, chunked.statusCode(), chunked.body());
+        assertEquals(lessons.get("LR"), JsonPath.from(chunked.body()).getLong("lessonId"));
+        // A browser app on an allowed origin reads the answer (CORS runs ahead of every route).
+        post.apply(
+                        as(l.token()).header("Origin", "http://allowed.localhost:3000"),
+                        body.replace("\"seq\":1", "\"seq\":2"))
+                .then()
+                .statusCode(200)
+                .header("Access-Control-Allow-Origin", "http://allowed.localhost:3000");
+        // A signed-out token stops working at once here too.
+        as(l.token()).post("/api/v1/auth/logout").then().statusCode(204);
+        post.apply(as(l.token()), body.replace("\"seq\":1", "\"seq\":3")).then().statusCode(401);
+    }
+
     /** 200 heartbeats of an offline session: pauses, a seek, re-watching, 10–20 s apart. */
     static List<Map<String, Object>> offlineSession(long lessonId, Instant start) {
         List<Map<String, Object>> beats = new ArrayList<>();
