@@ -36,6 +36,7 @@ import org.phocap.platform.InApp;
 import org.phocap.platform.InProcessOnly;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.TestClock;
+import org.phocap.platform.TestDatabase;
 
 /**
  * The integrity signals at the edge of each threshold, the certificate policy (held, issued on
@@ -618,12 +619,8 @@ class IntegrityTest {
     }
 
     private long sum(String column, long learner) {
-        return pool.preparedQuery("SELECT coalesce(sum(" + column + "), 0) FROM device_use WHERE learner_id = $1")
-                .execute(Tuple.of(learner))
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
+        return TestDatabase.first(
+                        pool, "SELECT coalesce(sum(" + column + "), 0) FROM device_use WHERE learner_id = $1", learner)
                 .getLong(0);
     }
 

@@ -90,10 +90,31 @@ public final class AppProcess implements AutoCloseable {
         return new AppProcess(name, builder.start(), port, managementPort, log);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now, below the kernel's range for outgoing connections (32768 and up on Linux): a
+     * port the kernel handed out (new ServerSocket(0)) could be taken again as the local port of an
+     * outgoing connection, the app's own to its embedded database among them, before the app bound it
+     * ("Address already in use" for the management interface, seen once in CI). Never the same port
+     * twice in one test run: the HTTP and management ports of one app are both picked before it binds
+     * either, and once CI drew the same one for both; Vert.x then shared it between the two servers
+     * and the readiness probe's kept-alive connection stayed on the one without /q/health.
+     */
+    static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int candidate = random.nextInt(20_000, 32_000);
+            if (!HANDED_OUT.add(candidate)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(candidate)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port between 20000 and 32000");
     }
 
     public int port() {

@@ -200,7 +200,9 @@ public final class Browser implements AutoCloseable {
             int seen = listener.events.size();
             call("Page.navigate", Map.of("url", url));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (listener.events.subList(seen, listener.events.size()).stream()
+            // A snapshot first: a copy-on-write list's subList fails if an event arrives while it is read.
+            while (List.copyOf(listener.events).stream()
+                    .skip(seen)
                     .noneMatch(e -> e.path("method").asText().equals("Page.loadEventFired"))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("no load event for " + url);

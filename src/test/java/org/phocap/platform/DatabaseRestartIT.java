@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.RestAssured;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,10 +59,7 @@ class DatabaseRestartIT {
     void aDatabaseRestartIsAnswered503AndRecoveredFromWithNothingAcknowledgedLost() throws Exception {
         Path data = Path.of("target", "it-data", "restart-db").toAbsolutePath();
         EmbeddedDatabaseIT.deleteTree(data);
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = AppProcess.freePort();
         EmbeddedPostgres postgres = database(data, port);
         String url = "postgresql://localhost:" + port + "/postgres";
         AppProcess app = AppProcess.start("db-restart", url, Map.of());

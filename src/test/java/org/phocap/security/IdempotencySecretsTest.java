@@ -11,7 +11,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.phocap.platform.Api;
 import org.phocap.platform.Hashing;
 import org.phocap.platform.PostgresResource;
+import org.phocap.platform.TestDatabase;
 
 /** Finding 12: an idempotency record holds no secret and nothing a guessed password can be checked against. */
 @QuarkusTest
@@ -42,12 +42,8 @@ class IdempotencySecretsTest {
     }
 
     private String fingerprint(String key) {
-        return pool.preparedQuery("SELECT fingerprint, coalesce(response, '') FROM idempotent_request WHERE key = $1")
-                .execute(Tuple.of(key))
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
+        return TestDatabase.first(
+                        pool, "SELECT fingerprint, coalesce(response, '') FROM idempotent_request WHERE key = $1", key)
                 .getString(0);
     }
 

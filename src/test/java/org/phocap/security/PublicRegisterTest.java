@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.phocap.certificate.CertificateCourse;
 import org.phocap.platform.PostgresResource;
 import org.phocap.platform.TestClock;
+import org.phocap.platform.TestDatabase;
 
 /**
  * Finding 10: walking the sequential serials yields verdicts and initials, never a register of
@@ -63,12 +64,8 @@ class PublicRegisterTest {
             assertFalse(json.contains("Thôn Một") || page.contains("Thôn Một"), "a village in " + json);
             assertTrue(json.matches(".*\"holderInitials\":\"H\\. (V|T)\\. [MHB]\\.\".*"), json);
         }
-        Long withoutCode = pool.query("SELECT count(*) FROM certificate WHERE verification_code !~ '^[0-9A-F]{16}$'")
-                .execute()
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
+        Long withoutCode = TestDatabase.first(
+                        pool, "SELECT count(*) FROM certificate WHERE verification_code !~ '^[0-9A-F]{16}$'")
                 .getLong(0);
         assertEquals(0L, withoutCode, "every certificate has a 64-bit code");
     }
