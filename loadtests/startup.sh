@@ -5,7 +5,10 @@
 # to the first 200 of GET /q/health/ready (polled every 10 ms), and Quarkus' own "started in".
 # The archive is made by packaging with -Dquarkus.package.jar.appcds.enabled=true (done here first;
 # about 40 s, it starts the application's static init).
-# Usage: loadtests/startup.sh [RUNS]
+# With JDK25=/path/to/a/JDK-25/bin/java set, it also measures that JDK with an AOT cache (JEP 483/514:
+# one training start that writes target/quarkus-app/app.aot on exit, then starts that map it). The
+# project builds for Java 17; this measures the same jar on a newer runtime, an operator's choice.
+# Usage: [JDK25=...] loadtests/startup.sh [RUNS]
 RUNS=${1:-5}
 DB=phocap_start
 source "$(dirname "$0")/heartbeat-env.sh"
@@ -25,7 +28,7 @@ timed_start() {
     PHOCAP_JWT_PUBLIC_KEY_LOCATION="file:$root/$WORK/keys/jwt-public.pem" \
     PHOCAP_JWT_PRIVATE_KEY_LOCATION="file:$root/$WORK/keys/jwt-private.pem" \
     PHOCAP_ADMIN_PASSWORD="$PASSWORD" QUARKUS_HTTP_PORT=$PORT PHOCAP_MANAGEMENT_PORT=$((PORT + 1000)) \
-    java -Xmx$HEAP "$@" -jar quarkus-run.jar) > "$log" 2>&1 &
+    ${JAVA_CMD:-java} -Xmx$HEAP "$@" -jar quarkus-run.jar) > "$log" 2>&1 &
   SERVER=$!
   until curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null 2>&1; do
     kill -0 $SERVER 2>/dev/null || { echo "server died; see $log"; exit 1; }
@@ -52,3 +55,15 @@ summary() {
 }
 summary "without AppCDS" "${plain[@]}"
 summary "with AppCDS" "${cds[@]}"
+if [ -n "${JDK25:-}" ]; then
+  declare -a j25 aot
+  rm -f target/quarkus-app/app.aot
+  JAVA_CMD="$JDK25" timed_start -XX:AOTCacheOutput=app.aot > /dev/null # training: the cache is written at exit
+  [ -f target/quarkus-app/app.aot ] || { echo "no AOT cache written; see $WORK/startup-server.log"; exit 1; }
+  for i in $(seq 1 "$RUNS"); do
+    j25+=("$(JAVA_CMD="$JDK25" timed_start)")
+    aot+=("$(JAVA_CMD="$JDK25" timed_start -XX:AOTCache=app.aot -XX:AOTMode=on)")
+  done
+  summary "$("$JDK25" -version 2>&1 | head -1), no cache" "${j25[@]}"
+  summary "$("$JDK25" -version 2>&1 | head -1), AOT cache" "${aot[@]}"
+fi
