@@ -14,5 +14,7 @@ public interface CertificateConfig {
 
     int renderThreads();
 
+    int maxPendingRenders();
+
     ZoneId zone();
 }

@@ -13,11 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.phocap.platform.Overload;
 
 /**
  * A certificate's PDF: rendered once, on a small pool of render threads (never an event loop), then
  * stored in PostgreSQL and served byte for byte from there on every instance. Two downloads of a
- * certificate that is still rendering share that render.
+ * certificate that is still rendering share that render. At most
+ * {@code phocap.certificate.max-pending-renders} renders wait or run at once: a first download
+ * past that (the end of a wave, a script fetching every certificate) is answered 503 with
+ * Retry-After at once instead of queueing without a limit behind renders it cannot overtake.
  */
 // Created at start so that its meters exist (an alert on the render backlog needs the series).
 @Startup
@@ -30,6 +34,10 @@ public class CertificateFiles {
     private final Timer renderTime;
     /** Renders in flight (not a cache): two downloads of one new PDF share one render; removed when stored. */
     private final Map<String, Uni<byte[]>> rendering = new ConcurrentHashMap<>();
+    /** The entries of {@link #rendering}, counted exactly (a map's size is not a claim one can take). */
+    private final AtomicInteger pending = new AtomicInteger();
+
+    private final int maxPending;
 
     public CertificateFiles(
             CertificateStore store,
@@ -41,6 +49,7 @@ public class CertificateFiles {
         this.store = store;
         this.links = links;
         this.zone = zone;
+        this.maxPending = Math.max(1, certificateConfig.maxPendingRenders());
         AtomicInteger n = new AtomicInteger();
         this.renderers = Executors.newFixedThreadPool(Math.max(1, threads), task -> {
             Thread t = new Thread(task, "certificate-render-" + n.incrementAndGet());
@@ -61,17 +70,30 @@ public class CertificateFiles {
 
     private Uni<byte[]> render(Certificate certificate) {
         String serial = certificate.serial();
-        return rendering.computeIfAbsent(
-                serial,
-                s -> Uni.createFrom()
-                        .item(() -> renderTime.record(
-                                () -> CertificatePdf.render(certificate, links.verifyUrl(certificate), zone)))
-                        .runSubscriptionOn(renderers)
-                        .flatMap(bytes -> store.storePdf(s, bytes))
-                        .onTermination()
-                        .invoke(() -> rendering.remove(s))
-                        .memoize()
-                        .indefinitely());
+        Uni<byte[]> shared = rendering.computeIfAbsent(serial, s -> {
+            if (pending.incrementAndGet() > maxPending) {
+                pending.decrementAndGet();
+                return null; // no entry: this download is refused below
+            }
+            return Uni.createFrom()
+                    .item(() -> renderTime.record(
+                            () -> CertificatePdf.render(certificate, links.verifyUrl(certificate), zone)))
+                    .runSubscriptionOn(renderers)
+                    .flatMap(bytes -> store.storePdf(s, bytes))
+                    .onTermination()
+                    .invoke(() -> {
+                        rendering.remove(s);
+                        pending.decrementAndGet();
+                    })
+                    .memoize()
+                    .indefinitely();
+        });
+        return shared != null
+                ? shared
+                : Uni.createFrom()
+                        .failure(Overload.shed(
+                                "certificate-render",
+                                maxPending + " certificate PDFs are being made on this instance; try again shortly."));
     }
 
     @PreDestroy

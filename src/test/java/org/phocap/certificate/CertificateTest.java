@@ -299,6 +299,68 @@ class CertificateTest {
 
     @Test
     @InProcessOnly("sets the application's clock")
+    void aBurstOfFirstDownloadsPastTheRenderBoundIsAnswered503AtOnceAndEachPdfComesOnRetry() throws Exception {
+        // The test profile allows 2 renders at once (phocap.certificate.max-pending-renders).
+        List<Learner> learners = new ArrayList<>();
+        List<String> serials = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Learner l = COURSE.learner("Lê Thị Tải " + i);
+            COURSE.complete(l, clock);
+            learners.add(l);
+        }
+        for (Learner l : learners) {
+            serials.add((String) CertificateCourse.certificates(l, 1).get(0).get("serial"));
+        }
+        ExecutorService burst = Executors.newFixedThreadPool(learners.size());
+        List<io.restassured.response.Response> answers = new ArrayList<>();
+        try {
+            CyclicBarrier start = new CyclicBarrier(learners.size());
+            List<Callable<io.restassured.response.Response>> calls = new ArrayList<>();
+            for (int i = 0; i < learners.size(); i++) {
+                Learner l = learners.get(i);
+                String path = "/api/v1/certificates/" + serials.get(i) + ".pdf";
+                calls.add(() -> {
+                    start.await();
+                    return as(l.token()).get(path);
+                });
+            }
+            for (Future<io.restassured.response.Response> f : burst.invokeAll(calls)) {
+                answers.add(f.get());
+            }
+        } finally {
+            burst.shutdownNow();
+        }
+        int refused = 0;
+        int longestWait = 0;
+        for (io.restassured.response.Response answer : answers) {
+            if (answer.statusCode() == 503) {
+                refused++;
+                assertTrue(answer.contentType().startsWith("application/problem+json"), answer.contentType());
+                assertTrue(answer.jsonPath().getString("type").endsWith("/overloaded"), answer.asString());
+                int wait = Integer.parseInt(answer.header("Retry-After"));
+                assertTrue(wait >= 1 && wait <= 5, "Retry-After " + wait);
+                longestWait = Math.max(longestWait, wait);
+            }
+        }
+        // The refused clients wait as told and ask again, one after another: each PDF is made then.
+        Thread.sleep(longestWait * 1000L);
+        for (int i = 0; i < answers.size(); i++) {
+            io.restassured.response.Response answer = answers.get(i).statusCode() == 503
+                    ? as(learners.get(i).token()).get("/api/v1/certificates/" + serials.get(i) + ".pdf")
+                    : answers.get(i);
+            assertEquals(200, answer.statusCode(), answer.asString());
+            assertEquals("application/pdf", answer.contentType());
+            assertTrue(answer.asString().startsWith("%PDF-"), "a PDF");
+        }
+        assertTrue(refused > 0, "8 first downloads at once meet a bound of 2 renders");
+        assertTrue(refused < answers.size(), "the bound's own renders are answered");
+        for (String serial : serials) {
+            assertEquals(1L, count("SELECT count(*) FROM certificate_pdf WHERE serial = $1", serial), serial);
+        }
+    }
+
+    @Test
+    @InProcessOnly("sets the application's clock")
     void onlyTheHolderAndStaffInScopeGetThePdf() {
         Learner holder = COURSE.learner("Hoàng Văn Chủ", COURSE.p + "2-1-1");
         Learner other = COURSE.learner("Vũ Thị Khác");
