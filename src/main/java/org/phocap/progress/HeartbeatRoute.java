@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotSupportedException;
 import java.util.Map;
 import org.phocap.auth.BearerCaller;
@@ -57,8 +59,24 @@ public class HeartbeatRoute {
      */
     static final int ORDER = -250;
 
+    /** What the path serves; CORS preflights are answered ahead of it by Quarkus' filter. */
+    static final String ALLOWED = "POST, OPTIONS";
+
     void install(@Observes Router router) {
         router.post(PATH).order(ORDER).handler(this::handle);
+        // Every other method on the path, as Quarkus REST answers its own resources: OPTIONS says
+        // what is allowed, anything else is a 405 problem (without this the request fell through
+        // to a 404, and OPTIONS was answered for another resource's methods).
+        router.route(PATH).order(ORDER).handler(this::otherMethod);
+    }
+
+    private void otherMethod(RoutingContext ctx) {
+        ctx.response().putHeader(HttpHeaders.ALLOW, ALLOWED);
+        if (ctx.request().method() == HttpMethod.OPTIONS) {
+            ctx.response().end();
+        } else {
+            fail(ctx, new NotAllowedException("POST", new String[] {"OPTIONS"}));
+        }
     }
 
     private void handle(RoutingContext ctx) {

@@ -505,6 +505,20 @@ class ProgressTest {
             post.apply(as(l.token()), bad).then().statusCode(400).contentType("application/problem+json");
         }
         assertEquals(0.0, progress(l).getDouble("progress"));
+        // Another method: 405 with what is allowed, as Quarkus REST answers its resources; OPTIONS lists it.
+        as(l.token())
+                .get("/api/v1/me/heartbeats")
+                .then()
+                .statusCode(405)
+                .contentType("application/problem+json")
+                .header("Allow", "POST, OPTIONS")
+                .body("type", endsWith("/method-not-allowed"));
+        as(l.token()).delete("/api/v1/me/heartbeats").then().statusCode(405);
+        RestAssured.given()
+                .options("/api/v1/me/heartbeats")
+                .then()
+                .statusCode(200)
+                .header("Allow", "POST, OPTIONS");
         // A chunked body (no Content-Length), with the scheme written in lower case: stored.
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
