@@ -17,6 +17,11 @@ public interface AuthConfig {
 
     int bcryptCost();
 
+    /** Threads that compute bcrypt; one per core when not set. */
+    java.util.OptionalInt hashThreads();
+
+    int maxPendingHashes();
+
     Duration refreshTokenTtl();
 
     Duration revocationPoll();

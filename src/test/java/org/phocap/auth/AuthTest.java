@@ -63,6 +63,36 @@ class AuthTest {
     }
 
     @Test
+    @org.phocap.platform.InProcessOnly("fills the application's hashing queue through its bean")
+    void signInsPastTheHashingBoundAreAnswered503AtOnceAndSucceedOnceItDrains() throws Exception {
+        // The test profile lets 4 hashes wait or run, on 1 thread. Four slow ones (cost 13, most of a
+        // second each here) fill it, as a crowd signing in at the start of a wave would.
+        PasswordHasher hasher = org.phocap.platform.InApp.bean(PasswordHasher.class);
+        String slow = at.favre.lib.crypto.bcrypt.BCrypt.withDefaults().hashToString(13, "x".toCharArray());
+        List<java.util.concurrent.CompletableFuture<Boolean>> crowd = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            crowd.add(hasher.verify("x", slow).subscribeAsCompletionStage());
+        }
+        long start = System.nanoTime();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
+                .post("/api/v1/auth/login")
+                .then()
+                .statusCode(503)
+                .contentType("application/problem+json")
+                .header("Retry-After", "2")
+                .body("type", equalTo("https://phocap.org/problems/overloaded"));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        org.junit.jupiter.api.Assertions.assertTrue(
+                tookMs < 1000, "answered at once, not after the queue: " + tookMs + " ms");
+        for (var hash : crowd) {
+            org.junit.jupiter.api.Assertions.assertTrue(hash.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        // Once the queue has drained, the same sign-in works.
+        Api.login("admin", Api.ADMIN_PASSWORD);
+    }
+
+    @Test
     void refreshRotatesAndAReusedTokenRevokesTheFamily() {
         JsonPath first = Api.login("admin", Api.ADMIN_PASSWORD);
         String r1 = first.getString("refreshToken");
