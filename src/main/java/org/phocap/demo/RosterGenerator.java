@@ -67,8 +67,13 @@ public final class RosterGenerator {
             }
             out.write(name + "," + phone + "," + (1955 + random.nextInt(50)) + "," + (female ? "Nữ" : "Nam") + ","
                     + pick(random, ETHNICITY) + "," + villages.get(random.nextInt(villages.size())) + ","
-                    + pick(random, BODIES) + "," + pick(random, GROUPS) + "\n");
+                    + pick(random, BODIES) + "," + quoted(pick(random, GROUPS)) + "\n");
         }
+    }
+
+    /** A CSV value in double quotes when it holds a comma ("Học sinh, sinh viên"), as spreadsheets write it. */
+    private static String quoted(String value) {
+        return value.contains(",") ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }
 
     private static String pick(Random random, String[] values) {

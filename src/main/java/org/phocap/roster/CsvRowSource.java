@@ -13,6 +13,9 @@ final class CsvRowSource implements RowSource {
     private final CsvReader<CsvRecord> reader;
     private final Iterator<CsvRecord> records;
     private final Map<Integer, RosterField> columns;
+    private final int headerColumns;
+    /** The field of the header's last known column: where a row's extra values most likely came from. */
+    private final RosterField lastField;
 
     CsvRowSource(Reader input) {
         this.reader = Csv.reader(input);
@@ -20,7 +23,13 @@ final class CsvRowSource implements RowSource {
         if (!records.hasNext()) {
             throw new RosterFileException("The file is empty: expected a header row and data rows.");
         }
-        this.columns = RowSource.mapHeader(records.next().getFields());
+        java.util.List<String> header = records.next().getFields();
+        this.columns = RowSource.mapHeader(header);
+        this.headerColumns = header.size();
+        this.lastField = columns.entrySet().stream()
+                .max(Map.Entry.comparingByKey())
+                .map(Map.Entry::getValue)
+                .orElseThrow();
     }
 
     @Override
@@ -36,7 +45,19 @@ final class CsvRowSource implements RowSource {
                 cells.put(field, record.getField(i));
             }
         }
-        return new RawRow((int) record.getStartingLineNumber(), cells, String.join(",", record.getFields()));
+        // More values than the header has columns: a value with a comma that was not put in quotes
+        // (Học sinh, sinh viên). Read by position, the row would lose or shift what followed the
+        // comma without a word, so it is refused with the reason. Empty values past the header
+        // (a spreadsheet's trailing commas) are nothing lost.
+        boolean split = false;
+        for (int i = headerColumns; i < record.getFieldCount() && !split; i++) {
+            split = !record.getField(i).isBlank();
+        }
+        return new RawRow(
+                (int) record.getStartingLineNumber(),
+                cells,
+                String.join(",", record.getFields()),
+                split ? lastField : null);
     }
 
     @Override

@@ -44,6 +44,12 @@ final class RosterValidator {
                         "contains a control character (such as NUL); remove it and import the row again");
             }
         }
+        if (raw.splitAfter() != null) {
+            return reject(
+                    raw,
+                    raw.splitAfter(),
+                    "has more values than the header has columns: a value that contains a comma must be in double quotes (\"Học sinh, sinh viên\")");
+        }
         String name = nfc(raw.get(RosterField.FULL_NAME)).replaceAll("\\s+", " ");
         if (name.isEmpty()) {
             return reject(raw, RosterField.FULL_NAME, "full name is missing");

@@ -195,6 +195,34 @@ class RosterImportTest {
     }
 
     @Test
+    void aValueSplitByAnUnquotedCommaIsRefusedNotCutWhileQuotedCommasAndTrailingEmptyValuesImport() {
+        long campaign = Api.campaign(P);
+        String csv = HEADER
+                + "Phan Văn Phẩy," + Api.phone(19, 1) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,Học sinh, sinh viên\n"
+                + "Phan Thị Ngoặc," + Api.phone(19, 2) + ",1990,Nữ,Kinh," + P
+                + "1-1-1,VILLAGE,\"Học sinh, sinh viên\"\n"
+                + "Phan Văn Thừa," + Api.phone(19, 3) + ",1985,Nam,Kinh," + P + "1-1-1,VILLAGE,Nông dân,,\n";
+        JsonPath done = Api.finished(admin(), Api.upload(admin(), campaign, RosterFiles.utf8(csv), "text/csv"));
+        assertEquals("DONE", done.getString("status"));
+        assertEquals(2, done.getInt("created"), done.prettify());
+        assertEquals(1, done.getInt("rejected"), done.prettify());
+        // Read by position, line 2 was imported as "Học sinh", without a word; now it is refused with the reason.
+        assertEquals(2, done.getInt("errors[0].line"));
+        assertEquals("target_group", done.getString("errors[0].field"));
+        assertTrue(done.getString("errors[0].message").contains("double quotes"), done.prettify());
+        io.vertx.mutiny.sqlclient.Pool db = org.phocap.platform.TestDatabase.pool();
+        java.util.function.Function<String, String> targetGroupOf = phone -> org.phocap.platform.TestDatabase.first(
+                        db,
+                        "SELECT e.target_group FROM enrolment e JOIN learner l ON l.id = e.learner_id"
+                                + " WHERE l.phone = $1 AND e.campaign_id = $2",
+                        Api.e164(phone),
+                        campaign)
+                .getString(0);
+        assertEquals("Học sinh, sinh viên", targetGroupOf.apply(Api.phone(19, 2)));
+        assertEquals("Nông dân", targetGroupOf.apply(Api.phone(19, 3)));
+    }
+
+    @Test
     void reImportUpdatesAndNeverDuplicates() {
         long campaign = Api.campaign(P);
         String first = HEADER + "Ngô Văn Hải," + Api.phone(15, 1) + ",1980,Nam,Kinh," + P + "1-1-1,VILLAGE,\n"
