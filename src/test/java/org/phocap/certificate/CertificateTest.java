@@ -300,7 +300,7 @@ class CertificateTest {
     @Test
     @InProcessOnly("sets the application's clock")
     void aBurstOfFirstDownloadsPastTheRenderBoundIsAnswered503AtOnceAndEachPdfComesOnRetry() throws Exception {
-        // The test profile allows 2 renders at once (phocap.certificate.max-pending-renders).
+        // The test profile allows 1 render at a time (phocap.certificate.max-pending-renders).
         List<Learner> learners = new ArrayList<>();
         List<String> serials = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -352,7 +352,7 @@ class CertificateTest {
             assertEquals("application/pdf", answer.contentType());
             assertTrue(answer.asString().startsWith("%PDF-"), "a PDF");
         }
-        assertTrue(refused > 0, "8 first downloads at once meet a bound of 2 renders");
+        assertTrue(refused > 0, "8 first downloads at once meet a bound of 1 render");
         assertTrue(refused < answers.size(), "the bound's own renders are answered");
         for (String serial : serials) {
             assertEquals(1L, count("SELECT count(*) FROM certificate_pdf WHERE serial = $1", serial), serial);
