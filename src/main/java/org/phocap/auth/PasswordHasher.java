@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.phocap.platform.Backlog;
 import org.phocap.platform.CallerContext;
 import org.phocap.platform.Overload;
 
@@ -33,13 +34,12 @@ public class PasswordHasher {
     private final String decoy;
 
     private final int cost;
-    private final int maxPending;
-    private final AtomicInteger pending = new AtomicInteger();
+    private final Backlog pending;
     private final ExecutorService hashers;
 
     public PasswordHasher(AuthConfig authConfig, MeterRegistry metrics) {
         this.cost = authConfig.bcryptCost();
-        this.maxPending = Math.max(1, authConfig.maxPendingHashes());
+        this.pending = new Backlog(authConfig.maxPendingHashes());
         int threads = authConfig.hashThreads().orElse(Runtime.getRuntime().availableProcessors());
         AtomicInteger n = new AtomicInteger();
         this.hashers = Executors.newFixedThreadPool(Math.max(1, threads), task -> {
@@ -47,7 +47,7 @@ public class PasswordHasher {
             t.setDaemon(true);
             return t;
         });
-        Gauge.builder("phocap.auth.hashes.pending", pending, AtomicInteger::get)
+        Gauge.builder("phocap.auth.hashes.pending", pending, Backlog::size)
                 .description("Password and PIN hashes running or waiting (sign-ins, activations, PIN changes)")
                 .register(metrics);
         this.decoy = BCrypt.withDefaults()
@@ -68,8 +68,7 @@ public class PasswordHasher {
 
     private <T> Uni<T> offload(Supplier<T> work) {
         return Uni.createFrom().deferred(() -> {
-            if (pending.incrementAndGet() > maxPending) {
-                pending.decrementAndGet();
+            if (!pending.enter()) {
                 return Uni.createFrom()
                         .failure(Overload.shed(
                                 "sign-in-queue",
@@ -81,10 +80,10 @@ public class PasswordHasher {
                     .<T>emitter(done -> hashers.execute(() -> {
                         try {
                             done.complete(work.get());
-                        } catch (RuntimeException e) {
+                        } catch (Throwable e) { // an Error too: the caller must get an answer
                             done.fail(e);
                         } finally {
-                            pending.decrementAndGet();
+                            pending.leave();
                         }
                     }))
                     .emitOn(caller);

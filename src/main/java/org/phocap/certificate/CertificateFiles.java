@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.phocap.platform.Backlog;
 import org.phocap.platform.Overload;
 
 /**
@@ -35,9 +36,7 @@ public class CertificateFiles {
     /** Renders in flight (not a cache): two downloads of one new PDF share one render; removed when stored. */
     private final Map<String, Uni<byte[]>> rendering = new ConcurrentHashMap<>();
     /** The entries of {@link #rendering}, counted exactly (a map's size is not a claim one can take). */
-    private final AtomicInteger pending = new AtomicInteger();
-
-    private final int maxPending;
+    private final Backlog pending;
 
     public CertificateFiles(
             CertificateStore store,
@@ -49,7 +48,7 @@ public class CertificateFiles {
         this.store = store;
         this.links = links;
         this.zone = zone;
-        this.maxPending = Math.max(1, certificateConfig.maxPendingRenders());
+        this.pending = new Backlog(certificateConfig.maxPendingRenders());
         AtomicInteger n = new AtomicInteger();
         this.renderers = Executors.newFixedThreadPool(Math.max(1, threads), task -> {
             Thread t = new Thread(task, "certificate-render-" + n.incrementAndGet());
@@ -71,8 +70,7 @@ public class CertificateFiles {
     private Uni<byte[]> render(Certificate certificate) {
         String serial = certificate.serial();
         Uni<byte[]> shared = rendering.computeIfAbsent(serial, s -> {
-            if (pending.incrementAndGet() > maxPending) {
-                pending.decrementAndGet();
+            if (!pending.enter()) {
                 return null; // no entry: this download is refused below
             }
             return Uni.createFrom()
@@ -83,7 +81,7 @@ public class CertificateFiles {
                     .onTermination()
                     .invoke(() -> {
                         rendering.remove(s);
-                        pending.decrementAndGet();
+                        pending.leave();
                     })
                     .memoize()
                     .indefinitely();
@@ -93,7 +91,8 @@ public class CertificateFiles {
                 : Uni.createFrom()
                         .failure(Overload.shed(
                                 "certificate-render",
-                                maxPending + " certificate PDFs are being made on this instance; try again shortly."));
+                                pending.limit()
+                                        + " certificate PDFs are being made on this instance; try again shortly."));
     }
 
     @PreDestroy
