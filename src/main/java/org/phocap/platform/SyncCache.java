@@ -31,14 +31,18 @@ public final class SyncCache<K, V> {
             return Uni.createFrom().item(present);
         }
         CallerContext caller = CallerContext.capture();
+        // Each caller waits on its own copy of the shared future: a caller that goes away (its client
+        // disconnected) cancels what it waits on, and cancelling the shared one would fail every
+        // other caller of the key with a CancellationException.
         Uni<V> loaded = Uni.createFrom()
                 .completionStage(() -> cache.get(
-                        key,
-                        (k, executor) -> loader.apply(k)
-                                .<Object>map(v -> v)
-                                .onFailure()
-                                .recoverWithItem(Failed::new)
-                                .subscribeAsCompletionStage()))
+                                key,
+                                (k, executor) -> loader.apply(k)
+                                        .<Object>map(v -> v)
+                                        .onFailure()
+                                        .recoverWithItem(Failed::new)
+                                        .subscribeAsCompletionStage())
+                        .copy())
                 .flatMap(value -> {
                     if (value instanceof Failed failed) {
                         cache.asMap().computeIfPresent(key, (k, current) -> isFailed(current) ? null : current);

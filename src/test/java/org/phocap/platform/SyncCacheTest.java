@@ -60,6 +60,20 @@ class SyncCacheTest {
     }
 
     @Test
+    void aCallerThatGoesAwayDoesNotCancelTheLoadTheOthersShare() {
+        AtomicReference<UniEmitter<? super String>> pending = new AtomicReference<>();
+        var leaving = cache.get(3L, k -> Uni.createFrom().<String>emitter(pending::set))
+                .subscribe()
+                .with(v -> {}, e -> {});
+        var staying = cache.get(3L, k -> Uni.createFrom().item("other")).subscribeAsCompletionStage();
+        // A client that disconnects cancels its own subscription, as the server does for its request.
+        leaving.cancel();
+        pending.get().complete("three");
+        assertEquals("three", staying.join());
+        assertEquals("three", cache.get(3L));
+    }
+
+    @Test
     void aFailedLoadIsNotKept() {
         AtomicInteger loads = new AtomicInteger();
         assertThrows(
