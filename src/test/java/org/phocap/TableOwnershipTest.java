@@ -45,7 +45,13 @@ class TableOwnershipTest {
             Map.entry("certificate", "certificate certificate_pdf course_completion"),
             Map.entry("progress", "lesson_progress learner_presence completion_check"),
             Map.entry("quiz", "quiz_attempt"),
-            Map.entry("report", "report_counter")));
+            Map.entry("report", "report_counter report_rollup report_rollup_delta")));
+
+    /**
+     * Tables no Java names: {@code report_counter} is kept by the counting triggers and read only by
+     * {@code report_rollup_rebuild()} (V23__report_rollup.sql); reports read the roll-ups.
+     */
+    static final Set<String> DATABASE_ONLY = Set.of("report_counter");
 
     static final Path MIGRATIONS = Path.of("src/main/resources/db/migration");
     static final Path SOURCES = Path.of("src/main/java/org/phocap");
@@ -97,11 +103,13 @@ class TableOwnershipTest {
             }
         }
         assertEquals(List.of(), foreign, "SQL naming another feature's table");
-        // The scan must see the owners' own SQL, or it proves nothing: every table is named by its owner.
+        // The scan must see the owners' own SQL, or it proves nothing: every table is named by its owner,
+        // but for the ones only the migrations' triggers and functions use.
         Set<String> namedByOwner = references.stream()
                 .filter(r -> r.pkg().equals(OWNERS.get(r.name())))
                 .map(Reference::name)
                 .collect(Collectors.toCollection(TreeSet::new));
+        namedByOwner.addAll(DATABASE_ONLY);
         assertEquals(new TreeSet<>(OWNERS.keySet()), namedByOwner, "tables whose owner's SQL the scan found");
     }
 

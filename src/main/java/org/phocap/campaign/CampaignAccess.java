@@ -27,16 +27,26 @@ public class CampaignAccess {
 
     /** Fails with 404 unless the campaign exists and is visible in the scope. */
     public Uni<Void> require(long campaignId, Scope scope) {
+        return requirePath(campaignId, scope).replaceWithVoid();
+    }
+
+    /** The path of the campaign's locality; fails with 404 unless the campaign is visible in the scope. */
+    public Uni<String> requirePath(long campaignId, Scope scope) {
         return pool.preparedQuery(
-                        "SELECT 1 FROM campaign c JOIN locality_view l ON l.code = c.locality_code WHERE c.id = $1 AND "
+                        "SELECT l.path FROM campaign c JOIN locality_view l ON l.code = c.locality_code WHERE c.id = $1 AND "
                                 + visibleTo("$2"))
                 .execute(Tuple.of(campaignId, scope.paths()))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw ProblemException.notFound("No campaign " + campaignId + " in your scope.");
                     }
-                    return null;
+                    return rows.iterator().next().getString(0);
                 });
+    }
+
+    /** The path of the campaign's locality, for a caller whose access was checked before (a stream's ticks). */
+    public Uni<String> path(long campaignId) {
+        return requirePath(campaignId, Scope.everything());
     }
 
     /**

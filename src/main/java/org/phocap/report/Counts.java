@@ -1,6 +1,5 @@
 package org.phocap.report;
 
-import io.vertx.mutiny.sqlclient.Row;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -13,9 +12,5 @@ public record Counts(long enrolled, long activated, long started, long completed
                         .divide(BigDecimal.valueOf(enrolled), 4, RoundingMode.HALF_UP)
                         .doubleValue();
         return new Counts(enrolled, activated, started, completed, rate);
-    }
-
-    static Counts of(Row r) {
-        return of(r.getLong("enrolled"), r.getLong("activated"), r.getLong("started"), r.getLong("completed"));
     }
 }

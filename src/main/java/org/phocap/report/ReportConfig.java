@@ -8,4 +8,7 @@ import java.time.Duration;
 public interface ReportConfig {
     /** Read by the cache configuration (phocap.cache."reports".expire-after-write), not by code. */
     Duration cacheTtl();
+
+    /** Read by ReportRollups' schedule, not by code: how often appended changes are folded into the roll-ups. */
+    Duration foldEvery();
 }

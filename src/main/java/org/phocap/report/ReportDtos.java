@@ -39,6 +39,20 @@ public final class ReportDtos {
                     null);
         }
 
+        ReportRow withName(String name) {
+            return new ReportRow(
+                    key,
+                    name,
+                    enrolled,
+                    activated,
+                    started,
+                    completed,
+                    completionRate,
+                    openFlags,
+                    flaggedCompleted,
+                    completionRateUnflagged);
+        }
+
         ReportRow withFlags(long open, long flaggedCompleted) {
             return new ReportRow(
                     key,
@@ -55,10 +69,31 @@ public final class ReportDtos {
         }
     }
 
-    /** A report; {@code openFlags} totals its rows' (grouped by locality only). */
+    /**
+     * A report; {@code totals} and {@code openFlags} (grouped by locality only) cover every row, and
+     * {@code rows} is one page of them: {@code page} (from 0) of {@code size}, {@code total} rows in all.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Report(
-            long campaignId, String groupBy, Integer level, Counts totals, Long openFlags, List<ReportRow> rows) {}
+            long campaignId,
+            String groupBy,
+            Integer level,
+            Counts totals,
+            Long openFlags,
+            List<ReportRow> rows,
+            int page,
+            int size,
+            long total) {
+        /** This report with only the rows of one page. */
+        public Report page(int page, int size) {
+            return new Report(
+                    campaignId, groupBy, level, totals, openFlags, slice(rows, page, size), page, size, total);
+        }
+
+        Report withRows(List<ReportRow> shown) {
+            return new Report(campaignId, groupBy, level, totals, openFlags, shown, page, size, total);
+        }
+    }
 
     /** Ranked by {@code completionRate}; the flag counts and the rate without flagged completions are shown beside it. */
     public record LeaderboardRow(
@@ -72,5 +107,14 @@ public final class ReportDtos {
             long flaggedCompleted,
             double completionRateUnflagged) {}
 
-    public record Leaderboard(long campaignId, int level, List<LeaderboardRow> rows) {}
+    /** One page of the ranking: {@code page} (from 0) of {@code size}, {@code total} localities ranked in all. */
+    public record Leaderboard(long campaignId, int level, List<LeaderboardRow> rows, int page, int size, long total) {}
+
+    static <T> List<T> slice(List<T> all, int page, int size) {
+        long from = (long) page * size;
+        if (from >= all.size()) {
+            return List.of();
+        }
+        return List.copyOf(all.subList((int) from, (int) Math.min(all.size(), from + size)));
+    }
 }

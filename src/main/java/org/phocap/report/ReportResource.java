@@ -30,6 +30,8 @@ import org.phocap.platform.ApiTags;
 import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.platform.CsvLines;
 import org.phocap.platform.Json;
+import org.phocap.platform.PageConfig;
+import org.phocap.platform.PageRequest;
 import org.phocap.report.ReportDtos.Leaderboard;
 import org.phocap.report.ReportDtos.Report;
 import org.phocap.report.ReportDtos.ReportRow;
@@ -46,11 +48,13 @@ public class ReportResource {
     private final ReportService reports;
     private final StaffScope scopes;
     private final Json json;
+    private final int maxPageSize;
 
-    public ReportResource(ReportService reports, StaffScope scopes, Json json) {
+    public ReportResource(ReportService reports, StaffScope scopes, Json json, PageConfig pageConfig) {
         this.reports = reports;
         this.scopes = scopes;
         this.json = json;
+        this.maxPageSize = pageConfig.maxSize();
     }
 
     @GET
@@ -63,8 +67,18 @@ public class ReportResource {
     public Uni<Report> report(
             @PathParam("id") long id,
             @QueryParam("groupBy") @DefaultValue("locality") String groupBy,
-            @QueryParam("level") @DefaultValue("1") int level) {
-        return scopes.scope().flatMap(scope -> reports.report(id, groupBy, level, scope));
+            @QueryParam("level") @DefaultValue("1") int level,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue(DEFAULT_PAGE) int size) {
+        PageRequest.check(page, size, maxPageSize);
+        return scopes.scope().flatMap(scope -> reports.report(id, groupBy, level, scope, page, size));
+    }
+
+    /** Rows per page unless asked, as the other long lists (at-risk, certificates, flags). */
+    private static final String DEFAULT_PAGE = "100";
+
+    private Uni<Report> all(long id, String groupBy, int level) {
+        return scopes.scope().flatMap(scope -> reports.report(id, groupBy, level, scope, 0, Integer.MAX_VALUE));
     }
 
     @GET
@@ -80,7 +94,8 @@ public class ReportResource {
             @PathParam("id") long id,
             @QueryParam("groupBy") @DefaultValue("locality") String groupBy,
             @QueryParam("level") @DefaultValue("1") int level) {
-        return report(id, groupBy, level).map(report -> {
+        // An export: every row, not a page.
+        return all(id, groupBy, level).map(report -> {
             StringBuilder csv = new StringBuilder(CsvLines.line(
                     "key",
                     "name",
@@ -125,8 +140,13 @@ public class ReportResource {
     @Path("/leaderboard")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Localities at level N below the campaign's, ranked by completion rate, then by completions")
-    public Uni<Leaderboard> leaderboard(@PathParam("id") long id, @QueryParam("level") @DefaultValue("1") int level) {
-        return scopes.scope().flatMap(scope -> reports.leaderboard(id, level, scope));
+    public Uni<Leaderboard> leaderboard(
+            @PathParam("id") long id,
+            @QueryParam("level") @DefaultValue("1") int level,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue(DEFAULT_PAGE) int size) {
+        PageRequest.check(page, size, maxPageSize);
+        return scopes.scope().flatMap(scope -> reports.leaderboard(id, level, scope, page, size));
     }
 
     @GET

@@ -124,20 +124,41 @@ async function showCampaign(campaignId) {
       .map(([label, value]) => `<div><span class="muted">${label}</span><strong data-counter="${label}">${escape(value)}</strong></div>`).join('');
   });
   const level = box.querySelector('#level');
+  // Reports come in pages (a province has thousands of villages): this table shows 100 rows at a time.
+  const REPORT_PAGE = 100;
+  let reportPage = 0;
   const report = async () => {
-    const r = await api('/campaigns/' + campaignId + '/report?groupBy=locality&level=' + level.value);
+    const r = await api('/campaigns/' + campaignId + '/report?groupBy=locality&level=' + level.value
+      + '&page=' + reportPage + '&size=' + REPORT_PAGE);
+    const first = r.page * r.size;
+    const pager = r.total > r.size
+      ? `<p class="muted">Dòng ${first + 1}–${first + r.rows.length} trong ${r.total}</p>
+        <button class="secondary" type="button" id="report-prev"${r.page === 0 ? ' disabled' : ''}>Trang trước</button>
+        <button class="secondary" type="button" id="report-next"${first + r.rows.length >= r.total ? ' disabled' : ''}>Trang sau</button>`
+      : '';
     box.querySelector('#report').innerHTML = `<table><thead><tr><th>Địa bàn</th><th class="n">Ghi danh</th><th class="n">Hoàn thành</th>
       <th class="n">Tỷ lệ</th></tr></thead><tbody>` + r.rows.map(row => `<tr data-key="${escape(row.key)}"><td>${escape(row.name)}</td>
       <td class="n">${row.enrolled}</td><td class="n">${row.completed}</td><td class="n">${pct(row.completionRate)}</td></tr>`).join('')
-      + `</tbody></table>` + (Number(level.value) < 3 ? '<p class="muted">Bấm vào một dòng để xem cấp dưới.</p>' : '');
+      + `</tbody></table>` + pager + (Number(level.value) < 3 ? '<p class="muted">Bấm vào một dòng để xem cấp dưới.</p>' : '');
+    const turn = (id, step) => {
+      const button = box.querySelector(id);
+      if (button) button.addEventListener('click', () => { reportPage += step; report().catch(() => {}); });
+    };
+    turn('#report-prev', -1);
+    turn('#report-next', 1);
     box.querySelectorAll('#report tr[data-key]').forEach(tr => tr.addEventListener('click', () => {
-      if (Number(level.value) < 3) { level.value = String(Number(level.value) + 1); report(); say('Đang xem cấp dưới của ' + tr.cells[0].textContent); }
+      if (Number(level.value) < 3) {
+        level.value = String(Number(level.value) + 1);
+        reportPage = 0;
+        report();
+        say('Đang xem cấp dưới của ' + tr.cells[0].textContent);
+      }
     }));
-    const board = await api('/campaigns/' + campaignId + '/leaderboard?level=' + level.value);
-    box.querySelector('#leaderboard').innerHTML = '<ol>' + board.rows.slice(0, 10).map(row =>
+    const board = await api('/campaigns/' + campaignId + '/leaderboard?size=10&level=' + level.value);
+    box.querySelector('#leaderboard').innerHTML = '<ol>' + board.rows.map(row =>
       `<li>${escape(row.name)}: ${pct(row.completionRate)} <span class="muted">(${row.completed}/${row.enrolled})</span></li>`).join('') + '</ol>';
   };
-  level.addEventListener('change', report);
+  level.addEventListener('change', () => { reportPage = 0; report(); });
   await report();
   const status = box.querySelector('#status');
   const atRisk = async () => {
