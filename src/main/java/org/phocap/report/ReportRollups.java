@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import org.phocap.platform.Overload;
 
@@ -24,10 +23,11 @@ public class ReportRollups {
      * and then.
      */
     private static final Duration VACUUM_EVERY = Duration.ofMinutes(1);
+    /** A fold that moves this many changes is a bulk one (an import's end, a wave moved). */
+    private static final long BULK = 10_000;
 
     private final Pool pool;
-    private final AtomicReference<Instant> lastVacuum = new AtomicReference<>(Instant.EPOCH);
-    private volatile Instant lastMoved = Instant.EPOCH;
+    private final VacuumSchedule vacuums = new VacuumSchedule(VACUUM_EVERY, BULK);
 
     public ReportRollups(Pool pool) {
         this.pool = pool;
@@ -40,8 +40,8 @@ public class ReportRollups {
     Uni<Void> fold() {
         return Overload.orSkipped(
                 fold(pool)
-                        .flatMap(moved -> moved > 0
-                                ? vacuumNowAndThen()
+                        .flatMap(moved -> vacuums.due(Instant.now(), moved)
+                                ? vacuum()
                                 : Uni.createFrom().voidItem()),
                 LOG,
                 "Folding report changes into the roll-ups");
@@ -54,21 +54,8 @@ public class ReportRollups {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
-    /**
-     * At most once per VACUUM_EVERY, while rows were deleted since a minute before the last vacuum: a
-     * vacuum cannot reclaim rows an open snapshot may still see (a bulk load's own session), so the
-     * one after it tries again.
-     */
-    private Uni<Void> vacuumNowAndThen() {
-        Instant last = lastVacuum.get();
-        Instant now = Instant.now();
-        if (lastMoved.isBefore(last.minus(VACUUM_EVERY))
-                || now.isBefore(last.plus(VACUUM_EVERY))
-                || !lastVacuum.compareAndSet(last, now)) {
-            return Uni.createFrom().voidItem();
-        }
-        // The roll-ups too, and both tables' statistics: a plan made on a table's numbers from before a
-        // bulk fold reads every row of a dimension to find one locality's.
+    /** Reclaims the folded rows of both tables and renews their statistics. */
+    private Uni<Void> vacuum() {
         return pool.query("VACUUM (ANALYZE, SKIP_LOCKED) report_rollup_delta, report_rollup")
                 .execute()
                 .replaceWithVoid();
