@@ -1,6 +1,8 @@
 package org.phocap.platform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -142,11 +144,21 @@ public class ProblemMapper {
                     "Unknown field '" + upe.getPropertyName() + "'.",
                     List.of(new Problem.FieldError(upe.getPropertyName(), "unknown field")));
         }
+        if (failure instanceof JsonMappingException jme
+                && jme.getCause() instanceof InputCoercionException
+                && !jme.getPath().isEmpty()) {
+            // A number too large for its field (a lessonId past 64 bits): the field's error, not "malformed".
+            String expected = "a number within range";
+            return problem(
+                    400,
+                    "validation",
+                    "Invalid input",
+                    "A field has the wrong type or shape: " + expected + ".",
+                    List.of(new Problem.FieldError(field(jme), expected)));
+        }
         if (failure instanceof InvalidFormatException || failure instanceof MismatchedInputException) {
             MismatchedInputException mie = (MismatchedInputException) failure;
-            String field = mie.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
-                    .collect(Collectors.joining("."));
+            String field = field(mie);
             String expected = expected(mie);
             return problem(
                     400,
@@ -209,6 +221,13 @@ public class ProblemMapper {
     }
 
     /** What a mistyped JSON field should have been, in words a client developer reads at once. */
+    /** The JSON path of a field that failed to map: {@code answers.2.choice}. */
+    private static String field(JsonMappingException failure) {
+        return failure.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
+                .collect(Collectors.joining("."));
+    }
+
     private static String expected(MismatchedInputException mie) {
         if (mie instanceof InvalidFormatException ife
                 && ife.getOriginalMessage() != null

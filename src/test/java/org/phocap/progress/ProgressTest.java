@@ -444,6 +444,21 @@ class ProgressTest {
                 .post("/api/v1/me/heartbeats")
                 .then()
                 .statusCode(400);
+        // A number past 64 bits is the field's error, on the route and on the batch (Quarkus REST).
+        for (String path : List.of("/api/v1/me/heartbeats", "/api/v1/me/heartbeats:batch")) {
+            String huge = "{\"lessonId\": 99999999999999999999, \"sessionId\": \"s1\", \"seq\": 1, "
+                    + "\"positionSec\": 0, \"playing\": true, \"sentAt\": \"" + t0 + "\"}";
+            as(l.token())
+                    .header("X-Device-Id", "d1")
+                    .contentType(ContentType.JSON)
+                    .body(path.endsWith("batch") ? "[" + huge + "]" : huge)
+                    .post(path)
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", org.hamcrest.Matchers.endsWith("validation"))
+                    .body("errors[0].field", equalTo(path.endsWith("batch") ? "0.lessonId" : "lessonId"));
+        }
         List<Map<String, Object>> tooMany = Collections.nCopies(501, beat(lessons.get("LR"), "s1", 1, 0, true, t0));
         as(l.token())
                 .header("X-Device-Id", "d1")
