@@ -8,6 +8,7 @@
 # (default 8) staff clients ask for every kind of report and leaderboard back to back for SECONDS
 # (default 60), as the ADMIN (whole province) and as a district supporter. Target: p99 <= 200 ms.
 # Measured with the default 2 s report cache, then with the cache off at CONCURRENCY and at 2 clients.
+# Then the ceiling beside it: the districts' report alone with wrk (8 connections, 15 s).
 # Usage: loadtests/reports.sh [CONCURRENCY] [SECONDS]
 source "$(dirname "$0")/heartbeat-env.sh"
 CONCURRENCY=${1:-8}
@@ -58,3 +59,12 @@ ADMIN=$(login admin "$PASSWORD")
 SUPPORTER=$(login bench-district "$PASSWORD")
 measure "$CONCURRENCY" "no cache"
 measure 2 "no cache"
+# The ceiling beside it (issue 22), same server, same minute: one indexed read of a few rows, the
+# districts' report alone (20 roll-up rows and the root's), 8 connections back to back (wrk).
+if command -v wrk > /dev/null; then
+  echo "== ceiling: the districts' report alone, 8 connections, 15 s, no reuse (wrk)"
+  wrk -t2 -c8 -d15s -H "Authorization: Bearer $ADMIN" \
+    "http://127.0.0.1:$PORT/api/v1/campaigns/$CAMPAIGN/report?groupBy=locality&level=1" | grep -E "Latency|Requests/sec|Non-2xx"
+else
+  echo "(wrk not installed: apt-get install wrk for the ceiling beside the figures)"
+fi
