@@ -114,10 +114,21 @@ $$;
 
 -- The roll-ups recomputed from report_counter, for when the locality tree changed shape. The lock
 -- waits for counting transactions in flight and holds new ones until this transaction ends, so
--- none appends a change computed with the tree as it was.
-CREATE FUNCTION report_rollup_rebuild() RETURNS void LANGUAGE sql AS $$
+-- none appends a change computed with the tree as it was. While this waits, counting transactions
+-- queue behind it, so a wait is bounded (lock_wait): a long transaction holding the counters (a
+-- big roster import) makes the tree change fail with SQL state 55P03, answered 503 "busy, retry",
+-- instead of stalling every heartbeat batch and completion until the import ends. NULL waits as
+-- long as it takes (the migration below).
+CREATE FUNCTION report_rollup_rebuild(lock_wait text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    previous text := current_setting('lock_timeout');
+BEGIN
+    IF lock_wait IS NOT NULL THEN
+        PERFORM set_config('lock_timeout', lock_wait, true);
+    END IF;
     LOCK TABLE report_counter IN SHARE ROW EXCLUSIVE MODE;
-    SELECT pg_advisory_xact_lock(hashtext('report_rollup'));
+    PERFORM set_config('lock_timeout', previous, true);
+    PERFORM pg_advisory_xact_lock(hashtext('report_rollup'));
     DELETE FROM report_rollup_delta;
     DELETE FROM report_rollup;
     INSERT INTO report_rollup (campaign_id, dimension, value, locality_code, path, depth,
@@ -129,12 +140,12 @@ CREATE FUNCTION report_rollup_rebuild() RETURNS void LANGUAGE sql AS $$
     CROSS JOIN LATERAL locality_lineage(l.path) AS a
     GROUP BY 1, 2, 3, 4, 5, 6
     ORDER BY 1, 2, 3, 4;
-$$;
+END $$;
 
 CREATE FUNCTION locality_paths_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.code = o.code WHERE n.path <> o.path) THEN
-        PERFORM report_rollup_rebuild();
+        PERFORM report_rollup_rebuild('2s');
     END IF;
     RETURN NULL;
 END $$;
@@ -142,4 +153,4 @@ END $$;
 CREATE TRIGGER locality_paths_changed AFTER UPDATE ON locality REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION locality_paths_changed();
 
-SELECT report_rollup_rebuild();
+SELECT report_rollup_rebuild(NULL);

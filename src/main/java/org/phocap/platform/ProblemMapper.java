@@ -205,6 +205,17 @@ public class ProblemMapper {
             LOG.warnf("A request carried a value the database refused (SQL state %s)", pg.getSqlState());
             return problem(400, "bad-request", "Bad request", "The request holds a value that cannot be stored.", null);
         }
+        if (failure instanceof PgException pg && "55P03".equals(pg.getSqlState())) {
+            // A bounded lock wait ran out (lock_not_available): a long transaction holds what this change
+            // needs (a locality move while a roster import counts its learners). Nothing was changed.
+            return problem(
+                    503,
+                    "busy",
+                    "Busy",
+                    "A conflicting change is in progress (for example a roster import); nothing was changed. "
+                            + "Retry in a moment.",
+                    null);
+        }
         if (Overload.databaseUnavailable(failure)) {
             // The database is restarting or out of reach: nothing was done; the client retries.
             ThrottledLog.warn(LOG, "Database unavailable (" + failure.getClass().getSimpleName() + "): answered 503");
@@ -220,7 +231,6 @@ public class ProblemMapper {
                 500, "internal", "Internal error", "Something went wrong on our side; it has been logged.", null);
     }
 
-    /** What a mistyped JSON field should have been, in words a client developer reads at once. */
     /** The JSON path of a field that failed to map: {@code answers.2.choice}. */
     private static String field(JsonMappingException failure) {
         return failure.getPath().stream()
@@ -228,6 +238,7 @@ public class ProblemMapper {
                 .collect(Collectors.joining("."));
     }
 
+    /** What a mistyped JSON field should have been, in words a client developer reads at once. */
     private static String expected(MismatchedInputException mie) {
         if (mie instanceof InvalidFormatException ife
                 && ife.getOriginalMessage() != null

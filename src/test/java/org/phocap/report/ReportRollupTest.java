@@ -145,6 +145,34 @@ class ReportRollupTest {
                 .asString();
         assertEquals(5, csv.lines().count(), csv);
 
+        // While a long transaction holds the counters (a roster import counting), a move waits at most
+        // 2 s, then is refused 503 and changes nothing; counting transactions queued behind it go on.
+        var importing = pool.getConnection().await().indefinitely();
+        try {
+            importing.query("BEGIN").execute().await().indefinitely();
+            importing
+                    .query("LOCK TABLE report_counter IN ROW EXCLUSIVE MODE")
+                    .execute()
+                    .await()
+                    .indefinitely();
+            long started = System.nanoTime();
+            as(admin())
+                    .contentType("text/csv; charset=UTF-8")
+                    .body("code,name,level,parent_code\nRQ2-1,Xã Ba,3,RQ1\n")
+                    .put("/api/v1/localities")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                    .body("type", org.hamcrest.Matchers.endsWith("busy"));
+            long waitedMs = (System.nanoTime() - started) / 1_000_000;
+            org.junit.jupiter.api.Assertions.assertTrue(waitedMs < 10_000, "waited " + waitedMs + " ms");
+        } finally {
+            importing.query("ROLLBACK").execute().await().indefinitely();
+            importing.close().await().indefinitely();
+        }
+        assertRows(campaign, "report?level=1", admin(), "RQ1|6|0", "RQ2|4|4");
+
         // A commune moved to the other district takes its learners with it, in every report.
         putLocalities("code,name,level,parent_code\nRQ2-1,Xã Ba,3,RQ1\n");
         assertRows(campaign, "report?level=1", admin(), "RQ1|10|4");
