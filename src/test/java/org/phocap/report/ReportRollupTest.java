@@ -8,7 +8,6 @@ import static org.phocap.platform.Api.as;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -45,16 +44,7 @@ class ReportRollupTest {
         }
         putLocalities("code,name,level,parent_code\nRQ,Tỉnh Cuộn,1,\nRQ1,Huyện Một,2,RQ\nRQ2,Huyện Hai,2,RQ\n"
                 + "RQ1-1,Xã Một,3,RQ1\nRQ1-2,Xã Hai,3,RQ1\nRQ2-1,Xã Ba,3,RQ2\nRQ1-1-A,Thôn A,4,RQ1-1\n");
-        campaign = as(admin())
-                .contentType(ContentType.JSON)
-                .body(Map.of(
-                        "name", "Cuộn", "year", 2026, "localityCode", P, "courseIds", List.of(), "targetLearners", 10))
-                .post("/api/v1/campaigns")
-                .then()
-                .statusCode(201)
-                .extract()
-                .jsonPath()
-                .getLong("id");
+        campaign = Api.campaign(P);
         StringBuilder roster = new StringBuilder(Api.ROSTER_HEADER);
         String[] places = {"RQ1-1-A", "RQ1-1-A", "RQ1-1", "RQ1-1", "RQ1-1", "RQ1", "RQ2-1", "RQ2-1", "RQ2-1", "RQ2-1"};
         for (int i = 0; i < places.length; i++) {
