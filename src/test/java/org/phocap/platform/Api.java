@@ -79,6 +79,11 @@ public final class Api {
                 + p + "1-1-1,Thôn Một,4," + p + "1-1\n"
                 + p + "1-1-2,Thôn Hai,4," + p + "1-1\n"
                 + p + "2-1-1,Thôn Ba,4," + p + "2-1\n";
+        putLocalities(csv);
+    }
+
+    /** Adds or changes localities (the admin's CSV upload). */
+    public static void putLocalities(String csv) {
         as(admin())
                 .contentType("text/csv; charset=UTF-8")
                 .body(csv)

@@ -42,7 +42,7 @@ class ReportRollupTest {
         if (campaign != 0) {
             return;
         }
-        putLocalities("code,name,level,parent_code\nRQ,Tỉnh Cuộn,1,\nRQ1,Huyện Một,2,RQ\nRQ2,Huyện Hai,2,RQ\n"
+        Api.putLocalities("code,name,level,parent_code\nRQ,Tỉnh Cuộn,1,\nRQ1,Huyện Một,2,RQ\nRQ2,Huyện Hai,2,RQ\n"
                 + "RQ1-1,Xã Một,3,RQ1\nRQ1-2,Xã Hai,3,RQ1\nRQ2-1,Xã Ba,3,RQ2\nRQ1-1-A,Thôn A,4,RQ1-1\n");
         campaign = Api.campaign(P);
         StringBuilder roster = new StringBuilder(Api.ROSTER_HEADER);
@@ -164,7 +164,7 @@ class ReportRollupTest {
         assertRows(campaign, "report?level=1", admin(), "RQ1|6|0", "RQ2|4|4");
 
         // A commune moved to the other district takes its learners with it, in every report.
-        putLocalities("code,name,level,parent_code\nRQ2-1,Xã Ba,3,RQ1\n");
+        Api.putLocalities("code,name,level,parent_code\nRQ2-1,Xã Ba,3,RQ1\n");
         assertRows(campaign, "report?level=1", admin(), "RQ1|10|4");
         assertRows(campaign, "report?level=2", admin(), "|1|0", "RQ1-1|5|0", "RQ2-1|4|4");
         assertEquals(rollupsCounted(campaign), rollupsStored(campaign), "after the move");
@@ -199,15 +199,6 @@ class ReportRollupTest {
         assertEquals(rollupsCounted(campaign), rollupsStored(campaign), "with changes not folded");
         pool.query("SELECT report_rollup_fold()").execute().await().indefinitely();
         assertEquals(rollupsCounted(campaign), rollupsStored(campaign), "all folded");
-    }
-
-    private static void putLocalities(String csv) {
-        as(admin())
-                .contentType("text/csv; charset=UTF-8")
-                .body(csv)
-                .put("/api/v1/localities")
-                .then()
-                .statusCode(200);
     }
 
     /** The report's rows as key|enrolled|completed, in order. */
