@@ -159,15 +159,16 @@ public class ReportResource {
     public Multi<OutboundSseEvent> live(@PathParam("id") long id, @Context Sse sse) {
         // LiveCountersAccess has checked the campaign before the stream opened.
         return scopes.scope()
+                .flatMap(scope -> reports.roots(id, scope))
                 .onItem()
-                .transformToMulti(scope -> Multi.createFrom()
+                .transformToMulti(roots -> Multi.createFrom()
                         .ticks()
                         .startingAfter(Duration.ofMillis(1))
                         .every(LIVE_TICK)
                         .onOverflow()
                         .drop()
                         .onItem()
-                        .transformToUniAndConcatenate(tick -> reports.totals(id, scope)))
+                        .transformToUniAndConcatenate(tick -> reports.totals(id, roots)))
                 .skip()
                 .repetitions()
                 .map(totals -> sse.newEventBuilder()

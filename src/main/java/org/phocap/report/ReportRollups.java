@@ -39,7 +39,7 @@ public class ReportRollups {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> fold() {
         return Overload.orSkipped(
-                fold(pool)
+                foldNow()
                         .flatMap(moved -> vacuums.due(Instant.now(), moved)
                                 ? vacuum()
                                 : Uni.createFrom().voidItem()),
@@ -48,7 +48,7 @@ public class ReportRollups {
     }
 
     /** Folds now; the number of appended changes moved. */
-    static Uni<Long> fold(Pool pool) {
+    private Uni<Long> foldNow() {
         return pool.query("SELECT report_rollup_fold()")
                 .execute()
                 .map(rows -> rows.iterator().next().getLong(0));

@@ -166,18 +166,23 @@ public class ReportService {
         return access.require(campaignId, scope);
     }
 
-    /** The campaign's totals in the scope: the roll-up rows of its roots. */
-    public Uni<Counts> totals(long campaignId, Scope scope) {
-        return access.path(campaignId).flatMap(path -> {
-            ReportRoots roots = ReportRoots.of(path, scope.paths());
-            return pool.preparedQuery(ROOTS_SQL)
-                    .execute(Tuple.of(campaignId, "locality", roots.codes()))
-                    .map(rows -> {
-                        long[] sum = new long[4];
-                        rows.forEach(r -> add(sum, r));
-                        return Counts.of(sum[0], sum[1], sum[2], sum[3]);
-                    });
-        });
+    /**
+     * The subtrees a live stream sums, read once when it opens: its ticks then cost one query. Root
+     * codes stay the same when localities move, so they stay right for the stream's life.
+     */
+    public Uni<ReportRoots> roots(long campaignId, Scope scope) {
+        return access.path(campaignId).map(path -> ReportRoots.of(path, scope.paths()));
+    }
+
+    /** The campaign's totals in the roots: their roll-up rows. */
+    public Uni<Counts> totals(long campaignId, ReportRoots roots) {
+        return pool.preparedQuery(ROOTS_SQL)
+                .execute(Tuple.of(campaignId, "locality", roots.codes()))
+                .map(rows -> {
+                    long[] sum = new long[4];
+                    rows.forEach(r -> add(sum, r));
+                    return Counts.of(sum[0], sum[1], sum[2], sum[3]);
+                });
     }
 
     /**
