@@ -45,7 +45,7 @@ class TableOwnershipTest {
             Map.entry("certificate", "certificate certificate_pdf course_completion"),
             Map.entry("progress", "lesson_progress learner_presence completion_check"),
             Map.entry("quiz", "quiz_attempt"),
-            Map.entry("report", "report_counter report_rollup report_rollup_delta")));
+            Map.entry("report", "report_counter report_rollup report_rollup_delta report_rollup_state")));
 
     /**
      * Tables no Java names: {@code report_counter} is kept by the counting triggers and read only by

@@ -11,4 +11,10 @@ public interface ReportConfig {
 
     /** Read by ReportRollups' schedule, not by code: how often appended changes are folded into the roll-ups. */
     Duration foldEvery();
+
+    /**
+     * Whether what a locality level sums from the roll-ups is kept while the roll-ups stay as they are
+     * (answers stay exact either way; off, every call sums the level's roll-up rows again).
+     */
+    boolean reuseRollups();
 }

@@ -3,11 +3,9 @@ package org.phocap.report;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +39,21 @@ public class ReportService {
      * (phocap.cache."reports"): a room of supporters refreshing one dashboard costs one
      * query, and callers arriving while it loads share it.
      */
-    private final SyncCache<String, List<ReportRow>> cache;
+    private final SyncCache<String, Grouped> cache;
+    /**
+     * What each locality level (per campaign, depth and roots) summed from the roll-ups, with their
+     * version (phocap.cache."report-levels"; {@link #byLocality}).
+     */
+    private final SyncCache<String, Kept> levels;
 
-    public ReportService(Pool pool, CampaignAccess access, Caches caches) {
+    private final ReportConfig config;
+
+    public ReportService(Pool pool, CampaignAccess access, Caches caches, ReportConfig config) {
         this.pool = pool;
         this.access = access;
         this.cache = caches.named("reports");
+        this.levels = caches.named("report-levels");
+        this.config = config;
     }
 
     /**
@@ -54,7 +61,8 @@ public class ReportService {
      * read for the page's rows only (a province has thousands of villages).
      */
     public Uni<Report> report(long campaignId, String groupBy, int level, Scope scope, int page, int size) {
-        return rows(campaignId, groupBy, level, scope).flatMap(list -> {
+        return rows(campaignId, groupBy, level, scope).flatMap(grouped -> {
+            List<ReportRow> list = grouped.rows();
             Report one = new Report(
                             campaignId,
                             groupBy,
@@ -79,34 +87,24 @@ public class ReportService {
      * then completions; equal ones share a rank and are listed by locality code.
      */
     public Uni<Leaderboard> leaderboard(long campaignId, int level, Scope scope, int page, int size) {
-        return rows(campaignId, "locality", level, scope).flatMap(rows -> {
-            List<ReportRow> sorted = new ArrayList<>(
-                    rows.stream().filter(r -> !r.key().isEmpty()).toList());
-            sorted.sort(Comparator.comparingDouble(ReportRow::completionRate)
-                    .reversed()
-                    .thenComparing(
-                            Comparator.comparingLong(ReportRow::completed).reversed())
-                    .thenComparing(ReportRow::key));
-            int[] ranks = new int[sorted.size()];
-            for (int i = 0; i < sorted.size(); i++) {
-                ReportRow r = sorted.get(i);
-                ReportRow previous = i == 0 ? null : sorted.get(i - 1);
-                // Equal rate and count share a rank (1, 2, 2, 4).
-                ranks[i] = previous != null
-                                && previous.completionRate() == r.completionRate()
-                                && previous.completed() == r.completed()
-                        ? ranks[i - 1]
-                        : i + 1;
-            }
+        return rows(campaignId, "locality", level, scope).flatMap(grouped -> {
+            LevelCounts.Ranking ranking = grouped.level().ranking();
+            List<ReportRow> sorted = ranking.rows();
             long from = Math.min((long) page * size, sorted.size());
             int to = (int) Math.min(sorted.size(), from + size);
-            List<ReportRow> shown = sorted.subList((int) from, to);
+            // Flags do not change the ranking: they are added to the page's rows only.
+            List<ReportRow> shown = sorted.subList((int) from, to).stream()
+                    .map(r -> {
+                        long[] f = grouped.flags().get(r.key());
+                        return f == null ? r : r.withFlags(f[0], f[1]);
+                    })
+                    .toList();
             return named(shown).map(named -> {
                 List<LeaderboardRow> ranked = new ArrayList<>(named.size());
                 for (int i = 0; i < named.size(); i++) {
                     ReportRow r = named.get(i);
                     ranked.add(new LeaderboardRow(
-                            ranks[(int) from + i],
+                            ranking.ranks()[(int) from + i],
                             r.key(),
                             r.name(),
                             r.enrolled(),
@@ -121,8 +119,11 @@ public class ReportService {
         });
     }
 
-    /** Every row of a report, without locality names (reused for phocap.report.cache-ttl). */
-    private Uni<List<ReportRow>> rows(long campaignId, String groupBy, int level, Scope scope) {
+    /**
+     * Every row of a report, without locality names; grouped by locality, also the level they were
+     * summed in and the flags per group. Reused for phocap.report.cache-ttl.
+     */
+    private Uni<Grouped> rows(long campaignId, String groupBy, int level, Scope scope) {
         if (!GROUPS.contains(groupBy)) {
             throw ProblemException.invalid(
                     "groupBy",
@@ -132,12 +133,19 @@ public class ReportService {
             throw ProblemException.invalid("level", "between 1 and " + MAX_LEVEL);
         }
         return access.requirePath(campaignId, scope)
-                .flatMap(path -> cached(
+                .flatMap(path -> cache.get(
                         campaignId + "|" + groupBy + "|" + level + "|" + String.join(",", scope.patterns()),
-                        () -> "locality".equals(groupBy)
+                        k -> "locality".equals(groupBy)
                                 ? byLocality(campaignId, path, level, scope)
-                                : byValue(campaignId, path, groupBy, scope)));
+                                : byValue(campaignId, path, groupBy, scope)
+                                        .map(list -> new Grouped(list, null, Map.of()))));
     }
+
+    /** A report's rows; grouped by locality, also the level's counts and each group's flags. */
+    private record Grouped(List<ReportRow> rows, LevelCounts level, Map<String, long[]> flags) {}
+
+    /** A level's counts summed from the roll-ups at a version (report_rollup_state). */
+    private record Kept(String version, LevelCounts counts) {}
 
     /** The rows with the names of their localities filled in where they have none yet. */
     private Uni<List<ReportRow>> named(List<ReportRow> rows) {
@@ -155,10 +163,6 @@ public class ReportService {
                             .map(r -> r.name() == null ? r.withName(names.get(r.key())) : r)
                             .toList();
                 });
-    }
-
-    private Uni<List<ReportRow>> cached(String key, java.util.function.Supplier<Uni<List<ReportRow>>> load) {
-        return cache.get(key, k -> load.get());
     }
 
     /** Fails with 404 unless the campaign is visible in the scope. */
@@ -201,13 +205,28 @@ public class ReportService {
     private static final String ROOTS_SQL = ROLLED_UP.formatted("locality_code", "locality_code = ANY($3)");
     /** The roots' rows per value of the dimension. */
     private static final String VALUES_SQL = ROLLED_UP.formatted("value", "locality_code = ANY($3)");
+    /** The rows a locality level sums: the roots' rows and the rows at depth $3 inside roots above it. */
+    private static final String LEVEL_ROWS = "campaign_id = $1 AND dimension = 'locality'"
+            + " AND (locality_code = ANY($2) OR (depth = $3 AND path LIKE ANY($4)))";
     /**
-     * The roots' rows and the rows at depth $4 inside the roots above it ($5: their LIKE patterns);
-     * the path only where a root lies below the level (a few rows): less to decode.
+     * A locality level in one statement, so one snapshot: the roll-ups' version, the level's changes
+     * not folded yet (pending) and, unless $5 is that version (this instance kept what it summed from
+     * it: the scan is then skipped), the level's roll-up rows. The path only where a root lies below the
+     * level (a few rows): less to decode.
      */
-    private static final String LEVEL_SQL = ROLLED_UP.formatted(
-            "locality_code, depth, CASE WHEN depth > $4 THEN path END",
-            "locality_code = ANY($3) OR (depth = $4 AND path LIKE ANY($5))");
+    private static final String LEVEL_SQL = """
+            SELECT version::text, NULL::boolean, NULL::varchar, NULL::integer, NULL::text,
+                   NULL::integer, NULL::integer, NULL::integer, NULL::integer
+            FROM report_rollup_state
+            UNION ALL
+            SELECT NULL, true, locality_code, depth, CASE WHEN depth > $3 THEN path END,
+                   enrolled, activated, started, completed
+            FROM report_rollup_delta WHERE %1$s
+            UNION ALL
+            SELECT NULL, false, locality_code, depth, CASE WHEN depth > $3 THEN path END,
+                   enrolled, activated, started, completed
+            FROM report_rollup WHERE (SELECT version::text FROM report_rollup_state) IS DISTINCT FROM $5
+                AND %1$s""".formatted(LEVEL_ROWS);
 
     /** Adds a row's counts, its last four columns. */
     private static void add(long[] sum, Row r) {
@@ -222,62 +241,60 @@ public class ReportService {
      * One row per locality at {@code level} below the campaign's, from the roll-ups: the level's rows
      * inside the roots, a root deeper than the level under its ancestor's key, and the learners
      * registered above the level (key "") as what the roots hold beyond those rows.
+     *
+     * <p>What a level sums from the roll-ups is kept per version (phocap.report.reuse-rollups): while
+     * no fold has changed them, a call reads the version and the changes not folded yet, a handful of
+     * rows, instead of a province's ten thousand villages, and is exact all the same.
      */
-    private Uni<List<ReportRow>> byLocality(long campaignId, String campaignPath, int level, Scope scope) {
+    private Uni<Grouped> byLocality(long campaignId, String campaignPath, int level, Scope scope) {
         ReportRoots roots = ReportRoots.of(campaignPath, scope.paths());
         int depth = ReportRoots.depth(campaignPath) + level;
-        Uni<RowSet<Row>> counts = pool.preparedQuery(LEVEL_SQL)
-                .execute(Tuple.of(campaignId, "locality", roots.codes(), depth, roots.patternsAbove(depth)));
+        Set<String> rootCodes = Set.of(roots.codes());
+        String key = campaignId + "|" + depth + "|" + String.join(",", roots.paths());
+        Kept kept = config.reuseRollups() ? levels.get(key) : null;
+        Uni<LevelCounts> counts = pool.preparedQuery(LEVEL_SQL)
+                .execute(Tuple.of(
+                        campaignId,
+                        roots.codes(),
+                        depth,
+                        roots.patternsAbove(depth),
+                        kept == null ? null : kept.version()))
+                .map(rows -> {
+                    String version = null;
+                    LevelCounts.Builder rolledUp = new LevelCounts.Builder(rootCodes, depth);
+                    LevelCounts.Builder pending = new LevelCounts.Builder(rootCodes, depth);
+                    for (Row r : rows) {
+                        if (r.getValue(0) != null) {
+                            version = r.getString(0);
+                            continue;
+                        }
+                        (r.getBoolean(1) ? pending : rolledUp)
+                                .add(
+                                        r.getString(2),
+                                        r.getInteger(3),
+                                        r.getString(4),
+                                        r.getInteger(5),
+                                        r.getInteger(6),
+                                        r.getInteger(7),
+                                        r.getInteger(8));
+                    }
+                    LevelCounts base;
+                    if (kept != null && kept.version().equals(version)) {
+                        base = kept.counts();
+                    } else {
+                        base = rolledUp.build();
+                        if (config.reuseRollups() && version != null) {
+                            levels.put(key, new Kept(version, base));
+                        }
+                    }
+                    return base.plus(pending.build());
+                });
         // The flag counts are read at the same time, on another connection: no added latency.
         return Uni.combine()
                 .all()
                 .unis(counts, flagsByLocality(campaignId, level, scope))
                 .asTuple()
-                .map(both -> {
-                    Set<String> rootCodes = Set.of(roots.codes());
-                    long[] inRoots = new long[4];
-                    // In the order PostgreSQL returns them: the roll-ups are written in key order, so the
-                    // sort below finds them nearly sorted.
-                    Map<String, long[]> byKey = new java.util.LinkedHashMap<>();
-                    for (Row r : both.getItem1()) {
-                        String code = r.getString(0);
-                        int rowDepth = r.getInteger(1);
-                        boolean root = rootCodes.contains(code);
-                        if (root) {
-                            add(inRoots, r);
-                        }
-                        // A level's own row, or a root below the level counted under its ancestor there.
-                        String key = rowDepth == depth
-                                ? code
-                                : root && rowDepth > depth ? ReportRoots.codeAt(r.getString(2), depth) : null;
-                        if (key != null) {
-                            add(byKey.computeIfAbsent(key, k -> new long[4]), r);
-                        }
-                    }
-                    long[] above = inRoots.clone();
-                    Map<String, long[]> flags = both.getItem2();
-                    List<ReportRow> list = new ArrayList<>(byKey.size() + 1);
-                    byKey.forEach((key, c) -> {
-                        for (int i = 0; i < 4; i++) {
-                            above[i] -= c[i];
-                        }
-                        if (c[0] > 0) {
-                            // Names are read for the rows shown (named()).
-                            list.add(row(key, null, c, flags));
-                        }
-                    });
-                    list.sort(Comparator.comparing(ReportRow::key));
-                    if (above[0] > 0) {
-                        // Learners registered above this level (say, at a commune when villages are asked for).
-                        list.add(0, row("", "(ở cấp trên)", above, flags));
-                    }
-                    return list;
-                });
-    }
-
-    private static ReportRow row(String key, String name, long[] c, Map<String, long[]> flags) {
-        long[] f = flags.getOrDefault(key, new long[2]);
-        return ReportRow.of(key, name, Counts.of(c[0], c[1], c[2], c[3])).withFlags(f[0], f[1]);
+                .map(both -> new Grouped(both.getItem1().rows(both.getItem2()), both.getItem1(), both.getItem2()));
     }
 
     /**

@@ -35,6 +35,9 @@ class ReportRollupTest {
 
     final Pool pool = TestDatabase.pool();
 
+    @jakarta.inject.Inject
+    org.phocap.platform.Caches caches;
+
     static long campaign;
 
     @BeforeEach
@@ -179,6 +182,57 @@ class ReportRollupTest {
     }
 
     @Test
+    void aLevelKeptBetweenCallsFollowsEveryChange() {
+        // Whatever the other tests left: the communes' rows, then the same with RQ1-1's own three
+        // learners completed (the other two of its five live in its village).
+        List<String> before = rows(campaign, "report?level=2", admin());
+        List<String> completed = before.stream()
+                .map(r -> r.startsWith("RQ1-1|") && r.endsWith("|0") ? r.substring(0, r.length() - 1) + "3" : r)
+                .toList();
+        org.junit.jupiter.api.Assertions.assertNotEquals(before, completed, "RQ1-1 has no completion yet");
+        assertEquals(before, rows(campaign, "report?level=2", admin()));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                caches.named("report-levels").size() > 0, "a level is kept");
+        // Nothing left to fold: the roll-ups and their version stay.
+        pool.query("SELECT report_rollup_fold()").execute().await().indefinitely();
+        String version = version();
+        pool.query("SELECT report_rollup_fold()").execute().await().indefinitely();
+        assertEquals(version, version());
+        String completeCommune = "UPDATE enrolment SET started_at = %1$s, completed_at = %1$s WHERE campaign_id = $1"
+                + " AND learner_id IN (SELECT id FROM learner WHERE locality_code = 'RQ1-1')";
+        try {
+            // Changes not folded yet are added to the kept counts...
+            pool.preparedQuery(completeCommune.formatted("now()"))
+                    .execute(Tuple.of(campaign))
+                    .await()
+                    .indefinitely();
+            assertEquals(completed, rows(campaign, "report?level=2", admin()));
+            // ...and once folded, the roll-ups have a new version and are summed again.
+            pool.query("SELECT report_rollup_fold()").execute().await().indefinitely();
+            org.junit.jupiter.api.Assertions.assertNotEquals(version, version());
+            assertEquals(completed, rows(campaign, "report?level=2", admin()));
+            assertEquals(completed, rows(campaign, "report?level=2", admin()));
+        } finally {
+            pool.preparedQuery(completeCommune.formatted("NULL"))
+                    .execute(Tuple.of(campaign))
+                    .await()
+                    .indefinitely();
+        }
+        assertEquals(before, rows(campaign, "report?level=2", admin()));
+        assertEquals(rollupsCounted(campaign), rollupsStored(campaign));
+    }
+
+    private String version() {
+        return pool.query("SELECT version::text FROM report_rollup_state")
+                .execute()
+                .await()
+                .indefinitely()
+                .iterator()
+                .next()
+                .getString(0);
+    }
+
+    @Test
     void countingTransactionsAndFoldsAtOnceLoseNothing() {
         // 40 transactions turning completions on and off, with folds among them: nothing lost or
         // counted twice, folded or not.
@@ -203,6 +257,10 @@ class ReportRollupTest {
 
     /** The report's rows as key|enrolled|completed, in order. */
     private static void assertRows(long campaign, String query, String token, String... expected) {
+        assertEquals(List.of(expected), rows(campaign, query, token), query);
+    }
+
+    private static List<String> rows(long campaign, String query, String token) {
         JsonPath report = as(token)
                 .get("/api/v1/campaigns/" + campaign + "/" + query)
                 .then()
@@ -213,7 +271,7 @@ class ReportRollupTest {
         for (Map<String, Object> r : report.<Map<String, Object>>getList("rows")) {
             rows.add(r.get("key") + "|" + r.get("enrolled") + "|" + r.get("completed"));
         }
-        assertEquals(List.of(expected), rows, query);
+        return rows;
     }
 
     /** Every ancestor's counts per dimension and value, counted afresh from the learners. */
