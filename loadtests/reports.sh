@@ -7,7 +7,9 @@
 # demo data too). Gatling (loadtests/gatling, ReportSimulation, its own JVM) then has CONCURRENCY
 # (default 8) staff clients ask for every kind of report and leaderboard back to back for SECONDS
 # (default 60), as the ADMIN (whole province) and as a district supporter. Target: p99 <= 200 ms.
-# Measured with the default 2 s report cache, then with the cache off at CONCURRENCY and at 2 clients.
+# Measured with the default 2 s report cache; with no reuse at all (answers and roll-up sums) at
+# CONCURRENCY and at 2 clients; with roll-up sums kept per version (the default; answers exact), first
+# with nothing changing, then with CHANGES (default 200) completions a second changing the counts.
 # Then the ceiling beside it: the districts' report alone with wrk (8 connections, 15 s).
 # Usage: loadtests/reports.sh [CONCURRENCY] [SECONDS]
 source "$(dirname "$0")/heartbeat-env.sh"
@@ -53,12 +55,37 @@ measure() {
 }
 measure "$CONCURRENCY" "reports cached for 2 s, the default"
 stop_server
-echo "== the same server with the report cache off (PHOCAP_REPORT_CACHE_TTL=PT0S): every call sums the counters"
-start_server "$WORK/reports-server-nocache.log" PHOCAP_REPORT_CACHE_TTL=PT0S
+echo "== no reuse at all (PHOCAP_REPORT_CACHE_TTL=PT0S, PHOCAP_REPORT_REUSE_ROLLUPS=false): every call sums its rows"
+start_server "$WORK/reports-server-nocache.log" PHOCAP_REPORT_CACHE_TTL=PT0S PHOCAP_REPORT_REUSE_ROLLUPS=false
 ADMIN=$(login admin "$PASSWORD")
 SUPPORTER=$(login bench-district "$PASSWORD")
-measure "$CONCURRENCY" "no cache"
-measure 2 "no cache"
+measure "$CONCURRENCY" "no reuse"
+measure 2 "no reuse"
+stop_server
+echo "== no answer reuse (PHOCAP_REPORT_CACHE_TTL=PT0S), roll-up sums kept per version (the default): exact answers"
+start_server "$WORK/reports-server-versioned.log" PHOCAP_REPORT_CACHE_TTL=PT0S
+ADMIN=$(login admin "$PASSWORD")
+SUPPORTER=$(login bench-district "$PASSWORD")
+measure "$CONCURRENCY" "no answer reuse, nothing changing"
+# A wave going on: CHANGES completions a second turned on or off (20 learners every 1/(CHANGES/20) s),
+# so every fold (each second) renews the roll-ups and every kept level is summed again once a second.
+CHANGES=${CHANGES:-200}
+FIRST=$(psql_q "SELECT min(learner_id) FROM enrolment WHERE campaign_id = $CAMPAIGN")
+LAST=$(psql_q "SELECT max(learner_id) FROM enrolment WHERE campaign_id = $CAMPAIGN")
+(
+  while true; do
+    psql -d "$DB" -qtAX -c "UPDATE enrolment SET completed_at = CASE WHEN completed_at IS NULL THEN now() END
+      WHERE campaign_id = $CAMPAIGN AND learner_id IN (SELECT learner_id FROM enrolment WHERE campaign_id = $CAMPAIGN
+        AND learner_id >= $FIRST + floor(random() * ($LAST - $FIRST))::bigint ORDER BY learner_id LIMIT 20)" > /dev/null
+    sleep "$(awk "BEGIN {print 20 / $CHANGES}")"
+  done
+) &
+CHANGER=$!
+trap 'kill $CHANGER 2>/dev/null || true; stop_server' EXIT
+BEFORE=$(psql_q "SELECT version FROM report_rollup_state")
+measure "$CONCURRENCY" "no answer reuse, $CHANGES completions/s changing the counts"
+echo "roll-ups renewed during the run: $([ "$BEFORE" != "$(psql_q "SELECT version FROM report_rollup_state")" ] && echo yes || echo NO)"
+kill $CHANGER 2>/dev/null || true
 # The ceiling beside it (issue 22), same server, same minute: one indexed read of a few rows, the
 # districts' report alone (20 roll-up rows and the root's), 8 connections back to back (wrk).
 if command -v wrk > /dev/null; then
