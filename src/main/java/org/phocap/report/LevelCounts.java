@@ -92,11 +92,36 @@ final class LevelCounts {
         sum[3] += completed;
     }
 
-    /** These counts with others added (the changes not folded yet): a merge of two key orders. */
+    /** The last {@link #plus} worked out: while a wave's changes arrive, many calls add the same ones. */
+    private record Sum(LevelCounts added, LevelCounts result) {}
+
+    private volatile Sum last;
+
+    /**
+     * These counts with others added (the changes not folded yet): a merge of two key orders. The
+     * last one is remembered, so calls adding the same changes share its rows and ranking.
+     */
     LevelCounts plus(LevelCounts other) {
         if (other.keys.length == 0 && Arrays.stream(other.inRoots).allMatch(c -> c == 0)) {
             return this;
         }
+        Sum remembered = last;
+        if (remembered != null && remembered.added().sameCounts(other)) {
+            return remembered.result();
+        }
+        LevelCounts result = merged(other);
+        last = new Sum(other, result);
+        return result;
+    }
+
+    /** Whether both hold the same groups with the same counts. */
+    boolean sameCounts(LevelCounts other) {
+        return Arrays.equals(keys, other.keys)
+                && Arrays.equals(counts, other.counts)
+                && Arrays.equals(inRoots, other.inRoots);
+    }
+
+    private LevelCounts merged(LevelCounts other) {
         String[] mergedKeys = new String[keys.length + other.keys.length];
         long[] mergedCounts = new long[mergedKeys.length * 4];
         int i = 0;

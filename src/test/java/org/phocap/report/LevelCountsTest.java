@@ -69,6 +69,18 @@ class LevelCountsTest {
         // The kept counts are not changed.
         assertEquals(20, kept.rows().get(2).enrolled());
         assertSame(kept, kept.plus(communes().build()));
+        // The same changes added again (the next call before anything new): the same sum, its rows
+        // and ranking worked out once; other changes: another sum.
+        LevelCounts again = communes()
+                .add("C22", 3, null, 3, 0, 0, 0)
+                .add("VP", 1, null, 7, 0, 0, 0)
+                .add("C21", 3, null, -1, 0, 0, 0)
+                .add("C12", 3, null, 5, 0, 0, 0)
+                .build();
+        assertSame(kept.plus(pending), kept.plus(again));
+        LevelCounts other = communes().add("C12", 3, null, 4, 0, 0, 0).build();
+        assertEquals(24, kept.plus(other).rows().get(2).enrolled());
+        assertEquals(25, kept.plus(pending).rows().get(2).enrolled());
     }
 
     @Test
