@@ -10,7 +10,8 @@
 # Measured with the default 2 s report cache; with no reuse at all (answers and roll-up sums) at
 # CONCURRENCY and at 2 clients; with roll-up sums kept per version (the default; answers exact), first
 # with nothing changing, then with CHANGES (default 200) completions a second changing the counts.
-# Then the ceiling beside it: the districts' report alone with wrk (8 connections, 15 s).
+# Then the same mix with wrk, the two ways of summing alternated, each round beside its ceiling (the
+# districts' report alone), and the ceiling on the first server measured with Gatling.
 # Usage: loadtests/reports.sh [CONCURRENCY] [SECONDS]
 source "$(dirname "$0")/heartbeat-env.sh"
 CONCURRENCY=${1:-8}
@@ -72,26 +73,47 @@ measure "$CONCURRENCY" "no answer reuse, nothing changing"
 CHANGES=${CHANGES:-200}
 FIRST=$(psql_q "SELECT min(learner_id) FROM enrolment WHERE campaign_id = $CAMPAIGN")
 LAST=$(psql_q "SELECT max(learner_id) FROM enrolment WHERE campaign_id = $CAMPAIGN")
-(
+changes() {
   while true; do
     psql -d "$DB" -qtAX -c "UPDATE enrolment SET completed_at = CASE WHEN completed_at IS NULL THEN now() END
       WHERE campaign_id = $CAMPAIGN AND learner_id IN (SELECT learner_id FROM enrolment WHERE campaign_id = $CAMPAIGN
         AND learner_id >= $FIRST + floor(random() * ($LAST - $FIRST))::bigint ORDER BY learner_id LIMIT 20)" > /dev/null
     sleep "$(awk "BEGIN {print 20 / $CHANGES}")"
   done
-) &
+}
+changes &
 CHANGER=$!
 trap 'kill $CHANGER 2>/dev/null || true; stop_server' EXIT
 BEFORE=$(psql_q "SELECT version FROM report_rollup_state")
 measure "$CONCURRENCY" "no answer reuse, $CHANGES completions/s changing the counts"
 echo "roll-ups renewed during the run: $([ "$BEFORE" != "$(psql_q "SELECT version FROM report_rollup_state")" ] && echo yes || echo NO)"
 kill $CHANGER 2>/dev/null || true
-# The ceiling beside it (issue 22), same server, same minute: one indexed read of a few rows, the
-# districts' report alone (20 roll-up rows and the root's), 8 connections back to back (wrk).
+# The same mix with wrk (loadtests/report-mix.lua), a generator far lighter than Gatling's JVM, the two
+# ways of summing alternated twice on fresh servers (the box's speed drifts from minute to minute),
+# first with nothing changing, then with CHANGES completions a second.
 if command -v wrk > /dev/null; then
-  echo "== ceiling: the districts' report alone, 8 connections, 15 s, no reuse (wrk)"
-  wrk -t2 -c8 -d15s -H "Authorization: Bearer $ADMIN" \
-    "http://127.0.0.1:$PORT/api/v1/campaigns/$CAMPAIGN/report?groupBy=locality&level=1" | grep -E "Latency|Requests/sec|Non-2xx"
+  mix() {
+    CAMPAIGN=$CAMPAIGN ADMIN_TOKEN=$ADMIN SUPPORTER_TOKEN=$SUPPORTER wrk -t2 -c8 -d"$1" -s loadtests/report-mix.lua \
+      "http://127.0.0.1:$PORT" | grep -E '^mix:'
+  }
+  for changing in no yes; do
+    for round in 1 2; do
+      for reuse in false true; do
+        stop_server
+        start_server "$WORK/reports-server-mix.log" PHOCAP_REPORT_CACHE_TTL=PT0S PHOCAP_REPORT_REUSE_ROLLUPS=$reuse
+        ADMIN=$(login admin "$PASSWORD")
+        SUPPORTER=$(login bench-district "$PASSWORD")
+        if [ "$changing" = yes ]; then changes & CHANGER=$!; fi
+        mix 15s > /dev/null
+        echo "wrk mix, 8 connections, 20 s, round $round, roll-up sums kept: $reuse, $CHANGES completions/s changing: $changing"
+        mix 20s
+        if [ "$changing" = yes ]; then kill $CHANGER 2>/dev/null || true; fi
+      done
+      echo "ceiling in the same minute, same server: the districts' report alone (a read of a few rows), wrk, 8 connections, 10 s"
+      wrk -t2 -c8 -d10s -H "Authorization: Bearer $ADMIN" \
+        "http://127.0.0.1:$PORT/api/v1/campaigns/$CAMPAIGN/report?groupBy=locality&level=1" | grep -E "Requests/sec|Non-2xx"
+    done
+  done
 else
-  echo "(wrk not installed: apt-get install wrk for the ceiling beside the figures)"
+  echo "(wrk not installed: apt-get install wrk for the lighter mix and the ceiling beside the figures)"
 fi

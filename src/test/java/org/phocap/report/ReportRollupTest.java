@@ -223,13 +223,7 @@ class ReportRollupTest {
     }
 
     private String version() {
-        return pool.query("SELECT version::text FROM report_rollup_state")
-                .execute()
-                .await()
-                .indefinitely()
-                .iterator()
-                .next()
-                .getString(0);
+        return TestDatabase.first(pool, "SELECT version::text FROM report_rollup_state").getString(0);
     }
 
     @Test
