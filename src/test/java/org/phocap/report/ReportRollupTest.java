@@ -223,7 +223,8 @@ class ReportRollupTest {
     }
 
     private String version() {
-        return TestDatabase.first(pool, "SELECT version::text FROM report_rollup_state").getString(0);
+        return TestDatabase.first(pool, "SELECT version::text FROM report_rollup_state")
+                .getString(0);
     }
 
     @Test
