@@ -70,10 +70,6 @@ final class LevelCounts {
             return this;
         }
 
-        boolean isEmpty() {
-            return byKey.isEmpty() && Arrays.stream(inRoots).allMatch(c -> c == 0);
-        }
-
         LevelCounts build() {
             String[] keys = byKey.keySet().toArray(String[]::new);
             Arrays.sort(keys);
@@ -102,7 +98,7 @@ final class LevelCounts {
      * last one is remembered, so calls adding the same changes share its rows and ranking.
      */
     LevelCounts plus(LevelCounts other) {
-        if (other.keys.length == 0 && Arrays.stream(other.inRoots).allMatch(c -> c == 0)) {
+        if (other.isEmpty()) {
             return this;
         }
         Sum remembered = last;
@@ -112,6 +108,11 @@ final class LevelCounts {
         LevelCounts result = merged(other);
         last = new Sum(other, result);
         return result;
+    }
+
+    /** No group and nothing in the roots (no change waiting to be folded). */
+    private boolean isEmpty() {
+        return keys.length == 0 && Arrays.stream(inRoots).allMatch(c -> c == 0);
     }
 
     /** Whether both hold the same groups with the same counts. */
