@@ -13,6 +13,7 @@ import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,16 +40,24 @@ public class StreamTicketMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
-        String ticket = context.request().getParam(PARAM);
-        if (ticket == null) {
-            return Uni.createFrom().nullItem();
+        String ticket = ticketOf(context.request());
+        return ticket == null ? Uni.createFrom().nullItem() : identities.authenticate(new TicketRequest(ticket));
+    }
+
+    /**
+     * The request's {@code ?ticket=} when it is a GET that accepts {@code text/event-stream}; null
+     * otherwise: a ticket elsewhere is a mistake or a probe, it authenticates nothing (and is not spent).
+     */
+    public static String ticketOf(HttpServerRequest request) {
+        String ticket = request.getParam(PARAM);
+        String accept = request.getHeader("Accept");
+        if (ticket == null
+                || request.method() != HttpMethod.GET
+                || accept == null
+                || !accept.contains("text/event-stream")) {
+            return null;
         }
-        String accept = context.request().getHeader("Accept");
-        if (context.request().method() != HttpMethod.GET || accept == null || !accept.contains("text/event-stream")) {
-            // A ticket elsewhere is a mistake or a probe: it authenticates nothing (and is not spent).
-            return Uni.createFrom().nullItem();
-        }
-        return identities.authenticate(new TicketRequest(ticket));
+        return ticket;
     }
 
     @Override
@@ -70,11 +79,9 @@ public class StreamTicketMechanism implements HttpAuthenticationMechanism {
     @ApplicationScoped
     public static class Provider implements IdentityProvider<TicketRequest> {
         private final StreamTickets tickets;
-        private final RevokedFamilies revoked;
 
-        public Provider(StreamTickets tickets, RevokedFamilies revoked) {
+        public Provider(StreamTickets tickets) {
             this.tickets = tickets;
-            this.revoked = revoked;
         }
 
         @Override
@@ -84,10 +91,9 @@ public class StreamTicketMechanism implements HttpAuthenticationMechanism {
 
         @Override
         public Uni<SecurityIdentity> authenticate(TicketRequest request, AuthenticationRequestContext context) {
-            return tickets.redeem(request.ticket).map(token -> {
-                // Unknown, used or expired; or the sign-in it stands for was ended since.
-                if (token == null || revoked.isRevoked(token.getClaim(TokenService.FAMILY_CLAIM))) {
-                    throw new AuthenticationFailedException("Unknown, used or expired stream ticket");
+            return tickets.holder(request.ticket).map(token -> {
+                if (token == null) {
+                    throw new AuthenticationFailedException(StreamTickets.REFUSED);
                 }
                 return QuarkusSecurityIdentity.builder()
                         .setPrincipal(token)

@@ -29,14 +29,19 @@ import org.phocap.platform.ProblemException;
  */
 @ApplicationScoped
 public class StreamTickets {
+    /** Why a ticket signs nobody in: unknown, used or expired, or its sign-in was ended since. */
+    public static final String REFUSED = "Unknown, used or expired stream ticket";
+
     private static final Logger LOG = Logger.getLogger(StreamTickets.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Pool pool;
+    private final RevokedFamilies revoked;
     private final Duration ttl;
     private final int maxOutstanding;
 
-    public StreamTickets(Pool pool, AuthConfig authConfig) {
+    public StreamTickets(Pool pool, RevokedFamilies revoked, AuthConfig authConfig) {
+        this.revoked = revoked;
         Duration ttl = authConfig.streamTicketTtl();
         int maxOutstanding = authConfig.streamTicketMaxOutstanding();
         this.pool = pool;
@@ -101,6 +106,16 @@ public class StreamTickets {
                         return null;
                     }
                 });
+    }
+
+    /**
+     * The token a ticket stands for, taking the ticket, while the sign-in it was issued under is
+     * still going; null when the ticket is unknown, used or expired, or that sign-in was ended since.
+     */
+    public Uni<JsonWebToken> holder(String ticket) {
+        return redeem(ticket)
+                .map(token ->
+                        token == null || revoked.isRevoked(token.getClaim(TokenService.FAMILY_CLAIM)) ? null : token);
     }
 
     /** Expired tickets are deleted once a minute (a redeemed one is gone already). */

@@ -20,9 +20,6 @@ public final class ApiTags {
             "Roster imports (CSV or .xlsx) with their progress and rejected rows, activation codes, learners, account recovery, the learner's profile";
     public static final String COURSES = "Courses";
     public static final String COURSES_ABOUT = "Course packages and versions, lessons, media with ranges, broadcasts";
-    public static final String STREAMS = "Lesson streams";
-    public static final String STREAMS_ABOUT =
-            "The learner's lesson stream (Server-Sent Events): lessons, progress, completions, quizzes graded, certificates, announcements";
     public static final String STUDY = "Study progress";
     public static final String STUDY_ABOUT =
             "Heartbeats (single and offline batches), per-lesson progress, the learner's courses";

@@ -93,6 +93,56 @@ class LessonStreamTest {
     }
 
     @Test
+    void theStreamRouteAnswersItsEdgesAsRestDid() {
+        String path = "/api/v1/me/courses/" + course + "/stream";
+        // No token, a staff token, a token that is not one: problems, nothing opened.
+        io.restassured.RestAssured.given()
+                .accept("text/event-stream")
+                .get(path)
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + Api.admin())
+                .accept("text/event-stream")
+                .get(path)
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer not-a-token")
+                .accept("text/event-stream")
+                .get(path)
+                .then()
+                .statusCode(401);
+        // A client that takes only JSON is told so; a course id that is not a number is no resource.
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + learner)
+                .accept("application/json")
+                .get(path)
+                .then()
+                .statusCode(406)
+                .contentType("application/problem+json");
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + learner)
+                .accept("text/event-stream")
+                .get("/api/v1/me/courses/abc/stream")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        // Other methods: 405 with what is allowed; OPTIONS says it.
+        io.restassured.RestAssured.given()
+                .header("Authorization", "Bearer " + learner)
+                .post(path)
+                .then()
+                .statusCode(405)
+                .header("Allow", "GET, OPTIONS")
+                .contentType("application/problem+json");
+        io.restassured.RestAssured.given().options(path).then().statusCode(200).header("Allow", "GET, OPTIONS");
+        assertEquals(0, hub.streamsOf(Long.MAX_VALUE));
+    }
+
+    @Test
     void snapshotReadyLiveThenExactReplayAfterReconnect() throws Exception {
         String lastSeen;
         try (SseReader reader = open(null)) {

@@ -3,17 +3,7 @@ package org.phocap.learning;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,17 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.phocap.auth.CurrentUser;
 import org.phocap.auth.RevokedFamilies;
-import org.phocap.auth.Role;
-import org.phocap.auth.Subject;
 import org.phocap.campaign.AnnouncementService;
 import org.phocap.course.CourseService;
 import org.phocap.course.CourseView;
-import org.phocap.platform.ApiTags;
-import org.phocap.platform.CheckedBeforeStream;
 import org.phocap.platform.Json;
 import org.phocap.platform.Overload;
 import org.phocap.platform.ProblemException;
@@ -43,30 +26,28 @@ import org.phocap.stream.StreamEvents;
 import org.phocap.stream.StreamHub;
 
 /**
- * The learner's lesson stream: one `lesson` event per lesson in order, `ready`, then live events.
- * A reconnect with Last-Event-ID gets exactly the events it missed instead of the snapshot.
+ * What a learner's lesson stream carries: one `lesson` event per lesson in order, `ready`, then
+ * live events; a reconnect with Last-Event-ID gets exactly the events it missed instead of the
+ * snapshot. {@link LessonStreamRoute} serves it over HTTP.
  */
-@Tag(name = ApiTags.STREAMS, description = ApiTags.STREAMS_ABOUT)
-@Path("/api/v1/me/courses/{courseId}/stream")
-public class LessonStreamResource {
+@ApplicationScoped
+public class LessonStreams {
     private final CourseService courses;
     private final LearnerAccess access;
     private final Clock clock;
     private final StreamEvents events;
     private final StreamHub hub;
-    private final CurrentUser user;
     private final Json json;
     private final ProgressService progress;
     private final AnnouncementService announcements;
     private final RevokedFamilies revoked;
 
-    public LessonStreamResource(
+    public LessonStreams(
             CourseService courses,
             LearnerAccess access,
             Clock clock,
             StreamEvents events,
             StreamHub hub,
-            CurrentUser user,
             Json json,
             ProgressService progress,
             AnnouncementService announcements,
@@ -79,7 +60,6 @@ public class LessonStreamResource {
         this.clock = clock;
         this.events = events;
         this.hub = hub;
-        this.user = user;
         this.json = json;
     }
 
@@ -96,35 +76,48 @@ public class LessonStreamResource {
             boolean completed,
             boolean locked) {}
 
-    @GET
-    @Produces(MediaType.SERVER_SENT_EVENTS)
-    @RolesAllowed(Role.LEARNER)
-    @CheckedBeforeStream(LessonStreamAccess.class)
-    @Operation(
-            summary =
-                    "SSE: lesson snapshot, ready, then live events; Last-Event-ID (or ?lastEventId=) replays what was missed")
-    public Multi<OutboundSseEvent> stream(
-            @PathParam("courseId") long courseId,
-            @HeaderParam("Last-Event-ID") String lastEventId,
-            @QueryParam("lastEventId") String lastEventIdParam,
-            @Context Sse sse) {
-        Subject learner = user.subject();
-        // A new EventSource (a reconnect with a fresh stream ticket) cannot set Last-Event-ID: it
-        // names the last event it saw in the query instead. The header wins when both are there.
-        Long resumeAfter = parse(lastEventId != null && !lastEventId.isBlank() ? lastEventId : lastEventIdParam);
-        // The stream lives as long as the token that opened it, and not past a sign-out.
-        long expiresAt = user.expiresAt();
-        String family = user.family();
+    /**
+     * Whether the stream may open, asked before its status line is out, while an answer can still
+     * say no: past {@code phocap.stream.max-open} the client gets 503 {@code overloaded} (cause
+     * {@code stream-cap}) with a Retry-After of a few seconds and reconnects, through the Service, to
+     * an instance with room (the autoscaler adds instances well before every one is full,
+     * k8s/base/hpa.yaml); a course the learner does not study is a 404 (once the stream is open its
+     * failure could only cut the connection, and an EventSource would come back every few seconds).
+     */
+    public Uni<Void> check(long learnerId, long courseId) {
+        if (hub.full()) {
+            return Uni.createFrom()
+                    .failure(Overload.shed(
+                            "stream-cap",
+                            "This server holds as many lesson streams as it may; reconnect after the time given.",
+                            hub.refusedRetryAfterSec()));
+        }
+        // Only a check that must ask the database takes a turn at the opening gate: one answered from
+        // memory would otherwise wait behind database loads in a reconnect storm.
+        Supplier<Uni<LearnerAccess.Standing>> standing = () -> access.standing(learnerId, courseId, clock.instant());
+        return (access.known(learnerId) ? standing.get() : hub.inTurn(standing)).map(found -> {
+            if (found == LearnerAccess.Standing.NOT_ENROLLED) {
+                throw notStudied(courseId);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The stream's events: the snapshot (or, with {@code lastEventId}, what was missed), then live
+     * events, until the token that opened it expires ({@code expiresAt}, seconds since the epoch) or
+     * its sign-in ({@code family}) is ended, and the server asks the client to reconnect.
+     */
+    public Multi<StreamEvent> open(long learnerId, long courseId, String lastEventId, long expiresAt, String family) {
+        Long resumeAfter = parse(lastEventId);
         BooleanSupplier valid = () -> System.currentTimeMillis() / 1000 < expiresAt && !revoked.isRevoked(family);
-        long learnerId = learner.id();
         // Everything the opening reads happens in the stream's turn at the hub's gate, so a reconnect
         // storm queues there instead of in the database pool; the course's visibility comes from the
         // learner's cached enrolments (the ones heartbeats use), not from another query.
         Supplier<Uni<StreamHub.Start>> opening =
                 () -> access.standing(learnerId, courseId, clock.instant()).flatMap(standing -> {
                     if (standing == LearnerAccess.Standing.NOT_ENROLLED) {
-                        return Uni.createFrom()
-                                .failure(ProblemException.notFound("No course " + courseId + " for you."));
+                        return Uni.createFrom().failure(notStudied(courseId));
                     }
                     if (resumeAfter != null) {
                         return events.after(courseId, learnerId, resumeAfter).map(StreamHub.Start::new);
@@ -134,11 +127,14 @@ public class LessonStreamResource {
                                     published.course(), learnerId, courseId, standing == LearnerAccess.Standing.OPEN));
                 });
         return hub.open(courseId, learnerId, valid, opening)
-                // The status line is out already: a busy or absent database cannot become a 503 here,
-                // so the client is told to come back (EventSource reconnects by itself after retry:).
+                // The status line may be out already: a busy or absent database is not a failure of the
+                // stream, the client is told to come back (EventSource reconnects by itself after retry:).
                 .onFailure(Overload::transientDatabase)
-                .recoverWithMulti(() -> Multi.createFrom().item(StreamHub.RECONNECT))
-                .map(e -> toSse(sse, e, hub));
+                .recoverWithMulti(() -> Multi.createFrom().item(StreamHub.RECONNECT));
+    }
+
+    private static ProblemException notStudied(long courseId) {
+        return ProblemException.notFound("No course " + courseId + " for you.");
     }
 
     private Uni<StreamHub.Start> snapshot(CourseView course, long learnerId, long courseId, boolean open) {
@@ -185,23 +181,6 @@ public class LessonStreamResource {
                                             "courseId", courseId, "version", course.version(), "lessons", position))));
                             return new StreamHub.Start(first);
                         }));
-    }
-
-    private static OutboundSseEvent toSse(Sse sse, StreamEvent event, StreamHub hub) {
-        if (event == StreamHub.PING) {
-            return sse.newEventBuilder().comment("keep-alive").build();
-        }
-        if (event == StreamHub.RECONNECT) {
-            return sse.newEventBuilder()
-                    .comment("server closing this stream; reconnect with Last-Event-ID")
-                    .reconnectDelay(hub.reconnectDelayMs())
-                    .build();
-        }
-        return sse.newEventBuilder()
-                .id(Long.toString(event.id()))
-                .name(event.kind())
-                .data(event.data())
-                .build();
     }
 
     private static Long parse(String lastEventId) {
