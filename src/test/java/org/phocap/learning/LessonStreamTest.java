@@ -139,7 +139,6 @@ class LessonStreamTest {
                 .header("Allow", "GET, OPTIONS")
                 .contentType("application/problem+json");
         io.restassured.RestAssured.given().options(path).then().statusCode(200).header("Allow", "GET, OPTIONS");
-        assertEquals(0, hub.streamsOf(Long.MAX_VALUE));
     }
 
     @Test
