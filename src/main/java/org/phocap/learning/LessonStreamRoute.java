@@ -86,8 +86,7 @@ public class LessonStreamRoute {
                                             signIn.expiresAt(),
                                             signIn.family())
                                     .subscribe()
-                                    .withSubscriber(new SseResponse(
-                                            ctx.response(), loop, hub, failure -> answers.fail(ctx, failure)));
+                                    .withSubscriber(new SseResponse(ctx.response(), loop, hub));
                         },
                         failure -> answers.fail(ctx, failure));
     }

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.phocap.platform.ClientGone;
 import org.phocap.platform.ProblemException;
@@ -16,8 +15,9 @@ import org.phocap.platform.ThrottledLog;
 /**
  * Writes a lesson stream's events to its HTTP response as event-stream frames ({@link SseFrames}).
  * Frames that arrive together (the opening's snapshot, a burst of live events) leave in one write
- * on the connection's event loop; the status line goes with the first of them, so an opening's
- * check that fails before anything was sent is still answered as a problem ({@code beforeHead}).
+ * on the connection's event loop. The status line goes out as the stream opens, before its
+ * opening events: a replay with nothing missed must open at once too (an EventSource fires
+ * {@code open} on it, and proxies wait for it), not at the first keep-alive.
  *
  * <p>Back-pressure: at most {@link #WINDOW} events are asked for ahead of what was written, and no
  * more while the connection's write queue is full; the hub keeps what a slow client has not taken
@@ -32,7 +32,6 @@ public final class SseResponse implements Flow.Subscriber<StreamEvent> {
     private final HttpServerResponse response;
     private final Context loop;
     private final StreamHub hub;
-    private final Consumer<Throwable> beforeHead;
 
     // Handed over from whichever thread emits (a delivery task, the keep-alive job) to the loop.
     private final List<byte[]> queued = new ArrayList<>();
@@ -45,15 +44,11 @@ public final class SseResponse implements Flow.Subscriber<StreamEvent> {
     private int owed;
     private boolean done;
 
-    /**
-     * @param loop the connection's context: every write happens there
-     * @param beforeHead answers a failure that came before anything was written (a problem answer)
-     */
-    public SseResponse(HttpServerResponse response, Context loop, StreamHub hub, Consumer<Throwable> beforeHead) {
+    /** @param loop the connection's context: every write happens there */
+    public SseResponse(HttpServerResponse response, Context loop, StreamHub hub) {
         this.response = response;
         this.loop = loop;
         this.hub = hub;
-        this.beforeHead = beforeHead;
     }
 
     @Override
@@ -62,6 +57,12 @@ public final class SseResponse implements Flow.Subscriber<StreamEvent> {
         // The client left: the stream ends here, its place in the hub is given up.
         response.closeHandler(ignored -> loop.runOnContext(v -> stop()));
         response.exceptionHandler(ignored -> loop.runOnContext(v -> stop()));
+        response.setStatusCode(200)
+                .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
+                .setChunked(true);
+        // The status line alone (an empty chunk is not written): flushed at once, or with the
+        // request's read when the checks before it answered from memory.
+        response.write(Buffer.buffer());
         subscription.request(WINDOW);
     }
 
@@ -117,13 +118,11 @@ public final class SseResponse implements Flow.Subscriber<StreamEvent> {
             return;
         }
         if (!frames.isEmpty()) {
-            head();
             response.write(join(frames));
             owed += frames.size();
         }
         if (complete) {
             done = true;
-            head();
             response.end();
             return;
         }
@@ -143,14 +142,6 @@ public final class SseResponse implements Flow.Subscriber<StreamEvent> {
         subscription.request(n);
     }
 
-    private void head() {
-        if (!response.headWritten()) {
-            response.setStatusCode(200)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM)
-                    .setChunked(true);
-        }
-    }
-
     private static Buffer join(List<byte[]> frames) {
         if (frames.size() == 1) {
             return Buffer.buffer(frames.get(0));
@@ -167,15 +158,11 @@ public final class SseResponse implements Flow.Subscriber<StreamEvent> {
     }
 
     /**
-     * Before the status line: the failure's problem answer. After it: the connection is closed (a
-     * stream cut for a slow client holds no buffers; an EventSource reconnects and replays).
+     * The status line is out: the connection is closed (a stream cut for a slow client holds no
+     * buffers; an EventSource reconnects and replays).
      */
     private void fail(Throwable failed) {
         done = true;
-        if (!response.headWritten() && !response.closed()) {
-            beforeHead.accept(failed);
-            return;
-        }
         if (!(failed instanceof ClientGone) && !(failed instanceof ProblemException)) {
             ThrottledLog.warn(LOG, "A lesson stream failed after it opened; its connection was closed: " + failed);
         }

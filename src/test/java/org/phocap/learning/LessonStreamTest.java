@@ -142,6 +142,18 @@ class LessonStreamTest {
     }
 
     @Test
+    void aReplayWithNothingMissedOpensAtOnceAndThenCarriesLiveEvents() throws Exception {
+        // No opening events to send: the status line still goes out at once (SseReader waits 10 s
+        // for it; the first keep-alive would come after 20), then live events as ever.
+        try (SseReader reader = open("9000000000000000000")) {
+            String id = broadcast("Nhắc lịch học tối nay");
+            SseReader.Event live = reader.next();
+            assertEquals("announcement", live.name());
+            assertEquals(id, live.id());
+        }
+    }
+
+    @Test
     void snapshotReadyLiveThenExactReplayAfterReconnect() throws Exception {
         String lastSeen;
         try (SseReader reader = open(null)) {
