@@ -58,7 +58,7 @@ public class BearerCaller {
     }
 
     /** The verified bearer token of a learner; 401 without a valid token, 403 for staff. */
-    public JsonWebToken learnerToken(String authorization) {
+    private JsonWebToken learnerToken(String authorization) {
         if (authorization == null
                 || authorization.length() <= SCHEME.length()
                 || !authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {

@@ -54,6 +54,12 @@ public final class SseResponse implements Flow.Subscriber<StreamEvent> {
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;
+        if (response.closed()) {
+            // The client left while the checks ran (a turn at the opening gate can take seconds):
+            // no close handler would ever fire, so the stream gives up its place in the hub now.
+            stop();
+            return;
+        }
         // The client left: the stream ends here, its place in the hub is given up.
         response.closeHandler(ignored -> loop.runOnContext(v -> stop()));
         response.exceptionHandler(ignored -> loop.runOnContext(v -> stop()));
