@@ -53,6 +53,15 @@ public class StreamsBench {
         for (int k = 0; k < loops; k++) {
             contexts[k] = ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
         }
+        // The ceiling beside the opening rate, in the same run: the same client opening as many
+        // connections at once, each asking the health endpoint (management port) and holding on. The
+        // first pass warms this client (its own JIT would otherwise compete with a cold server for
+        // the two cores and be measured as the server); the second is the ceiling. The server's stream
+        // path stays cold: only its health endpoint, which probes ask anyway, has been called.
+        int managementPort = Integer.getInteger("managementPort", port + 1000);
+        connectionCeiling(vertx, host, managementPort, count, contexts);
+        double ceiling = connectionCeiling(vertx, host, managementPort, count, contexts);
+        System.out.printf("ceiling: %d connections opened and answered (health) at %.0f/s%n", count, ceiling);
         long openStart = System.nanoTime();
         AtomicInteger reconnects = new AtomicInteger();
         Opener opener = new Opener(
@@ -146,6 +155,40 @@ public class StreamsBench {
         }
         vertx.close();
         System.exit(all && stormReady ? 0 : 2);
+    }
+
+    /** Opens {@code count} connections at once, each asking the health endpoint; connections per second. */
+    static double connectionCeiling(Vertx vertx, String host, int port, int count, io.vertx.core.Context[] contexts)
+            throws InterruptedException {
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setMaxPoolSize(count + 10)
+                .setKeepAlive(true)
+                .setIdleTimeout(0));
+        CountDownLatch answered = new CountDownLatch(count);
+        AtomicInteger failures = new AtomicInteger();
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (i % 500 == 0 && i > 0) {
+                Thread.sleep(100); // paced as the streams are below
+            }
+            contexts[i % contexts.length].runOnContext(v -> client.request(HttpMethod.GET, port, host, "/q/health/live")
+                    .compose(req -> req.send())
+                    .compose(resp -> resp.body())
+                    .onComplete(done -> {
+                        if (done.failed()) {
+                            failures.incrementAndGet();
+                        }
+                        answered.countDown();
+                    }));
+        }
+        answered.await(120, TimeUnit.SECONDS);
+        double rate = (count - answered.getCount()) / ((System.nanoTime() - start) / 1e9);
+        client.close();
+        if (failures.get() > 0) {
+            System.out.println("ceiling: " + failures.get() + " health requests failed");
+        }
+        Thread.sleep(1000); // the server closes the connections
+        return rate;
     }
 
     /**
