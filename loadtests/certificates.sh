@@ -17,7 +17,7 @@ trap 'stop_server' EXIT
 
 fresh_database
 # The demo's first wave holds about 44% of its learners: enrol enough that N of them are in it.
-start_server "$WORK/certificates-server.log" PHOCAP_DEMO_LEARNERS=$(( N * 5 / 2 )) PHOCAP_DEMO_FINISHED_LEARNERS="$N"
+MIN_ENROLMENTS=$(( N * 5 / 2 )) start_server "$WORK/certificates-server.log" PHOCAP_DEMO_LEARNERS=$(( N * 5 / 2 )) PHOCAP_DEMO_FINISHED_LEARNERS="$N"
 grep -o 'Demo mode: [0-9]* learners finished.*' "$WORK/certificates-server.log" || true
 ISSUED=$(psql_q "SELECT count(*) FROM certificate")
 echo "certificates issued: $ISSUED (distinct numbers: $(psql_q "SELECT count(DISTINCT number) FROM certificate"), highest: $(psql_q "SELECT max(number) FROM certificate"))"

@@ -27,7 +27,8 @@ fresh_database() {
   psql -d postgres -qX -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" > /dev/null
 }
 
-# start_server LOGFILE [extra env assignments...]; SERVER_JAVA_OPTS adds JVM flags (e.g. a JFR recording)
+# start_server LOGFILE [extra env assignments...]; SERVER_JAVA_OPTS adds JVM flags (e.g. a JFR recording).
+# Ready once health says so and the demo data's enrolments are in (MIN_ENROLMENTS, default 10,000).
 start_server() {
   local log=$1; shift
   env PHOCAP_DB_URL="postgresql://$PGHOST:$PGPORT/$DB" PHOCAP_DB_USER="$PGUSER" PHOCAP_DEMO_ENABLED=true \
@@ -38,7 +39,7 @@ start_server() {
   SERVER=$!
   for _ in $(seq 1 180); do
     if curl -sf "localhost:$((PORT + 1000))/q/health/ready" > /dev/null && \
-       [ "$(psql_q "SELECT count(*) FROM enrolment" 2>/dev/null || echo 0)" -ge 10000 ]; then
+       [ "$(psql_q "SELECT count(*) FROM enrolment" 2>/dev/null || echo 0)" -ge "${MIN_ENROLMENTS:-10000}" ]; then
       return 0
     fi
     kill -0 $SERVER 2>/dev/null || { echo "server died; see $log"; exit 1; }
