@@ -7,41 +7,55 @@
 # them and issues their certificates (the server log times it). Then Gatling, in its own JVM,
 # downloads every certificate's PDF once as the ADMIN, CONCURRENCY (default 16) at a time, each
 # serial exactly once: every download is a first render (drawn on the render threads, stored in
-# PostgreSQL, answered). A second pass downloads them all again: the stored bytes.
+# PostgreSQL, answered). With WARM=1 the demo finishes 2N learners and a second pass renders the
+# other N for the first time on the now warm server (the render code compiled: the JIT's share of the
+# first pass). The last pass downloads the first N again, stored bytes: the same client, server and
+# HTTP path without the render, the ceiling the first render is measured beside.
 # Peak RSS is the server's VmHWM, reset just before the first pass (so it is the render peak).
-# Usage: loadtests/certificates.sh [N] [CONCURRENCY]
+# Usage: [WARM=1] loadtests/certificates.sh [N] [CONCURRENCY]
 source "$(dirname "$0")/heartbeat-env.sh"
 N=${1:-10000}
 CONCURRENCY=${2:-16}
+ISSUE=$N; [ "${WARM:-0}" = 1 ] && ISSUE=$(( 2 * N ))
 trap 'stop_server' EXIT
 
 fresh_database
 # The demo's first wave holds about 44% of its learners: enrol enough that N of them are in it.
-MIN_ENROLMENTS=$(( N * 5 / 2 )) start_server "$WORK/certificates-server.log" PHOCAP_DEMO_LEARNERS=$(( N * 5 / 2 )) PHOCAP_DEMO_FINISHED_LEARNERS="$N"
+MIN_ENROLMENTS=$(( ISSUE * 5 / 2 )) start_server "$WORK/certificates-server.log" PHOCAP_DEMO_LEARNERS=$(( ISSUE * 5 / 2 )) PHOCAP_DEMO_FINISHED_LEARNERS="$ISSUE"
 grep -o 'Demo mode: [0-9]* learners finished.*' "$WORK/certificates-server.log" || true
 ISSUED=$(psql_q "SELECT count(*) FROM certificate")
 echo "certificates issued: $ISSUED (distinct numbers: $(psql_q "SELECT count(DISTINCT number) FROM certificate"), highest: $(psql_q "SELECT max(number) FROM certificate"))"
-[ "$ISSUED" -ge "$N" ] || { echo "fewer than $N certificates were issued"; exit 1; }
+[ "$ISSUED" -ge "$ISSUE" ] || { echo "fewer than $ISSUE certificates were issued"; exit 1; }
 psql_q "SELECT serial FROM certificate ORDER BY number LIMIT $N" > "$WORK/serials.txt"
+psql_q "SELECT serial FROM certificate ORDER BY number OFFSET $N LIMIT $N" > "$WORK/serials-warm.txt"
 TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
 
+# gatling SERIALS_FILE: one pass over the file; a failed run (a failed request, a build error) stops the script.
 gatling() {
-  ./mvnw -q -ntp -f loadtests/gatling/pom.xml gatling:test -Dgatling.simulationClass=phocap.CertificateSimulation \
-    -DbaseUrl="http://127.0.0.1:$PORT" -Dserials="$PWD/$WORK/serials.txt" -DadminToken="$TOKEN" \
-    -Dmode=render -Dconcurrency="$CONCURRENCY" 2>&1 \
-    | sed -n '/Global Information/,/^=*$/p;/Assertion/p;/global:/p'
+  local out="$WORK/certificates-gatling.log"
+  if ! ./mvnw -q -ntp -f loadtests/gatling/pom.xml gatling:test -Dgatling.simulationClass=phocap.CertificateSimulation \
+    -DbaseUrl="http://127.0.0.1:$PORT" -Dserials="$PWD/$1" -DadminToken="$TOKEN" \
+    -Dmode=render -Dconcurrency="$CONCURRENCY" > "$out" 2>&1; then
+    tail -40 "$out"; echo "FAILED: the Gatling pass did not pass (whole output: $out)"; exit 1
+  fi
+  sed -n '/Global Information/,/^=*$/p;/Assertion/p;/global:/p' "$out"
 }
 echo "server RSS before: $(grep VmRSS /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
 echo 5 > /proc/$SERVER/clear_refs 2>/dev/null || echo "(could not reset VmHWM: the peak includes start-up)"
 echo "== first render of $N PDFs, $CONCURRENCY downloads at a time"
 START=$(date +%s.%N)
-gatling
+gatling "$WORK/serials.txt"
 END=$(date +%s.%N)
 echo "first pass: $N PDFs in $(echo "$END - $START" | bc) s wall time (incl. Gatling start-up) "
 echo "server peak RSS during the render pass: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"
 echo "PDFs stored: $(psql_q "SELECT count(*) || ', average ' || round(avg(length(pdf))) || ' bytes, table ' || pg_size_pretty(pg_total_relation_size('certificate_pdf')) FROM certificate_pdf")"
 curl -s "localhost:$((PORT + 1000))/q/metrics" | grep -E '^phocap_certificate_render_seconds_(count|sum|max)' || true
-echo "== second pass: the same $N PDFs, now stored"
-gatling
+if [ "${WARM:-0}" = 1 ]; then
+  echo "== first render of $N other PDFs, on the warm server"
+  gatling "$WORK/serials-warm.txt"
+  curl -s "localhost:$((PORT + 1000))/q/metrics" | grep -E '^phocap_certificate_render_seconds_(count|sum)' || true
+fi
+echo "== stored: the first $N PDFs again (the ceiling: same client and server, no render)"
+gatling "$WORK/serials.txt"
 echo "server peak RSS overall since the reset: $(grep VmHWM /proc/$SERVER/status | awk '{print $2/1024 " MB"}')"

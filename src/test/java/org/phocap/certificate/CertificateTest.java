@@ -283,6 +283,16 @@ class CertificateTest {
                         .extract()
                         .asByteArray());
         assertEquals(1L, count("SELECT count(*) FROM certificate_pdf WHERE serial = $1", serial));
+        // Stored as it was sent, without PostgreSQL's compression attempt (V25: a deflated PDF does
+        // not compress, and the attempt was most of the insert's cost).
+        assertEquals(
+                1L,
+                count(
+                        "SELECT count(*) FROM certificate_pdf WHERE serial = $1 AND pg_column_compression(pdf) IS NULL"
+                                + " AND length(pdf) = " + pdf.length
+                                + " AND (SELECT attstorage FROM pg_attribute WHERE attrelid = 'certificate_pdf'::regclass"
+                                + " AND attname = 'pdf') = 'e'",
+                        serial));
         pool.preparedQuery("DELETE FROM certificate_pdf WHERE serial = $1")
                 .execute(Tuple.of(serial))
                 .await()
