@@ -36,10 +36,7 @@ public class StreamsBench {
         int broadcastPort = args.length > 5 ? Integer.parseInt(args[5]) : port;
 
         Vertx vertx = Vertx.vertx();
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                .setMaxPoolSize(count + 10)
-                .setKeepAlive(true)
-                .setIdleTimeout(0));
+        HttpClient client = connectionsFor(vertx, count);
         long[] arrival = new long[count];
         CountDownLatch ready = new CountDownLatch(count);
         CountDownLatch received = new CountDownLatch(count);
@@ -157,13 +154,18 @@ public class StreamsBench {
         System.exit(all && stormReady ? 0 : 2);
     }
 
-    /** Opens {@code count} connections at once, each asking the health endpoint; connections per second. */
-    static double connectionCeiling(Vertx vertx, String host, int port, int count, io.vertx.core.Context[] contexts)
-            throws InterruptedException {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+    /** A client that may hold {@code count} connections open at once, none closed for idling. */
+    static HttpClient connectionsFor(Vertx vertx, int count) {
+        return vertx.createHttpClient(new HttpClientOptions()
                 .setMaxPoolSize(count + 10)
                 .setKeepAlive(true)
                 .setIdleTimeout(0));
+    }
+
+    /** Opens {@code count} connections at once, each asking the health endpoint; connections per second. */
+    static double connectionCeiling(Vertx vertx, String host, int port, int count, io.vertx.core.Context[] contexts)
+            throws InterruptedException {
+        HttpClient client = connectionsFor(vertx, count);
         CountDownLatch answered = new CountDownLatch(count);
         AtomicInteger failures = new AtomicInteger();
         long start = System.nanoTime();
@@ -207,10 +209,7 @@ public class StreamsBench {
             io.vertx.core.Context[] contexts)
             throws InterruptedException {
         Thread.sleep(2000); // the server notices the closed connections
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                .setMaxPoolSize(count + 10)
-                .setKeepAlive(true)
-                .setIdleTimeout(0));
+        HttpClient client = connectionsFor(vertx, count);
         CountDownLatch ready = new CountDownLatch(count);
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger reconnects = new AtomicInteger();
