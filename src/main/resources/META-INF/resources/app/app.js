@@ -194,6 +194,8 @@ function lessonStream(courseId, onEvent) {
     if (closed) { return; }
     try {
       const ticket = await api('/me/stream-tickets', {method: 'POST'});
+      // Closed while the ticket was on its way (another course opened): no stream left behind.
+      if (closed) { return; }
       const url = API + '/me/courses/' + courseId + '/stream?ticket=' + encodeURIComponent(ticket.ticket)
         + (last ? '&lastEventId=' + encodeURIComponent(last) : '');
       source = new EventSource(url);

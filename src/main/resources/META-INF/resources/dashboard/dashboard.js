@@ -93,6 +93,9 @@ function startLive(campaignId, render) {
     if (state.closed) { return; }
     try {
       const ticket = await api('/me/stream-tickets', {method: 'POST'});
+      // Stopped while the ticket was on its way (another campaign picked): opening now would leave a
+      // stream that keeps drawing the old campaign's counters into the new view.
+      if (state.closed) { return; }
       state.source = new EventSource(API + '/campaigns/' + campaignId + '/live?ticket=' + encodeURIComponent(ticket.ticket));
       state.source.addEventListener('counters', event => { state.events++; state.totals = JSON.parse(event.data).totals; render(state.totals); });
       state.source.onerror = () => { state.source.close(); setTimeout(connect, 2000 + Math.random() * 3000); };
