@@ -28,8 +28,7 @@ echo "certificates issued: $ISSUED (distinct numbers: $(psql_q "SELECT count(DIS
 [ "$ISSUED" -ge "$ISSUE" ] || { echo "fewer than $ISSUE certificates were issued"; exit 1; }
 psql_q "SELECT serial FROM certificate ORDER BY number LIMIT $N" > "$WORK/serials.txt"
 psql_q "SELECT serial FROM certificate ORDER BY number OFFSET $N LIMIT $N" > "$WORK/serials-warm.txt"
-TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+TOKEN=$(admin_token)
 
 # gatling SERIALS_FILE: one pass over the file; a failed run (a failed request, a build error) stops the script.
 gatling() {

@@ -84,13 +84,18 @@ lost_report() {
           LEFT JOIN lesson_progress lp ON lp.learner_id = a.learner_id AND lp.lesson_id = $LESSON"
 }
 
+# admin_token: an access token of the ADMIN that start_server created (PASSWORD).
+admin_token() {
+  curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/'
+}
+
 # publish_quiz_course: the quiz benchmarks' course, published through the API as the admin: one
 # reading lesson and a final quiz of 20 questions drawn from a bank of 40 (question Qn's kind is
 # n % 3: SINGLE with B right, MULTIPLE with A and C, TRUE_FALSE with T when n is even); sets COURSE
 # and QUIZ.
 publish_quiz_course() {
-  TOKEN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+  TOKEN=$(admin_token)
   python3 - > "$WORK/bench-quiz-course.json" <<'PY'
 import json
 questions = []

@@ -27,8 +27,7 @@ field() { sed -n "s/.*$1 \([0-9.]*\).*/\1/p" | head -1; }
 fresh_database
 start_server "$WORK/quick-server.log" PHOCAP_REPORT_CACHE_TTL=PT0S PHOCAP_ROSTER_MAX_ROWS=$((IMPORT_ROWS * 2))
 prepare_fleet
-ADMIN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+ADMIN=$(admin_token)
 
 # Heartbeats: closed model, 256 connections, after a warm-up; health on the same server beside it.
 bench closed $PORT "$WORK/tokens.txt" "$LESSON" 256 20 "$WORK/quick-warm.txt" > /dev/null

@@ -5,18 +5,19 @@
 # been missed during the outage); a broadcast after the restart is stored (202); each stream,
 # reconnecting as EventSource does, gets it replayed; a new stream opens with its snapshot; no ERROR.
 # Usage: loadtests/streams-db-restart.sh (root, or a user allowed to run pg_ctlcluster)
-source loadtests/heartbeat-env.sh
+source "$(dirname "$0")/heartbeat-env.sh"
 DB=phocap_probe; PORT=18095
 trap 'kill $(jobs -p) 2>/dev/null; stop_server' EXIT
+token() { sed -n "$1p" "$WORK/tokens.txt" | awk '{print $2}'; }
 fresh_database
 start_server "$WORK/probe-server.log"
 prepare_fleet
-COURSE=$(psql_q "SELECT course_id FROM lesson l JOIN module m ON m.id = l.module_id WHERE l.id = $LESSON" 2>/dev/null || psql_q "SELECT min(id) FROM course")
+COURSE=$(psql_q "SELECT min(id) FROM course")
 echo "course $COURSE"
-ADMIN=$(curl -sf "localhost:$PORT/api/v1/auth/login" -H 'Content-Type: application/json' -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
+ADMIN=$(admin_token)
 mkdir -p "$WORK/probe"; rm -f "$WORK"/probe/*
 for i in 1 2 3 4 5; do
-  T=$(sed -n "${i}p" "$WORK/tokens.txt" | awk '{print $2}')
+  T=$(token "$i")
   curl -sN -H "Authorization: Bearer $T" -H 'Accept: text/event-stream' "localhost:$PORT/api/v1/me/courses/$COURSE/stream" > $WORK/probe/s$i.txt 2>&1 &
 done
 sleep 3; echo "ready before: $(grep -l 'event:ready' $WORK/probe/s*.txt | wc -l) of 5"
@@ -29,13 +30,13 @@ done
 sleep 3
 echo "streams told to reconnect at the restart: $(grep -l 'reconnect with Last-Event-ID' $WORK/probe/s*.txt | wc -l) of 5"
 for i in 1 2 3 4 5; do
-  T=$(sed -n "${i}p" "$WORK/tokens.txt" | awk '{print $2}')
+  T=$(token "$i")
   LAST=$(grep '^id:' $WORK/probe/s$i.txt | tail -1 | cut -d: -f2)
   timeout 3 curl -sN -H "Authorization: Bearer $T" -H 'Accept: text/event-stream' -H "Last-Event-ID: $LAST" "localhost:$PORT/api/v1/me/courses/$COURSE/stream" > $WORK/probe/r$i.txt || true
 done
 REPLAYED=$(grep -l 'sau khi' $WORK/probe/r*.txt | wc -l)
 echo "reconnected as EventSource does (Last-Event-ID): the broadcast replayed to $REPLAYED of 5"
-T=$(sed -n "9p" "$WORK/tokens.txt" | awk '{print $2}')
+T=$(token 9)
 timeout 4 curl -sN -H "Authorization: Bearer $T" -H 'Accept: text/event-stream' "localhost:$PORT/api/v1/me/courses/$COURSE/stream" > $WORK/probe/new.txt || true
 echo "a new stream after the restart: $(grep -c 'event:lesson' $WORK/probe/new.txt) lessons, ready $(grep -c 'event:ready' $WORK/probe/new.txt), snapshot only (no replay without Last-Event-ID)"
 echo "server ERROR lines: $(grep -c '"level":"ERROR"' "$WORK/probe-server.log" || true)"; grep '"level":"ERROR"' "$WORK/probe-server.log" | cut -c1-250 | sort | uniq -c | head -5 || true
