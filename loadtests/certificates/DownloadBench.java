@@ -43,8 +43,10 @@ public class DownloadBench {
                 .toList();
         int concurrency = Integer.parseInt(args[3]);
         Vertx vertx = Vertx.vertx();
-        HttpClient client = vertx.createHttpClient(
-                new HttpClientOptions().setMaxPoolSize(concurrency).setKeepAlive(true).setPipelining(false));
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setMaxPoolSize(concurrency)
+                .setKeepAlive(true)
+                .setPipelining(false));
         long[] latencies = new long[serials.size()];
         Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicLong bytes = new AtomicLong();
@@ -107,7 +109,9 @@ public class DownloadBench {
                 .compose(response -> response.body().map(body -> check(response, body, bytes)))
                 .onComplete(result -> {
                     latencies[i] = System.nanoTime() - t0;
-                    String failure = result.succeeded() ? result.result() : result.cause().getClass().getSimpleName();
+                    String failure = result.succeeded()
+                            ? result.result()
+                            : result.cause().getClass().getSimpleName();
                     if (failure != null) {
                         failures.computeIfAbsent(failure, k -> new AtomicLong()).incrementAndGet();
                     }
