@@ -228,10 +228,13 @@ public class StreamHub {
     private static void openingFailed(Stream stream, Throwable failure) {
         if (Overload.transientDatabase(failure)) {
             // The stream is open already: told to reconnect (retry:) instead of broken.
+            // Named by what failed (a bound's cause, or the exception's kind), so a log says which.
+            String cause = Overload.cause(failure);
             ThrottledLog.warn(
                     LOG,
-                    "Lesson streams could not load their opening events (database busy or unreachable);"
-                            + " their clients are asked to reconnect");
+                    "Lesson streams could not load their opening events (database busy or unreachable: "
+                            + (cause != null ? cause : failure.getClass().getSimpleName())
+                            + "); their clients are asked to reconnect");
             stream.finish();
         } else {
             stream.emitter.fail(failure);
