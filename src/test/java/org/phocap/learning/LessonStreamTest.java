@@ -238,27 +238,10 @@ class LessonStreamTest {
                                 .getBytes(StandardCharsets.US_ASCII));
                 socket.setSoTimeout(10_000);
                 java.io.InputStream in = socket.getInputStream();
-                byte[] buffer = new byte[8192];
-                String tail = "";
-                boolean ready = false;
-                while (!ready) {
-                    int n = in.read(buffer);
-                    assertTrue(n > 0, "the stream opened");
-                    String seen = tail + new String(buffer, 0, n, StandardCharsets.UTF_8);
-                    ready = seen.contains("event:ready");
-                    tail = seen.substring(Math.max(0, seen.length() - 20));
-                }
+                readUntil(in, "event:ready", "the stream opened");
                 // Live events flowing again before the client goes: writes are in flight as it hangs up.
                 quiet.set(false);
-                tail = "";
-                boolean live = false;
-                while (!live) {
-                    int n = in.read(buffer);
-                    assertTrue(n > 0, "the stream carried live events");
-                    String seen = tail + new String(buffer, 0, n, StandardCharsets.UTF_8);
-                    live = seen.contains("event:announcement");
-                    tail = seen.substring(Math.max(0, seen.length() - 20));
-                }
+                readUntil(in, "event:announcement", "the stream carried live events");
                 // Half of them hang up abruptly (a reset, as a phone losing its network does), half politely.
                 if (i % 2 == 0) {
                     socket.setSoLinger(true, 0);
@@ -271,6 +254,21 @@ class LessonStreamTest {
             publisher.join();
         }
         assertEquals(List.of(), log.sseErrors(), "a client that went away is no error");
+    }
+
+    /** Reads the stream until {@code marker} has gone by (across reads); fails with {@code what} if it ends first. */
+    private static void readUntil(java.io.InputStream in, String marker, String what) throws java.io.IOException {
+        byte[] buffer = new byte[8192];
+        String tail = "";
+        while (true) {
+            int n = in.read(buffer);
+            assertTrue(n > 0, what);
+            String seen = tail + new String(buffer, 0, n, StandardCharsets.UTF_8);
+            if (seen.contains(marker)) {
+                return;
+            }
+            tail = seen.substring(Math.max(0, seen.length() - marker.length()));
+        }
     }
 
     @Test
