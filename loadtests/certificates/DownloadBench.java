@@ -64,8 +64,13 @@ public class DownloadBench {
         long[] sorted = latencies.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
+        if (n == 0) {
+            System.out.println("FAILED: no serials in " + args[2]);
+            System.exit(1);
+        }
+        long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
         System.out.printf(
-                "downloads: %d in %.2f s: %.1f/s; latency ms p50 %.1f p95 %.1f p99 %.1f max %.1f; average %d bytes; failed %d %s%n",
+                "downloads: %d in %.2f s: %.1f/s; latency ms p50 %.1f p95 %.1f p99 %.1f max %.1f; average PDF %d bytes; failed %d %s%n",
                 n,
                 seconds,
                 n / seconds,
@@ -73,8 +78,8 @@ public class DownloadBench {
                 ms(sorted, 0.95),
                 ms(sorted, 0.99),
                 sorted[n - 1] / 1e6,
-                n == 0 ? 0 : bytes.get() / n,
-                failures.values().stream().mapToLong(AtomicLong::get).sum(),
+                n == failed ? 0 : bytes.get() / (n - failed),
+                failed,
                 new TreeMap<>(failures));
         System.exit(failures.isEmpty() ? 0 : 1);
     }
