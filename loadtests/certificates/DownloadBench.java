@@ -34,6 +34,25 @@ import java.util.concurrent.atomic.AtomicLong;
 public class DownloadBench {
     static final String HOST = "127.0.0.1";
 
+    private final HttpClient client;
+    private final int port;
+    private final String token;
+    private final List<String> serials;
+    private final long[] latencies;
+    private final Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicInteger next = new AtomicInteger();
+    private final CountDownLatch done;
+
+    DownloadBench(HttpClient client, int port, String token, List<String> serials) {
+        this.client = client;
+        this.port = port;
+        this.token = token;
+        this.serials = serials;
+        this.latencies = new long[serials.size()];
+        this.done = new CountDownLatch(serials.size());
+    }
+
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         String token = args[1];
@@ -41,33 +60,33 @@ public class DownloadBench {
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .toList();
+        if (serials.isEmpty()) {
+            System.out.println("FAILED: no serials in " + args[2]);
+            System.exit(1);
+        }
         int concurrency = Integer.parseInt(args[3]);
-        Vertx vertx = Vertx.vertx();
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                .setMaxPoolSize(concurrency)
-                .setKeepAlive(true)
-                .setPipelining(false));
-        long[] latencies = new long[serials.size()];
-        Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
-        AtomicLong bytes = new AtomicLong();
-        AtomicInteger next = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(serials.size());
+        HttpClient client = Vertx.vertx()
+                .createHttpClient(new HttpClientOptions()
+                        .setMaxPoolSize(concurrency)
+                        .setKeepAlive(true)
+                        .setPipelining(false));
+        System.exit(new DownloadBench(client, port, token, serials).run(concurrency) ? 0 : 1);
+    }
+
+    /** Downloads every serial once, {@code concurrency} at a time, prints the figures; true when all were whole PDFs. */
+    boolean run(int concurrency) throws InterruptedException {
         long started = System.nanoTime();
         for (int c = 0; c < Math.min(concurrency, serials.size()); c++) {
-            fetch(client, port, token, serials, next, latencies, failures, bytes, done);
+            fetch();
         }
         if (!done.await(30, TimeUnit.MINUTES)) {
             System.out.println("FAILED: " + done.getCount() + " downloads still unanswered after 30 minutes");
-            System.exit(1);
+            return false;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long[] sorted = latencies.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
-        if (n == 0) {
-            System.out.println("FAILED: no serials in " + args[2]);
-            System.exit(1);
-        }
         long failed = failures.values().stream().mapToLong(AtomicLong::get).sum();
         System.out.printf(
                 "downloads: %d in %.2f s: %.1f/s; latency ms p50 %.1f p95 %.1f p99 %.1f max %.1f; average PDF %d bytes; failed %d %s%n",
@@ -81,23 +100,15 @@ public class DownloadBench {
                 n == failed ? 0 : bytes.get() / (n - failed),
                 failed,
                 new TreeMap<>(failures));
-        System.exit(failures.isEmpty() ? 0 : 1);
+        return failures.isEmpty();
     }
 
     static double ms(long[] sorted, double q) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
     }
 
-    static void fetch(
-            HttpClient client,
-            int port,
-            String token,
-            List<String> serials,
-            AtomicInteger next,
-            long[] latencies,
-            Map<String, AtomicLong> failures,
-            AtomicLong bytes,
-            CountDownLatch done) {
+    /** The next serial's download; when it is answered, the one after it (one chain per connection). */
+    private void fetch() {
         int i = next.getAndIncrement();
         if (i >= serials.size()) {
             return;
@@ -111,7 +122,7 @@ public class DownloadBench {
                 .putHeader("Authorization", "Bearer " + token);
         client.request(request)
                 .compose(req -> req.send())
-                .compose(response -> response.body().map(body -> check(response, body, bytes)))
+                .compose(response -> response.body().map(body -> check(response, body)))
                 .onComplete(result -> {
                     latencies[i] = System.nanoTime() - t0;
                     String failure = result.succeeded()
@@ -121,12 +132,12 @@ public class DownloadBench {
                         failures.computeIfAbsent(failure, k -> new AtomicLong()).incrementAndGet();
                     }
                     done.countDown();
-                    fetch(client, port, token, serials, next, latencies, failures, bytes, done);
+                    fetch();
                 });
     }
 
     /** Null when the answer is a whole PDF (its size counted), else what was wrong with it. */
-    static String check(HttpClientResponse response, Buffer body, AtomicLong bytes) {
+    private String check(HttpClientResponse response, Buffer body) {
         if (response.statusCode() != 200) {
             return "status " + response.statusCode();
         }
